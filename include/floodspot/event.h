@@ -1,0 +1,128 @@
+/*
+ * Events between modules. Producers (OSPF tracker, kernel watcher, detector)
+ * fill a struct fs_event and emit it; consumers (JSON output, correlator,
+ * store, HTML) subscribe. Delivery is synchronous on the capture thread, so
+ * a consumer must not block; fields are fixed-size so nothing allocates.
+ */
+#ifndef FLOODSPOT_EVENT_H
+#define FLOODSPOT_EVENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum fs_event_type {
+	FS_EV_OSPF_ROUTER,	/* a router seen for the first time */
+	FS_EV_OSPF_ADJACENCY,	/* adjacency state change */
+	FS_EV_HELLO_LATE,
+	FS_EV_OSPF_ABSENT,	/* no OSPF seen on a VLAN for a while */
+	FS_EV_ROUTE_CHANGE,
+	FS_EV_LINK_CHANGE,
+	FS_EV_ALERT,
+	FS_EV_COUNT
+};
+
+enum fs_ospf_state {
+	FS_OSPF_DOWN,
+	FS_OSPF_INIT,
+	FS_OSPF_2WAY,
+	FS_OSPF_EXSTART,
+	FS_OSPF_EXCHANGE,
+	FS_OSPF_LOADING,
+	FS_OSPF_FULL,
+};
+
+/* "down", "init", "2-way", "exstart", "exchange", "loading", "full". */
+const char *fs_ospf_state_name(enum fs_ospf_state s);
+
+struct fs_ev_ospf_router {
+	uint32_t router_id;	/* host byte order */
+	uint8_t version;	/* 2 or 3 */
+	uint16_t vlan;
+	uint8_t mac[6];
+	uint8_t ip_version;
+	uint8_t ip[16];
+	uint32_t area;
+	uint32_t netmask;	/* v2 only */
+	uint32_t hello_interval_s;
+	uint32_t dead_interval_s;
+	uint8_t priority;
+	uint32_t dr, bdr;	/* as on the wire: v2 IP, v3 router id */
+};
+
+struct fs_ev_ospf_adjacency {
+	uint32_t router_id;
+	uint32_t neighbor_id;
+	uint16_t vlan;
+	uint32_t area;
+	uint8_t from, to;	/* enum fs_ospf_state */
+	char reason[64];	/* "hello lists neighbor", "dead interval expired", ... */
+};
+
+struct fs_ev_hello_late {
+	uint32_t router_id;
+	uint16_t vlan;
+	uint32_t hello_interval_ms;	/* advertised */
+	uint32_t gap_ms;		/* since the previous hello */
+	uint32_t late_ms;		/* gap minus advertised interval */
+	bool silent;			/* raised by silence, not by an arrival */
+};
+
+struct fs_ev_ospf_absent {
+	uint16_t vlan;
+	uint32_t seconds;	/* how long traffic was seen without OSPF */
+};
+
+struct fs_ev_route_change {
+	bool added;		/* false: removed */
+	uint8_t family;		/* AF_INET / AF_INET6 */
+	uint8_t dst[16];
+	uint8_t dst_len;
+	uint32_t table;
+	char protocol[16];	/* "bird", "zebra", "ospf", "static", "kernel", or a number */
+	char ifname[16];
+	uint32_t flaps_this_second;
+};
+
+struct fs_ev_link_change {
+	int ifindex;
+	char ifname[16];
+	bool up;		/* IFF_UP */
+	bool carrier;		/* IFF_LOWER_UP / operstate */
+	bool is_capture_iface;
+};
+
+struct fs_alert;
+
+struct fs_event {
+	enum fs_event_type type;
+	int64_t ts_us;		/* packet time */
+	union {
+		struct fs_ev_ospf_router router;
+		struct fs_ev_ospf_adjacency adj;
+		struct fs_ev_hello_late late;
+		struct fs_ev_ospf_absent absent;
+		struct fs_ev_route_change route;
+		struct fs_ev_link_change link;
+		const struct fs_alert *alert;
+	} u;
+};
+
+typedef void (*fs_event_fn)(const struct fs_event *ev, void *ctx);
+
+#define FS_EVENT_MAX_SUBSCRIBERS 8
+
+struct fs_event_bus {
+	struct {
+		fs_event_fn fn;
+		void *ctx;
+	} sub[FS_EVENT_MAX_SUBSCRIBERS];
+	unsigned n_sub;
+	uint64_t emitted[FS_EV_COUNT];
+};
+
+void fs_event_bus_init(struct fs_event_bus *bus);
+/* Returns 0, or -1 when the bus is full. */
+int fs_event_subscribe(struct fs_event_bus *bus, fs_event_fn fn, void *ctx);
+void fs_event_emit(struct fs_event_bus *bus, const struct fs_event *ev);
+
+#endif

@@ -1,0 +1,128 @@
+/*
+ * Hosts table: per (VLAN, source MAC) packet and byte counts, in total and
+ * by class, in one-second bins of packet time, with baselines. Fixed
+ * capacity, allocated once; least-recently-active eviction that spares the
+ * entries a heavy-hitter summary ranks high.
+ */
+#ifndef FLOODSPOT_HOSTS_H
+#define FLOODSPOT_HOSTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "floodspot/baseline.h"
+#include "floodspot/pkt.h"
+
+#define FS_HOST_MAX_IPS 4	/* addresses kept per host; more are counted */
+#define FS_HOST_HISTORY 16	/* seconds of per-second history kept */
+
+struct fs_host_ip {
+	uint8_t version;	/* 4 or 6 */
+	uint8_t addr[16];
+};
+
+/* One closed or open one-second bin. */
+struct fs_host_bin {
+	uint32_t packets;
+	uint32_t bytes;
+	uint32_t ctrl;		/* packets with any FS_CLASS_CTRL_MASK class */
+	uint32_t new_ips;	/* source IPs not seen before in this second */
+	uint32_t cls[FS_CLASS_COUNT];
+};
+
+struct fs_host {
+	uint16_t vlan;
+	uint8_t mac[6];
+	struct fs_host_ip ips[FS_HOST_MAX_IPS];
+	uint8_t n_ips;
+	uint32_t ips_seen;	/* distinct source IPs, approximate above n_ips */
+
+	int64_t first_seen_us;
+	int64_t last_seen_us;
+
+	uint64_t packets;	/* cumulative since first seen */
+	uint64_t bytes;
+	uint64_t cls_packets[FS_CLASS_COUNT];
+
+	struct fs_host_bin cur;		/* second being filled */
+	struct fs_host_bin last;	/* last closed second */
+	int64_t last_sec_us;		/* start of the second in .last */
+	uint32_t hist_packets[FS_HOST_HISTORY];	/* ring, newest at hist_pos */
+	uint32_t hist_ctrl[FS_HOST_HISTORY];
+	uint8_t hist_pos;
+
+	uint32_t peak_pps;
+	int64_t peak_ts_us;	/* start of the peak second */
+
+	struct fs_baseline base_pps;	/* all packets per second */
+	struct fs_baseline base_ctrl;	/* control-plane packets per second */
+};
+
+/* Segment (whole capture) totals for the last closed second. */
+struct fs_segment {
+	uint64_t packets, bytes;		/* cumulative */
+	struct fs_host_bin cur, last;
+	uint32_t new_macs_cur, new_macs_last;	/* hosts inserted per second */
+	uint32_t active_last;			/* hosts active in last second */
+	uint32_t peak_pps;
+	int64_t peak_ts_us;
+};
+
+struct fs_hosts_config {
+	uint32_t capacity;	/* max hosts; rounded up to a power of two slots */
+	uint32_t hh_size;	/* heavy-hitter summary entries */
+	float baseline_window_s;
+	uint64_t seed;		/* 0: random per process */
+};
+
+struct fs_hosts_stats {
+	uint64_t inserted;
+	uint64_t evicted;		/* least-recently-active evictions */
+	uint64_t evict_protected_skips;	/* LRA victims spared as heavy hitters */
+	uint32_t in_use;
+	uint32_t capacity;
+};
+
+struct fs_hosts;
+
+void fs_hosts_config_defaults(struct fs_hosts_config *cfg);
+/* Bytes the table allocates for a configuration: the memory bound. */
+size_t fs_hosts_memory_bound(const struct fs_hosts_config *cfg);
+
+struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg);
+void fs_hosts_destroy(struct fs_hosts *h);
+
+/*
+ * Charges one packet to its (VLAN, source MAC), inserting or evicting as
+ * needed. Packets without a MAC (raw IP) are keyed by a MAC derived from
+ * the source IP, with the locally administered bit set. Constant time.
+ */
+struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p);
+
+/* Finds without inserting; NULL when absent. */
+struct fs_host *fs_hosts_find(struct fs_hosts *h, uint16_t vlan,
+			      const uint8_t mac[6]);
+
+/*
+ * Closes the second that began at sec_start_us: moves cur to last, updates
+ * history, peaks and baselines. Cost is proportional to the hosts active in
+ * that second.
+ */
+void fs_hosts_tick(struct fs_hosts *h, int64_t sec_start_us);
+
+typedef void (*fs_host_fn)(const struct fs_host *host, void *ctx);
+/* Every host in the table, in no particular order. */
+void fs_hosts_foreach(const struct fs_hosts *h, fs_host_fn fn, void *ctx);
+/* Hosts active in the last closed second. */
+void fs_hosts_foreach_active(const struct fs_hosts *h, fs_host_fn fn,
+			     void *ctx);
+
+/* Up to n hosts with the most packets in total, most first. */
+size_t fs_hosts_top(const struct fs_hosts *h, const struct fs_host **out,
+		    size_t n);
+
+const struct fs_segment *fs_hosts_segment(const struct fs_hosts *h);
+void fs_hosts_stats(const struct fs_hosts *h, struct fs_hosts_stats *st);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * Passive OSPFv2/v3 tracker: routers, their hellos and timing, and the
+ * adjacency state of each router pair as far as a span port can see it.
+ * Emits FS_EV_OSPF_ROUTER, FS_EV_OSPF_ADJACENCY, FS_EV_HELLO_LATE and
+ * FS_EV_OSPF_ABSENT on the event bus, all stamped with packet time.
+ */
+#ifndef FLOODSPOT_OSPF_H
+#define FLOODSPOT_OSPF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "floodspot/event.h"
+#include "floodspot/pkt.h"
+#include "floodspot/routers.h"
+
+struct fs_ospf_config {
+	/* A hello later than interval * (1 + late_ratio) raises hello_late. */
+	float hello_late_ratio;		/* default 0.25 */
+	/* Silence longer than this share of the dead interval raises it too. */
+	float silent_dead_ratio;	/* default 0.5 */
+	/* Seconds of traffic on a VLAN without OSPF before saying so once. */
+	uint32_t absent_after_s;	/* default 60; 0 disables */
+	uint32_t max_routers;		/* default 1024 */
+	uint32_t max_neighbors;		/* adjacency pairs, default 4096 */
+};
+
+struct fs_ospf_stats {
+	uint64_t packets;
+	uint64_t by_type[6];		/* index = OSPF packet type 1..5 */
+	uint64_t malformed;		/* sum of malformed_by_reason */
+	uint64_t malformed_by_reason[16];
+	uint64_t lsas;
+	uint64_t dropped_table_full;
+};
+
+/* A router as seen from the wire, for output and storage. */
+struct fs_ospf_router_view {
+	uint32_t router_id;
+	uint8_t version;
+	uint16_t vlan;
+	uint8_t mac[6];
+	uint8_t ip_version;
+	uint8_t ip[16];
+	uint32_t area;
+	uint32_t hello_interval_s, dead_interval_s;
+	uint32_t dr, bdr;
+	uint8_t priority;
+	int64_t last_hello_us;
+	uint32_t last_gap_ms;		/* latest hello inter-arrival */
+	float gap_mean_ms, gap_jitter_ms;
+	uint32_t gap_max_ms;
+	uint32_t neighbors_listed;	/* in its latest Hello */
+	uint32_t adjacencies_full;
+	uint64_t lsus, lsas_sent, lsa_retransmits;
+	uint32_t lsus_last_second;
+	bool alive;			/* not past its dead interval */
+};
+
+struct fs_ospf_adj_view {
+	uint32_t router_id, neighbor_id;
+	uint16_t vlan;
+	uint32_t area;
+	enum fs_ospf_state state;
+	int64_t since_us;
+};
+
+struct fs_ospf;
+
+void fs_ospf_config_defaults(struct fs_ospf_config *cfg);
+/*
+ * routers: routers confirmed from the wire (listed in another router's
+ * Hello) are added to this set, so router-bound traffic to them is classed.
+ * May be NULL.
+ */
+struct fs_ospf *fs_ospf_create(const struct fs_ospf_config *cfg,
+			       struct fs_event_bus *bus,
+			       struct fs_routers *routers);
+void fs_ospf_destroy(struct fs_ospf *o);
+
+/* One decoded packet with p->is_ospf; frame is the captured bytes. */
+void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
+		    const uint8_t *frame);
+/* Any packet (for "no OSPF on VLAN N"); cheap. */
+void fs_ospf_seen_vlan(struct fs_ospf *o, uint16_t vlan, int64_t ts_us);
+/* Once per closed second of packet time: dead intervals, silence. */
+void fs_ospf_tick(struct fs_ospf *o, int64_t now_us);
+
+typedef void (*fs_ospf_router_fn)(const struct fs_ospf_router_view *r,
+				  void *ctx);
+typedef void (*fs_ospf_adj_fn)(const struct fs_ospf_adj_view *a, void *ctx);
+void fs_ospf_foreach_router(const struct fs_ospf *o, fs_ospf_router_fn fn,
+			    void *ctx);
+void fs_ospf_foreach_adjacency(const struct fs_ospf *o, fs_ospf_adj_fn fn,
+			       void *ctx);
+
+/* `show ip ospf neighbor`-like table for --ospf. */
+void fs_ospf_print_table(const struct fs_ospf *o, FILE *f);
+void fs_ospf_stats(const struct fs_ospf *o, struct fs_ospf_stats *st);
+
+#endif

@@ -1,0 +1,35 @@
+/* Names of the packet classes: one vocabulary for JSON, rules and RRD. */
+#include "floodspot/pkt.h"
+
+#include <string.h>
+
+static const char *const class_names[FS_CLASS_COUNT] = {
+	[FS_CLASS_BROADCAST] = "broadcast",
+	[FS_CLASS_MULTICAST] = "multicast",
+	[FS_CLASS_ARP] = "arp",
+	[FS_CLASS_IP_MCAST_LOCAL] = "ip_mcast_local",
+	[FS_CLASS_TO_ROUTER] = "to_router",
+	[FS_CLASS_TTL_LE1] = "ttl_le1",
+	[FS_CLASS_IP_OPTIONS] = "ip_options",
+	[FS_CLASS_FRAGMENT] = "fragment",
+	[FS_CLASS_TCP_SYN] = "tcp_syn",
+	[FS_CLASS_ICMP] = "icmp",
+	[FS_CLASS_NON_IP] = "non_ip",
+	[FS_CLASS_OSPF_NON_ROUTER] = "ospf_non_router",
+	[FS_CLASS_MALFORMED] = "malformed",
+};
+
+const char *fs_class_name(enum fs_class c)
+{
+	if ((unsigned)c < FS_CLASS_COUNT)
+		return class_names[c];
+	return "unknown";
+}
+
+int fs_class_parse(const char *name)
+{
+	for (int i = 0; i < FS_CLASS_COUNT; i++)
+		if (strcmp(class_names[i], name) == 0)
+			return i;
+	return -1;
+}
