@@ -229,11 +229,37 @@ def verify_incident(pkts, t):
           'incident: OSPF types %s' % kinds)
 
 
+def verify_spoof(pkts, t, name):
+    fl = t['flood']
+    check(t['packets'] == 20000, '%s: --packets not honoured' % name)
+    check(fl['packets'] + t['background_packets'] == t['packets'],
+          '%s: flood + background != packets' % name)
+    victim = bytes.fromhex(fl['victim']['mac'].replace(':', ''))
+    syn = [(f[6:12], f[30:34]) for _, f in pkts
+           if f[0:6] == victim and len(f) > 51 and f[51] == 0x02]
+    check(len(syn) == fl['packets'], '%s: %d SYNs to the victim, truth %d'
+          % (name, len(syn), fl['packets']))
+    srcs = {ip for _, ip in syn}
+    check(len(srcs) == fl['distinct_sources'], '%s: %d distinct sources, '
+          'truth %d' % (name, len(srcs), fl['distinct_sources']))
+    macs = {m for m, _ in syn}
+    if fl['random_macs']:
+        check(len(macs) == len(syn) and all(m[0] & 3 == 2 for m in macs),
+              '%s: random MACs not distinct local unicast' % name)
+    else:
+        check(len(macs) == 1, '%s: flood from %d MACs' % (name, len(macs)))
+
+
 def main():
     fsgen = sys.argv[1]
     with tempfile.TemporaryDirectory() as d:
         runs = [
             ('lan', ['lan', '--duration', '12', '--seed', '7']),
+            ('spoof', ['spoof', '--packets', '20000', '--sources', '5000',
+                       '--seed', '7']),
+            ('spoofr', ['spoof', '--packets', '20000', '--random-macs',
+                        '--seed', '7']),
+            ('mix', ['mix', '--packets', '40000', '--hosts', '300', '--seed', '7']),
         ]
         for name, args in runs:
             a, ta = gen(fsgen, d, name + '1', args)
@@ -246,8 +272,7 @@ def main():
             verify_frames(pkts, name, full=(name == 'lan'))
             verify_truth(pkts, ta, name)
             if name.startswith('spoof'):
-                n = t_count = ta['flood']['packets']
-                check(n > 0 and t_count <= ta['packets'], 'spoof: count')
+                verify_spoof(pkts, ta, name)
             print('ok %s: %d packets' % (name, len(pkts)))
         data, t = gen(fsgen, d, 'incident', ['incident'])
         pkts = read_pcap(data)
