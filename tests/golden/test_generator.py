@@ -55,13 +55,12 @@ def read_pcap(data):
     return out
 
 
-def fold(data):
+def csum_ok(data):
+    """A correct Internet checksum makes the ones-complement sum 0xffff,
+    i.e. the data, read as one number, is a multiple of 0xffff."""
     if len(data) & 1:
         data += b'\0'
-    s = sum(struct.unpack('!%dH' % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return s
+    return int.from_bytes(data, 'big') % 0xffff == 0 and any(data)
 
 
 def fletcher_ok(lsa):
@@ -97,7 +96,7 @@ def verify_frames(pkts, name, full=True):
             continue
         ihl = (f[o] & 15) * 4
         tot = struct.unpack_from('!H', f, o + 2)[0]
-        if fold(f[o:o + ihl]) != 0xffff or o + tot > len(f):
+        if not csum_ok(f[o:o + ihl]) or o + tot > len(f):
             bad += 1
             continue
         if not full:
@@ -105,14 +104,14 @@ def verify_frames(pkts, name, full=True):
         proto = f[o + 9]
         seg = f[o + ihl:o + tot]
         pseudo = f[o + 12:o + 20] + struct.pack('!BBH', 0, proto, len(seg))
-        if proto in (6, 17) and fold(pseudo + seg) != 0xffff:
+        if proto in (6, 17) and not csum_ok(pseudo + seg):
             bad += 1
-        elif proto == 1 and fold(seg) != 0xffff:
+        elif proto == 1 and not csum_ok(seg):
             bad += 1
         elif proto == 89:
             ospf += 1
             if struct.unpack_from('!H', seg, 2)[0] != len(seg) or \
-                    fold(seg) != 0xffff:
+                    not csum_ok(seg):
                 bad += 1
             typ = seg[1]
             if typ == 4:                        # LSU: check every LSA
@@ -128,11 +127,14 @@ def verify_frames(pkts, name, full=True):
 
 
 def recount(pkts):
-    hosts = {}
+    raw = {}
     for _, f in pkts:
-        vlan, src, _, _ = l2(f)
-        k = (vlan, ':'.join('%02x' % b for b in src))
-        hosts[k] = hosts.get(k, 0) + 1
+        k = f[6:12] + (f[14:16] if f[12:14] == b'\x81\x00' else b'')
+        raw[k] = raw.get(k, 0) + 1
+    hosts = {}
+    for k, n in raw.items():
+        vlan = (int.from_bytes(k[6:], 'big') & 0xfff) if len(k) > 6 else 0
+        hosts[(vlan, ':'.join('%02x' % b for b in k[:6]))] = n
     return hosts
 
 
