@@ -1,0 +1,149 @@
+/*
+ * Decode: one bounds-checked pass from frame bytes to a struct fs_pkt.
+ *
+ *   decode.c      entry point, link-type dispatch, failure bookkeeping
+ *   link.c        Ethernet II, Linux SLL v1/v2, raw IP, ethertype dispatch
+ *   vlan.c        802.1Q / 802.1ad / 0x9100 tag stacks
+ *   arp.c         ARP (Ethernet/IPv4 only)
+ *   ip4.c         IPv4 header, options, fragments
+ *   ip6.c         IPv6 header and extension-header chain
+ *   l4.c          TCP, UDP, ICMP/ICMPv6, OSPF
+ *   decode_int.h  state shared by the files above
+ *
+ * Every read goes through struct fs_cursor; a length from the wire becomes
+ * a sub-cursor. l4_off/l4_len describe the bytes after the TCP/UDP/ICMP
+ * header, or the whole IP payload (after v6 extension headers) for OSPF
+ * and other protocols, clipped to what was captured and to the IP length.
+ */
+#include <string.h>
+
+#include <pcap/dlt.h>
+
+#include "decode_int.h"
+
+static const char *const reason_names[FS_DR_COUNT] = {
+	[FS_DR_NONE] = "none",
+	[FS_DR_L2_SHORT] = "l2_short",
+	[FS_DR_VLAN_SHORT] = "vlan_short",
+	[FS_DR_VLAN_TOO_DEEP] = "vlan_too_deep",
+	[FS_DR_ARP_SHORT] = "arp_short",
+	[FS_DR_ARP_BAD_LEN] = "arp_bad_len",
+	[FS_DR_IP4_SHORT] = "ip4_short",
+	[FS_DR_IP4_BAD_VERSION] = "ip4_bad_version",
+	[FS_DR_IP4_BAD_IHL] = "ip4_bad_ihl",
+	[FS_DR_IP4_BAD_TOTLEN] = "ip4_bad_totlen",
+	[FS_DR_IP6_SHORT] = "ip6_short",
+	[FS_DR_IP6_BAD_VERSION] = "ip6_bad_version",
+	[FS_DR_IP6_BAD_PLEN] = "ip6_bad_plen",
+	[FS_DR_IP6_EXT_SHORT] = "ip6_ext_short",
+	[FS_DR_IP6_EXT_TOO_MANY] = "ip6_ext_too_many",
+	[FS_DR_ICMP_SHORT] = "icmp_short",
+	[FS_DR_TCP_SHORT] = "tcp_short",
+	[FS_DR_TCP_BAD_OFFSET] = "tcp_bad_offset",
+	[FS_DR_UDP_SHORT] = "udp_short",
+	[FS_DR_UDP_BAD_LEN] = "udp_bad_len",
+	[FS_DR_OSPF_SHORT] = "ospf_short",
+	[FS_DR_SRC_MAC_GROUP] = "src_mac_group",
+	[FS_DR_LINKTYPE] = "linktype",
+};
+
+const char *fs_decode_reason_name(enum fs_decode_reason r)
+{
+	if ((unsigned)r >= FS_DR_COUNT || !reason_names[r])
+		return "unknown";
+	return reason_names[r];
+}
+
+bool fs_decode_linktype_supported(int dlt)
+{
+	switch (dlt) {
+	case DLT_EN10MB:
+	case DLT_LINUX_SLL:
+	case DLT_RAW:
+#ifdef DLT_LINUX_SLL2
+	case DLT_LINUX_SLL2:
+#endif
+#ifdef DLT_IPV4
+	case DLT_IPV4:
+#endif
+#ifdef DLT_IPV6
+	case DLT_IPV6:
+#endif
+		return true;
+	default:
+		return false;
+	}
+}
+
+void fs_dec_fail(struct fs_dec *d, enum fs_decode_reason r)
+{
+	if (d->p->status != FS_DECODE_OK)
+		return;
+	d->p->status = FS_DECODE_MALFORMED;
+	d->p->reason = (uint8_t)r;
+}
+
+void fs_dec_short(struct fs_dec *d, enum fs_decode_reason r, bool clipped)
+{
+	if (d->p->status != FS_DECODE_OK)
+		return;
+	d->p->status = clipped ? FS_DECODE_TRUNCATED : FS_DECODE_MALFORMED;
+	d->p->reason = (uint8_t)r;
+}
+
+enum fs_decode_status fs_decode(int dlt, const uint8_t *frame, uint32_t caplen,
+				uint32_t wirelen, int64_t ts_us,
+				struct fs_pkt *out)
+{
+	static const uint8_t none[1];
+
+	memset(out, 0, sizeof(*out));
+	out->ts_us = ts_us;
+	out->caplen = caplen;
+	out->wirelen = wirelen;
+	if (!frame) {	/* keep cursor arithmetic off a null pointer */
+		frame = none;
+		caplen = 0;
+	}
+
+	struct fs_dec d = {
+		.base = frame,
+		.p = out,
+		.missing = wirelen > caplen ? wirelen - caplen : 0,
+	};
+	struct fs_cursor c = fs_cursor_make(frame, caplen);
+
+	switch (dlt) {
+	case DLT_EN10MB:
+		fs_dec_ether(&d, &c);
+		break;
+	case DLT_LINUX_SLL:
+		fs_dec_sll(&d, &c);
+		break;
+#ifdef DLT_LINUX_SLL2
+	case DLT_LINUX_SLL2:
+		fs_dec_sll2(&d, &c);
+		break;
+#endif
+	case DLT_RAW:
+		fs_dec_raw(&d, &c, 0);
+		break;
+#ifdef DLT_IPV4
+	case DLT_IPV4:
+		fs_dec_raw(&d, &c, 4);
+		break;
+#endif
+#ifdef DLT_IPV6
+	case DLT_IPV6:
+		fs_dec_raw(&d, &c, 6);
+		break;
+#endif
+	default:
+		fs_dec_fail(&d, FS_DR_LINKTYPE);
+		break;
+	}
+
+	if (out->status != FS_DECODE_OK)
+		out->classes |= FS_CLASS_BIT(FS_CLASS_MALFORMED);
+	return (enum fs_decode_status)out->status;
+}

@@ -1,0 +1,61 @@
+/* Private to src/decode: per-packet state shared by the layer decoders. */
+#ifndef FLOODSPOT_DECODE_INT_H
+#define FLOODSPOT_DECODE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "floodspot/cursor.h"
+#include "floodspot/decode.h"
+#include "floodspot/pkt.h"
+
+#define FS_DEC_VLAN_MAX 4	/* tags followed before FS_DR_VLAN_TOO_DEEP */
+#define FS_DEC_IP6_EXT_MAX 8	/* v6 extension headers before TOO_MANY */
+
+struct fs_dec {
+	const uint8_t *base;	/* frame start, for layer offsets */
+	struct fs_pkt *p;
+	uint32_t missing;	/* wirelen - caplen: bytes the snaplen cut */
+};
+
+/*
+ * Records a failure; the first one wins, so a frame flagged for its source
+ * MAC keeps that reason while decoding continues. A short read is ours
+ * (truncated) when the bytes were cut by the snaplen, else the sender's.
+ */
+void fs_dec_fail(struct fs_dec *d, enum fs_decode_reason r);
+void fs_dec_short(struct fs_dec *d, enum fs_decode_reason r, bool clipped);
+
+static inline void fs_dec_class(struct fs_dec *d, enum fs_class c)
+{
+	d->p->classes |= FS_CLASS_BIT(c);
+}
+
+/* Sets FS_CLASS_BROADCAST/MULTICAST from a destination MAC. */
+void fs_dec_l2_dst_class(struct fs_dec *d, const uint8_t mac[6]);
+/* Flags a group-bit source MAC (invalid) without stopping. */
+void fs_dec_l2_src_check(struct fs_dec *d, const uint8_t mac[6]);
+
+/* Follows VLAN tags from *type; false when the frame failed. (vlan.c) */
+bool fs_dec_vlan(struct fs_dec *d, struct fs_cursor *c, uint16_t *type);
+/* Dispatches on an ethertype, VLAN tags included. (link.c) */
+void fs_dec_ethertype(struct fs_dec *d, struct fs_cursor *c, uint16_t type);
+/* Link layers. (link.c) */
+void fs_dec_ether(struct fs_dec *d, struct fs_cursor *c);
+void fs_dec_sll(struct fs_dec *d, struct fs_cursor *c);
+void fs_dec_sll2(struct fs_dec *d, struct fs_cursor *c);
+void fs_dec_raw(struct fs_dec *d, struct fs_cursor *c, int version);
+
+void fs_dec_arp(struct fs_dec *d, struct fs_cursor *c);	/* arp.c */
+void fs_dec_ip4(struct fs_dec *d, struct fs_cursor *c);	/* ip4.c */
+void fs_dec_ip6(struct fs_dec *d, struct fs_cursor *c);	/* ip6.c */
+
+/*
+ * Upper layer (l4.c). c holds the IP payload present, declared its length
+ * from the IP header; clipped when the snaplen cut it; first_frag when
+ * more fragments follow (lengths may exceed this fragment).
+ */
+void fs_dec_l4(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
+	       bool clipped, bool first_frag);
+
+#endif
