@@ -18,6 +18,8 @@
 
 #include <string.h>
 
+static void sum_release(struct fs_ospf *o, struct fs_ospf_adj *a);
+
 struct adj_key {
 	uint8_t version;
 	uint16_t vlan;
@@ -92,6 +94,7 @@ void fs_ospf_adj_del(struct fs_ospf *o, struct fs_ospf_adj *a)
 {
 	struct adj_key k = { a->version, a->vlan, a->area, a->id[0], a->id[1] };
 	uint32_t idx = (uint32_t)(a - o->adj);
+	sum_release(o, a);
 	fs_ospf_index_del(&o->adj_ix, adj_hash(o, &k), idx);
 	a->used = false;
 	o->adj_free[o->n_adj_free++] = idx;
@@ -102,8 +105,47 @@ static int side_of(const struct fs_ospf_adj *a, uint32_t rid)
 	return a->id[1] == rid;
 }
 
-static void reset_exchange(struct fs_ospf_adj *a)
+static struct fs_ospf_sum *sum_get(struct fs_ospf *o, struct fs_ospf_adj *a)
 {
+	if (a->sum)
+		return &o->sums[a->sum - 1];
+	for (uint32_t i = 0; i < FS_OSPF_SUM_SLOTS; i++) {
+		struct fs_ospf_sum *u = &o->sums[i];
+		if (u->used)
+			continue;
+		memset(u, 0, sizeof(*u));
+		u->used = true;
+		a->sum = i + 1;
+		return u;
+	}
+	o->sum_pool_empty++;
+	return NULL;
+}
+
+static void sum_release(struct fs_ospf *o, struct fs_ospf_adj *a)
+{
+	if (a->sum)
+		o->sums[a->sum - 1].used = false;
+	a->sum = 0;
+}
+
+static uint64_t lsa_key(uint32_t type, uint32_t id, uint32_t adv)
+{
+	return (uint64_t)(type & 0xffff) << 48 ^ (uint64_t)id << 16 ^
+	       (uint64_t)adv * 0x9e3779b97f4a7c15ULL;
+}
+
+static int sum_find(const struct fs_ospf_sum *u, int s, uint64_t k)
+{
+	for (uint32_t i = 0; i < u->n[s]; i++)
+		if (u->key[s][i] == k)
+			return (int)i;
+	return -1;
+}
+
+static void reset_exchange(struct fs_ospf *o, struct fs_ospf_adj *a)
+{
+	sum_release(o, a);
 	memset(a->init_seen, 0, sizeof(a->init_seen));
 	memset(a->init_seq, 0, sizeof(a->init_seq));
 	a->master_done = false;
@@ -133,7 +175,9 @@ void fs_ospf_adj_set(struct fs_ospf *o, struct fs_ospf_adj *a,
 	ev.u.adj.to = (uint8_t)to;
 	snprintf(ev.u.adj.reason, sizeof(ev.u.adj.reason), "%s", reason);
 	if (to <= FS_OSPF_EXSTART)
-		reset_exchange(a);
+		reset_exchange(o, a);
+	else if (to == FS_OSPF_FULL)
+		sum_release(o, a);
 	a->state = to;
 	a->since_us = ts;
 	fs_ospf_emit(o, &ev);
@@ -241,6 +285,67 @@ static uint32_t resolve_peer(struct fs_ospf *o, const struct fs_ospf_rt *r,
 	return 0;
 }
 
+static void add_pending(struct fs_ospf_adj *a, int s, uint64_t k)
+{
+	for (uint32_t i = 0; i < a->n_pend[s]; i++)
+		if (a->pend[s][i] == k)
+			return;
+	if (a->n_pend[s] < FS_OSPF_PENDING)
+		a->pend[s][a->n_pend[s]++] = k;
+	else
+		a->pend_overflow[s] = true;
+}
+
+/* Remembers the LSA headers a DBD from side s describes. */
+static void sum_dbd(struct fs_ospf *o, struct fs_ospf_adj *a, int s,
+		    uint8_t version, const struct fs_ospf_msg *m)
+{
+	if (m->n_items == 0)
+		return;
+	struct fs_ospf_sum *u = sum_get(o, a);
+	if (!u)
+		return;
+	struct fs_cursor c = m->items;
+	struct fs_ospf_lsa_hdr h;
+	while (fs_ospf_next_lsa_hdr(&c, version, &h)) {
+		uint64_t k = lsa_key(h.type, h.ls_id, h.adv_router);
+		int i = sum_find(u, s, k);
+		if (i >= 0) {
+			u->seq[s][i] = h.seq;
+		} else if (u->n[s] < FS_OSPF_SUM_LSAS) {
+			u->key[s][u->n[s]] = k;
+			u->seq[s][u->n[s]] = h.seq;
+			u->delivered[s][u->n[s]] = false;
+			u->n[s]++;
+		} else {
+			u->overflow[s] = true;
+		}
+	}
+}
+
+/* Exchange done: each side needs what the other listed newer or alone. */
+static void infer_requests(struct fs_ospf *o, struct fs_ospf_adj *a)
+{
+	if (!a->sum)
+		return;
+	const struct fs_ospf_sum *u = &o->sums[a->sum - 1];
+	if (u->overflow[0] || u->overflow[1]) {
+		sum_release(o, a);
+		return;
+	}
+	for (int x = 0; x < 2; x++) {
+		int y = !x;
+		for (uint32_t i = 0; i < u->n[y]; i++) {
+			if (u->delivered[y][i])
+				continue;
+			int j = sum_find(u, x, u->key[y][i]);
+			if (j < 0 || (int32_t)(u->seq[y][i] - u->seq[x][j]) > 0)
+				add_pending(a, x, u->key[y][i]);
+		}
+	}
+	sum_release(o, a);
+}
+
 static void check_full(struct fs_ospf *o, struct fs_ospf_adj *a, int64_t ts,
 		       uint32_t actor)
 {
@@ -259,6 +364,17 @@ static void check_full(struct fs_ospf *o, struct fs_ospf_adj *a, int64_t ts,
 				     : "exchange done, nothing requested");
 }
 
+static void add_partner(struct fs_ospf_rt *r, uint32_t id)
+{
+	if (!r)
+		return;
+	for (unsigned i = 0; i < FS_OSPF_PARTNERS; i++)
+		if (r->partners[i] == id)
+			return;
+	r->partners[r->partner_pos] = id;
+	r->partner_pos = (r->partner_pos + 1) % FS_OSPF_PARTNERS;
+}
+
 void fs_ospf_adj_dbd(struct fs_ospf *o, struct fs_ospf_rt *r,
 		     const struct fs_ospf_msg *m, const struct fs_pkt *p)
 {
@@ -269,6 +385,8 @@ void fs_ospf_adj_dbd(struct fs_ospf *o, struct fs_ospf_rt *r,
 		return;
 	int s = side_of(a, r->rid);
 	int64_t ts = p->ts_us;
+	add_partner(r, peer);
+	add_partner(fs_ospf_rt_find(o, r->version, r->vlan, peer), r->rid);
 
 	if (m->dbd_flags & FS_OSPF_DBD_I) {
 		if (a->state >= FS_OSPF_EXCHANGE)
@@ -279,6 +397,7 @@ void fs_ospf_adj_dbd(struct fs_ospf *o, struct fs_ospf_rt *r,
 					"initial DBD (I/M/MS)");
 		a->init_seen[s] = true;
 		a->init_seq[s] = m->dd_seq;
+		sum_dbd(o, a, s, r->version, m);
 		return;
 	}
 	if (a->state == FS_OSPF_FULL)
@@ -286,6 +405,7 @@ void fs_ospf_adj_dbd(struct fs_ospf *o, struct fs_ospf_rt *r,
 	if (a->state < FS_OSPF_EXCHANGE)
 		fs_ospf_adj_set(o, a, FS_OSPF_EXCHANGE, ts, r->rid,
 				"DBD without I-bit");
+	sum_dbd(o, a, s, r->version, m);
 	bool more = m->dbd_flags & FS_OSPF_DBD_M;
 	a->m_clear[s] = !more;
 	if (m->dbd_flags & FS_OSPF_DBD_MS) {
@@ -296,14 +416,9 @@ void fs_ospf_adj_dbd(struct fs_ospf *o, struct fs_ospf_rt *r,
 	} else if (!more && a->master_done) {
 		/* RFC 2328 10.8: the slave echoes the master's last DBD. */
 		a->exchange_done = true;
+		infer_requests(o, a);
 	}
 	check_full(o, a, ts, r->rid);
-}
-
-static uint64_t lsa_key(uint32_t type, uint32_t id, uint32_t adv)
-{
-	return (uint64_t)(type & 0xffff) << 48 ^ (uint64_t)id << 16 ^
-	       (uint64_t)adv * 0x9e3779b97f4a7c15ULL;
 }
 
 void fs_ospf_adj_lsr(struct fs_ospf *o, struct fs_ospf_rt *r,
@@ -318,16 +433,7 @@ void fs_ospf_adj_lsr(struct fs_ospf *o, struct fs_ospf_rt *r,
 	struct fs_cursor c = m->items;
 	struct fs_ospf_lsr_entry e;
 	while (fs_ospf_next_lsr(&c, r->version, &e)) {
-		uint64_t k = lsa_key(e.type, e.ls_id, e.adv_router);
-		bool dup = false;
-		for (uint32_t i = 0; i < a->n_pend[s]; i++)
-			dup |= a->pend[s][i] == k;
-		if (dup)
-			continue;
-		if (a->n_pend[s] < FS_OSPF_PENDING)
-			a->pend[s][a->n_pend[s]++] = k;
-		else
-			a->pend_overflow[s] = true;
+		add_pending(a, s, lsa_key(e.type, e.ls_id, e.adv_router));
 	}
 	a->requested = true;
 	if (a->state < FS_OSPF_LOADING)
@@ -341,13 +447,17 @@ static void answer(struct fs_ospf *o, struct fs_ospf_adj *a,
 		   int64_t ts)
 {
 	int asker = !side_of(a, r->rid);
-	if (a->n_pend[asker] == 0 && !a->pend_overflow[asker])
+	struct fs_ospf_sum *u = a->sum ? &o->sums[a->sum - 1] : NULL;
+	if (a->n_pend[asker] == 0 && !a->pend_overflow[asker] && !u)
 		return;
 	struct fs_cursor c = m->items;
 	struct fs_ospf_lsa_hdr h;
 	struct fs_cursor body;
 	while (fs_ospf_next_lsa(&c, r->version, &h, &body)) {
 		uint64_t k = lsa_key(h.type, h.ls_id, h.adv_router);
+		int d = u ? sum_find(u, !asker, k) : -1;
+		if (d >= 0)
+			u->delivered[!asker][d] = true;
 		for (uint32_t i = 0; i < a->n_pend[asker]; i++) {
 			if (a->pend[asker][i] != k)
 				continue;
@@ -412,10 +522,13 @@ void fs_ospf_adj_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
 			if (a)
 				answer(o, a, r, m, p->ts_us);
 		}
-		if (r->n_nbrs == 0 && r->listed_by) {
+		for (unsigned i = 0; i < FS_OSPF_PARTNERS; i++) {
+			if (!r->partners[i] ||
+			    fs_ospf_rt_lists(r, r->partners[i]))
+				continue;
 			struct fs_ospf_adj *a = fs_ospf_adj_find(
 				o, r->version, r->vlan, m->area, r->rid,
-				r->listed_by);
+				r->partners[i]);
 			if (a)
 				answer(o, a, r, m, p->ts_us);
 		}

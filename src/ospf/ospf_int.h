@@ -11,8 +11,12 @@
 #define FS_OSPF_USEC 1000000LL
 #define FS_OSPF_DESTS 8		/* unicast (NBMA) hello destinations timed */
 #define FS_OSPF_LSA_RING 32	/* recent LSA instances, for retransmits */
-#define FS_OSPF_PENDING 32	/* requested LSAs remembered per direction */
+#define FS_OSPF_PENDING 64	/* requested LSAs remembered per direction */
 #define FS_OSPF_VLANS 4096
+#define FS_OSPF_PARTNERS 8
+/* DBD summaries kept while a pair is mid-exchange (a shared pool). */
+#define FS_OSPF_SUM_SLOTS 64
+#define FS_OSPF_SUM_LSAS 128
 /* Dead routers and down pairs are forgotten after this long (tick). */
 #define FS_OSPF_FORGET_US (600 * FS_OSPF_USEC)
 
@@ -63,6 +67,9 @@ struct fs_ospf_rt {
 	int64_t first_seen_us, last_pkt_us, last_hello_us, dead_since_us;
 	bool hello_seen, alive, confirmed, silent_reported;
 	uint32_t listed_by;	/* last router whose Hello listed this one */
+	/* Recent DBD partners: multicast LSUs may answer them (p2p, DROther). */
+	uint32_t partners[FS_OSPF_PARTNERS];
+	uint32_t partner_pos;
 
 	/* hello timing (timing.c) */
 	uint64_t gaps;
@@ -77,6 +84,21 @@ struct fs_ospf_rt {
 	uint32_t lsa_ring_pos, lsa_ring_n;
 	bool net_lsa_seen;
 	uint32_t net_lsa_seq;
+};
+
+/*
+ * The LSA headers each side described in its DBDs. At the end of the
+ * exchange, what one side listed newer than (or missing from) the other's
+ * list is what the other must request (RFC 2328 10.6), whether or not its
+ * LSR is on the wire yet.
+ */
+struct fs_ospf_sum {
+	bool used;
+	uint32_t n[2];
+	bool overflow[2];
+	uint64_t key[2][FS_OSPF_SUM_LSAS];
+	uint32_t seq[2][FS_OSPF_SUM_LSAS];
+	bool delivered[2][FS_OSPF_SUM_LSAS];	/* already sent in an LSU */
 };
 
 /* Side 0 is the lower router id, side 1 the higher. */
@@ -98,6 +120,7 @@ struct fs_ospf_adj {
 	bool m_clear[2];
 	bool exchange_done;
 	bool requested;		/* an LSR was seen in this exchange */
+	uint32_t sum;		/* DBD summary slot + 1, 0 = none */
 
 	/* LSR requests side i made of the other, until an LSU answers */
 	uint32_t n_pend[2];
@@ -121,6 +144,8 @@ struct fs_ospf {
 	uint32_t *adj_free;
 	uint32_t n_adj_free;
 	struct fs_ospf_index adj_ix;
+	struct fs_ospf_sum *sums;
+	uint64_t sum_pool_empty;
 
 	struct fs_ospf_stats st;
 	uint64_t unresolved_peer;	/* DBD/LSR/LSU whose partner is unknown */

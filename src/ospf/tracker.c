@@ -47,7 +47,8 @@ struct fs_ospf *fs_ospf_create(const struct fs_ospf_config *cfg,
 	o->rt_free = calloc(cfg->max_routers, sizeof(*o->rt_free));
 	o->adj = calloc(cfg->max_neighbors, sizeof(*o->adj));
 	o->adj_free = calloc(cfg->max_neighbors, sizeof(*o->adj_free));
-	if (!o->rt || !o->rt_free || !o->adj || !o->adj_free ||
+	o->sums = calloc(FS_OSPF_SUM_SLOTS, sizeof(*o->sums));
+	if (!o->rt || !o->rt_free || !o->adj || !o->adj_free || !o->sums ||
 	    fs_ospf_index_init(&o->rt_ix, cfg->max_routers) < 0 ||
 	    fs_ospf_index_init(&o->ip_ix, cfg->max_routers) < 0 ||
 	    fs_ospf_index_init(&o->adj_ix, cfg->max_neighbors) < 0) {
@@ -75,6 +76,7 @@ void fs_ospf_destroy(struct fs_ospf *o)
 	free(o->rt_free);
 	free(o->adj);
 	free(o->adj_free);
+	free(o->sums);
 	free(o);
 }
 
@@ -144,7 +146,6 @@ static void hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 	     i++)
 		if (m->neighbors[i] != r->rid && m->neighbors[i] != 0)
 			r->nbrs[r->n_nbrs++] = m->neighbors[i];
-	fs_ospf_rt_set_addr(o, r, p);
 
 	fs_ospf_timing_hello(o, r, p);
 	r->last_hello_us = p->ts_us;
@@ -202,6 +203,7 @@ void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
 	if (created)
 		r->first_seen_us = p->ts_us;
 	r->last_pkt_us = p->ts_us;
+	fs_ospf_rt_set_addr(o, r, p);
 	/* No tick since its last hello: expire it before reading this one. */
 	if (past_dead(r, p->ts_us))
 		router_dead(o, r);
