@@ -155,12 +155,21 @@ static void hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 	if (first)
 		emit_router(o, r, p->ts_us);
 
+	/* Listed but silent past its dead interval, and no tick yet. */
+	for (uint32_t i = 0; i < r->n_nbrs; i++) {
+		struct fs_ospf_rt *n =
+			fs_ospf_rt_find(o, r->version, r->vlan, r->nbrs[i]);
+		if (n && past_dead(n, p->ts_us))
+			router_dead(o, n);
+	}
 	fs_ospf_adj_hello(o, r, old, n_old, p->ts_us);
 
 	for (uint32_t i = 0; i < r->n_nbrs; i++) {
 		struct fs_ospf_rt *n =
 			fs_ospf_rt_find(o, r->version, r->vlan, r->nbrs[i]);
 		if (!n)
+			continue;
+		if (n->hello_seen && !n->alive)
 			continue;
 		n->listed_by = r->rid;
 		fs_ospf_rt_confirm(o, n);
