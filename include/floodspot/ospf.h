@@ -56,6 +56,11 @@ struct fs_ospf_router_view {
 	uint64_t lsus, lsas_sent, lsa_retransmits;
 	uint32_t lsus_last_second;
 	bool alive;			/* not past its dead interval */
+	/* Added by the tracker: */
+	uint32_t netmask;		/* v2 Hello mask */
+	const uint32_t *neighbor_ids;	/* neighbors_listed ids, valid in the callback */
+	bool confirmed;			/* listed by another router: in fs_routers */
+	int64_t first_seen_us;
 };
 
 struct fs_ospf_adj_view {
@@ -98,5 +103,7 @@ void fs_ospf_foreach_adjacency(const struct fs_ospf *o, fs_ospf_adj_fn fn,
 /* `show ip ospf neighbor`-like table for --ospf. */
 void fs_ospf_print_table(const struct fs_ospf *o, FILE *f);
 void fs_ospf_stats(const struct fs_ospf *o, struct fs_ospf_stats *st);
+/* Name of a malformed_by_reason index ("bad_length", "truncated", ...). */
+const char *fs_ospf_malformed_name(unsigned reason);
 
 #endif

@@ -1,0 +1,48 @@
+/*
+ * LSA churn per router: LSUs and LSAs sent, LSUs in the last closed second,
+ * and retransmissions (the same instance, type/id/adv/seq, sent again by
+ * the same router), remembered in a small ring of recent instances.
+ */
+#include "ospf_int.h"
+
+static uint64_t instance_key(const struct fs_ospf *o,
+			     const struct fs_ospf_lsa_hdr *h)
+{
+	uint64_t w[2] = { (uint64_t)h->type << 32 | h->ls_id,
+			  (uint64_t)h->adv_router << 32 | h->seq };
+	uint64_t lo = fs_ospf_hash(o->seed, w, 2);
+	uint64_t hi = fs_ospf_hash(~o->seed, w, 2);
+	return hi << 32 | lo;
+}
+
+void fs_ospf_churn_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
+		       const struct fs_ospf_msg *m)
+{
+	r->lsus++;
+	r->lsus_cur++;
+	struct fs_cursor c = m->items;
+	struct fs_ospf_lsa_hdr h;
+	struct fs_cursor body;
+	while (fs_ospf_next_lsa(&c, r->version, &h, &body)) {
+		r->lsas++;
+		o->st.lsas++;
+		uint64_t k = instance_key(o, &h);
+		bool seen = false;
+		for (uint32_t i = 0; i < r->lsa_ring_n; i++)
+			seen |= r->lsa_ring[i] == k;
+		if (seen) {
+			r->retransmits++;
+			continue;
+		}
+		r->lsa_ring[r->lsa_ring_pos] = k;
+		r->lsa_ring_pos = (r->lsa_ring_pos + 1) % FS_OSPF_LSA_RING;
+		if (r->lsa_ring_n < FS_OSPF_LSA_RING)
+			r->lsa_ring_n++;
+	}
+}
+
+void fs_ospf_churn_tick(struct fs_ospf_rt *r)
+{
+	r->lsus_last_second = r->lsus_cur;
+	r->lsus_cur = 0;
+}

@@ -1,0 +1,212 @@
+/* Tracker internals shared by the files of src/ospf (not a public API). */
+#ifndef FLOODSPOT_OSPF_INT_H
+#define FLOODSPOT_OSPF_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "floodspot/ospf.h"
+#include "ospf_wire.h"
+
+#define FS_OSPF_USEC 1000000LL
+#define FS_OSPF_DESTS 8		/* unicast (NBMA) hello destinations timed */
+#define FS_OSPF_LSA_RING 32	/* recent LSA instances, for retransmits */
+#define FS_OSPF_PENDING 64	/* requested LSAs remembered per direction */
+#define FS_OSPF_VLANS 4096
+#define FS_OSPF_PARTNERS 8
+/* DBD summaries kept while a pair is mid-exchange (a shared pool). */
+#define FS_OSPF_SUM_SLOTS 64
+#define FS_OSPF_SUM_LSAS 128
+/* Dead routers and down pairs are forgotten after this long (tick). */
+#define FS_OSPF_FORGET_US (600 * FS_OSPF_USEC)
+
+/* Open addressing, linear probing, backward-shift deletion. */
+struct fs_ospf_index {
+	uint32_t *slot;		/* entry index + 1; 0 = empty */
+	uint32_t *hash;		/* full hash of the slot's entry */
+	uint32_t mask;
+};
+
+typedef bool (*fs_ospf_match_fn)(const struct fs_ospf *o, uint32_t idx,
+				 const void *key);
+
+int fs_ospf_index_init(struct fs_ospf_index *ix, uint32_t capacity);
+void fs_ospf_index_fini(struct fs_ospf_index *ix);
+int64_t fs_ospf_index_find(const struct fs_ospf_index *ix,
+			   const struct fs_ospf *o, uint32_t h,
+			   fs_ospf_match_fn match, const void *key);
+void fs_ospf_index_add(struct fs_ospf_index *ix, uint32_t h, uint32_t idx);
+void fs_ospf_index_del(struct fs_ospf_index *ix, uint32_t h, uint32_t idx);
+uint32_t fs_ospf_hash(uint64_t seed, const uint64_t *w, unsigned n);
+
+/* Last hello per destination: a hub's unicast hellos are timed apart. */
+struct fs_ospf_dest {
+	uint8_t ip[16];
+	int64_t last_us;
+};
+
+struct fs_ospf_rt {
+	bool used;
+	uint8_t version;
+	uint16_t vlan;
+	uint32_t rid;
+
+	bool has_mac;
+	uint8_t mac[6];
+	uint8_t ip_version;
+	uint8_t ip[16];
+	bool in_ip_index;
+
+	uint32_t area, netmask, options, iface_id;
+	uint32_t hello_s, dead_s;
+	uint8_t prio;
+	uint32_t dr, bdr;
+	uint32_t n_nbrs;	/* stored, <= FS_OSPF_HELLO_MAX_NBRS */
+	uint32_t nbrs[FS_OSPF_HELLO_MAX_NBRS];
+
+	int64_t first_seen_us, last_pkt_us, last_hello_us, dead_since_us;
+	bool hello_seen, alive, confirmed, silent_reported;
+	uint32_t listed_by;	/* last router whose Hello listed this one */
+	/* Recent DBD partners: multicast LSUs may answer them (p2p, DROther). */
+	uint32_t partners[FS_OSPF_PARTNERS];
+	uint32_t partner_pos;
+
+	/* hello timing (timing.c) */
+	uint64_t gaps;
+	uint32_t last_gap_ms, gap_max_ms;
+	float gap_mean_ms, gap_jitter_ms;
+	struct fs_ospf_dest dests[FS_OSPF_DESTS];
+
+	/* LSA churn (churn.c) */
+	uint64_t lsus, lsas, retransmits;
+	uint32_t lsus_cur, lsus_last_second;
+	uint64_t lsa_ring[FS_OSPF_LSA_RING];
+	uint32_t lsa_ring_pos, lsa_ring_n;
+	bool net_lsa_seen;
+	uint32_t net_lsa_seq;
+};
+
+/*
+ * The LSA headers each side described in its DBDs. At the end of the
+ * exchange, what one side listed newer than (or missing from) the other's
+ * list is what the other must request (RFC 2328 10.6), whether or not its
+ * LSR is on the wire yet.
+ */
+struct fs_ospf_sum {
+	bool used;
+	uint32_t n[2];
+	bool overflow[2];
+	uint64_t key[2][FS_OSPF_SUM_LSAS];
+	uint32_t seq[2][FS_OSPF_SUM_LSAS];
+	bool delivered[2][FS_OSPF_SUM_LSAS];	/* already sent in an LSU */
+};
+
+/* Side 0 is the lower router id, side 1 the higher. */
+struct fs_ospf_adj {
+	bool used;
+	uint8_t version;
+	uint16_t vlan;
+	uint32_t area;
+	uint32_t id[2];
+	enum fs_ospf_state state;
+	int64_t since_us;
+	bool lists[2];		/* side i's latest Hello lists the other */
+
+	/* DBD exchange (RFC 2328 10.6/10.8 as seen from outside) */
+	bool init_seen[2];
+	uint32_t init_seq[2];
+	bool master_done;	/* master sent its last DBD (M clear) */
+	uint32_t master_done_seq;
+	bool m_clear[2];
+	bool exchange_done;
+	bool requested;		/* an LSR was seen in this exchange */
+	uint32_t sum;		/* DBD summary slot + 1, 0 = none */
+
+	/* LSR requests side i made of the other, until an LSU answers */
+	uint32_t n_pend[2];
+	bool pend_overflow[2];
+	uint64_t pend[2][FS_OSPF_PENDING];
+};
+
+struct fs_ospf {
+	struct fs_ospf_config cfg;
+	struct fs_event_bus *bus;
+	struct fs_routers *routers;
+	uint64_t seed;
+	int64_t now_us;
+
+	struct fs_ospf_rt *rt;
+	uint32_t *rt_free;
+	uint32_t n_rt_free;
+	struct fs_ospf_index rt_ix, ip_ix;
+
+	struct fs_ospf_adj *adj;
+	uint32_t *adj_free;
+	uint32_t n_adj_free;
+	struct fs_ospf_index adj_ix;
+	struct fs_ospf_sum *sums;
+	uint64_t sum_pool_empty;
+
+	struct fs_ospf_stats st;
+	uint64_t unresolved_peer;	/* DBD/LSR/LSU whose partner is unknown */
+	uint64_t routers_set_full;
+
+	int64_t vlan_first_us[FS_OSPF_VLANS];
+	uint8_t vlan_flags[FS_OSPF_VLANS];
+};
+
+#define FS_OSPF_VLAN_HAS_OSPF 0x01
+#define FS_OSPF_VLAN_REPORTED 0x02
+#define FS_OSPF_VLAN_SEEN 0x04
+
+/* router.c */
+struct fs_ospf_rt *fs_ospf_rt_find(const struct fs_ospf *o, uint8_t version,
+				   uint16_t vlan, uint32_t rid);
+struct fs_ospf_rt *fs_ospf_rt_get(struct fs_ospf *o, uint8_t version,
+				  uint16_t vlan, uint32_t rid, bool *created);
+struct fs_ospf_rt *fs_ospf_rt_find_ip(const struct fs_ospf *o, uint8_t version,
+				      uint16_t vlan, const uint8_t *ip);
+void fs_ospf_rt_set_addr(struct fs_ospf *o, struct fs_ospf_rt *r,
+			 const struct fs_pkt *p);
+void fs_ospf_rt_del(struct fs_ospf *o, struct fs_ospf_rt *r);
+void fs_ospf_rt_confirm(struct fs_ospf *o, struct fs_ospf_rt *r);
+bool fs_ospf_rt_lists(const struct fs_ospf_rt *r, uint32_t id);
+/* v2 names the DR by interface IP, v3 by router id. */
+bool fs_ospf_rt_is(const struct fs_ospf_rt *r, uint32_t dr_field);
+
+/* adjacency.c */
+struct fs_ospf_adj *fs_ospf_adj_find(const struct fs_ospf *o,
+				     uint8_t version, uint16_t vlan,
+				     uint32_t area, uint32_t x, uint32_t y);
+void fs_ospf_adj_del(struct fs_ospf *o, struct fs_ospf_adj *a);
+void fs_ospf_adj_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
+		       const uint32_t *old_nbrs, uint32_t n_old,
+		       int64_t ts);
+void fs_ospf_adj_dbd(struct fs_ospf *o, struct fs_ospf_rt *r,
+		     const struct fs_ospf_msg *m, const struct fs_pkt *p);
+void fs_ospf_adj_lsr(struct fs_ospf *o, struct fs_ospf_rt *r,
+		     const struct fs_ospf_msg *m, const struct fs_pkt *p);
+void fs_ospf_adj_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
+		     const struct fs_ospf_msg *m, const struct fs_pkt *p);
+/* A router passed its dead interval: its pairs go down at expiry. */
+void fs_ospf_adj_router_dead(struct fs_ospf *o, struct fs_ospf_rt *r,
+			     int64_t expiry_us);
+void fs_ospf_adj_set(struct fs_ospf *o, struct fs_ospf_adj *a,
+		     enum fs_ospf_state to, int64_t ts, uint32_t actor,
+		     const char *reason);
+
+/* timing.c */
+void fs_ospf_timing_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
+			  const struct fs_pkt *p);
+void fs_ospf_timing_tick(struct fs_ospf *o, struct fs_ospf_rt *r,
+			 int64_t now_us);
+
+/* churn.c */
+void fs_ospf_churn_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
+		       const struct fs_ospf_msg *m);
+void fs_ospf_churn_tick(struct fs_ospf_rt *r);
+
+/* tracker.c */
+void fs_ospf_emit(struct fs_ospf *o, struct fs_event *ev);
+
+#endif

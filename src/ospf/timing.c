@@ -1,0 +1,108 @@
+/*
+ * Hello timing per router: each inter-arrival is judged on its own against
+ * the advertised HelloInterval (a late hello is often followed by an early
+ * one, so the mean rate hides starvation). A hub on an NBMA link sends one
+ * unicast hello per neighbor, so gaps are measured per destination.
+ */
+#include "ospf_int.h"
+
+#include <string.h>
+
+static bool is_multicast(const struct fs_pkt *p)
+{
+	if (p->ip_version == 4)
+		return p->dst_ip[0] >= 224 && p->dst_ip[0] < 240;
+	return p->dst_ip[0] == 0xff;
+}
+
+static struct fs_ospf_dest *dest_slot(struct fs_ospf_rt *r,
+				      const struct fs_pkt *p)
+{
+	uint8_t key[16] = { 0 };	/* all multicast hellos share one slot */
+	if (!is_multicast(p))
+		memcpy(key, p->dst_ip, 16);
+	struct fs_ospf_dest *oldest = &r->dests[0];
+	for (unsigned i = 0; i < FS_OSPF_DESTS; i++) {
+		struct fs_ospf_dest *d = &r->dests[i];
+		if (d->last_us != 0 && memcmp(d->ip, key, 16) == 0)
+			return d;
+		if (d->last_us < oldest->last_us)
+			oldest = d;
+	}
+	memcpy(oldest->ip, key, 16);
+	oldest->last_us = 0;
+	return oldest;
+}
+
+static uint32_t to_ms(int64_t us)
+{
+	int64_t ms = (us + 500) / 1000;
+	return ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+}
+
+static void emit_late(struct fs_ospf *o, const struct fs_ospf_rt *r,
+		      int64_t ts, int64_t gap_us, bool silent)
+{
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_HELLO_LATE;
+	ev.ts_us = ts;
+	ev.u.late.router_id = r->rid;
+	ev.u.late.vlan = r->vlan;
+	ev.u.late.hello_interval_ms = r->hello_s * 1000u;
+	ev.u.late.gap_ms = to_ms(gap_us);
+	ev.u.late.late_ms = ev.u.late.gap_ms > ev.u.late.hello_interval_ms
+				    ? ev.u.late.gap_ms -
+					      ev.u.late.hello_interval_ms
+				    : 0;
+	ev.u.late.silent = silent;
+	fs_ospf_emit(o, &ev);
+}
+
+void fs_ospf_timing_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
+			  const struct fs_pkt *p)
+{
+	struct fs_ospf_dest *d = dest_slot(r, p);
+	int64_t prev = d->last_us;
+	d->last_us = p->ts_us;
+	if (prev == 0 || p->ts_us < prev)
+		return;
+	int64_t gap_us = p->ts_us - prev;
+	uint32_t gap_ms = to_ms(gap_us);
+	r->last_gap_ms = gap_ms;
+	if (gap_ms > r->gap_max_ms)
+		r->gap_max_ms = gap_ms;
+	/* A return after a dead interval is an outage, not jitter. */
+	if (r->dead_s == 0 || gap_us <= (int64_t)r->dead_s * FS_OSPF_USEC) {
+		float g = (float)gap_us / 1000.0f;
+		if (r->gaps == 0) {
+			r->gap_mean_ms = g;
+		} else {
+			float diff = g - r->gap_mean_ms;
+			r->gap_mean_ms += diff / 8.0f;
+			float ad = diff < 0 ? -diff : diff;
+			r->gap_jitter_ms += (ad - r->gap_jitter_ms) / 16.0f;
+		}
+		r->gaps++;
+	}
+	if (r->hello_s == 0)
+		return;
+	float ratio = o->cfg.hello_late_ratio > 0 ? o->cfg.hello_late_ratio : 0;
+	double limit = (double)r->hello_s * FS_OSPF_USEC * (1.0 + ratio);
+	if ((double)gap_us > limit)
+		emit_late(o, r, p->ts_us, gap_us, false);
+}
+
+void fs_ospf_timing_tick(struct fs_ospf *o, struct fs_ospf_rt *r,
+			 int64_t now_us)
+{
+	if (!r->hello_seen || !r->alive || r->silent_reported ||
+	    r->dead_s == 0 || o->cfg.silent_dead_ratio <= 0)
+		return;
+	int64_t limit = (int64_t)((double)r->dead_s * FS_OSPF_USEC *
+				  o->cfg.silent_dead_ratio);
+	if (now_us - r->last_hello_us <= limit)
+		return;
+	r->silent_reported = true;
+	emit_late(o, r, r->last_hello_us + limit, limit, true);
+}

@@ -1,0 +1,307 @@
+/*
+ * Passive OSPF tracker: the public entry points.
+ *
+ *   tracker.c    create/destroy, per-packet dispatch, tick, VLAN health
+ *   router.c     router table and the source-address index
+ *   adjacency.c  pair table and the inferred neighbor state machine
+ *   timing.c     hello inter-arrival, lateness, silence
+ *   churn.c      LSU/LSA counts and retransmissions
+ *   print.c      foreach views and the `show ip ospf neighbor` table
+ *   index.c      the open-addressing index under both tables
+ *   parse*.c, lsa.c  wire parsing (ospf_wire.h)
+ */
+#include "ospf_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+void fs_ospf_config_defaults(struct fs_ospf_config *cfg)
+{
+	cfg->hello_late_ratio = 0.25f;
+	cfg->silent_dead_ratio = 0.5f;
+	cfg->absent_after_s = 60;
+	cfg->max_routers = 1024;
+	cfg->max_neighbors = 4096;
+}
+
+struct fs_ospf *fs_ospf_create(const struct fs_ospf_config *cfg,
+			       struct fs_event_bus *bus,
+			       struct fs_routers *routers)
+{
+	if (!cfg || cfg->max_routers == 0 || cfg->max_neighbors == 0 ||
+	    cfg->max_routers > (1u << 24) || cfg->max_neighbors > (1u << 24))
+		return NULL;
+	struct fs_ospf *o = calloc(1, sizeof(*o));
+	if (!o)
+		return NULL;
+	o->cfg = *cfg;
+	o->bus = bus;
+	o->routers = routers;
+	if (getrandom(&o->seed, sizeof(o->seed), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(o->seed))
+		o->seed = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL ^
+			  (uint64_t)(uintptr_t)o;
+	o->rt = calloc(cfg->max_routers, sizeof(*o->rt));
+	o->rt_free = calloc(cfg->max_routers, sizeof(*o->rt_free));
+	o->adj = calloc(cfg->max_neighbors, sizeof(*o->adj));
+	o->adj_free = calloc(cfg->max_neighbors, sizeof(*o->adj_free));
+	o->sums = calloc(FS_OSPF_SUM_SLOTS, sizeof(*o->sums));
+	if (!o->rt || !o->rt_free || !o->adj || !o->adj_free || !o->sums ||
+	    fs_ospf_index_init(&o->rt_ix, cfg->max_routers) < 0 ||
+	    fs_ospf_index_init(&o->ip_ix, cfg->max_routers) < 0 ||
+	    fs_ospf_index_init(&o->adj_ix, cfg->max_neighbors) < 0) {
+		fs_ospf_destroy(o);
+		return NULL;
+	}
+	/* Free stacks pop the lowest index first, so output order is stable. */
+	for (uint32_t i = 0; i < cfg->max_routers; i++)
+		o->rt_free[i] = cfg->max_routers - 1 - i;
+	o->n_rt_free = cfg->max_routers;
+	for (uint32_t i = 0; i < cfg->max_neighbors; i++)
+		o->adj_free[i] = cfg->max_neighbors - 1 - i;
+	o->n_adj_free = cfg->max_neighbors;
+	return o;
+}
+
+void fs_ospf_destroy(struct fs_ospf *o)
+{
+	if (!o)
+		return;
+	fs_ospf_index_fini(&o->rt_ix);
+	fs_ospf_index_fini(&o->ip_ix);
+	fs_ospf_index_fini(&o->adj_ix);
+	free(o->rt);
+	free(o->rt_free);
+	free(o->adj);
+	free(o->adj_free);
+	free(o->sums);
+	free(o);
+}
+
+void fs_ospf_emit(struct fs_ospf *o, struct fs_event *ev)
+{
+	if (o->bus)
+		fs_event_emit(o->bus, ev);
+}
+
+static void emit_router(struct fs_ospf *o, const struct fs_ospf_rt *r,
+			int64_t ts)
+{
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_OSPF_ROUTER;
+	ev.ts_us = ts;
+	struct fs_ev_ospf_router *e = &ev.u.router;
+	e->router_id = r->rid;
+	e->version = r->version;
+	e->vlan = r->vlan;
+	memcpy(e->mac, r->mac, 6);
+	e->ip_version = r->ip_version;
+	memcpy(e->ip, r->ip, 16);
+	e->area = r->area;
+	e->netmask = r->netmask;
+	e->hello_interval_s = r->hello_s;
+	e->dead_interval_s = r->dead_s;
+	e->priority = r->prio;
+	e->dr = r->dr;
+	e->bdr = r->bdr;
+	fs_ospf_emit(o, &ev);
+}
+
+static void router_dead(struct fs_ospf *o, struct fs_ospf_rt *r)
+{
+	int64_t expiry = r->last_hello_us + (int64_t)r->dead_s * FS_OSPF_USEC;
+	r->alive = false;
+	r->dead_since_us = expiry;
+	fs_ospf_adj_router_dead(o, r, expiry);
+}
+
+static bool past_dead(const struct fs_ospf_rt *r, int64_t now_us)
+{
+	return r->hello_seen && r->alive &&
+	       now_us - r->last_hello_us > (int64_t)r->dead_s * FS_OSPF_USEC;
+}
+
+static void hello(struct fs_ospf *o, struct fs_ospf_rt *r,
+		  const struct fs_ospf_msg *m, const struct fs_pkt *p)
+{
+	uint32_t old[FS_OSPF_HELLO_MAX_NBRS];
+	uint32_t n_old = r->n_nbrs;
+	memcpy(old, r->nbrs, n_old * sizeof(old[0]));
+	bool first = !r->hello_seen;
+
+	r->area = m->area;
+	r->netmask = m->netmask;
+	r->options = m->options;
+	r->iface_id = m->interface_id;
+	r->hello_s = m->hello_interval;
+	r->dead_s = m->dead_interval;
+	r->prio = m->priority;
+	r->dr = m->dr;
+	r->bdr = m->bdr;
+	r->n_nbrs = 0;
+	for (uint32_t i = 0; i < m->n_neighbors && i < FS_OSPF_HELLO_MAX_NBRS;
+	     i++)
+		if (m->neighbors[i] != r->rid && m->neighbors[i] != 0)
+			r->nbrs[r->n_nbrs++] = m->neighbors[i];
+
+	fs_ospf_timing_hello(o, r, p);
+	r->last_hello_us = p->ts_us;
+	r->hello_seen = true;
+	r->alive = true;
+	r->silent_reported = false;
+	if (first)
+		emit_router(o, r, p->ts_us);
+
+	/* Listed but silent past its dead interval, and no tick yet. */
+	for (uint32_t i = 0; i < r->n_nbrs; i++) {
+		struct fs_ospf_rt *n =
+			fs_ospf_rt_find(o, r->version, r->vlan, r->nbrs[i]);
+		if (n && past_dead(n, p->ts_us))
+			router_dead(o, n);
+	}
+	fs_ospf_adj_hello(o, r, old, n_old, p->ts_us);
+
+	for (uint32_t i = 0; i < r->n_nbrs; i++) {
+		struct fs_ospf_rt *n =
+			fs_ospf_rt_find(o, r->version, r->vlan, r->nbrs[i]);
+		if (!n)
+			continue;
+		if (n->hello_seen && !n->alive)
+			continue;
+		n->listed_by = r->rid;
+		fs_ospf_rt_confirm(o, n);
+		if (fs_ospf_rt_lists(n, r->rid))
+			fs_ospf_rt_confirm(o, r);
+	}
+}
+
+void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
+		    const uint8_t *frame)
+{
+	if (!p->is_ospf || !frame)
+		return;
+	if (p->ts_us > o->now_us)
+		o->now_us = p->ts_us;
+	o->st.packets++;
+	if (p->vlan < FS_OSPF_VLANS)
+		o->vlan_flags[p->vlan] |= FS_OSPF_VLAN_HAS_OSPF;
+
+	struct fs_cursor fc = fs_cursor_make(frame, p->caplen);
+	fs_cursor_skip(&fc, p->l4_off);
+	struct fs_cursor l4 = fs_cursor_sub(&fc, p->l4_len);
+	struct fs_ospf_msg m;
+	enum fs_ospf_reason why = FS_OR_SHORT;
+	if (!l4.failed)
+		why = fs_ospf_parse(l4.pos, (uint32_t)l4.left, p->ip_version,
+				    p->caplen < p->wirelen, &m);
+	if (why != FS_OR_OK) {
+		o->st.malformed++;
+		o->st.malformed_by_reason[why]++;
+		return;
+	}
+	o->st.by_type[m.type]++;
+
+	bool created;
+	struct fs_ospf_rt *r =
+		fs_ospf_rt_get(o, m.version, p->vlan, m.router_id, &created);
+	if (!r)
+		return;
+	if (created)
+		r->first_seen_us = p->ts_us;
+	r->last_pkt_us = p->ts_us;
+	fs_ospf_rt_set_addr(o, r, p);
+	/* No tick since its last hello: expire it before reading this one. */
+	if (past_dead(r, p->ts_us))
+		router_dead(o, r);
+
+	switch (m.type) {
+	case FS_OSPF_HELLO:
+		hello(o, r, &m, p);
+		break;
+	case FS_OSPF_DBD:
+		fs_ospf_adj_dbd(o, r, &m, p);
+		break;
+	case FS_OSPF_LSR:
+		fs_ospf_adj_lsr(o, r, &m, p);
+		break;
+	case FS_OSPF_LSU:
+		fs_ospf_churn_lsu(o, r, &m);
+		fs_ospf_adj_lsu(o, r, &m, p);
+		break;
+	default:
+		break;
+	}
+}
+
+void fs_ospf_seen_vlan(struct fs_ospf *o, uint16_t vlan, int64_t ts_us)
+{
+	if (vlan >= FS_OSPF_VLANS || o->cfg.absent_after_s == 0)
+		return;
+	uint8_t *fl = &o->vlan_flags[vlan];
+	if (*fl & (FS_OSPF_VLAN_HAS_OSPF | FS_OSPF_VLAN_REPORTED))
+		return;
+	if (!(*fl & FS_OSPF_VLAN_SEEN)) {
+		*fl |= FS_OSPF_VLAN_SEEN;
+		o->vlan_first_us[vlan] = ts_us;
+		return;
+	}
+	int64_t span = ts_us - o->vlan_first_us[vlan];
+	if (span < (int64_t)o->cfg.absent_after_s * FS_OSPF_USEC)
+		return;
+	*fl |= FS_OSPF_VLAN_REPORTED;
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_OSPF_ABSENT;
+	ev.ts_us = ts_us;
+	ev.u.absent.vlan = vlan;
+	ev.u.absent.seconds = (uint32_t)(span / FS_OSPF_USEC);
+	fs_ospf_emit(o, &ev);
+}
+
+void fs_ospf_tick(struct fs_ospf *o, int64_t now_us)
+{
+	if (now_us > o->now_us)
+		o->now_us = now_us;
+	for (uint32_t i = 0; i < o->cfg.max_routers; i++) {
+		struct fs_ospf_rt *r = &o->rt[i];
+		if (!r->used)
+			continue;
+		fs_ospf_churn_tick(r);
+		if (past_dead(r, now_us))
+			router_dead(o, r);
+		else
+			fs_ospf_timing_tick(o, r, now_us);
+		if (!r->alive && now_us - r->last_pkt_us > FS_OSPF_FORGET_US)
+			fs_ospf_rt_del(o, r);
+	}
+	/* Pairs whose partner we never saw list back, once that side died. */
+	for (uint32_t i = 0; i < o->cfg.max_neighbors; i++) {
+		struct fs_ospf_adj *a = &o->adj[i];
+		if (!a->used)
+			continue;
+		if (a->state == FS_OSPF_DOWN) {
+			if (now_us - a->since_us > FS_OSPF_FORGET_US)
+				fs_ospf_adj_del(o, a);
+			continue;
+		}
+		for (int s = 0; s < 2; s++) {
+			const struct fs_ospf_rt *r = fs_ospf_rt_find(
+				o, a->version, a->vlan, a->id[s]);
+			if (r && r->hello_seen && !r->alive) {
+				a->lists[s] = false;
+				fs_ospf_adj_set(o, a, FS_OSPF_DOWN,
+						r->dead_since_us, r->rid,
+						"dead interval expired");
+				break;
+			}
+		}
+	}
+}
+
+void fs_ospf_stats(const struct fs_ospf *o, struct fs_ospf_stats *st)
+{
+	*st = o->st;
+}
