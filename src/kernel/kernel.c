@@ -166,6 +166,7 @@ int fs_kernel_fd(const struct fs_kernel *k)
 static void resync(struct fs_kernel *k, int64_t now_us)
 {
 	k->st.resyncs++;
+	k->routes_stale = false;
 	fs_log_limited(&k->rl_resync, now_us, FS_LOG_WARNING,
 		       "netlink: receive buffer overrun, resynchronising "
 		       "routes and links by dump (%llu so far)",
@@ -185,23 +186,25 @@ void fs_kernel_process(struct fs_kernel *k, int64_t now_us)
 	if (!k->mngr)
 		return;
 	k->now_us = now_us;
-	/* One datagram per call of data_ready; bounded so a storm of
-	 * notifications cannot hold the capture thread (poll comes back). */
-	for (int round = 0; round < 64; round++) {
-		int err = nl_cache_mngr_data_ready(k->mngr);
-		if (err >= 0)
-			continue;
+	/* data_ready reads until the socket is empty or a message fails; on
+	 * failure the rest stays queued and poll() brings us back. */
+	int err = nl_cache_mngr_data_ready(k->mngr);
+	if (err == -NLE_NOMEM) {
 		/* libnl maps the kernel's ENOBUFS to NLE_NOMEM. */
-		if (err == -NLE_NOMEM) {
-			resync(k, now_us);
-			return;
-		}
-		if (err == -NLE_AGAIN || err == -NLE_INTR)
-			return;
+		resync(k, now_us);
+	} else if (err < 0 && err != -NLE_AGAIN && err != -NLE_INTR) {
 		k->st.bad_messages++;
 		fs_log_limited(&k->rl_bad, now_us, FS_LOG_WARNING,
 			       "netlink: message rejected: %s",
 			       nl_geterror(err));
+	}
+	if (k->routes_stale) {
+		k->routes_stale = false;
+		err = nl_cache_resync(k->sync_sock, k->route_cache, changed, k);
+		if (err < 0)
+			fs_log_limited(&k->rl_resync, now_us, FS_LOG_WARNING,
+				       "netlink: route dump failed: %s",
+				       nl_geterror(err));
 	}
 }
 

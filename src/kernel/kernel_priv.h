@@ -33,6 +33,7 @@ struct fs_kernel {
 	struct nl_sock *sync_sock;	/* dumps for resync, link queries */
 	struct nl_cache *link_cache, *route_cache;
 	int64_t now_us;			/* stamp for events from callbacks */
+	bool routes_stale;		/* a link went down: dump routes */
 
 	int64_t flap_second;
 	uint32_t flaps;
