@@ -1,7 +1,8 @@
 /*
  * Structural check of an rtnetlink message before libnl parses it. libnl
- * 3.7 loops forever on an RTA_MULTIPATH nexthop whose rtnh_len is 0 (found
- * by fuzz_netlink), so attribute framing and nexthop lengths are verified
+ * 3.7 loops forever on an RTA_MULTIPATH nexthop whose rtnh_len is 0, and
+ * runs past the attribute when the last nexthop's aligned length exceeds
+ * it (both found by fuzz_netlink), so attribute framing and nexthop lengths are verified
  * here first, with the cursor. Netlink is host byte order: fields are read
  * by copy, not with the cursor's big-endian readers.
  */
@@ -29,8 +30,12 @@ static void skip_pad(struct fs_cursor *c, size_t len)
 static bool multipath_ok(struct fs_cursor a)
 {
 	while (a.left > 0 && !a.failed) {
+		size_t room = a.left;
 		uint16_t len = host16(&a);
-		if (a.failed || len < sizeof(struct rtnexthop))
+		/* libnl subtracts the aligned length from a signed remainder
+		 * and compares it with a size_t: it must never go negative. */
+		if (a.failed || len < sizeof(struct rtnexthop) ||
+		    RTA_ALIGN((size_t)len) > room)
 			return false;
 		(void)fs_cursor_sub(&a, len - sizeof(uint16_t));
 		skip_pad(&a, len);

@@ -355,6 +355,16 @@ static void test_bad_messages_counted(void **state)
 	mb_attr(&g, RTA_MULTIPATH, zeros, sizeof(zeros));
 	assert_int_equal(fs_kernel_parse_msg(f->k, g.b, mb_end(&g), S), -1);
 	bad++;
+	/* Last nexthop whose aligned length overruns RTA_MULTIPATH: libnl's
+	 * signed remainder would go negative and its loop run on. */
+	mb_start(&g, RTM_NEWROUTE);
+	mb_put(&g, &rt, sizeof(rt));
+	uint8_t tail[10] = { 0 };	/* rtnh_len 10, attribute 10 bytes */
+	uint16_t tail_len = sizeof(tail);
+	memcpy(tail, &tail_len, sizeof(tail_len));
+	mb_attr(&g, RTA_MULTIPATH, tail, sizeof(tail));
+	assert_int_equal(fs_kernel_parse_msg(f->k, g.b, mb_end(&g), S), -1);
+	bad++;
 	/* Attribute length running past the message. */
 	mb_start(&g, RTM_NEWROUTE);
 	mb_put(&g, &rt, sizeof(rt));
