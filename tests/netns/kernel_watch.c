@@ -1,7 +1,9 @@
 /*
  * Test driver: runs the kernel watcher live and prints its events as JSON
  * lines, for the network-namespace lab (run inside a router's namespace).
- * Usage: kernel_watch [-i CAPTURE_IFNAME] [-t SECONDS]
+ * Usage: kernel_watch [-i CAPTURE_IFNAME] [-t SECONDS] [-b RCVBUF -p MS]
+ * -b and -p provoke an overrun for the resync test: a small receive buffer
+ * and a pause of MS milliseconds after "ready" before the first read.
  * Prints {"event":"ready"} once the initial dump is the baseline, and a
  * kernel_stats line at the end (after SECONDS, or on SIGTERM/SIGINT).
  */
@@ -72,13 +74,17 @@ static void print_event(const struct fs_event *ev, void *ctx)
 int main(int argc, char **argv)
 {
 	const char *capture = NULL;
-	long seconds = 30;
+	long seconds = 30, rcvbuf = 0, pause_ms = 0;
 	int c;
-	while ((c = getopt(argc, argv, "i:t:")) != -1) {
+	while ((c = getopt(argc, argv, "i:t:b:p:")) != -1) {
 		if (c == 'i')
 			capture = optarg;
 		else if (c == 't')
 			seconds = strtol(optarg, NULL, 10);
+		else if (c == 'b')
+			rcvbuf = strtol(optarg, NULL, 10);
+		else if (c == 'p')
+			pause_ms = strtol(optarg, NULL, 10);
 		else
 			return 2;
 	}
@@ -94,8 +100,18 @@ int main(int argc, char **argv)
 			strerror(errno));
 		return 1;
 	}
+	if (rcvbuf > 0) {
+		int v = (int)rcvbuf;
+		if (setsockopt(fs_kernel_fd(k), SOL_SOCKET, SO_RCVBUF, &v,
+			       sizeof(v)) != 0)
+			perror("kernel_watch: SO_RCVBUF");
+	}
 	printf("{\"event\":\"ready\"}\n");
 	fflush(stdout);
+	if (pause_ms > 0) {
+		struct timespec ts = { pause_ms / 1000, (pause_ms % 1000) * 1000000 };
+		nanosleep(&ts, NULL);
+	}
 	int64_t end = mono_ms() + seconds * 1000;
 	int64_t last_tick = 0;
 	while (!stop && mono_ms() < end) {
