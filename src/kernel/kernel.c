@@ -3,6 +3,7 @@
  *   kernel.c      create/destroy, the cache manager, process, resync, drops
  *   kernel_obj.c  route/link objects to events, link state table, names
  *   kernel_msg.c  one raw rtnetlink message to events (tests, fuzzing)
+ *   kernel_check.c framing check run before libnl parses any message
  */
 #include "kernel_priv.h"
 
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <netlink/cache.h>
 #include <netlink/errno.h>
+#include <netlink/msg.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
 #include <netlink/socket.h>
@@ -54,6 +56,19 @@ static void changed(struct nl_cache *cache, struct nl_object *obj, int action,
 	fs_kernel_object(arg, obj, action);
 }
 
+static int check_in(struct nl_msg *msg, void *arg)
+{
+	struct fs_kernel *k = arg;
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	if (fs_kernel_msg_check(h, h->nlmsg_len))
+		return NL_OK;
+	k->st.bad_messages++;
+	fs_log_limited(&k->rl_bad, k->now_us, FS_LOG_WARNING,
+		       "netlink: malformed message type %u skipped",
+		       h->nlmsg_type);
+	return NL_SKIP;
+}
+
 static void seed_link(struct nl_object *obj, void *arg)
 {
 	fs_kernel_link_seed(arg, obj);
@@ -86,12 +101,18 @@ struct fs_kernel *fs_kernel_create(struct fs_event_bus *bus,
 	}
 	int err = -NLE_NOMEM;
 	k->sync_sock = nl_socket_alloc();
-	if (!k->sync_sock)
+	k->mngr_sock = nl_socket_alloc();
+	if (!k->sync_sock || !k->mngr_sock)
 		goto fail;
 	if ((err = nl_connect(k->sync_sock, NETLINK_ROUTE)) < 0)
 		goto fail;
-	/* NULL: the manager allocates, connects and frees its own socket. */
-	err = nl_cache_mngr_alloc(NULL, NETLINK_ROUTE, NL_AUTO_PROVIDE,
+	/* Every message, notification or dump reply, is checked first. */
+	nl_socket_modify_cb(k->sync_sock, NL_CB_MSG_IN, NL_CB_CUSTOM, check_in,
+			    k);
+	nl_socket_modify_cb(k->mngr_sock, NL_CB_MSG_IN, NL_CB_CUSTOM, check_in,
+			    k);
+	/* The manager connects our socket and closes it; we free it. */
+	err = nl_cache_mngr_alloc(k->mngr_sock, NETLINK_ROUTE, NL_AUTO_PROVIDE,
 				  &k->mngr);
 	if (err < 0)
 		goto fail;
@@ -128,6 +149,8 @@ void fs_kernel_destroy(struct fs_kernel *k)
 	/* The manager frees its caches and its own socket. */
 	if (k->mngr)
 		nl_cache_mngr_free(k->mngr);
+	if (k->mngr_sock)
+		nl_socket_free(k->mngr_sock);
 	if (k->sync_sock)
 		nl_socket_free(k->sync_sock);
 	free(k);
@@ -143,6 +166,7 @@ int fs_kernel_fd(const struct fs_kernel *k)
 static void resync(struct fs_kernel *k, int64_t now_us)
 {
 	k->st.resyncs++;
+	k->routes_stale = false;
 	fs_log_limited(&k->rl_resync, now_us, FS_LOG_WARNING,
 		       "netlink: receive buffer overrun, resynchronising "
 		       "routes and links by dump (%llu so far)",
@@ -162,23 +186,25 @@ void fs_kernel_process(struct fs_kernel *k, int64_t now_us)
 	if (!k->mngr)
 		return;
 	k->now_us = now_us;
-	/* One datagram per call of data_ready; bounded so a storm of
-	 * notifications cannot hold the capture thread (poll comes back). */
-	for (int round = 0; round < 64; round++) {
-		int err = nl_cache_mngr_data_ready(k->mngr);
-		if (err >= 0)
-			continue;
+	/* data_ready reads until the socket is empty or a message fails; on
+	 * failure the rest stays queued and poll() brings us back. */
+	int err = nl_cache_mngr_data_ready(k->mngr);
+	if (err == -NLE_NOMEM) {
 		/* libnl maps the kernel's ENOBUFS to NLE_NOMEM. */
-		if (err == -NLE_NOMEM) {
-			resync(k, now_us);
-			return;
-		}
-		if (err == -NLE_AGAIN || err == -NLE_INTR)
-			return;
+		resync(k, now_us);
+	} else if (err < 0 && err != -NLE_AGAIN && err != -NLE_INTR) {
 		k->st.bad_messages++;
 		fs_log_limited(&k->rl_bad, now_us, FS_LOG_WARNING,
 			       "netlink: message rejected: %s",
 			       nl_geterror(err));
+	}
+	if (k->routes_stale) {
+		k->routes_stale = false;
+		err = nl_cache_resync(k->sync_sock, k->route_cache, changed, k);
+		if (err < 0)
+			fs_log_limited(&k->rl_resync, now_us, FS_LOG_WARNING,
+				       "netlink: route dump failed: %s",
+				       nl_geterror(err));
 	}
 }
 

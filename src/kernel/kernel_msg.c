@@ -42,6 +42,10 @@ int fs_kernel_parse_msg(struct fs_kernel *k, const void *buf, size_t len,
 		k->st.bad_messages++;
 		return -1;
 	}
+	if (!fs_kernel_msg_check(buf, len)) {
+		k->st.bad_messages++;
+		return -1;
+	}
 	int action;
 	switch (hdr.nlmsg_type) {
 	case RTM_NEWROUTE:

@@ -182,6 +182,10 @@ static int link_object(struct fs_kernel *k, struct rtnl_link *link,
 			l->carrier = lc->carrier;
 		}
 	}
+	/* The kernel drops IPv4 routes of a downed link without telling:
+	 * a dump after this batch finds them gone. */
+	if (!lc->up || !lc->carrier)
+		k->routes_stale = true;
 	lc->is_capture_iface = k->capture_ifname[0] &&
 			       strcmp(lc->ifname, k->capture_ifname) == 0;
 	k->st.link_changes++;
@@ -200,10 +204,15 @@ static int route_object(struct fs_kernel *k, struct rtnl_route *r, int action)
 		k->st.ignored++;
 		return 0;
 	}
+	/* NL_ACT_CHANGE: a replaced route or merged nexthops; the prefix
+	 * stays routed, so it is neither an add nor a del. */
+	if (action != NL_ACT_NEW && action != NL_ACT_DEL) {
+		k->st.ignored++;
+		return 0;
+	}
 	struct fs_event ev = { .type = FS_EV_ROUTE_CHANGE, .ts_us = k->now_us };
 	struct fs_ev_route_change *rc = &ev.u.route;
-	/* A replaced route (NL_ACT_CHANGE) is reported as an add. */
-	rc->added = action != NL_ACT_DEL;
+	rc->added = action == NL_ACT_NEW;
 	rc->family = (uint8_t)family;
 	rc->table = table;
 

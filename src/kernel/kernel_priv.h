@@ -3,6 +3,7 @@
 #define FS_KERNEL_PRIV_H
 
 #include <net/if.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -28,9 +29,11 @@ struct fs_kernel {
 	char capture_ifname[IF_NAMESIZE];
 
 	struct nl_cache_mngr *mngr;	/* NULL offline */
+	struct nl_sock *mngr_sock;	/* notifications, owned by us */
 	struct nl_sock *sync_sock;	/* dumps for resync, link queries */
 	struct nl_cache *link_cache, *route_cache;
 	int64_t now_us;			/* stamp for events from callbacks */
+	bool routes_stale;		/* a link went down: dump routes */
 
 	int64_t flap_second;
 	uint32_t flaps;
@@ -41,6 +44,8 @@ struct fs_kernel {
 	struct fs_kernel_link links[FS_KERNEL_LINKS];
 };
 
+/* Framing and nexthop lengths sound enough to hand to libnl. */
+bool fs_kernel_msg_check(const void *buf, size_t len);
 /* NL_ACT_NEW / NL_ACT_DEL / NL_ACT_CHANGE on a route or link object. */
 int fs_kernel_object(struct fs_kernel *k, struct nl_object *obj, int action);
 /* Records a link's state without emitting (initial dump). */
