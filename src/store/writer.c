@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include "floodspot/fmt.h"
@@ -110,6 +111,47 @@ static bool daemon_ready(struct fs_store *s)
 	return false;
 }
 
+/* Bytes of data a new file takes, for the free-space diagnosis. */
+static uint64_t file_bytes(const struct fs_store *s, uint8_t kind)
+{
+	unsigned n_ds;
+	uint64_t rows = 0;
+	fs_store_ds_names((enum fs_store_kind)kind, &n_ds);
+	for (uint32_t r = 0; r < s->cfg.n_rras; r++) {
+		uint32_t res = s->cfg.rras[r].res_s / s->cfg.step_s;
+		rows += s->cfg.rras[r].keep_s / ((res ? res : 1) * s->cfg.step_s);
+	}
+	return rows * 2 * n_ds * sizeof(double);
+}
+
+/*
+ * librrd 1.7 fails a create on a full filesystem without any error text
+ * (and errno is clobbered by its cleanup), so say what we can see.
+ */
+static const char *create_error(const struct fs_store *s, uint8_t kind,
+				const char *path, char *buf, size_t len)
+{
+	const char *e = rrd_get_error();
+	if (e && *e)
+		return e;
+	char dir[FS_STORE_PATH_MAX + 160];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	struct statvfs vfs;
+	if (!s->use_daemon && statvfs(dir, &vfs) == 0) {
+		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+		uint64_t need = file_bytes(s, kind);
+		snprintf(buf, len, "%s (%" PRIu64 " KiB free, file needs %" PRIu64
+			 " KiB)", avail < need ? strerror(ENOSPC)
+					       : "librrd gave no reason",
+			 avail / 1024, need / 1024);
+		return buf;
+	}
+	return "librrd gave no reason";
+}
+
 /* Creates the file, or learns the last update of an existing one. */
 static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
 		      const char *path, int64_t first_ts)
@@ -155,8 +197,11 @@ static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
 				   argv);
 	}
 	if (rc != 0) {
+		char why[160];
 		fs_log_limited(&s->rl_create, mono_us(), FS_LOG_WARNING,
-			       "%s: cannot create: %s", path, rrd_err());
+			       "%s: cannot create: %s", path,
+			       create_error(s, f->kind, path, why,
+					    sizeof(why)));
 		if (!s->use_daemon)
 			unlink(path);	/* a partial file would block resume */
 		return -1;
