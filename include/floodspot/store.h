@@ -115,7 +115,8 @@ struct fs_graph_req {
 	uint8_t mac[6];
 	uint32_t router_id;
 	uint32_t top_n;
-	int64_t start, end;		/* seconds; 0: file's last update - 1 h */
+	int64_t end;			/* seconds; 0: the file's last update */
+	int64_t start;			/* 0: end - 1 h; < 0: relative to end */
 	unsigned width, height;		/* 0: 720 x 200 */
 };
 /* 0, or -1 with librrd's message in err. Not for the capture thread. */
