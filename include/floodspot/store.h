@@ -154,6 +154,7 @@ struct fs_html_host {
 	uint32_t peak_pps;
 	int64_t peak_ts_us;
 	uint32_t last_pps;
+	int64_t first_seen_us;
 	uint64_t cls_packets[FS_CLASS_COUNT];
 };
 struct fs_html_router {

@@ -6,6 +6,7 @@
  *   layout.c  file names, data sources and archives
  *   graph.c   graphs through librrd (floodspot-graph and the HTML pages)
  *   html.c    the static HTML overview and its renderer thread
+ *   html_tick.c  fs_html_tick: the snapshot from the hosts and OSPF tables
  *   programs/floodspot-graph.c  the graph program
  *
  * Feeding: counters are cumulative and the value for the second
@@ -444,9 +445,12 @@ void fs_store_close_idle(struct fs_store *s, int64_t sec_start_us)
 
 void fs_store_flush(struct fs_store *s)
 {
-	if (!s)
-		return;
-	uint64_t target = atomic_load(&s->head);
+	if (s)
+		fs_store_wait_written(s, atomic_load(&s->head));
+}
+
+void fs_store_wait_written(struct fs_store *s, uint64_t target)
+{
 	sem_post(&s->wake);
 	pthread_mutex_lock(&s->mu);
 	while (atomic_load(&s->tail) < target)
