@@ -397,10 +397,11 @@ void fs_store_feed_host(struct fs_store *s, int64_t sec_start_us,
 	if (!active) {
 		/* Just went idle: one update with the unchanged counter so
 		 * the idle second reads 0 now, not after the next refresh. */
-		if (tr->last_fed_s == t) {
+		if (tr->was_active && tr->last_fed_s == t) {
 			fs_store_update_host(s, (t + 1) * 1000000, h->vlan,
 					     h->mac, tr->cum);
 			tr->last_fed_s = t + 1;
+			tr->was_active = false;
 		}
 		return;
 	}
@@ -416,6 +417,7 @@ void fs_store_feed_host(struct fs_store *s, int64_t sec_start_us,
 	tr->cum[FS_STORE_DS_ARP] += b->cls[FS_CLASS_ARP];
 	fs_store_update_host(s, (t + 1) * 1000000, h->vlan, h->mac, tr->cum);
 	tr->last_fed_s = t + 1;
+	tr->was_active = true;
 	if (s->fed_cur_n < s->cfg.max_host_files) {
 		s->fed_cur[s->fed_cur_n].vlan = h->vlan;
 		memcpy(s->fed_cur[s->fed_cur_n].mac, h->mac, 6);
@@ -430,10 +432,11 @@ void fs_store_close_idle(struct fs_store *s, int64_t sec_start_us)
 		struct fs_store_tracked *tr = trk_find(s, s->fed_prev[i].vlan,
 						       s->fed_prev[i].mac,
 						       false);
-		if (tr && tr->last_fed_s == t) {
+		if (tr && tr->was_active && tr->last_fed_s == t) {
 			fs_store_update_host(s, (t + 1) * 1000000, tr->vlan,
 					     tr->mac, tr->cum);
 			tr->last_fed_s = t + 1;
+			tr->was_active = false;
 		}
 	}
 	struct fs_store_key *k = s->fed_prev;

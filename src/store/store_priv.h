@@ -30,6 +30,7 @@ struct fs_store_tracked {
 	uint16_t vlan;
 	uint8_t mac[6];
 	int64_t last_fed_s;	/* time of its last queued update, 0: none */
+	bool was_active;	/* that update closed an active second */
 	uint64_t cum[FS_STORE_HOST_DS];
 };
 

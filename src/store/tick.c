@@ -65,6 +65,7 @@ static void refresh_idle(struct fs_store *s, int64_t sec_start_us,
 		fs_store_update_host(s, now_s * 1000000, t->vlan, t->mac,
 				     t->cum);
 		t->last_fed_s = now_s;
+		t->was_active = false;
 		i = (i + 1) & s->trk_mask;
 	}
 	s->trk_cursor = i;
