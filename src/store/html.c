@@ -1,0 +1,694 @@
+/*
+ * The static HTML overview (--html DIR): top hosts with their graphs, the
+ * segment, recent alerts, OSPF routers and an adjacency timeline. The
+ * capture thread only fills a snapshot (bounded: top_n hosts, capped
+ * routers and adjacencies) and hands it over with a trylock; a renderer
+ * thread draws the graphs and rewrites index.html atomically (temp file
+ * and rename), so a browser never sees half a page.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "floodspot/alert.h"
+#include "floodspot/fmt.h"
+#include "floodspot/log.h"
+#include "layout.h"
+#include "store_priv.h"
+
+/* The alert module may not be linked (tests, tools): format ourselves. */
+extern __typeof__(fs_alert_format_kv) fs_alert_format_kv
+	__attribute__((weak));
+
+#define MAX_HOSTS 50
+#define MAX_ROUTERS 32
+#define MAX_ADJ 128
+#define MAX_ALERTS 50
+#define MAX_EVENTS 200
+#define MAX_ROUTER_GRAPHS 16
+
+struct adj_event {
+	int64_t ts_us;
+	uint32_t router_id, neighbor_id;
+	uint16_t vlan;
+	uint8_t from, to;
+	char reason[64];
+};
+
+struct snap {
+	int64_t now_us;
+	uint64_t store_target;
+	uint32_t n_hosts, n_routers, n_adj, n_alerts, n_events;
+	struct fs_html_host hosts[MAX_HOSTS];
+	struct fs_html_router routers[MAX_ROUTERS];
+	struct fs_ospf_adj_view adj[MAX_ADJ];
+	struct fs_alert alerts[MAX_ALERTS];	/* newest first */
+	struct adj_event events[MAX_EVENTS];	/* oldest first */
+	uint64_t alerts_total;
+};
+
+struct fs_html {
+	char dir[FS_STORE_PATH_MAX];
+	char rrd_dir[FS_STORE_PATH_MAX];
+	char daemon[256];
+	bool has_rrd, has_daemon;
+	struct fs_store *store;
+	uint32_t refresh_s, top_n;
+	int64_t last_refresh_us;
+	bool refreshed_once;
+
+	/* capture thread */
+	struct snap *build;
+	struct fs_alert alerts[MAX_ALERTS];
+	uint32_t alert_pos, alert_n;
+	uint64_t alerts_total;
+	struct adj_event events[MAX_EVENTS];
+	uint32_t event_pos, event_n;
+	uint64_t skipped_busy;
+
+	/* shared under mu */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct snap *pending;
+	bool has_pending, stop;
+
+	/* renderer thread */
+	struct snap *render;
+	pthread_t thread;
+	bool thread_started;
+	struct fs_ratelimit rl;
+};
+
+static const char *alert_state(enum fs_alert_state s)
+{
+	static const char *const n[] = { "raised", "active", "cleared" };
+	return (unsigned)s < 3 ? n[s] : "unknown";
+}
+
+static const char *alert_sev(enum fs_alert_severity s)
+{
+	static const char *const n[] = { "info", "notice", "warning",
+					 "critical" };
+	return (unsigned)s < 4 ? n[s] : "unknown";
+}
+
+static void on_event(const struct fs_event *ev, void *ctx)
+{
+	struct fs_html *h = ctx;
+	if (ev->type == FS_EV_ALERT && ev->u.alert) {
+		h->alerts[h->alert_pos] = *ev->u.alert;
+		h->alert_pos = (h->alert_pos + 1) % MAX_ALERTS;
+		if (h->alert_n < MAX_ALERTS)
+			h->alert_n++;
+		h->alerts_total++;
+	} else if (ev->type == FS_EV_OSPF_ADJACENCY) {
+		struct adj_event *e = &h->events[h->event_pos];
+		e->ts_us = ev->ts_us;
+		e->router_id = ev->u.adj.router_id;
+		e->neighbor_id = ev->u.adj.neighbor_id;
+		e->vlan = ev->u.adj.vlan;
+		e->from = ev->u.adj.from;
+		e->to = ev->u.adj.to;
+		snprintf(e->reason, sizeof(e->reason), "%s", ev->u.adj.reason);
+		h->event_pos = (h->event_pos + 1) % MAX_EVENTS;
+		if (h->event_n < MAX_EVENTS)
+			h->event_n++;
+	}
+}
+
+/* ---- rendering (renderer thread) ---- */
+
+static void esc(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		default: fputc(*s, f);
+		}
+	}
+}
+
+static void host_name(char *buf, size_t len, const struct fs_html_host *h)
+{
+	snprintf(buf, len, "%u-%02x-%02x-%02x-%02x-%02x-%02x",
+		 (unsigned)h->vlan, h->mac[0], h->mac[1], h->mac[2], h->mac[3],
+		 h->mac[4], h->mac[5]);
+}
+
+/* Draws into NAME.tmp and renames; returns true when the image exists. */
+static bool draw(struct fs_html *h, struct fs_graph_req *r, const char *name)
+{
+	char out[FS_STORE_PATH_MAX + 80], tmp[FS_STORE_PATH_MAX + 90];
+	char err[512];
+	snprintf(out, sizeof(out), "%s/%s", h->dir, name);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
+	r->dir = h->rrd_dir;
+	r->out = tmp;
+	r->format = "png";
+	r->daemon = h->has_daemon ? h->daemon : NULL;
+	if (fs_graph_render(r, err, sizeof(err)) != 0) {
+		fs_log_limited(&h->rl, 0, FS_LOG_WARNING, "html: %s: %s", name,
+			       err);
+		unlink(tmp);
+		return false;
+	}
+	if (rename(tmp, out) != 0) {
+		fs_log_limited(&h->rl, 0, FS_LOG_WARNING, "html: %s: %s", out,
+			       strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+static bool rrd_exists(struct fs_html *h, const char *rel)
+{
+	char path[FS_STORE_PATH_MAX + 160];
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/%s", h->rrd_dir, rel);
+	return stat(path, &st) == 0;
+}
+
+static void classes_cell(FILE *f, const struct fs_html_host *hh)
+{
+	/* The classes this host sent most of, largest first (at most 4). */
+	bool used[FS_CLASS_COUNT] = { false };
+	for (int k = 0; k < 4; k++) {
+		int best = -1;
+		for (int c = 0; c < FS_CLASS_COUNT; c++)
+			if (!used[c] && hh->cls_packets[c] &&
+			    (best < 0 || hh->cls_packets[c] > hh->cls_packets[best]))
+				best = c;
+		if (best < 0)
+			break;
+		used[best] = true;
+		fprintf(f, "%s%s&nbsp;%" PRIu64, k ? ", " : "",
+			fs_class_name((enum fs_class)best), hh->cls_packets[best]);
+	}
+}
+
+static void write_timeline(FILE *f, const struct snap *s, int64_t t0,
+			   int64_t t1)
+{
+	/* One row per router pair, a mark per change, coloured by the new
+	 * state: green full, red down/init, orange in between. */
+	uint32_t pairs[20][2];
+	unsigned np = 0;
+	for (uint32_t i = 0; i < s->n_events && np < 20; i++) {
+		const struct adj_event *e = &s->events[i];
+		unsigned k;
+		for (k = 0; k < np; k++)
+			if (pairs[k][0] == e->router_id &&
+			    pairs[k][1] == e->neighbor_id)
+				break;
+		if (k == np) {
+			pairs[np][0] = e->router_id;
+			pairs[np][1] = e->neighbor_id;
+			np++;
+		}
+	}
+	if (np == 0 || t1 <= t0)
+		return;
+	int w = 1000, left = 200, rowh = 22;
+	fprintf(f, "<svg id=\"timeline\" width=\"%d\" height=\"%u\" "
+		"xmlns=\"http://www.w3.org/2000/svg\">\n", left + w + 20,
+		np * rowh + 30);
+	for (unsigned k = 0; k < np; k++) {
+		char a[16], b[16];
+		fprintf(f, "<text x=\"4\" y=\"%u\" font-size=\"12\">%s &#8596; %s"
+			"</text><line x1=\"%d\" x2=\"%d\" y1=\"%u\" y2=\"%u\" "
+			"stroke=\"#ccc\"/>\n", k * rowh + 16,
+			fs_fmt_id(a, pairs[k][0]), fs_fmt_id(b, pairs[k][1]),
+			left, left + w, k * rowh + 12, k * rowh + 12);
+	}
+	for (uint32_t i = 0; i < s->n_events; i++) {
+		const struct adj_event *e = &s->events[i];
+		unsigned k;
+		for (k = 0; k < np; k++)
+			if (pairs[k][0] == e->router_id &&
+			    pairs[k][1] == e->neighbor_id)
+				break;
+		if (k == np || e->ts_us < t0 || e->ts_us > t1)
+			continue;
+		double x = left + (double)(e->ts_us - t0) * w / (double)(t1 - t0);
+		const char *col = e->to == FS_OSPF_FULL ? "#00a000"
+				  : (e->to <= FS_OSPF_INIT) ? "#e00000"
+							   : "#ff9900";
+		char ts[FS_TIME_STRLEN];
+		fprintf(f, "<circle cx=\"%.1f\" cy=\"%u\" r=\"5\" fill=\"%s\">"
+			"<title>%s %s &#8594; %s</title></circle>\n", x,
+			k * rowh + 12, col, fs_fmt_time(ts, e->ts_us),
+			fs_ospf_state_name((enum fs_ospf_state)e->from),
+			fs_ospf_state_name((enum fs_ospf_state)e->to));
+	}
+	char a[FS_TIME_STRLEN], b[FS_TIME_STRLEN];
+	fprintf(f, "<text x=\"%d\" y=\"%u\" font-size=\"11\">%s</text>"
+		"<text x=\"%d\" y=\"%u\" font-size=\"11\" text-anchor=\"end\">%s"
+		"</text>\n</svg>\n", left, np * rowh + 24, fs_fmt_time(a, t0),
+		left + w, np * rowh + 24, fs_fmt_time(b, t1));
+}
+
+static void render(struct fs_html *h, struct snap *s)
+{
+	if (h->store)
+		fs_store_wait_written(h->store, s->store_target);
+
+	int64_t now_s = s->now_us / 1000000;
+	/* A replay lasting minutes graphs at its own scale, not as a sliver
+	 * at the end of an hour. */
+	int64_t since_s = now_s;
+	for (uint32_t i = 0; i < s->n_hosts; i++)
+		if (s->hosts[i].first_seen_us > 0 &&
+		    s->hosts[i].first_seen_us / 1000000 < since_s)
+			since_s = s->hosts[i].first_seen_us / 1000000;
+	for (uint32_t i = 0; i < s->n_events; i++)
+		if (s->events[i].ts_us / 1000000 < since_s)
+			since_s = s->events[i].ts_us / 1000000;
+	int64_t span = now_s - since_s;
+	span += span / 10 + 10;
+	if (span < 120)
+		span = 120;
+	if (span > 3600)
+		span = 3600;
+	int64_t start_s = now_s - span;
+
+	bool host_img[MAX_HOSTS] = { false }, seg_img = false;
+	bool router_img[MAX_ROUTERS] = { false };
+	if (h->has_rrd) {
+		struct fs_graph_req r = { .kind = FS_GRAPH_SEGMENT,
+					  .start = start_s, .end = now_s };
+		if (rrd_exists(h, "segment.rrd"))
+			seg_img = draw(h, &r, "segment.png");
+		for (uint32_t i = 0; i < s->n_hosts; i++) {
+			char rel[128], name[64], png[80];
+			const struct fs_html_host *hh = &s->hosts[i];
+			fs_store_rel_path(rel, sizeof(rel), FS_STORE_K_HOST,
+					  hh->vlan, hh->mac, 0);
+			if (!rrd_exists(h, rel))
+				continue;
+			host_name(name, sizeof(name), hh);
+			snprintf(png, sizeof(png), "host-%s.png", name);
+			struct fs_graph_req hr = { .kind = FS_GRAPH_HOST,
+						   .vlan = hh->vlan,
+						   .start = start_s,
+						   .end = now_s,
+						   .width = 600,
+						   .height = 160 };
+			memcpy(hr.mac, hh->mac, 6);
+			host_img[i] = draw(h, &hr, png);
+		}
+		for (uint32_t i = 0; i < s->n_routers && i < MAX_ROUTER_GRAPHS;
+		     i++) {
+			char rel[128], id[16], png[48];
+			fs_store_rel_path(rel, sizeof(rel), FS_STORE_K_ROUTER, 0,
+					  NULL, s->routers[i].router_id);
+			if (!rrd_exists(h, rel))
+				continue;
+			snprintf(png, sizeof(png), "router-%s.png",
+				 fs_fmt_id(id, s->routers[i].router_id));
+			struct fs_graph_req rr = { .kind = FS_GRAPH_ROUTER,
+						   .router_id =
+							   s->routers[i].router_id,
+						   .start = start_s,
+						   .end = now_s };
+			router_img[i] = draw(h, &rr, png);
+		}
+	}
+
+	char path[FS_STORE_PATH_MAX + 32], tmp[FS_STORE_PATH_MAX + 40];
+	snprintf(path, sizeof(path), "%s/index.html", h->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f) {
+		fs_log_limited(&h->rl, 0, FS_LOG_WARNING, "html: %s: %s", tmp,
+			       strerror(errno));
+		return;
+	}
+	char ts[FS_TIME_STRLEN];
+	fprintf(f,
+		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
+		"<meta http-equiv=\"refresh\" content=\"%u\">\n"
+		"<title>floodspot overview</title>\n<style>\n"
+		"body{font-family:sans-serif;margin:1em}"
+		"table{border-collapse:collapse;margin-bottom:1em}"
+		"td,th{border:1px solid #bbb;padding:2px 6px;font-size:13px}"
+		"th{background:#eee}.num{text-align:right}"
+		".raised{color:#c00}.cleared{color:#080}\n"
+		"</style>\n<script>\n"
+		"window.addEventListener('load', function () {\n"
+		"  var imgs = document.images, ok = 0;\n"
+		"  for (var i = 0; i < imgs.length; i++)\n"
+		"    if (imgs[i].complete && imgs[i].naturalWidth > 0) ok++;\n"
+		"  document.body.setAttribute('data-images-total', imgs.length);\n"
+		"  document.body.setAttribute('data-images-loaded', ok);\n"
+		"});\n</script>\n</head>\n<body>\n"
+		"<h1>floodspot</h1>\n<p>As of %s (packet time).</p>\n",
+		h->refresh_s, fs_fmt_time(ts, s->now_us));
+
+	fprintf(f, "<h2>Segment</h2>\n");
+	if (seg_img)
+		fprintf(f, "<img id=\"segment\" src=\"segment.png\" "
+			"alt=\"segment\">\n");
+	else
+		fprintf(f, "<p>No segment graph.</p>\n");
+
+	fprintf(f, "<h2>Top hosts</h2>\n<table id=\"hosts\">\n<tr><th>#</th>"
+		"<th>MAC</th><th>VLAN</th><th>IPs</th><th>packets</th>"
+		"<th>bytes</th><th>peak pps</th><th>peak at</th>"
+		"<th>last pps</th><th>classes</th></tr>\n");
+	for (uint32_t i = 0; i < s->n_hosts; i++) {
+		const struct fs_html_host *hh = &s->hosts[i];
+		char mac[FS_MAC_STRLEN], name[64];
+		host_name(name, sizeof(name), hh);
+		fprintf(f, "<tr class=\"host\" data-mac=\"%s\"><td>%u</td>"
+			"<td><a href=\"#g-%s\">%s</a></td><td>%u</td><td>",
+			fs_fmt_mac(mac, hh->mac), i + 1, name, mac,
+			(unsigned)hh->vlan);
+		esc(f, hh->ips);
+		fprintf(f, "</td><td class=\"num\">%" PRIu64 "</td>"
+			"<td class=\"num\">%" PRIu64 "</td><td class=\"num\">%u"
+			"</td><td>%s</td><td class=\"num\">%u</td><td>",
+			hh->packets, hh->bytes, hh->peak_pps,
+			hh->peak_ts_us ? fs_fmt_time(ts, hh->peak_ts_us) : "",
+			hh->last_pps);
+		classes_cell(f, hh);
+		fprintf(f, "</td></tr>\n");
+	}
+	fprintf(f, "</table>\n<h2>Host graphs</h2>\n");
+	for (uint32_t i = 0; i < s->n_hosts; i++) {
+		char mac[FS_MAC_STRLEN], name[64];
+		host_name(name, sizeof(name), &s->hosts[i]);
+		fprintf(f, "<div id=\"g-%s\"><h3>%s vlan %u</h3>\n", name,
+			fs_fmt_mac(mac, s->hosts[i].mac),
+			(unsigned)s->hosts[i].vlan);
+		if (host_img[i])
+			fprintf(f, "<img class=\"host-graph\" src=\"host-%s.png\" "
+				"alt=\"%s\">\n", name, mac);
+		else
+			fprintf(f, "<p>No RRD file for this host (below the "
+				"noise floor or past the file cap).</p>\n");
+		fprintf(f, "</div>\n");
+	}
+
+	fprintf(f, "<h2>Alerts</h2>\n");
+	if (s->n_alerts == 0) {
+		fprintf(f, "<p>No alerts.</p>\n");
+	} else {
+		fprintf(f, "<p>Last %u of %" PRIu64 ", newest first.</p>\n"
+			"<table id=\"alerts\">\n<tr><th>time</th><th>state</th>"
+			"<th>severity</th><th>rule</th><th>details</th></tr>\n",
+			s->n_alerts, s->alerts_total);
+		for (uint32_t i = 0; i < s->n_alerts; i++) {
+			const struct fs_alert *a = &s->alerts[i];
+			char kv[2048];
+			if (fs_alert_format_kv) {
+				fs_alert_format_kv(a, kv, sizeof(kv));
+			} else {
+				size_t o = (size_t)snprintf(kv, sizeof(kv), "%s",
+							    a->kind);
+				for (unsigned k = 0; k < a->n_fields &&
+						     k < FS_ALERT_MAX_FIELDS &&
+						     o < sizeof(kv); k++)
+					o += (size_t)snprintf(kv + o, sizeof(kv) - o,
+							      " %s=%s",
+							      a->field[k].key,
+							      a->field[k].value);
+			}
+			fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%s</td>"
+				"<td>%s</td><td>", alert_state(a->state),
+				fs_fmt_time(ts, a->ts_us), alert_state(a->state),
+				alert_sev(a->severity));
+			esc(f, a->rule);
+			fprintf(f, "</td><td><code>");
+			esc(f, kv);
+			if (a->message[0]) {
+				fprintf(f, "</code><br>");
+				esc(f, a->message);
+			} else {
+				fprintf(f, "</code>");
+			}
+			fprintf(f, "</td></tr>\n");
+		}
+		fprintf(f, "</table>\n");
+	}
+
+	fprintf(f, "<h2>OSPF routers</h2>\n");
+	if (s->n_routers == 0) {
+		fprintf(f, "<p>No OSPF routers seen.</p>\n");
+	} else {
+		fprintf(f, "<table id=\"routers\">\n<tr><th>router id</th>"
+			"<th>VLAN</th><th>MAC</th><th>IP</th><th>hello/dead</th>"
+			"<th>last gap ms</th><th>max gap ms</th>"
+			"<th>neighbors</th><th>full</th><th>alive</th></tr>\n");
+		for (uint32_t i = 0; i < s->n_routers; i++) {
+			const struct fs_html_router *r = &s->routers[i];
+			char id[16], mac[FS_MAC_STRLEN];
+			fprintf(f, "<tr><td>%s</td><td>%u</td><td>%s</td><td>",
+				fs_fmt_id(id, r->router_id), (unsigned)r->vlan,
+				fs_fmt_mac(mac, r->mac));
+			esc(f, r->ip);
+			fprintf(f, "</td><td>%u/%u</td><td class=\"num\">%u</td>"
+				"<td class=\"num\">%u</td><td class=\"num\">%u"
+				"</td><td class=\"num\">%u</td><td>%s</td></tr>\n",
+				r->hello_interval_s, r->dead_interval_s,
+				r->last_gap_ms, r->gap_max_ms, r->neighbors,
+				r->adj_full, r->alive ? "yes" : "no");
+		}
+		fprintf(f, "</table>\n");
+		for (uint32_t i = 0; i < s->n_routers && i < MAX_ROUTER_GRAPHS;
+		     i++) {
+			char id[16];
+			if (router_img[i])
+				fprintf(f, "<img class=\"router-graph\" "
+					"src=\"router-%s.png\" alt=\"router %s\">\n",
+					fs_fmt_id(id, s->routers[i].router_id), id);
+		}
+	}
+
+	fprintf(f, "<h2>OSPF adjacencies</h2>\n");
+	if (s->n_adj) {
+		fprintf(f, "<table id=\"adjacencies\">\n<tr><th>router</th>"
+			"<th>neighbor</th><th>VLAN</th><th>state</th>"
+			"<th>since</th></tr>\n");
+		for (uint32_t i = 0; i < s->n_adj; i++) {
+			const struct fs_ospf_adj_view *a = &s->adj[i];
+			char x[16], y[16];
+			fprintf(f, "<tr><td>%s</td><td>%s</td><td>%u</td>"
+				"<td>%s</td><td>%s</td></tr>\n",
+				fs_fmt_id(x, a->router_id),
+				fs_fmt_id(y, a->neighbor_id), (unsigned)a->vlan,
+				fs_ospf_state_name(a->state),
+				a->since_us ? fs_fmt_time(ts, a->since_us) : "");
+		}
+		fprintf(f, "</table>\n");
+	}
+	if (s->n_events) {
+		int64_t t0 = s->events[0].ts_us;
+		int64_t t1 = s->now_us > t0 ? s->now_us : t0 + 1000000;
+		fprintf(f, "<h3>Timeline</h3>\n");
+		write_timeline(f, s, t0 - (t1 - t0) / 20, t1);
+		fprintf(f, "<table id=\"adj-events\">\n<tr><th>time</th>"
+			"<th>router</th><th>neighbor</th><th>VLAN</th>"
+			"<th>change</th><th>reason</th></tr>\n");
+		for (uint32_t i = s->n_events; i-- > 0;) {
+			const struct adj_event *e = &s->events[i];
+			char x[16], y[16];
+			fprintf(f, "<tr><td>%s</td><td>%s</td><td>%s</td>"
+				"<td>%u</td><td>%s &#8594; %s</td><td>",
+				fs_fmt_time(ts, e->ts_us),
+				fs_fmt_id(x, e->router_id),
+				fs_fmt_id(y, e->neighbor_id), (unsigned)e->vlan,
+				fs_ospf_state_name((enum fs_ospf_state)e->from),
+				fs_ospf_state_name((enum fs_ospf_state)e->to));
+			esc(f, e->reason);
+			fprintf(f, "</td></tr>\n");
+		}
+		fprintf(f, "</table>\n");
+	} else if (!s->n_adj) {
+		fprintf(f, "<p>No adjacencies seen.</p>\n");
+	}
+	fprintf(f, "</body></html>\n");
+	bool bad = ferror(f) != 0;
+	if (fclose(f) != 0 || bad) {
+		fs_log_limited(&h->rl, 0, FS_LOG_WARNING,
+			       "html: %s: write failed", tmp);
+		unlink(tmp);
+		return;
+	}
+	if (rename(tmp, path) != 0)
+		fs_log_limited(&h->rl, 0, FS_LOG_WARNING, "html: %s: %s", path,
+			       strerror(errno));
+}
+
+static void *render_main(void *arg)
+{
+	struct fs_html *h = arg;
+	pthread_mutex_lock(&h->mu);
+	for (;;) {
+		while (!h->has_pending && !h->stop)
+			pthread_cond_wait(&h->cv, &h->mu);
+		if (!h->has_pending)
+			break;
+		struct snap *s = h->pending;
+		h->pending = h->render;
+		h->render = s;
+		h->has_pending = false;
+		pthread_mutex_unlock(&h->mu);
+		render(h, h->render);
+		pthread_mutex_lock(&h->mu);
+	}
+	pthread_mutex_unlock(&h->mu);
+	return NULL;
+}
+
+/* ---- capture thread ---- */
+
+struct fs_html *fs_html_create(const struct fs_html_config *cfg,
+			       struct fs_event_bus *bus, char *err,
+			       size_t errlen)
+{
+	struct fs_html *h = calloc(1, sizeof(*h));
+	if (!h) {
+		snprintf(err, errlen, "html: out of memory");
+		return NULL;
+	}
+	snprintf(h->dir, sizeof(h->dir), "%s", cfg->dir ? cfg->dir : ".");
+	if (mkdir(h->dir, 0755) != 0 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: cannot create: %s", h->dir,
+			 strerror(errno));
+		free(h);
+		return NULL;
+	}
+	if (access(h->dir, W_OK) != 0) {
+		snprintf(err, errlen, "%s: not writable: %s", h->dir,
+			 strerror(errno));
+		free(h);
+		return NULL;
+	}
+	if (cfg->rrd_dir) {
+		char *abs = realpath(cfg->rrd_dir, NULL);
+		snprintf(h->rrd_dir, sizeof(h->rrd_dir), "%s",
+			 abs ? abs : cfg->rrd_dir);
+		free(abs);
+		h->has_rrd = true;
+	}
+	if (cfg->rrdcached && *cfg->rrdcached) {
+		snprintf(h->daemon, sizeof(h->daemon), "%s", cfg->rrdcached);
+		h->has_daemon = true;
+	}
+	h->store = cfg->store;
+	h->refresh_s = cfg->refresh_s ? cfg->refresh_s : 10;
+	h->top_n = cfg->top_n ? cfg->top_n : 10;
+	if (h->top_n > MAX_HOSTS)
+		h->top_n = MAX_HOSTS;
+	h->rl = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
+	h->build = calloc(1, sizeof(struct snap));
+	h->pending = calloc(1, sizeof(struct snap));
+	h->render = calloc(1, sizeof(struct snap));
+	pthread_mutex_init(&h->mu, NULL);
+	pthread_cond_init(&h->cv, NULL);
+	if (!h->build || !h->pending || !h->render ||
+	    pthread_create(&h->thread, NULL, render_main, h) != 0) {
+		snprintf(err, errlen, "html: cannot start renderer");
+		fs_html_destroy(h);
+		return NULL;
+	}
+	h->thread_started = true;
+	if (bus && fs_event_subscribe(bus, on_event, h) != 0)
+		fs_log(FS_LOG_WARNING, "html: event bus full, no alerts shown");
+	return h;
+}
+
+void fs_html_begin(struct fs_html *h, int64_t now_us)
+{
+	struct snap *s = h->build;
+	s->now_us = now_us;
+	s->n_hosts = s->n_routers = s->n_adj = 0;
+}
+
+void fs_html_add_host(struct fs_html *h, const struct fs_html_host *host)
+{
+	struct snap *s = h->build;
+	if (s->n_hosts < h->top_n)
+		s->hosts[s->n_hosts++] = *host;
+}
+
+void fs_html_add_router(struct fs_html *h, const struct fs_html_router *r)
+{
+	struct snap *s = h->build;
+	if (s->n_routers < MAX_ROUTERS)
+		s->routers[s->n_routers++] = *r;
+}
+
+void fs_html_add_adjacency(struct fs_html *h, const struct fs_ospf_adj_view *a)
+{
+	struct snap *s = h->build;
+	if (s->n_adj < MAX_ADJ)
+		s->adj[s->n_adj++] = *a;
+}
+
+void fs_html_commit(struct fs_html *h)
+{
+	struct snap *s = h->build;
+	s->n_alerts = h->alert_n;
+	s->alerts_total = h->alerts_total;
+	for (uint32_t i = 0; i < h->alert_n; i++)
+		s->alerts[i] = h->alerts[(h->alert_pos + MAX_ALERTS - 1 - i) %
+					 MAX_ALERTS];
+	s->n_events = h->event_n;
+	for (uint32_t i = 0; i < h->event_n; i++)
+		s->events[i] = h->events[(h->event_pos + MAX_EVENTS -
+					  h->event_n + i) % MAX_EVENTS];
+	s->store_target = h->store ? atomic_load(&h->store->head) : 0;
+	if (pthread_mutex_trylock(&h->mu) != 0) {
+		h->skipped_busy++;
+		return;
+	}
+	/* Swap, not copy: a snapshot still pending is replaced by this
+	 * newer one. */
+	h->build = h->pending;
+	h->pending = s;
+	h->has_pending = true;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	h->last_refresh_us = s->now_us;
+	h->refreshed_once = true;
+}
+
+void fs_html_destroy(struct fs_html *h)
+{
+	if (!h)
+		return;
+	if (h->thread_started) {
+		pthread_mutex_lock(&h->mu);
+		h->stop = true;
+		pthread_cond_signal(&h->cv);
+		pthread_mutex_unlock(&h->mu);
+		pthread_join(h->thread, NULL);
+	}
+	pthread_cond_destroy(&h->cv);
+	pthread_mutex_destroy(&h->mu);
+	free(h->build);
+	free(h->pending);
+	free(h->render);
+	free(h);
+}
+
+bool fs_html_due(const struct fs_html *h, int64_t now_us, int force)
+{
+	return force || !h->refreshed_once ||
+	       now_us - h->last_refresh_us >= (int64_t)h->refresh_s * 1000000 ||
+	       now_us < h->last_refresh_us;
+}
+
+uint32_t fs_html_top_n(const struct fs_html *h)
+{
+	return h->top_n;
+}

@@ -1,0 +1,483 @@
+/*
+ * RRD store. Files of this directory:
+ *   store.c   configuration, the queue's producer side, host tracking
+ *   tick.c    fs_store_tick: which hosts, segment and routers to feed
+ *   writer.c  the writer thread: create/resume files, librrd or rrdcached
+ *   layout.c  file names, data sources and archives
+ *   graph.c   graphs through librrd (floodspot-graph and the HTML pages)
+ *   html.c    the static HTML overview and its renderer thread
+ *   html_tick.c  fs_html_tick: the snapshot from the hosts and OSPF tables
+ *   programs/floodspot-graph.c  the graph program
+ *
+ * Feeding: counters are cumulative and the value for the second
+ * [T, T+1) is written at T+1. A tracked host is fed while active; when it
+ * becomes active after an idle stretch, one extra update at T with the
+ * unchanged counter makes the idle stretch read 0, not the burst spread
+ * over it. Idle hosts are refreshed every idle_refresh_s (< heartbeat) so
+ * a graph of a quiet host shows 0 up to now, not a gap.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store_priv.h"
+
+void fs_store_config_defaults(struct fs_store_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->step_s = 1;
+	cfg->max_host_files = 1000;
+	cfg->top_n = 50;
+	cfg->noise_floor_pps = 100;
+	cfg->queue_len = 65536;
+	cfg->heartbeat_s = 120;
+	cfg->idle_refresh_s = 60;
+	fs_store_parse_rras(cfg, "1s:1h,10s:1d,1m:1w,5m:1y");
+}
+
+static int parse_dur(const char *s, char **end, uint32_t *out)
+{
+	errno = 0;
+	unsigned long v = strtoul(s, end, 10);
+	if (*end == s || errno)
+		return -1;
+	unsigned long mul = 1;
+	switch (**end) {
+	case 's': mul = 1; (*end)++; break;
+	case 'm': mul = 60; (*end)++; break;
+	case 'h': mul = 3600; (*end)++; break;
+	case 'd': mul = 86400; (*end)++; break;
+	case 'w': mul = 7 * 86400; (*end)++; break;
+	case 'y': mul = 365 * 86400; (*end)++; break;
+	default: break;
+	}
+	if (v == 0 || v > UINT32_MAX / mul)
+		return -1;
+	*out = (uint32_t)(v * mul);
+	return 0;
+}
+
+int fs_store_parse_rras(struct fs_store_config *cfg, const char *spec)
+{
+	struct fs_store_rra r[FS_STORE_MAX_RRAS];
+	uint32_t n = 0;
+	const char *p = spec;
+	char *end;
+
+	while (*p) {
+		if (n == FS_STORE_MAX_RRAS)
+			return -1;
+		if (parse_dur(p, &end, &r[n].res_s) != 0 || *end != ':')
+			return -1;
+		p = end + 1;
+		if (parse_dur(p, &end, &r[n].keep_s) != 0 ||
+		    r[n].keep_s < r[n].res_s)
+			return -1;
+		n++;
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p)
+			return -1;
+	}
+	if (n == 0)
+		return -1;
+	memcpy(cfg->rras, r, sizeof(r[0]) * n);
+	cfg->n_rras = n;
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[FS_STORE_PATH_MAX];
+	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *q = tmp + 1; *q; q++) {
+		if (*q != '/')
+			continue;
+		*q = '\0';
+		if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*q = '/';
+	}
+	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+		return -1;
+	struct stat st;
+	if (stat(tmp, &st) != 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs on the capture thread: only enqueues. */
+static void on_event(const struct fs_event *ev, void *ctx)
+{
+	if (ev->type == FS_EV_OSPF_ADJACENCY)
+		fs_store_adjacency(ctx, ev->ts_us, &ev->u.adj);
+}
+
+static bool is_local_daemon(const char *addr)
+{
+	return addr[0] == '/' || strncmp(addr, "unix:", 5) == 0;
+}
+
+struct fs_store *fs_store_create(const struct fs_store_config *cfg,
+				 struct fs_event_bus *bus, char *err,
+				 size_t errlen)
+{
+	struct fs_store *s = calloc(1, sizeof(*s));
+	if (!s) {
+		snprintf(err, errlen, "rrd store: out of memory");
+		return NULL;
+	}
+	s->cfg = *cfg;
+	if (!s->cfg.step_s)
+		s->cfg.step_s = 1;
+	if (!s->cfg.heartbeat_s)
+		s->cfg.heartbeat_s = 120;
+	if (s->cfg.heartbeat_s <= s->cfg.step_s)
+		s->cfg.heartbeat_s = 2 * s->cfg.step_s;
+	if (!s->cfg.idle_refresh_s || s->cfg.idle_refresh_s >= s->cfg.heartbeat_s)
+		s->cfg.idle_refresh_s = s->cfg.heartbeat_s / 2;
+	if (!s->cfg.queue_len)
+		s->cfg.queue_len = 65536;
+	if (s->cfg.n_rras == 0 || s->cfg.n_rras > FS_STORE_MAX_RRAS)
+		fs_store_parse_rras(&s->cfg, "1s:1h,10s:1d,1m:1w,5m:1y");
+	s->cfg.dir = NULL;
+	s->cfg.rrdcached = NULL;
+	s->rl_create = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
+	s->rl_update = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
+	s->rl_events = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
+	s->rl_daemon = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->progress, NULL);
+	sem_init(&s->wake, 0, 0);
+
+	const char *dir = cfg->dir ? cfg->dir : ".";
+	if (cfg->rrdcached && *cfg->rrdcached) {
+		s->use_daemon = true;
+		snprintf(s->daemon, sizeof(s->daemon), "%s", cfg->rrdcached);
+	}
+	/* A remote rrdcached resolves relative names against its own -b
+	 * directory, which we cannot create from here. */
+	bool local = !s->use_daemon || is_local_daemon(s->daemon);
+	if (local) {
+		char sub[FS_STORE_PATH_MAX];
+		if (mkdir_p(dir) != 0) {
+			snprintf(err, errlen, "%s: cannot use as RRD directory: %s",
+				 dir, strerror(errno));
+			goto fail;
+		}
+		for (int i = 0; i < 2; i++) {
+			snprintf(sub, sizeof(sub), "%s/%s", dir,
+				 i ? "routers" : "hosts");
+			if (mkdir_p(sub) != 0) {
+				snprintf(err, errlen,
+					 "%s: cannot use as RRD directory: %s",
+					 sub, strerror(errno));
+				goto fail;
+			}
+		}
+		if (access(dir, W_OK) != 0) {
+			snprintf(err, errlen, "%s: RRD directory not writable: %s",
+				 dir, strerror(errno));
+			goto fail;
+		}
+		/* rrdcached on a unix socket wants absolute names. */
+		char *abs = realpath(dir, NULL);
+		snprintf(s->dir, sizeof(s->dir), "%s", abs ? abs : dir);
+		free(abs);
+	} else {
+		snprintf(s->dir, sizeof(s->dir), "%s", dir);
+	}
+
+	uint64_t cap = 16;
+	while (cap < s->cfg.queue_len)
+		cap <<= 1;
+	s->ring = calloc(cap, sizeof(*s->ring));
+	s->mask = cap - 1;
+	uint32_t tcap = 16;
+	while (tcap < 2 * s->cfg.max_host_files + 2)
+		tcap <<= 1;
+	s->trk = calloc(tcap, sizeof(*s->trk));
+	s->trk_mask = tcap - 1;
+	s->fed_prev = calloc(s->cfg.max_host_files + 1, sizeof(*s->fed_prev));
+	s->fed_cur = calloc(s->cfg.max_host_files + 1, sizeof(*s->fed_cur));
+	if (!s->ring || !s->trk || !s->fed_prev || !s->fed_cur) {
+		snprintf(err, errlen, "rrd store: out of memory");
+		goto fail;
+	}
+	if (fs_store_writer_start(s, err, errlen) != 0)
+		goto fail;
+	if (bus) {
+		if (fs_event_subscribe(bus, on_event, s) != 0)
+			fs_log(FS_LOG_WARNING,
+			       "rrd store: event bus full, no events.log");
+	}
+	return s;
+fail:
+	fs_store_writer_stop(s);
+	free(s->ring);
+	free(s->trk);
+	free(s->fed_prev);
+	free(s->fed_cur);
+	sem_destroy(&s->wake);
+	pthread_cond_destroy(&s->progress);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+	return NULL;
+}
+
+void fs_store_destroy(struct fs_store *s)
+{
+	if (!s)
+		return;
+	fs_store_writer_stop(s);
+	free(s->ring);
+	free(s->trk);
+	free(s->fed_prev);
+	free(s->fed_cur);
+	sem_destroy(&s->wake);
+	pthread_cond_destroy(&s->progress);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+const char *fs_store_dir(const struct fs_store *s)
+{
+	return s->dir;
+}
+
+int fs_store_push(struct fs_store *s, const struct fs_store_rec *r)
+{
+	uint64_t head = atomic_load_explicit(&s->head, memory_order_relaxed);
+	uint64_t tail = atomic_load_explicit(&s->tail, memory_order_acquire);
+	if (head - tail > s->mask) {
+		s->dropped_full++;
+		return -1;
+	}
+	s->ring[head & s->mask] = *r;
+	atomic_store_explicit(&s->head, head + 1, memory_order_release);
+	s->queued++;
+	/* sem_post only enters the kernel when the writer sleeps. */
+	sem_post(&s->wake);
+	return 0;
+}
+
+int fs_store_update_host(struct fs_store *s, int64_t ts_us, uint16_t vlan,
+			 const uint8_t mac[6],
+			 const uint64_t v[FS_STORE_HOST_DS])
+{
+	struct fs_store_rec r = { .ts_s = ts_us / 1000000,
+				  .kind = FS_STORE_K_HOST,
+				  .vlan = vlan };
+	memcpy(r.mac, mac, 6);
+	memcpy(r.v, v, sizeof(uint64_t) * FS_STORE_HOST_DS);
+	return fs_store_push(s, &r);
+}
+
+int fs_store_update_segment(struct fs_store *s, int64_t ts_us,
+			    const uint64_t v[FS_STORE_HOST_DS],
+			    uint32_t hosts_active)
+{
+	struct fs_store_rec r = { .ts_s = ts_us / 1000000,
+				  .kind = FS_STORE_K_SEGMENT };
+	memcpy(r.v, v, sizeof(uint64_t) * FS_STORE_HOST_DS);
+	r.v[FS_STORE_HOST_DS] = hosts_active;
+	return fs_store_push(s, &r);
+}
+
+int fs_store_update_router(struct fs_store *s, int64_t ts_us,
+			   uint32_t router_id, uint32_t gap_ms,
+			   uint32_t neighbors, uint32_t adj_full,
+			   uint64_t lsus)
+{
+	struct fs_store_rec r = { .ts_s = ts_us / 1000000,
+				  .kind = FS_STORE_K_ROUTER,
+				  .id = router_id,
+				  .v = { gap_ms, neighbors, adj_full, lsus } };
+	if (gap_ms == UINT32_MAX)
+		r.unknown = 1;
+	return fs_store_push(s, &r);
+}
+
+int fs_store_adjacency(struct fs_store *s, int64_t ts_us,
+		       const struct fs_ev_ospf_adjacency *a)
+{
+	struct fs_store_rec r = { .ts_s = ts_us / 1000000,
+				  .ts_frac_us = (int32_t)(ts_us % 1000000),
+				  .kind = FS_STORE_K_ADJ,
+				  .id = a->router_id,
+				  .id2 = a->neighbor_id,
+				  .vlan = a->vlan,
+				  .from = a->from,
+				  .to = a->to };
+	return fs_store_push(s, &r);
+}
+
+
+static uint32_t trk_hash(uint16_t vlan, const uint8_t mac[6])
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull * (vlan + 1u);
+	for (int i = 0; i < 6; i++)
+		h = (h ^ mac[i]) * 0x100000001b3ull;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static struct fs_store_tracked *trk_find(struct fs_store *s, uint16_t vlan,
+					 const uint8_t mac[6], bool insert)
+{
+	uint32_t i = trk_hash(vlan, mac) & s->trk_mask;
+	for (;; i = (i + 1) & s->trk_mask) {
+		struct fs_store_tracked *t = &s->trk[i];
+		if (!t->used) {
+			if (!insert || s->trk_count >= s->cfg.max_host_files)
+				return NULL;
+			memset(t, 0, sizeof(*t));
+			t->used = true;
+			t->vlan = vlan;
+			memcpy(t->mac, mac, 6);
+			s->trk_count++;
+			return t;
+		}
+		if (t->vlan == vlan && memcmp(t->mac, mac, 6) == 0)
+			return t;
+	}
+}
+
+/* Backward-shift deletion keeps probe chains intact without tombstones. */
+void fs_store_trk_remove(struct fs_store *s, uint32_t i);
+void fs_store_trk_remove(struct fs_store *s, uint32_t i)
+{
+	uint32_t j = i;
+	s->trk[i].used = false;
+	s->trk_count--;
+	for (;;) {
+		j = (j + 1) & s->trk_mask;
+		if (!s->trk[j].used)
+			return;
+		uint32_t home = trk_hash(s->trk[j].vlan, s->trk[j].mac) &
+				s->trk_mask;
+		/* Move j back to i unless its home lies cyclically in (i, j]. */
+		bool stays = i <= j ? (home > i && home <= j)
+				    : (home > i || home <= j);
+		if (!stays) {
+			s->trk[i] = s->trk[j];
+			s->trk[j].used = false;
+			i = j;
+		}
+	}
+}
+
+void fs_store_feed_host(struct fs_store *s, int64_t sec_start_us,
+			const struct fs_host *h, int force)
+{
+	int64_t t = sec_start_us / 1000000;
+	const struct fs_host_bin *b = &h->last;
+	bool active = h->last_sec_us == sec_start_us && b->packets > 0;
+	struct fs_store_tracked *tr = trk_find(s, h->vlan, h->mac, false);
+
+	if (!tr) {
+		if (!active || (!force && b->packets < s->cfg.noise_floor_pps))
+			return;
+		tr = trk_find(s, h->vlan, h->mac, true);
+		if (!tr) {
+			s->hosts_not_stored++;
+			return;
+		}
+	}
+	if (!active) {
+		/* Just went idle: one update with the unchanged counter so
+		 * the idle second reads 0 now, not after the next refresh. */
+		if (tr->was_active && tr->last_fed_s == t) {
+			fs_store_update_host(s, (t + 1) * 1000000, h->vlan,
+					     h->mac, tr->cum);
+			tr->last_fed_s = t + 1;
+			tr->was_active = false;
+		}
+		return;
+	}
+	if (tr->last_fed_s >= t + 1)
+		return;
+	if (tr->last_fed_s < t)
+		fs_store_update_host(s, t * 1000000, h->vlan, h->mac, tr->cum);
+	tr->cum[FS_STORE_DS_PACKETS] += b->packets;
+	tr->cum[FS_STORE_DS_BYTES] += b->bytes;
+	tr->cum[FS_STORE_DS_CTRL] += b->ctrl;
+	tr->cum[FS_STORE_DS_BROADCAST] += b->cls[FS_CLASS_BROADCAST];
+	tr->cum[FS_STORE_DS_MULTICAST] += b->cls[FS_CLASS_MULTICAST];
+	tr->cum[FS_STORE_DS_ARP] += b->cls[FS_CLASS_ARP];
+	fs_store_update_host(s, (t + 1) * 1000000, h->vlan, h->mac, tr->cum);
+	tr->last_fed_s = t + 1;
+	tr->was_active = true;
+	if (s->fed_cur_n < s->cfg.max_host_files) {
+		s->fed_cur[s->fed_cur_n].vlan = h->vlan;
+		memcpy(s->fed_cur[s->fed_cur_n].mac, h->mac, 6);
+		s->fed_cur_n++;
+	}
+}
+
+void fs_store_close_idle(struct fs_store *s, int64_t sec_start_us)
+{
+	int64_t t = sec_start_us / 1000000;
+	for (uint32_t i = 0; i < s->fed_prev_n; i++) {
+		struct fs_store_tracked *tr = trk_find(s, s->fed_prev[i].vlan,
+						       s->fed_prev[i].mac,
+						       false);
+		if (tr && tr->was_active && tr->last_fed_s == t) {
+			fs_store_update_host(s, (t + 1) * 1000000, tr->vlan,
+					     tr->mac, tr->cum);
+			tr->last_fed_s = t + 1;
+			tr->was_active = false;
+		}
+	}
+	struct fs_store_key *k = s->fed_prev;
+	s->fed_prev = s->fed_cur;
+	s->fed_prev_n = s->fed_cur_n;
+	s->fed_cur = k;
+	s->fed_cur_n = 0;
+}
+
+void fs_store_flush(struct fs_store *s)
+{
+	if (s)
+		fs_store_wait_written(s, atomic_load(&s->head));
+}
+
+void fs_store_wait_written(struct fs_store *s, uint64_t target)
+{
+	sem_post(&s->wake);
+	pthread_mutex_lock(&s->mu);
+	while (atomic_load(&s->tail) < target)
+		pthread_cond_wait(&s->progress, &s->mu);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void fs_store_stats(const struct fs_store *s, struct fs_store_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (!s)
+		return;
+	st->updates_queued = s->queued;
+	st->updates_dropped_full = s->dropped_full;
+	st->updates_written = atomic_load_explicit(&s->written,
+						   memory_order_relaxed);
+	st->update_errors = atomic_load_explicit(&s->errors,
+						 memory_order_relaxed);
+	st->files_created = atomic_load_explicit(&s->created,
+						 memory_order_relaxed);
+	st->updates_skipped_old = atomic_load_explicit(&s->skipped_old,
+						       memory_order_relaxed);
+	st->events_written = atomic_load_explicit(&s->events_written,
+						  memory_order_relaxed);
+	st->host_files = s->trk_count;
+	st->hosts_not_stored = s->hosts_not_stored;
+}

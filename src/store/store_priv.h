@@ -1,0 +1,104 @@
+/* Private: the store's state, shared by store.c, tick.c and writer.c. */
+#ifndef FS_STORE_PRIV_H
+#define FS_STORE_PRIV_H
+
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdatomic.h>
+#include <stdio.h>
+
+#include "floodspot/log.h"
+#include "floodspot/store.h"
+#include "layout.h"
+
+/* One queued update: fixed size, copied into the ring. */
+struct fs_store_rec {
+	int64_t ts_s;
+	uint8_t kind;		/* enum fs_store_kind */
+	uint8_t from, to;	/* FS_STORE_K_ADJ */
+	uint8_t mac[6];
+	uint16_t vlan;
+	uint32_t id, id2;
+	uint32_t unknown;	/* bit i: value i is unknown */
+	int32_t ts_frac_us;	/* FS_STORE_K_ADJ: sub-second part */
+	uint64_t v[FS_STORE_MAX_DS];
+};
+
+/* Capture side: a host that has a file, and its own cumulative counters. */
+struct fs_store_tracked {
+	bool used;
+	uint16_t vlan;
+	uint8_t mac[6];
+	int64_t last_fed_s;	/* time of its last queued update, 0: none */
+	bool was_active;	/* that update closed an active second */
+	uint64_t cum[FS_STORE_HOST_DS];
+};
+
+/* Writer side: what is known about one file. */
+struct fs_store_wfile {
+	bool used;
+	uint8_t kind;
+	uint16_t vlan;
+	uint8_t mac[6];
+	uint32_t id;
+	bool failed;
+	int64_t last_s;		/* last update in the file */
+	int64_t retry_mono_s;	/* failed: next attempt */
+};
+
+struct fs_store {
+	struct fs_store_config cfg;
+	char dir[FS_STORE_PATH_MAX];
+	char daemon[256];
+	bool use_daemon;
+
+	/* SPSC ring: the capture thread moves head, the writer tail. */
+	struct fs_store_rec *ring;
+	uint64_t mask;
+	_Atomic uint64_t head, tail;
+	sem_t wake;
+	pthread_t thread;
+	bool thread_started;
+	atomic_bool stop;
+	pthread_mutex_t mu;
+	pthread_cond_t progress;
+
+	/* capture thread only */
+	uint64_t queued, dropped_full, hosts_not_stored;
+	struct fs_store_tracked *trk;
+	uint32_t trk_mask, trk_count, trk_cursor;
+	/* hosts fed in the previous / this tick, to close idle edges */
+	struct fs_store_key { uint16_t vlan; uint8_t mac[6]; } *fed_prev, *fed_cur;
+	uint32_t fed_prev_n, fed_cur_n;
+	uint64_t seg_cum[FS_STORE_HOST_DS];
+	int64_t seg_last_fed_s;
+
+	/* written by the writer, read anywhere */
+	_Atomic uint64_t written, errors, created, skipped_old, events_written;
+
+	/* writer thread only */
+	struct fs_store_wfile *files;
+	uint32_t files_mask, files_count;
+	int64_t client_retry_mono_s;
+	FILE *events;
+	struct fs_ratelimit rl_create, rl_update, rl_events, rl_daemon;
+};
+
+/* store.c: updates hosts fed last tick but not this one (now idle). */
+void fs_store_close_idle(struct fs_store *s, int64_t sec_start_us);
+
+/* store.c: waits until the writer has taken records up to target. */
+void fs_store_wait_written(struct fs_store *s, uint64_t target);
+
+/* html.c, for html_tick.c */
+bool fs_html_due(const struct fs_html *h, int64_t now_us, int force);
+uint32_t fs_html_top_n(const struct fs_html *h);
+
+/* writer.c */
+int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen);
+void fs_store_writer_stop(struct fs_store *s);
+
+/* store.c: enqueue one record; 0, or -1 when dropped. */
+int fs_store_push(struct fs_store *s, const struct fs_store_rec *r);
+
+#endif

@@ -1,0 +1,411 @@
+/*
+ * The writer thread: drains the ring, creates missing files (or resumes
+ * existing ones) and writes updates with librrd's thread-safe calls or
+ * through rrdcached. Every failure is logged with a rate limit, counted,
+ * and the update dropped: the capture side never waits for it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <rrd.h>
+#include <rrd_client.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
+
+#include "floodspot/fmt.h"
+#include "store_priv.h"
+
+#define FAIL_RETRY_S 30		/* a file that failed is retried this late */
+#define BATCH_VALUES 32		/* updates to one file in one call */
+
+static int64_t mono_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec;
+}
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static uint64_t key_hash(uint8_t kind, uint16_t vlan, const uint8_t mac[6],
+			 uint32_t id)
+{
+	uint64_t h = 1469598103934665603ull;
+	uint8_t b[13] = { kind, (uint8_t)(vlan >> 8), (uint8_t)vlan };
+	memcpy(b + 3, mac, 6);
+	memcpy(b + 9, &id, 4);
+	for (size_t i = 0; i < sizeof(b); i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h ^ (h >> 29);
+}
+
+static bool same_key(const struct fs_store_rec *a, const struct fs_store_rec *b)
+{
+	return a->kind == b->kind && a->vlan == b->vlan && a->id == b->id &&
+	       memcmp(a->mac, b->mac, 6) == 0;
+}
+
+/* The file cache is only a cache: when it fills, start it over. */
+static struct fs_store_wfile *wfile_get(struct fs_store *s,
+					const struct fs_store_rec *r,
+					bool *fresh)
+{
+	uint8_t mac[6] = { 0 };
+	if (r->kind == FS_STORE_K_HOST)
+		memcpy(mac, r->mac, 6);
+	if (s->files_count * 2 > s->files_mask) {
+		memset(s->files, 0, sizeof(*s->files) * (s->files_mask + 1));
+		s->files_count = 0;
+	}
+	uint32_t i = (uint32_t)key_hash(r->kind, r->vlan, mac, r->id) &
+		     s->files_mask;
+	for (;; i = (i + 1) & s->files_mask) {
+		struct fs_store_wfile *f = &s->files[i];
+		if (!f->used) {
+			memset(f, 0, sizeof(*f));
+			f->used = true;
+			f->kind = r->kind;
+			f->vlan = r->vlan;
+			memcpy(f->mac, mac, 6);
+			f->id = r->id;
+			s->files_count++;
+			*fresh = true;
+			return f;
+		}
+		if (f->kind == r->kind && f->vlan == r->vlan && f->id == r->id &&
+		    memcmp(f->mac, mac, 6) == 0) {
+			*fresh = false;
+			return f;
+		}
+	}
+}
+
+static const char *rrd_err(void)
+{
+	const char *e = rrd_get_error();
+	return e && *e ? e : "unknown librrd error";
+}
+
+static bool daemon_ready(struct fs_store *s)
+{
+	/* librrd exports only the simple client (one connection per
+	 * process, locked inside librrd); only this thread writes. */
+	if (rrdc_is_connected(s->daemon))
+		return true;
+	if (mono_s() < s->client_retry_mono_s)
+		return false;
+	rrd_clear_error();
+	if (rrdc_connect(s->daemon) == 0 && rrdc_is_connected(s->daemon))
+		return true;
+	s->client_retry_mono_s = mono_s() + 5;
+	fs_log_limited(&s->rl_daemon, mono_us(), FS_LOG_WARNING,
+		       "rrdcached %s: cannot connect: %s", s->daemon,
+		       rrd_err());
+	return false;
+}
+
+/* Bytes of data a new file takes, for the free-space diagnosis. */
+static uint64_t file_bytes(const struct fs_store *s, uint8_t kind)
+{
+	unsigned n_ds;
+	uint64_t rows = 0;
+	fs_store_ds_names((enum fs_store_kind)kind, &n_ds);
+	for (uint32_t r = 0; r < s->cfg.n_rras; r++) {
+		uint32_t res = s->cfg.rras[r].res_s / s->cfg.step_s;
+		rows += s->cfg.rras[r].keep_s / ((res ? res : 1) * s->cfg.step_s);
+	}
+	return rows * 2 * n_ds * sizeof(double);
+}
+
+/*
+ * librrd 1.7 fails a create on a full filesystem without any error text
+ * (and errno is clobbered by its cleanup), so say what we can see.
+ */
+static const char *create_error(const struct fs_store *s, uint8_t kind,
+				const char *path, char *buf, size_t len)
+{
+	const char *e = rrd_get_error();
+	if (e && *e)
+		return e;
+	char dir[FS_STORE_PATH_MAX + 160];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = '\0';
+	struct statvfs vfs;
+	if (!s->use_daemon && statvfs(dir, &vfs) == 0) {
+		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+		uint64_t need = file_bytes(s, kind);
+		snprintf(buf, len, "%s (%" PRIu64 " KiB free, file needs %" PRIu64
+			 " KiB)", avail < need ? strerror(ENOSPC)
+					       : "librrd gave no reason",
+			 avail / 1024, need / 1024);
+		return buf;
+	}
+	return "librrd gave no reason";
+}
+
+/* Creates the file, or learns the last update of an existing one. */
+static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
+		      const char *path, int64_t first_ts)
+{
+	const char *argv[FS_STORE_MAX_DS + 2 * FS_STORE_MAX_RRAS];
+	char buf[1024];
+	int argc = fs_store_create_args(&s->cfg, (enum fs_store_kind)f->kind,
+					argv, (int)(sizeof(argv) / sizeof(argv[0])),
+					buf, sizeof(buf));
+	unsigned long step = s->cfg.step_s;
+	time_t start = (time_t)(first_ts - (int64_t)step);
+	int rc;
+
+	if (argc < 0)
+		return -1;
+	rrd_clear_error();
+	if (s->use_daemon) {
+		if (!daemon_ready(s))
+			return -1;
+		time_t last = rrdc_last(path);
+		if (last > 0) {
+			f->last_s = last;
+			return 0;
+		}
+		rrd_clear_error();
+		rc = rrdc_create_r2(path, step, start, 1,
+					  NULL, NULL, argc, argv);
+	} else {
+		struct stat st;
+		if (stat(path, &st) == 0) {
+			time_t last = rrd_last_r(path);
+			if (last < 0) {
+				fs_log_limited(&s->rl_create, mono_us(),
+					       FS_LOG_WARNING,
+					       "%s: cannot read last update: %s",
+					       path, rrd_err());
+				return -1;
+			}
+			f->last_s = last;
+			return 0;
+		}
+		rc = rrd_create_r2(path, step, start, 1, NULL, NULL, argc,
+				   argv);
+	}
+	if (rc != 0) {
+		char why[160];
+		fs_log_limited(&s->rl_create, mono_us(), FS_LOG_WARNING,
+			       "%s: cannot create: %s", path,
+			       create_error(s, f->kind, path, why,
+					    sizeof(why)));
+		if (!s->use_daemon)
+			unlink(path);	/* a partial file would block resume */
+		return -1;
+	}
+	atomic_fetch_add_explicit(&s->created, 1, memory_order_relaxed);
+	f->last_s = start;
+	return 0;
+}
+
+static void write_event(struct fs_store *s, const struct fs_store_rec *r)
+{
+	char a[16], b[16];
+	if (!s->events) {
+		char path[FS_STORE_PATH_MAX + 16];
+		snprintf(path, sizeof(path), "%s/events.log", s->dir);
+		s->events = fopen(path, "a");
+		if (!s->events) {
+			int e = errno;
+			atomic_fetch_add_explicit(&s->errors, 1,
+						  memory_order_relaxed);
+			fs_log_limited(&s->rl_events, mono_us(),
+				       FS_LOG_WARNING, "%s: %s", path,
+				       strerror(e));
+			return;
+		}
+	}
+	fprintf(s->events, "%" PRId64 ".%06d %s %s %s %s %u\n", r->ts_s,
+		(int)r->ts_frac_us, fs_fmt_id(a, r->id), fs_fmt_id(b, r->id2),
+		fs_ospf_state_name((enum fs_ospf_state)r->from),
+		fs_ospf_state_name((enum fs_ospf_state)r->to),
+		(unsigned)r->vlan);
+	atomic_fetch_add_explicit(&s->events_written, 1, memory_order_relaxed);
+}
+
+/* Formats "ts:v:v:..." into buf; returns the next free byte. */
+static char *format_values(const struct fs_store_rec *r, unsigned n_ds,
+			   char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%" PRId64, r->ts_s);
+	size_t used = n > 0 ? (size_t)n : 0;
+	for (unsigned i = 0; i < n_ds && used < len; i++) {
+		if (r->unknown & (1u << i))
+			n = snprintf(buf + used, len - used, ":U");
+		else
+			n = snprintf(buf + used, len - used, ":%" PRIu64,
+				     r->v[i]);
+		used += n > 0 ? (size_t)n : 0;
+	}
+	return buf + (used < len ? used + 1 : len);
+}
+
+/* Writes recs[0..n) (all for one file, in time order). */
+static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
+		       unsigned n)
+{
+	char rel[128], path[FS_STORE_PATH_MAX + 160];
+	bool fresh;
+	struct fs_store_wfile *f = wfile_get(s, &recs[0], &fresh);
+	unsigned n_ds;
+
+	fs_store_ds_names((enum fs_store_kind)recs[0].kind, &n_ds);
+	fs_store_rel_path(rel, sizeof(rel), (enum fs_store_kind)recs[0].kind,
+			  recs[0].vlan, recs[0].mac, recs[0].id);
+	snprintf(path, sizeof(path), "%s/%s", s->dir, rel);
+
+	if (f->failed && mono_s() >= f->retry_mono_s) {
+		f->failed = false;
+		fresh = true;
+	}
+	if (fresh && !f->failed && wfile_open(s, f, path, recs[0].ts_s) != 0) {
+		f->failed = true;
+		f->retry_mono_s = mono_s() + FAIL_RETRY_S;
+	}
+	if (f->failed) {
+		atomic_fetch_add_explicit(&s->errors, n, memory_order_relaxed);
+		return;
+	}
+
+	const char *argv[BATCH_VALUES];
+	char buf[BATCH_VALUES * (FS_STORE_MAX_DS * 21 + 24)];
+	char *p = buf;
+	int argc = 0;
+	int64_t last = f->last_s;
+	uint64_t skipped = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (recs[i].ts_s <= last) {
+			skipped++;
+			continue;
+		}
+		argv[argc++] = p;
+		p = format_values(&recs[i], n_ds, p,
+				  sizeof(buf) - (size_t)(p - buf));
+		last = recs[i].ts_s;
+	}
+	if (skipped)
+		atomic_fetch_add_explicit(&s->skipped_old, skipped,
+					  memory_order_relaxed);
+	if (argc == 0)
+		return;
+
+	int rc;
+	rrd_clear_error();
+	if (s->use_daemon)
+		rc = daemon_ready(s) ? rrdc_update(path, argc, argv)
+				     : -1;
+	else
+		rc = rrd_update_r(path, NULL, argc, argv);
+	if (rc != 0) {
+		atomic_fetch_add_explicit(&s->errors, (uint64_t)argc,
+					  memory_order_relaxed);
+		fs_log_limited(&s->rl_update, mono_us(), FS_LOG_WARNING,
+			       "%s: update failed: %s", path, rrd_err());
+		/* Learn the file's state again on the next update. */
+		f->failed = true;
+		f->retry_mono_s = mono_s() + (s->use_daemon ? 5 : 1);
+		return;
+	}
+	f->last_s = last;
+	atomic_fetch_add_explicit(&s->written, (uint64_t)argc,
+				  memory_order_relaxed);
+}
+
+/* Drains what the ring holds now; returns how many records it took. */
+static uint64_t drain(struct fs_store *s)
+{
+	uint64_t tail = atomic_load_explicit(&s->tail, memory_order_relaxed);
+	uint64_t head = atomic_load_explicit(&s->head, memory_order_acquire);
+	uint64_t start = tail;
+	struct fs_store_rec batch[BATCH_VALUES];
+
+	while (tail != head) {
+		unsigned n = 0;
+		batch[n++] = s->ring[tail & s->mask];
+		tail++;
+		if (batch[0].kind == FS_STORE_K_ADJ) {
+			write_event(s, &batch[0]);
+		} else {
+			while (tail != head && n < BATCH_VALUES &&
+			       same_key(&s->ring[tail & s->mask], &batch[0]))
+				batch[n++] = s->ring[tail++ & s->mask];
+			write_file(s, batch, n);
+		}
+		/* Release slots as we go so a burst finds room sooner. */
+		atomic_store_explicit(&s->tail, tail, memory_order_release);
+	}
+	if (s->events)
+		fflush(s->events);
+	return tail - start;
+}
+
+static void *writer_main(void *arg)
+{
+	struct fs_store *s = arg;
+	if (s->use_daemon)
+		daemon_ready(s);
+	for (;;) {
+		bool stopping = atomic_load(&s->stop);
+		drain(s);
+		pthread_mutex_lock(&s->mu);
+		pthread_cond_broadcast(&s->progress);
+		pthread_mutex_unlock(&s->mu);
+		if (stopping &&
+		    atomic_load(&s->tail) == atomic_load(&s->head))
+			break;
+		while (sem_wait(&s->wake) != 0 && errno == EINTR)
+			;
+	}
+	return NULL;
+}
+
+int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen)
+{
+	uint32_t cap = 64;
+	while (cap < 2 * (s->cfg.max_host_files + 1024 + 16))
+		cap <<= 1;
+	s->files = calloc(cap, sizeof(*s->files));
+	if (!s->files) {
+		snprintf(err, errlen, "rrd store: out of memory");
+		return -1;
+	}
+	s->files_mask = cap - 1;
+	int rc = pthread_create(&s->thread, NULL, writer_main, s);
+	if (rc != 0) {
+		snprintf(err, errlen, "rrd store: cannot start writer: %s",
+			 strerror(rc));
+		return -1;
+	}
+	s->thread_started = true;
+	return 0;
+}
+
+void fs_store_writer_stop(struct fs_store *s)
+{
+	if (s->thread_started) {
+		atomic_store(&s->stop, true);
+		sem_post(&s->wake);
+		pthread_join(s->thread, NULL);
+		s->thread_started = false;
+	}
+	if (s->events)
+		fclose(s->events);
+	s->events = NULL;
+	if (s->use_daemon)
+		rrdc_disconnect();
+	free(s->files);
+	s->files = NULL;
+}

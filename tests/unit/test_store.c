@@ -1,0 +1,258 @@
+/*
+ * Store: archive specs, file names, create arguments, and the feeding
+ * rules (idle edges, noise floor, file cap, full queue) counted through
+ * the public statistics.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "floodspot/log.h"
+#include "floodspot/store.h"
+#include "src/store/layout.h"
+
+static void test_parse_rras(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *spec;
+		int rc;
+		uint32_t n;
+		uint32_t res[4], keep[4];
+	} cases[] = {
+		{ "1s:1h,10s:1d,1m:1w,5m:1y", 0, 4,
+		  { 1, 10, 60, 300 }, { 3600, 86400, 604800, 31536000 } },
+		{ "1:60", 0, 1, { 1 }, { 60 } },
+		{ "2m:2h", 0, 1, { 120 }, { 7200 } },
+		{ "", -1, 0, { 0 }, { 0 } },
+		{ "1s", -1, 0, { 0 }, { 0 } },
+		{ "1h:1s", -1, 0, { 0 }, { 0 } },
+		{ "0s:1h", -1, 0, { 0 }, { 0 } },
+		{ "1x:1h", -1, 0, { 0 }, { 0 } },
+		{ "1s:1h,", 0, 1, { 1 }, { 3600 } },
+		{ "1s:1h;10s:1d", -1, 0, { 0 }, { 0 } },
+		{ "1:1,1:1,1:1,1:1,1:1,1:1,1:1,1:1,1:1", -1, 0, { 0 }, { 0 } },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fs_store_config cfg;
+		fs_store_config_defaults(&cfg);
+		int rc = fs_store_parse_rras(&cfg, cases[i].spec);
+		assert_int_equal(rc, cases[i].rc);
+		if (rc != 0) {
+			/* A bad spec leaves the defaults alone. */
+			assert_int_equal(cfg.n_rras, 4);
+			continue;
+		}
+		assert_int_equal(cfg.n_rras, cases[i].n);
+		for (uint32_t k = 0; k < cases[i].n; k++) {
+			assert_int_equal(cfg.rras[k].res_s, cases[i].res[k]);
+			assert_int_equal(cfg.rras[k].keep_s, cases[i].keep[k]);
+		}
+	}
+}
+
+static void test_paths(void **state)
+{
+	(void)state;
+	char buf[128];
+	const uint8_t mac[6] = { 0x02, 0x00, 0x0a, 0xff, 0x00, 0x0d };
+	assert_int_equal(fs_store_rel_path(buf, sizeof(buf), FS_STORE_K_HOST,
+					   4094, mac, 0), 0);
+	assert_string_equal(buf, "hosts/4094-02-00-0a-ff-00-0d.rrd");
+	assert_int_equal(fs_store_rel_path(buf, sizeof(buf),
+					   FS_STORE_K_SEGMENT, 0, mac, 0), 0);
+	assert_string_equal(buf, "segment.rrd");
+	assert_int_equal(fs_store_rel_path(buf, sizeof(buf), FS_STORE_K_ROUTER,
+					   0, mac, 0xc0a80001), 0);
+	assert_string_equal(buf, "routers/192.168.0.1.rrd");
+	/* Too small a buffer is an error, not a truncated name. */
+	assert_int_equal(fs_store_rel_path(buf, 10, FS_STORE_K_HOST, 1, mac, 0),
+			 -1);
+}
+
+static void test_create_args(void **state)
+{
+	(void)state;
+	struct fs_store_config cfg;
+	const char *argv[32];
+	char buf[1024];
+	fs_store_config_defaults(&cfg);
+	cfg.heartbeat_s = 30;
+	fs_store_parse_rras(&cfg, "1s:1h,5m:1y");
+	static const struct {
+		enum fs_store_kind kind;
+		int argc;
+		const char *first, *last_ds;
+	} cases[] = {
+		{ FS_STORE_K_HOST, 6 + 4, "DS:packets:DERIVE:30:0:U",
+		  "DS:arp:DERIVE:30:0:U" },
+		{ FS_STORE_K_SEGMENT, 7 + 4, "DS:packets:DERIVE:30:0:U",
+		  "DS:hosts_active:GAUGE:30:0:U" },
+		{ FS_STORE_K_ROUTER, 4 + 4, "DS:hello_gap_ms:GAUGE:30:0:U",
+		  "DS:lsus:DERIVE:30:0:U" },
+	};
+	for (size_t i = 0; i < 3; i++) {
+		int argc = fs_store_create_args(&cfg, cases[i].kind, argv, 32,
+						buf, sizeof(buf));
+		assert_int_equal(argc, cases[i].argc);
+		assert_string_equal(argv[0], cases[i].first);
+		assert_string_equal(argv[argc - 5], cases[i].last_ds);
+		assert_string_equal(argv[argc - 4], "RRA:AVERAGE:0.5:1:3600");
+		assert_string_equal(argv[argc - 3], "RRA:MAX:0.5:1:3600");
+		assert_string_equal(argv[argc - 2], "RRA:AVERAGE:0.5:300:105120");
+		assert_string_equal(argv[argc - 1], "RRA:MAX:0.5:300:105120");
+	}
+	/* With a 10 s step the rows count 10 s primary points. */
+	cfg.step_s = 10;
+	int argc = fs_store_create_args(&cfg, FS_STORE_K_HOST, argv, 32, buf,
+					sizeof(buf));
+	assert_string_equal(argv[argc - 4], "RRA:AVERAGE:0.5:1:360");
+	assert_string_equal(argv[argc - 2], "RRA:AVERAGE:0.5:30:105120");
+	/* Too little room is refused. */
+	assert_int_equal(fs_store_create_args(&cfg, FS_STORE_K_HOST, argv, 4,
+					      buf, sizeof(buf)), -1);
+	assert_int_equal(fs_store_create_args(&cfg, FS_STORE_K_HOST, argv, 32,
+					      buf, 40), -1);
+}
+
+static char tmpl[64];
+
+static struct fs_store *mk(uint32_t max_files, uint32_t floor, uint32_t qlen)
+{
+	struct fs_store_config cfg;
+	char err[256];
+	snprintf(tmpl, sizeof(tmpl), "/tmp/fs-unit-store-XXXXXX");
+	assert_non_null(mkdtemp(tmpl));
+	fs_store_config_defaults(&cfg);
+	cfg.dir = tmpl;
+	cfg.max_host_files = max_files;
+	cfg.noise_floor_pps = floor;
+	cfg.queue_len = qlen;
+	fs_store_parse_rras(&cfg, "1s:2m");
+	struct fs_store *s = fs_store_create(&cfg, NULL, err, sizeof(err));
+	assert_non_null(s);
+	return s;
+}
+
+static void rm(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpl);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void set_sec(struct fs_host *h, int64_t t, uint32_t packets)
+{
+	memset(&h->last, 0, sizeof(h->last));
+	h->last.packets = packets;
+	if (packets)
+		h->last_sec_us = t * 1000000;
+}
+
+static void test_feed_edges(void **state)
+{
+	(void)state;
+	struct fs_store *s = mk(10, 100, 1024);
+	struct fs_host h = { .vlan = 5, .mac = { 2, 0, 0, 0, 0, 1 } };
+	struct fs_store_stats st;
+	/* active, active, active, idle, idle, active: updates per second */
+	static const uint32_t pk[] = { 200, 150, 120, 0, 0, 300 };
+	static const uint64_t queued_after[] = { 2, 3, 4, 5, 5, 7 };
+	int64_t t0 = 1700000000;
+	for (int k = 0; k < 6; k++) {
+		set_sec(&h, t0 + k, pk[k]);
+		fs_store_feed_host(s, (t0 + k) * 1000000, &h, 0);
+		fs_store_stats(s, &st);
+		assert_int_equal(st.updates_queued, queued_after[k]);
+	}
+	/* Same second again: nothing new. */
+	fs_store_feed_host(s, (t0 + 5) * 1000000, &h, 0);
+	fs_store_flush(s);
+	fs_store_stats(s, &st);
+	assert_int_equal(st.updates_queued, 7);
+	assert_int_equal(st.updates_written, 7);
+	assert_int_equal(st.files_created, 1);
+	assert_int_equal(st.host_files, 1);
+	fs_store_destroy(s);
+	rm();
+}
+
+static void test_floor_and_cap(void **state)
+{
+	(void)state;
+	struct fs_store *s = mk(2, 100, 1024);
+	struct fs_store_stats st;
+	int64_t t = 1700000000;
+	struct fs_host h[4];
+	memset(h, 0, sizeof(h));
+	for (int i = 0; i < 4; i++) {
+		h[i].vlan = 1;
+		h[i].mac[5] = (uint8_t)i;
+	}
+	set_sec(&h[0], t, 99);		/* below the floor */
+	set_sec(&h[1], t, 100);		/* at the floor */
+	set_sec(&h[2], t, 5000);
+	set_sec(&h[3], t, 7000);	/* past the cap of 2 files */
+	for (int i = 0; i < 4; i++)
+		fs_store_feed_host(s, t * 1000000, &h[i], 0);
+	fs_store_stats(s, &st);
+	assert_int_equal(st.host_files, 2);
+	assert_int_equal(st.hosts_not_stored, 1);
+	assert_int_equal(st.updates_queued, 4);
+	/* Forced (top N) hosts below the floor get a file when room. */
+	struct fs_store *s2 = s;
+	fs_store_destroy(s2);
+	rm();
+	s = mk(2, 100, 1024);
+	fs_store_feed_host(s, t * 1000000, &h[0], 1);
+	fs_store_stats(s, &st);
+	assert_int_equal(st.host_files, 1);
+	fs_store_destroy(s);
+	rm();
+}
+
+static void test_queue_full_drops(void **state)
+{
+	(void)state;
+	struct fs_store *s = mk(10, 1, 16);
+	struct fs_store_stats st;
+	uint64_t v[FS_STORE_HOST_DS] = { 0 };
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 9 };
+	int dropped = 0;
+	for (int i = 0; i < 5000; i++) {
+		v[0] = (uint64_t)i;
+		if (fs_store_update_host(s, (1700000000LL + i) * 1000000, 1,
+					 mac, v) != 0)
+			dropped++;
+	}
+	fs_store_flush(s);
+	fs_store_stats(s, &st);
+	assert_true(dropped > 0);
+	assert_int_equal(st.updates_dropped_full, (uint64_t)dropped);
+	assert_int_equal(st.updates_queued + st.updates_dropped_full, 5000);
+	assert_int_equal(st.updates_written + st.updates_skipped_old +
+				 st.update_errors,
+			 st.updates_queued);
+	fs_store_destroy(s);
+	rm();
+}
+
+int main(void)
+{
+	fs_log_init("test_store", false, -1);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_rras),
+		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_create_args),
+		cmocka_unit_test(test_feed_edges),
+		cmocka_unit_test(test_floor_and_cap),
+		cmocka_unit_test(test_queue_full_drops),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
