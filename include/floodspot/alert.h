@@ -43,12 +43,43 @@ size_t fs_alert_format_kv(const struct fs_alert *a, char *buf, size_t len);
 /* {"event":"alert","ts":...,"state":...,"rule":...,<fields>} */
 void fs_alert_print_json(const struct fs_alert *a, FILE *f);
 
+/* Fields refused by fs_alert_add since start (FS_ALERT_MAX_FIELDS reached). */
+uint64_t fs_alert_fields_dropped(void);
+/* "daemon", "user", "local0".."local7", ...: the LOG_* value, or -1. */
+int fs_alert_facility_parse(const char *name);
+/* The name of a LOG_* facility value, or NULL when unknown. */
+const char *fs_alert_facility_name(int facility);
+
 struct fs_alert_sinks_config {
 	bool use_syslog;
-	int syslog_facility;		/* LOG_DAEMON by default */
+	int syslog_facility;		/* LOG_*; 0 or unknown: LOG_DAEMON */
 	const char *remote;		/* "udp://host:port" or "tcp://host:port" */
 	const char *exec_cmd;
-	uint32_t remote_queue_len;
+	uint32_t remote_queue_len;	/* 0: 1024 */
+	const char *syslog_path;	/* local socket; NULL: "/dev/log" */
+};
+
+#define FS_ALERT_EXEC_MAX 4	/* --exec children running at once */
+
+struct fs_alert_sinks_stats {
+	uint64_t alerts;		/* FS_EV_ALERT events received */
+	uint64_t local_sent;
+	uint64_t local_dropped;		/* local socket busy (EAGAIN) or absent */
+	uint64_t remote_sent;		/* messages wholly handed to the kernel */
+	uint64_t remote_dropped_queue_full;
+	uint64_t remote_dropped_send_error;
+	uint64_t remote_summaries;	/* "alerts-dropped" messages queued */
+	uint64_t remote_connects;	/* TCP connections established */
+	uint64_t remote_reconnects;	/* ... of which after the first */
+	uint64_t remote_connect_failures;
+	uint64_t remote_disconnects;	/* established connections lost */
+	uint32_t remote_queued;		/* messages waiting now */
+	bool remote_connected;		/* TCP: established; UDP: always */
+	uint64_t exec_spawned;
+	uint64_t exec_dropped_busy;	/* FS_ALERT_EXEC_MAX already running */
+	uint64_t exec_failed;		/* posix_spawn failed */
+	uint64_t exec_exit_nonzero;	/* reaped with a non-zero status or signal */
+	uint32_t exec_running;
 };
 
 struct fs_alert_sinks;
@@ -58,6 +89,12 @@ struct fs_alert_sinks *fs_alert_sinks_create(const struct fs_alert_sinks_config 
 					     char *err, size_t errlen);
 /* Poll-loop hook: pending remote sends, reaped exec children. Never blocks. */
 void fs_alert_sinks_service(struct fs_alert_sinks *s, int64_t mono_us);
+/* Destroy only once the bus no longer emits (there is no unsubscribe). */
 void fs_alert_sinks_destroy(struct fs_alert_sinks *s);
+void fs_alert_sinks_stats(const struct fs_alert_sinks *s,
+			  struct fs_alert_sinks_stats *st);
+/* The remote socket and the events to poll it for, or -1 when there is
+ * nothing to wait on; call fs_alert_sinks_service when it is ready. */
+int fs_alert_sinks_poll_fd(const struct fs_alert_sinks *s, short *events);
 
 #endif
