@@ -52,7 +52,7 @@ const char *fs_alert_facility_name(int facility);
 
 struct fs_alert_sinks_config {
 	bool use_syslog;
-	int syslog_facility;		/* LOG_DAEMON by default */
+	int syslog_facility;		/* LOG_*; 0 or unknown: LOG_DAEMON */
 	const char *remote;		/* "udp://host:port" or "tcp://host:port" */
 	const char *exec_cmd;
 	uint32_t remote_queue_len;	/* 0: 1024 */

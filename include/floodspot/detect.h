@@ -22,6 +22,35 @@ struct fs_detect_inputs {
 
 struct fs_detect;
 
+/* Added by the rules branch: tuning beyond the rules files. */
+struct fs_detect_config {
+	uint32_t max_alerts_per_s;	/* raised+active+cleared; default 20 */
+	uint32_t table_size;		/* pending/active alerts; default 4096 */
+	uint32_t incident_quiet_s;	/* symptoms closer than this form one
+					 * incident (one culprit); default 60 */
+	uint32_t route_flap_trigger;	/* route changes in a second that make
+					 * a symptom; default 3 */
+	float onset_k;			/* onset: rate > baseline + k*spread; 4 */
+	uint32_t min_excess;		/* packets above baseline in the window
+					 * for a host to be named; default 500 */
+};
+
+struct fs_detect_stats {
+	uint64_t raised, repeated, cleared;
+	uint64_t deferred_cap;		/* held back by max_alerts_per_s */
+	uint64_t same_host;		/* not raised: host already alerted */
+	uint64_t table_full;		/* pending entries refused */
+	uint64_t incidents, culprits, incidents_unnamed;
+	uint32_t active;		/* alerts active now */
+};
+
+void fs_detect_config_defaults(struct fs_detect_config *cfg);
+/* fs_detect_create with a configuration (NULL: defaults). */
+struct fs_detect *fs_detect_create_config(struct fs_ruleset *rules,
+					  struct fs_event_bus *bus,
+					  const struct fs_detect_config *cfg);
+void fs_detect_stats(const struct fs_detect *d, struct fs_detect_stats *st);
+
 /* Takes ownership of rules. Subscribes to bus for routing events. */
 struct fs_detect *fs_detect_create(struct fs_ruleset *rules,
 				   struct fs_event_bus *bus);

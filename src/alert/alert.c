@@ -305,11 +305,12 @@ void fs_alert_print_json(const struct fs_alert *a, FILE *f)
 	fputs("}\n", f);
 }
 
+/* No "kern": 0 means "the default" to glibc and to us (LOG_DAEMON). */
 static const struct {
 	const char *name;
 	int facility;
 } facilities[] = {
-	{ "kern", LOG_KERN },	  { "user", LOG_USER },
+	{ "user", LOG_USER },
 	{ "mail", LOG_MAIL },	  { "daemon", LOG_DAEMON },
 	{ "auth", LOG_AUTH },	  { "syslog", LOG_SYSLOG },
 	{ "lpr", LOG_LPR },	  { "news", LOG_NEWS },

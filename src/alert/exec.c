@@ -1,0 +1,184 @@
+/*
+ * --exec CMD: on raise and clear, /bin/sh -c CMD with the alert in the
+ * environment (FLOODSPOT_KIND, _STATE, _RULE, _SEVERITY, _TS, _MESSAGE,
+ * then FLOODSPOT_<KEY> per field; the fixed names come first, and getenv
+ * returns the first). posix_spawn, which glibc implements with
+ * clone(CLONE_VM|CLONE_VFORK): no copy of our tables, no waiting for the
+ * child. Children are reaped by pid with WNOHANG from the service hook; at
+ * most FS_ALERT_EXEC_MAX run at once, beyond that the run is dropped and
+ * counted. stdin is /dev/null; stdout goes to our stderr so a hook cannot
+ * corrupt --json lines; the signal mask and dispositions are reset (the
+ * daemon blocks signals for its signalfd).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include "alert_int.h"
+#include "floodspot/fmt.h"
+#include "floodspot/log.h"
+
+extern char **environ;
+
+#define N_FIXED 6
+#define VAR_MAX 200
+
+struct fs_alert_exec {
+	char *cmd;
+	pid_t pid[FS_ALERT_EXEC_MAX];
+	unsigned running;
+	struct fs_ratelimit warn;
+	uint64_t spawned, dropped_busy, failed, exit_nonzero;
+};
+
+struct fs_alert_exec *fs_alert_exec_create(const char *cmd)
+{
+	struct fs_alert_exec *x = calloc(1, sizeof(*x));
+	if (!x)
+		return NULL;
+	x->cmd = strdup(cmd);
+	if (!x->cmd) {
+		free(x);
+		return NULL;
+	}
+	x->warn = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
+	return x;
+}
+
+static void set_var(char *out, const char *name, const char *value,
+		    size_t vmax)
+{
+	char clean[VAR_MAX];
+	fs_alert_sanitize(clean, vmax < sizeof(clean) ? vmax : sizeof(clean),
+			  value);
+	int n = snprintf(out, VAR_MAX, "FLOODSPOT_");
+	for (size_t i = 0; name[i] && (size_t)n + 2 < VAR_MAX; i++) {
+		char c = name[i];
+		out[n++] = c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A')
+			   : (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ? c
+			   : '_';
+	}
+	out[n++] = '=';
+	for (size_t i = 0; clean[i] && (size_t)n + 1 < VAR_MAX; i++)
+		out[n++] = clean[i];
+	out[n] = '\0';
+}
+
+void fs_alert_exec_reap(struct fs_alert_exec *x)
+{
+	for (unsigned i = 0; i < x->running;) {
+		int status;
+		pid_t r = waitpid(x->pid[i], &status, WNOHANG);
+		if (r == 0) {
+			i++;
+			continue;
+		}
+		/* -1 (ECHILD): someone else reaped it; it is gone either way. */
+		if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			x->exit_nonzero++;
+		x->pid[i] = x->pid[--x->running];
+	}
+}
+
+void fs_alert_exec_run(struct fs_alert_exec *x, const struct fs_alert *a)
+{
+	if (a->state != FS_ALERT_RAISED && a->state != FS_ALERT_CLEARED)
+		return;
+	fs_alert_exec_reap(x);
+	if (x->running >= FS_ALERT_EXEC_MAX) {
+		x->dropped_busy++;
+		fs_log_limited(&x->warn, a->ts_us, FS_LOG_WARNING,
+			       "--exec: %u commands still running, alert %s not run",
+			       x->running, a->rule);
+		return;
+	}
+
+	char vars[N_FIXED + FS_ALERT_MAX_FIELDS][VAR_MAX];
+	char ts[FS_TIME_STRLEN];
+	unsigned nv = 0;
+	set_var(vars[nv++], "kind", a->kind, sizeof(a->kind));
+	set_var(vars[nv++], "state", fs_alert_state_name(a->state), VAR_MAX);
+	set_var(vars[nv++], "rule", a->rule, sizeof(a->rule));
+	set_var(vars[nv++], "severity", fs_alert_severity_name(a->severity),
+		VAR_MAX);
+	set_var(vars[nv++], "ts", fs_fmt_time(ts, a->ts_us), sizeof(ts));
+	set_var(vars[nv++], "message", a->message, sizeof(a->message));
+	for (unsigned i = 0; i < a->n_fields && i < FS_ALERT_MAX_FIELDS; i++) {
+		char key[sizeof(a->field[0].key)];
+		fs_alert_sanitize(key, sizeof(key), a->field[i].key);
+		set_var(vars[nv++], key, a->field[i].value,
+			sizeof(a->field[0].value));
+	}
+
+	/* Our environment minus stale FLOODSPOT_ variables, then the alert. */
+	size_t n_env = 0;
+	for (char **e = environ; e && *e; e++)
+		n_env++;
+	char **envp = calloc(n_env + nv + 1, sizeof(*envp));
+	if (!envp) {
+		x->failed++;
+		return;
+	}
+	size_t k = 0;
+	for (unsigned i = 0; i < nv; i++)
+		envp[k++] = vars[i];
+	for (char **e = environ; e && *e; e++)
+		if (strncmp(*e, "FLOODSPOT_", 10) != 0)
+			envp[k++] = *e;
+	envp[k] = NULL;
+
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, all;
+	sigemptyset(&none);
+	sigfillset(&all);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, 2, 1);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
+						POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &all);
+
+	char *argv[] = { (char *)"sh", (char *)"-c", x->cmd, NULL };
+	pid_t pid;
+	int rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, envp);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	free(envp);
+	if (rc != 0) {
+		x->failed++;
+		fs_log_limited(&x->warn, a->ts_us, FS_LOG_WARNING,
+			       "--exec: cannot run /bin/sh: %s", strerror(rc));
+		return;
+	}
+	x->pid[x->running++] = pid;
+	x->spawned++;
+}
+
+void fs_alert_exec_stats(const struct fs_alert_exec *x,
+			 struct fs_alert_sinks_stats *st)
+{
+	st->exec_spawned = x->spawned;
+	st->exec_dropped_busy = x->dropped_busy;
+	st->exec_failed = x->failed;
+	st->exec_exit_nonzero = x->exit_nonzero;
+	st->exec_running = x->running;
+}
+
+/* Children still running are left to finish on their own. */
+void fs_alert_exec_destroy(struct fs_alert_exec *x)
+{
+	if (!x)
+		return;
+	fs_alert_exec_reap(x);
+	free(x->cmd);
+	free(x);
+}

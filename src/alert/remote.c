@@ -1,0 +1,393 @@
+/*
+ * Remote RFC 5424 to a collector over UDP or TCP (RFC 6587 octet counting).
+ * Never blocks the capture thread: the name is resolved once at create,
+ * sockets are non-blocking, a partly written message stays at the head of
+ * the queue with its offset, and a TCP connect is polled, not waited for.
+ * TCP: reconnect after 1 s, doubling per failed attempt up to 60 s; an
+ * established connection resets the delay. Known limit of syslog over TCP
+ * (RFC 6587 has no acknowledgements): messages the kernel accepted just
+ * before the collector went away are lost; a partly sent one is sent again
+ * whole on the next connection.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "alert_int.h"
+#include "floodspot/log.h"
+
+#define US 1000000LL
+#define BACKOFF_MIN_US (1 * US)
+#define BACKOFF_MAX_US (60 * US)
+#define CONNECT_TIMEOUT_US (10 * US)
+#define SLOT_SIZE (FS_ALERT_SYSLOG_MAX + 24)
+
+enum conn { CONN_IDLE, CONN_CONNECTING, CONN_UP };
+
+struct fs_alert_remote {
+	bool tcp;
+	char url[160];
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	int fd;
+	enum conn conn;
+	int64_t now_us;
+	int64_t next_attempt_us;
+	int64_t connect_started_us;
+	int64_t backoff_us;
+	bool failure_logged;
+	size_t head_off;	/* bytes of the head message already written */
+	struct fs_alert_queue q;
+	int facility;
+	char hostname[256];
+	long pid;
+	int64_t last_ts_us;	/* packet time of the last alert, for summaries */
+	uint64_t unreported_full, unreported_error;
+	struct fs_alert_sinks_stats st;
+};
+
+/* "udp://HOST:PORT", "tcp://[V6]:PORT"; PORT defaults to 514. */
+static int parse_url(const char *url, bool *tcp, char *host, size_t hostlen,
+		     char *port, size_t portlen, char *err, size_t errlen)
+{
+	if (strncmp(url, "udp://", 6) == 0)
+		*tcp = false;
+	else if (strncmp(url, "tcp://", 6) == 0)
+		*tcp = true;
+	else {
+		snprintf(err, errlen, "remote syslog '%s': expected udp://HOST:PORT or tcp://HOST:PORT", url);
+		return -1;
+	}
+	const char *h = url + 6, *hend, *p = NULL;
+	if (*h == '[') {
+		hend = strchr(h, ']');
+		if (!hend) {
+			snprintf(err, errlen, "remote syslog '%s': missing ']'", url);
+			return -1;
+		}
+		h++;
+		if (hend[1] == ':')
+			p = hend + 2;
+		else if (hend[1] != '\0') {
+			snprintf(err, errlen, "remote syslog '%s': junk after ']'", url);
+			return -1;
+		}
+	} else {
+		const char *colon = strchr(h, ':');
+		if (colon && strchr(colon + 1, ':')) {
+			snprintf(err, errlen, "remote syslog '%s': write IPv6 addresses as [ADDR]:PORT", url);
+			return -1;
+		}
+		hend = colon ? colon : h + strlen(h);
+		p = colon ? colon + 1 : NULL;
+	}
+	size_t hl = (size_t)(hend - h);
+	if (hl == 0 || hl >= hostlen || (p && (*p == '\0' || strlen(p) >= portlen))) {
+		snprintf(err, errlen, "remote syslog '%s': bad host or port", url);
+		return -1;
+	}
+	memcpy(host, h, hl);
+	host[hl] = '\0';
+	snprintf(port, portlen, "%s", p ? p : "514");
+	return 0;
+}
+
+struct fs_alert_remote *fs_alert_remote_create(const char *url,
+					       uint32_t queue_len, int facility,
+					       char *err, size_t errlen)
+{
+	bool tcp;
+	char host[256], port[32];
+	if (parse_url(url, &tcp, host, sizeof(host), port, sizeof(port), err,
+		      errlen) < 0)
+		return NULL;
+	/* Resolved once, here: never a DNS lookup on the capture path. */
+	struct addrinfo hints = { .ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM };
+	struct addrinfo *res = NULL;
+	int rc = getaddrinfo(host, port, &hints, &res);
+	if (rc != 0 || !res) {
+		snprintf(err, errlen, "remote syslog '%s': %s", url,
+			 rc ? gai_strerror(rc) : "no address");
+		return NULL;
+	}
+	struct fs_alert_remote *r = calloc(1, sizeof(*r));
+	if (!r) {
+		freeaddrinfo(res);
+		snprintf(err, errlen, "remote syslog: out of memory");
+		return NULL;
+	}
+	r->tcp = tcp;
+	snprintf(r->url, sizeof(r->url), "%s", url);
+	memcpy(&r->addr, res->ai_addr, res->ai_addrlen);
+	r->addrlen = res->ai_addrlen;
+	freeaddrinfo(res);
+	r->fd = -1;
+	r->backoff_us = BACKOFF_MIN_US;
+	r->facility = facility;
+	r->pid = (long)getpid();
+	if (gethostname(r->hostname, sizeof(r->hostname) - 1) < 0)
+		r->hostname[0] = '\0';
+	if (fs_alert_queue_init(&r->q, queue_len ? queue_len : 1024, SLOT_SIZE) < 0) {
+		snprintf(err, errlen, "remote syslog: cannot allocate the queue");
+		free(r);
+		return NULL;
+	}
+	if (!tcp) {
+		r->fd = socket(r->addr.ss_family,
+			       SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (r->fd < 0) {
+			snprintf(err, errlen, "remote syslog '%s': socket: %s",
+				 url, strerror(errno));
+			fs_alert_queue_fini(&r->q);
+			free(r);
+			return NULL;
+		}
+		r->conn = CONN_UP;
+	}
+	return r;
+}
+
+static void conn_close(struct fs_alert_remote *r)
+{
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	r->conn = CONN_IDLE;
+	r->head_off = 0;	/* the next connection gets the head whole */
+}
+
+static void conn_failed(struct fs_alert_remote *r, int err)
+{
+	r->st.remote_connect_failures++;
+	if (!r->failure_logged)
+		fs_log_errno(FS_LOG_WARNING, err,
+			     "remote syslog %s: connect failed, retrying in %lld s",
+			     r->url, (long long)(r->backoff_us / US));
+	r->failure_logged = true;
+	conn_close(r);
+	r->next_attempt_us = r->now_us + r->backoff_us;
+	r->backoff_us = r->backoff_us * 2 > BACKOFF_MAX_US ? BACKOFF_MAX_US
+							   : r->backoff_us * 2;
+}
+
+static void conn_lost(struct fs_alert_remote *r, int err)
+{
+	r->st.remote_disconnects++;
+	if (err)
+		fs_log_errno(FS_LOG_WARNING, err, "remote syslog %s: connection lost",
+			     r->url);
+	else
+		fs_log(FS_LOG_WARNING, "remote syslog %s: connection closed by the collector",
+		       r->url);
+	r->failure_logged = true;
+	conn_close(r);
+	r->next_attempt_us = r->now_us + r->backoff_us;
+}
+
+static void conn_up(struct fs_alert_remote *r)
+{
+	r->conn = CONN_UP;
+	r->st.remote_connects++;
+	if (r->st.remote_connects > 1)
+		r->st.remote_reconnects++;
+	r->backoff_us = BACKOFF_MIN_US;
+	if (r->failure_logged)
+		fs_log(FS_LOG_NOTICE, "remote syslog %s: connected", r->url);
+	r->failure_logged = false;
+	r->head_off = 0;
+}
+
+/* Moves the TCP connection along without waiting. */
+static void conn_drive(struct fs_alert_remote *r)
+{
+	if (r->conn == CONN_IDLE && r->now_us >= r->next_attempt_us) {
+		r->fd = socket(r->addr.ss_family,
+			       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		if (r->fd < 0) {
+			conn_failed(r, errno);
+			return;
+		}
+		if (connect(r->fd, (struct sockaddr *)&r->addr, r->addrlen) == 0) {
+			conn_up(r);
+			return;
+		}
+		if (errno != EINPROGRESS) {
+			conn_failed(r, errno);
+			return;
+		}
+		r->conn = CONN_CONNECTING;
+		r->connect_started_us = r->now_us;
+	}
+	if (r->conn == CONN_CONNECTING) {
+		struct pollfd p = { .fd = r->fd, .events = POLLOUT };
+		if (poll(&p, 1, 0) <= 0) {
+			if (r->now_us - r->connect_started_us > CONNECT_TIMEOUT_US)
+				conn_failed(r, ETIMEDOUT);
+			return;
+		}
+		int soerr = 0;
+		socklen_t sl = sizeof(soerr);
+		if (getsockopt(r->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
+			soerr = errno;
+		if (soerr)
+			conn_failed(r, soerr);
+		else
+			conn_up(r);
+		return;
+	}
+	if (r->conn == CONN_UP) {
+		/* A collector never talks: readable means it closed (or
+		 * reset). Noticing before writing saves the next message. */
+		struct pollfd p = { .fd = r->fd, .events = POLLIN | POLLRDHUP };
+		if (poll(&p, 1, 0) <= 0)
+			return;
+		char scratch[256];
+		ssize_t n = recv(r->fd, scratch, sizeof(scratch), MSG_DONTWAIT);
+		if (n == 0 || (p.revents & (POLLRDHUP | POLLHUP)))
+			conn_lost(r, 0);
+		else if (n < 0 && errno != EAGAIN && errno != EINTR)
+			conn_lost(r, errno);
+	}
+}
+
+static void push(struct fs_alert_remote *r, const char *msg, size_t n)
+{
+	char framed[SLOT_SIZE];
+	if (r->tcp) {
+		n = fs_alert_frame_octet(msg, n, framed, sizeof(framed));
+		msg = framed;
+	}
+	int rc = fs_alert_queue_push(&r->q, msg, n, r->head_off > 0);
+	if (rc != 0) {
+		r->st.remote_dropped_queue_full++;
+		r->unreported_full++;
+	}
+}
+
+static bool send_head(struct fs_alert_remote *r)
+{
+	size_t n;
+	const char *msg = fs_alert_queue_peek(&r->q, &n);
+	if (!msg)
+		return false;
+	if (!r->tcp) {
+		ssize_t w = sendto(r->fd, msg, n, MSG_DONTWAIT | MSG_NOSIGNAL,
+				   (struct sockaddr *)&r->addr, r->addrlen);
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK ||
+			      errno == EINTR || errno == ENOBUFS))
+			return false;	/* try again on the next service */
+		if (w < 0) {
+			r->st.remote_dropped_send_error++;
+			r->unreported_error++;
+		} else {
+			r->st.remote_sent++;
+		}
+		fs_alert_queue_pop(&r->q);
+		return true;
+	}
+	ssize_t w = send(r->fd, msg + r->head_off, n - r->head_off,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+	if (w < 0) {
+		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+			conn_lost(r, errno);
+		return false;
+	}
+	r->head_off += (size_t)w;
+	if (r->head_off == n) {
+		fs_alert_queue_pop(&r->q);
+		r->head_off = 0;
+		r->st.remote_sent++;
+	}
+	return true;
+}
+
+/* Sends what the socket takes; after losses, says how many once there is
+ * room and a way out. */
+static void pump(struct fs_alert_remote *r)
+{
+	if (r->tcp)
+		conn_drive(r);
+	for (int round = 0; round < 2; round++) {
+		while (r->conn == CONN_UP && send_head(r))
+			;
+		bool lost = r->unreported_full || r->unreported_error;
+		if (!lost || r->conn != CONN_UP || r->q.count == r->q.cap)
+			return;
+		char msg[FS_ALERT_SYSLOG_MAX];
+		size_t n = fs_alert_format_dropped(r->last_ts_us, r->unreported_full,
+						   r->unreported_error, r->facility,
+						   r->hostname, r->pid, msg,
+						   sizeof(msg));
+		r->unreported_full = r->unreported_error = 0;
+		r->st.remote_summaries++;
+		push(r, msg, n);
+	}
+}
+
+void fs_alert_remote_send(struct fs_alert_remote *r, const struct fs_alert *a,
+			  int64_t mono_us)
+{
+	if (mono_us > r->now_us)
+		r->now_us = mono_us;
+	r->last_ts_us = a->ts_us;
+	char msg[FS_ALERT_SYSLOG_MAX];
+	size_t n = fs_alert_format_rfc5424(a, r->facility, r->hostname, r->pid,
+					   msg, sizeof(msg));
+	push(r, msg, n);
+	pump(r);
+}
+
+void fs_alert_remote_service(struct fs_alert_remote *r, int64_t mono_us)
+{
+	if (mono_us > r->now_us)
+		r->now_us = mono_us;
+	pump(r);
+}
+
+int fs_alert_remote_poll_fd(const struct fs_alert_remote *r, short *events)
+{
+	if (r->fd < 0)
+		return -1;
+	if (!r->tcp) {
+		if (r->q.count == 0)
+			return -1;
+		*events = POLLOUT;
+		return r->fd;
+	}
+	if (r->conn == CONN_CONNECTING)
+		*events = POLLOUT;
+	else
+		*events = (short)(POLLIN | (r->q.count ? POLLOUT : 0));
+	return r->fd;
+}
+
+void fs_alert_remote_stats(const struct fs_alert_remote *r,
+			   struct fs_alert_sinks_stats *st)
+{
+	st->remote_sent = r->st.remote_sent;
+	st->remote_dropped_queue_full = r->st.remote_dropped_queue_full;
+	st->remote_dropped_send_error = r->st.remote_dropped_send_error;
+	st->remote_summaries = r->st.remote_summaries;
+	st->remote_connects = r->st.remote_connects;
+	st->remote_reconnects = r->st.remote_reconnects;
+	st->remote_connect_failures = r->st.remote_connect_failures;
+	st->remote_disconnects = r->st.remote_disconnects;
+	st->remote_queued = r->q.count;
+	st->remote_connected = r->conn == CONN_UP;
+}
+
+void fs_alert_remote_destroy(struct fs_alert_remote *r)
+{
+	if (!r)
+		return;
+	pump(r);	/* a last non-blocking try */
+	if (r->fd >= 0)
+		close(r->fd);
+	fs_alert_queue_fini(&r->q);
+	free(r);
+}

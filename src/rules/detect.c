@@ -1,0 +1,565 @@
+/*
+ * The detector: once per closed second, every rule against its subjects
+ * (active hosts and hosts with an alert, routers, the segment, routing
+ * events of the second), then the lifecycle of each (rule, subject):
+ * pending -> raised once the condition held for its "for" -> active
+ * (repeated every "repeat") -> cleared once the clear condition held for
+ * its hold-down. One host carries one host alert at a time, and at most
+ * max_alerts_per_s alerts leave per second; the rest wait and are counted.
+ */
+#include "detect_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "floodspot/fmt.h"
+
+#define US 1000000LL
+
+void fs_detect_config_defaults(struct fs_detect_config *cfg)
+{
+	cfg->max_alerts_per_s = 20;
+	cfg->table_size = 4096;
+	cfg->incident_quiet_s = 60;
+	cfg->route_flap_trigger = 3;
+	cfg->onset_k = 4.0f;
+	cfg->min_excess = 500;
+}
+
+static uint64_t host_key(uint16_t vlan, const uint8_t mac[6])
+{
+	uint64_t k = (uint64_t)(vlan & 0xfff) << 48;
+	for (int i = 0; i < 6; i++)
+		k |= (uint64_t)mac[i] << (8 * (5 - i));
+	return k;
+}
+
+static uint64_t router_key(uint16_t vlan, uint32_t rid)
+{
+	return (1ULL << 63) | ((uint64_t)(vlan & 0xfff) << 32) | rid;
+}
+
+/* ---- events from the bus ---- */
+
+static bool adjacency_lost(uint8_t from, uint8_t to)
+{
+	return from >= FS_OSPF_2WAY && to <= FS_OSPF_INIT;
+}
+
+static void on_event(const struct fs_event *ev, void *ctx)
+{
+	struct fs_detect *d = ctx;
+	struct fs_symptom s;
+	memset(&s, 0, sizeof(s));
+	s.ts_us = ev->ts_us;
+	switch (ev->type) {
+	case FS_EV_OSPF_ADJACENCY:
+		if (!adjacency_lost(ev->u.adj.from, ev->u.adj.to))
+			return;
+		d->adj_down++;
+		s.what = FS_SYM_ADJ_DOWN;
+		s.router_id = ev->u.adj.router_id;
+		s.neighbor_id = ev->u.adj.neighbor_id;
+		s.vlan = ev->u.adj.vlan;
+		d->last_adj = s;
+		fs_corr_symptom(d, &s);
+		return;
+	case FS_EV_HELLO_LATE:
+		d->hello_late_events++;
+		s.what = FS_SYM_HELLO_LATE;
+		s.router_id = ev->u.late.router_id;
+		s.vlan = ev->u.late.vlan;
+		d->last_late = s;
+		fs_corr_symptom(d, &s);
+		return;
+	case FS_EV_ROUTE_CHANGE:
+		d->route_changes++;
+		d->last_route = ev->u.route;
+		/* One symptom per second once changes reach a flap rate. */
+		if (++d->route_changes_sec == d->cfg.route_flap_trigger) {
+			s.what = FS_SYM_ROUTE_FLAP;
+			fs_corr_symptom(d, &s);
+		}
+		return;
+	default:
+		return;
+	}
+}
+
+/* ---- create, rules ---- */
+
+struct fs_detect *fs_detect_create_config(struct fs_ruleset *rules,
+					  struct fs_event_bus *bus,
+					  const struct fs_detect_config *cfg)
+{
+	struct fs_detect *d = calloc(1, sizeof(*d));
+	if (!d)
+		return NULL;
+	if (cfg)
+		d->cfg = *cfg;
+	else
+		fs_detect_config_defaults(&d->cfg);
+	if (d->cfg.table_size == 0)
+		d->cfg.table_size = 4096;
+	d->rules = rules ? rules : fs_ruleset_new();
+	d->bus = bus;
+	if (!d->rules || fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+		fs_rules_free(d->rules);
+		free(d);
+		return NULL;
+	}
+	if (bus)
+		fs_event_subscribe(bus, on_event, d);
+	return d;
+}
+
+struct fs_detect *fs_detect_create(struct fs_ruleset *rules,
+				   struct fs_event_bus *bus)
+{
+	return fs_detect_create_config(rules, bus, NULL);
+}
+
+void fs_detect_destroy(struct fs_detect *d)
+{
+	if (!d)
+		return;
+	fs_dtable_fini(&d->table);
+	fs_rules_free(d->rules);
+	free(d);
+}
+
+uint64_t fs_detect_alerts_raised(const struct fs_detect *d)
+{
+	return d->st.raised + d->st.culprits;
+}
+
+void fs_detect_stats(const struct fs_detect *d, struct fs_detect_stats *st)
+{
+	*st = d->st;
+}
+
+/* ---- alerts ---- */
+
+void fs_detect_emit(struct fs_detect *d, struct fs_alert *a, bool capped)
+{
+	if (capped && d->suppressed_since_emit)
+		fs_alert_add(a, "suppressed", "%llu",
+			     (unsigned long long)d->suppressed_since_emit);
+	if (capped) {
+		d->suppressed_since_emit = 0;
+		d->emitted_this_tick++;
+	}
+	if (!d->bus)
+		return;
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_ALERT;
+	ev.ts_us = a->ts_us;
+	ev.u.alert = a;
+	fs_event_emit(d->bus, &ev);
+}
+
+static const char *value_key(const struct fs_metric *m)
+{
+	switch (m->field) {
+	case FS_F_PPS:
+	case FS_F_CTRL_PPS:
+	case FS_F_CLASS_PPS:
+		return "pps";
+	default:
+		return fs_field_name(m->field);
+	}
+}
+
+static void add_value(struct fs_alert *a, const char *key, double v)
+{
+	if (v == (double)(long long)v)
+		fs_alert_add(a, key, "%lld", (long long)v);
+	else
+		fs_alert_add(a, key, "%.1f", v);
+}
+
+static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
+		       const struct fs_dentry *e, const struct fs_subject_view *v,
+		       enum fs_alert_state state, struct fs_alert *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->ts_us = d->sec_us + US;
+	a->state = state;
+	a->severity = (enum fs_alert_severity)r->severity;
+	snprintf(a->rule, sizeof(a->rule), "%s", r->name);
+	if (!strcmp(r->kind, "flood"))
+		snprintf(a->kind, sizeof(a->kind), "%s",
+			 state == FS_ALERT_CLEARED ? "flood-end" : "flood-start");
+	else
+		snprintf(a->kind, sizeof(a->kind), "%s", r->kind);
+	snprintf(a->message, sizeof(a->message), "%s", r->message);
+
+	const struct fs_metric *m = &r->cond[0].m;
+	char buf[FS_TIME_STRLEN > FS_IP_STRLEN ? FS_TIME_STRLEN : FS_IP_STRLEN];
+	if (r->subject == FS_SUBJ_HOST) {
+		fs_alert_add(a, "mac", "%s", fs_fmt_mac(buf, e->mac));
+		fs_alert_add(a, "vlan", "%u", e->vlan);
+		if (v->host && v->host->n_ips)
+			fs_alert_add(a, "ip", "%s",
+				     fs_fmt_ip(buf, v->host->ips[0].version,
+					       v->host->ips[0].addr));
+		if (v->host && v->host->ips_seen > 1)
+			fs_alert_add(a, "ips_seen", "%u", v->host->ips_seen);
+		fs_alert_add(a, "class", "%s",
+			     m->field == FS_F_CLASS_PPS
+				     ? fs_class_name((enum fs_class)m->cls)
+			     : m->field == FS_F_CTRL_PPS ? "ctrl" : "all");
+	} else if (r->subject == FS_SUBJ_ROUTER) {
+		fs_alert_add(a, "router_id", "%s", fs_fmt_id(buf, e->router_id));
+		fs_alert_add(a, "vlan", "%u", e->vlan);
+		if (v->router) {
+			fs_alert_add(a, "mac", "%s", fs_fmt_mac(buf, v->router->mac));
+			fs_alert_add(a, "hello_interval_ms", "%u",
+				     v->router->hello_interval_s * 1000);
+		}
+	} else if (r->subject == FS_SUBJ_OSPF) {
+		const struct fs_symptom *s = m->field == FS_F_ADJ_DOWN ? &d->last_adj
+								       : &d->last_late;
+		if (s->ts_us) {
+			fs_alert_add(a, "router_id", "%s", fs_fmt_id(buf, s->router_id));
+			if (s->what == FS_SYM_ADJ_DOWN)
+				fs_alert_add(a, "neighbor_id", "%s",
+					     fs_fmt_id(buf, s->neighbor_id));
+			fs_alert_add(a, "vlan", "%u", s->vlan);
+		}
+	} else if (r->subject == FS_SUBJ_KERNEL && d->route_changes) {
+		char ip[FS_IP_STRLEN];
+		const struct fs_ev_route_change *rc = &d->last_route;
+		fs_alert_add(a, "dst", "%s/%u",
+			     fs_fmt_ip(ip, rc->family == AF_INET6 ? 6 : 4, rc->dst),
+			     rc->dst_len);
+		fs_alert_add(a, "protocol", "%s", rc->protocol);
+	}
+	add_value(a, value_key(m), fs_eval_metric(m, v));
+	add_value(a, "peak", e->peak);
+	if (r->subject == FS_SUBJ_HOST)
+		fs_alert_add(a, "baseline", "%.1f", e->base_mean);
+	fs_alert_add(a, "since", "%s", fs_fmt_time(buf, e->since_us));
+	if (state == FS_ALERT_CLEARED)
+		fs_alert_add(a, "duration_s", "%lld",
+			     (long long)((d->sec_us + US - e->since_us) / US));
+}
+
+/* The host baseline an alert reports: of its first metric with one. */
+static double report_baseline(const struct fs_rule *r,
+			      const struct fs_subject_view *v)
+{
+	if (!v->host)
+		return 0;
+	for (unsigned i = 0; i < r->n_cond; i++) {
+		const struct fs_baseline *b = fs_eval_baseline(&r->cond[i].m, v);
+		if (b)
+			return b->mean;
+	}
+	const struct fs_metric *m = &r->cond[0].m;
+	if (m->field == FS_F_CLASS_PPS && (FS_CLASS_CTRL_MASK & FS_CLASS_BIT(m->cls)))
+		return v->host->base_ctrl.mean;
+	return v->host->base_pps.mean;
+}
+
+static uint32_t rule_for_s(const struct fs_rule *r)
+{
+	uint32_t f = 1;
+	for (unsigned i = 0; i < r->n_cond; i++)
+		if (r->cond[i].for_s > f)
+			f = r->cond[i].for_s;
+	return f;
+}
+
+/* Another host rule already has an active alert on this host. */
+static bool host_busy(struct fs_detect *d, uint32_t ri, uint64_t key)
+{
+	for (uint32_t j = 0; j < d->rules->n; j++) {
+		if (j == ri || d->rules->rule[j].subject != FS_SUBJ_HOST)
+			continue;
+		const struct fs_dentry *o = fs_dtable_find(&d->table, j, key);
+		if (o && o->state == FS_ENTRY_ACTIVE)
+			return true;
+	}
+	return false;
+}
+
+static bool cap_reached(struct fs_detect *d, struct fs_dentry *e)
+{
+	if (d->emitted_this_tick < d->cfg.max_alerts_per_s)
+		return false;
+	if (!e->deferred) {
+		e->deferred = true;
+		d->st.deferred_cap++;
+		d->suppressed_since_emit++;
+	}
+	return true;
+}
+
+/*
+ * One rule, one subject, one second: the lifecycle step. holds: every
+ * condition is true now.
+ */
+static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
+		 const struct fs_subject_view *v, bool holds)
+{
+	const struct fs_rule *r = &d->rules->rule[ri];
+	struct fs_dentry *e = fs_dtable_find(&d->table, ri, key);
+	if (!e) {
+		if (!holds)
+			return;
+		e = fs_dtable_add(&d->table, ri, key);
+		if (!e) {
+			d->st.table_full++;
+			return;
+		}
+		e->since_us = d->sec_us;
+		e->base_mean = report_baseline(r, v);
+		if (v->host) {
+			e->vlan = v->host->vlan;
+			memcpy(e->mac, v->host->mac, 6);
+		} else if (v->router) {
+			e->vlan = v->router->vlan;
+			e->router_id = v->router->router_id;
+			memcpy(e->mac, v->router->mac, 6);
+		}
+	}
+	e->touched = d->tick;
+	double x = fs_eval_metric(&r->cond[0].m, v);
+	struct fs_alert a;
+
+	if (e->state == FS_ENTRY_PENDING) {
+		if (!holds) {
+			fs_dtable_del(&d->table, e);
+			return;
+		}
+		e->held++;
+		if (x > e->peak)
+			e->peak = x;
+		if (e->held < rule_for_s(r))
+			return;
+		if (r->subject == FS_SUBJ_HOST && host_busy(d, ri, key)) {
+			if (!e->same_host) {
+				e->same_host = true;
+				d->st.same_host++;
+			}
+			return;
+		}
+		if (cap_reached(d, e))
+			return;
+		e->state = FS_ENTRY_ACTIVE;
+		e->deferred = false;
+		e->raised_us = d->sec_us;
+		e->last_emit_us = d->sec_us;
+		e->clear_held = 0;
+		d->st.raised++;
+		d->st.active++;
+		fill_alert(d, r, e, v, FS_ALERT_RAISED, &a);
+		fs_detect_emit(d, &a, true);
+		return;
+	}
+
+	if (x > e->peak)
+		e->peak = x;
+	if (fs_eval_clear(r, v))
+		e->clear_held++;
+	else
+		e->clear_held = 0;
+	uint32_t hold = r->clear_for_s ? r->clear_for_s : 1;
+	if (e->clear_held >= hold) {
+		if (cap_reached(d, e))
+			return;
+		d->st.cleared++;
+		d->st.active--;
+		fill_alert(d, r, e, v, FS_ALERT_CLEARED, &a);
+		fs_detect_emit(d, &a, true);
+		fs_dtable_del(&d->table, e);
+		return;
+	}
+	if (r->repeat_s && d->sec_us - e->last_emit_us >= (int64_t)r->repeat_s * US) {
+		if (cap_reached(d, e))
+			return;
+		e->deferred = false;
+		e->last_emit_us = d->sec_us;
+		d->st.repeated++;
+		fill_alert(d, r, e, v, FS_ALERT_ACTIVE, &a);
+		fs_detect_emit(d, &a, true);
+	}
+}
+
+static bool rule_holds(const struct fs_rule *r, const struct fs_subject_view *v)
+{
+	for (unsigned i = 0; i < r->n_cond; i++)
+		if (!fs_eval_cond(&r->cond[i], v))
+			return false;
+	return true;
+}
+
+/* ---- the tick ---- */
+
+struct tick_ctx {
+	struct fs_detect *d;
+	const struct fs_segment *seg;
+};
+
+static void judge_host(struct fs_detect *d, const struct fs_host *h,
+		       const struct fs_segment *seg)
+{
+	struct fs_subject_view v = {
+		.host = h, .seg = seg, .sec_us = d->sec_us,
+		.current = h && h->last_sec_us == d->sec_us,
+	};
+	uint64_t key = host_key(h->vlan, h->mac);
+	for (uint32_t i = 0; i < d->rules->n; i++) {
+		const struct fs_rule *r = &d->rules->rule[i];
+		if (r->subject != FS_SUBJ_HOST)
+			continue;
+		bool holds = fs_eval_in_scope(r, &v) && rule_holds(r, &v);
+		step(d, i, key, &v, holds);
+	}
+}
+
+static void host_cb(const struct fs_host *h, void *ctx)
+{
+	struct tick_ctx *t = ctx;
+	judge_host(t->d, h, t->seg);
+}
+
+static void router_cb(const struct fs_ospf_router_view *rv, void *ctx)
+{
+	struct tick_ctx *t = ctx;
+	struct fs_detect *d = t->d;
+	struct fs_subject_view v = {
+		.router = rv, .seg = t->seg, .sec_us = d->sec_us, .current = true,
+	};
+	uint64_t key = router_key(rv->vlan, rv->router_id);
+	for (uint32_t i = 0; i < d->rules->n; i++) {
+		const struct fs_rule *r = &d->rules->rule[i];
+		if (r->subject != FS_SUBJ_ROUTER)
+			continue;
+		bool holds = fs_eval_in_scope(r, &v) && rule_holds(r, &v);
+		step(d, i, key, &v, holds);
+	}
+}
+
+/*
+ * Entries no subject visited this second: hosts gone quiet (their rates
+ * are zero now, so their alerts can clear) and routers gone from the
+ * table. Collected first because deletion moves entries.
+ */
+static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
+		  const struct fs_segment *seg)
+{
+	struct fs_dtable *t = &d->table;
+	for (uint32_t i = 0; i <= t->mask; i++) {
+		struct fs_dentry *e = &t->slot[i];
+		if (e->state == FS_ENTRY_FREE || e->touched == d->tick)
+			continue;
+		e->touched = d->tick;
+		uint32_t ri = e->rule;
+		uint64_t key = e->key;
+		const struct fs_rule *r = &d->rules->rule[ri];
+		struct fs_subject_view v = { .seg = seg, .sec_us = d->sec_us };
+		struct fs_ospf_router_view gone;
+		if (r->subject == FS_SUBJ_HOST) {
+			const struct fs_host *h = NULL;
+			if (in->hosts)
+				h = fs_hosts_find((struct fs_hosts *)in->hosts,
+						  e->vlan, e->mac);
+			v.host = h;
+			v.current = h && h->last_sec_us == d->sec_us;
+		} else if (r->subject == FS_SUBJ_ROUTER) {
+			memset(&gone, 0, sizeof(gone));
+			gone.router_id = e->router_id;
+			gone.vlan = e->vlan;
+			memcpy(gone.mac, e->mac, 6);
+			v.router = &gone;
+		} else {
+			continue;
+		}
+		step(d, ri, key, &v, false);
+		/* A deletion may have shifted an unvisited entry into slot i. */
+		if (t->slot[i].state != FS_ENTRY_FREE && t->slot[i].touched != d->tick)
+			i--;
+	}
+}
+
+void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
+		   const struct fs_detect_inputs *in, fs_detect_router_iter iter)
+{
+	d->tick++;
+	d->sec_us = sec_start_us;
+	d->emitted_this_tick = 0;
+	struct tick_ctx t = {
+		.d = d, .seg = in->hosts ? fs_hosts_segment(in->hosts) : NULL,
+	};
+	bool subj[FS_SUBJ_COUNT] = { false };
+	for (size_t i = 0; i < d->rules->n; i++)
+		subj[d->rules->rule[i].subject] = true;
+	if (subj[FS_SUBJ_HOST] && in->hosts)
+		fs_hosts_foreach_active(in->hosts, host_cb, &t);
+	if (subj[FS_SUBJ_ROUTER] && in->ospf && iter)
+		iter(in->ospf, router_cb, &t);
+	struct fs_subject_view v = {
+		.seg = t.seg, .sec_us = d->sec_us, .current = true,
+		.adj_down = d->adj_down, .hello_late_events = d->hello_late_events,
+		.route_changes = d->route_changes,
+	};
+	for (uint32_t i = 0; i < d->rules->n; i++) {
+		const struct fs_rule *r = &d->rules->rule[i];
+		if (r->subject == FS_SUBJ_SEGMENT || r->subject == FS_SUBJ_OSPF ||
+		    r->subject == FS_SUBJ_KERNEL)
+			step(d, i, 0, &v, rule_holds(r, &v));
+	}
+	sweep(d, in, t.seg);
+	fs_corr_tick(d, in);
+	d->adj_down = d->hello_late_events = d->route_changes = 0;
+	d->route_changes_sec = 0;
+}
+
+/*
+ * New rules: entries follow their rule by name; active alerts of rules
+ * that are gone are cleared now; pending ones restart.
+ */
+void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
+{
+	if (!rules)
+		return;
+	struct fs_dtable old = d->table;
+	struct fs_ruleset *old_rules = d->rules;
+	if (fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+		d->table = old;
+		fs_rules_free(rules);
+		return;
+	}
+	d->rules = rules;
+	for (uint32_t i = 0; i <= old.mask; i++) {
+		struct fs_dentry *e = &old.slot[i];
+		if (e->state != FS_ENTRY_ACTIVE)
+			continue;
+		const struct fs_rule *orule = &old_rules->rule[e->rule];
+		const struct fs_rule *nr = fs_ruleset_find(rules, orule->name);
+		if (nr && nr->subject == orule->subject) {
+			struct fs_dentry *n = fs_dtable_add(&d->table,
+							    (uint32_t)(nr - rules->rule),
+							    e->key);
+			if (n) {
+				uint32_t rule = n->rule;
+				*n = *e;
+				n->rule = rule;
+				continue;
+			}
+		}
+		struct fs_subject_view v = { .sec_us = d->sec_us };
+		struct fs_alert a;
+		fill_alert(d, orule, e, &v, FS_ALERT_CLEARED, &a);
+		fs_alert_add(&a, "reason", "rule removed");
+		d->st.cleared++;
+		d->st.active--;
+		fs_detect_emit(d, &a, false);
+	}
+	fs_dtable_fini(&old);
+	fs_rules_free(old_rules);
+}

@@ -1,0 +1,142 @@
+/* Private to src/rules: the detector's state, shared by its files. */
+#ifndef FLOODSPOT_DETECT_INT_H
+#define FLOODSPOT_DETECT_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "floodspot/alert.h"
+#include "floodspot/detect.h"
+#include "floodspot/hosts.h"
+#include "floodspot/ospf.h"
+#include "rules_impl.h"
+
+/* ---- table.c: pending and active alerts, keyed by (rule, subject) ---- */
+
+enum fs_entry_state { FS_ENTRY_FREE, FS_ENTRY_PENDING, FS_ENTRY_ACTIVE };
+
+struct fs_dentry {
+	uint64_t key;		/* subject: see fs_detect_host_key() */
+	uint32_t rule;		/* index in the ruleset */
+	uint8_t state;		/* enum fs_entry_state */
+	bool deferred;		/* held back by the alert cap, counted once */
+	bool same_host;		/* held back by another rule's alert, counted once */
+	uint32_t held;		/* consecutive seconds the condition held */
+	uint32_t clear_held;	/* consecutive seconds the clear condition held */
+	uint64_t touched;	/* tick that last evaluated it */
+	int64_t since_us;	/* first second of the run that raised it */
+	int64_t raised_us;
+	int64_t last_emit_us;
+	double peak;		/* of the first condition's metric */
+	double base_mean;	/* baseline when the run began */
+	uint16_t vlan;
+	uint8_t mac[6];
+	uint32_t router_id;
+};
+
+struct fs_dtable {
+	struct fs_dentry *slot;
+	uint32_t mask;		/* slots - 1 */
+	uint32_t max_used;	/* entries allowed: half the slots */
+	uint32_t used;
+};
+
+int fs_dtable_init(struct fs_dtable *t, uint32_t entries);
+void fs_dtable_fini(struct fs_dtable *t);
+struct fs_dentry *fs_dtable_find(struct fs_dtable *t, uint32_t rule,
+				 uint64_t key);
+/* Inserts a zeroed PENDING entry; NULL when full. */
+struct fs_dentry *fs_dtable_add(struct fs_dtable *t, uint32_t rule,
+				uint64_t key);
+/* Backward-shift deletion: no tombstones. */
+void fs_dtable_del(struct fs_dtable *t, struct fs_dentry *e);
+
+/* ---- eval.c: metric values of a subject ---- */
+
+/* Everything a rule may read about one subject in one second. */
+struct fs_subject_view {
+	const struct fs_host *host;		/* FS_SUBJ_HOST */
+	const struct fs_segment *seg;		/* every subject */
+	const struct fs_ospf_router_view *router;	/* FS_SUBJ_ROUTER */
+	bool current;		/* host/router counts are of this second */
+	int64_t sec_us;		/* start of the second being judged */
+	uint32_t adj_down, hello_late_events, route_changes;
+};
+
+double fs_eval_metric(const struct fs_metric *m, const struct fs_subject_view *v);
+/* Baseline mean and score of a metric that has one (host.pps, ctrl_pps). */
+const struct fs_baseline *fs_eval_baseline(const struct fs_metric *m,
+					   const struct fs_subject_view *v);
+bool fs_eval_compare(enum fs_op op, double a, double b);
+/* One condition now (ignoring its "for"). */
+bool fs_eval_cond(const struct fs_cond *c, const struct fs_subject_view *v);
+/* The clear condition of an active alert now. */
+bool fs_eval_clear(const struct fs_rule *r, const struct fs_subject_view *v);
+/* Watch/ignore lists for a host or router. */
+bool fs_eval_in_scope(const struct fs_rule *r, const struct fs_subject_view *v);
+
+/* Baselines younger than this many seconds are treated as zero. */
+#define FS_BASELINE_MIN_SAMPLES 10
+
+/* ---- correlate.c ---- */
+
+#define FS_CORR_MAX_SYMPTOMS 8
+
+struct fs_symptom {
+	int64_t ts_us;
+	uint8_t what;		/* enum fs_symptom_kind */
+	uint32_t router_id, neighbor_id;
+	uint16_t vlan;
+};
+
+enum fs_symptom_kind { FS_SYM_ADJ_DOWN, FS_SYM_HELLO_LATE, FS_SYM_ROUTE_FLAP };
+
+#define FS_DETECT_RING 16	/* = FS_HOST_HISTORY: the correlator window */
+
+struct fs_corr {
+	struct fs_symptom sym[FS_CORR_MAX_SYMPTOMS];	/* not yet judged */
+	unsigned n_sym;
+	uint64_t sym_dropped;
+	/* The open incident: symptoms within quiet_s of each other. */
+	bool open;
+	bool named;		/* a culprit alert was raised for it */
+	int64_t first_us, last_us;
+	uint32_t symptoms;
+	struct fs_alert raised;	/* for the cleared copy */
+	/* per tick: cumulative capture drops and segment packets */
+	uint64_t drops[FS_DETECT_RING], seg_packets[FS_DETECT_RING];
+	unsigned ring_pos, ring_n;
+};
+
+struct fs_detect {
+	struct fs_ruleset *rules;
+	struct fs_event_bus *bus;
+	struct fs_detect_config cfg;
+	struct fs_dtable table;
+	struct fs_corr corr;
+	uint64_t tick;
+	int64_t sec_us;			/* second being judged */
+	uint32_t emitted_this_tick;
+	uint64_t suppressed_since_emit;	/* told in the next alert */
+	/* routing events since the previous tick */
+	uint32_t adj_down, hello_late_events, route_changes;
+	uint32_t route_changes_sec;	/* in the current second, for flaps */
+	/* evidence for ospf./kernel. alerts: the latest of each */
+	struct fs_symptom last_adj, last_late;
+	struct fs_ev_route_change last_route;
+	struct fs_detect_stats st;
+};
+
+/* detect.c */
+void fs_detect_emit(struct fs_detect *d, struct fs_alert *a, bool capped);
+/* Runs one second; routers come from iter (may be NULL). */
+typedef void (*fs_detect_router_iter)(const struct fs_ospf *o,
+				      fs_ospf_router_fn fn, void *ctx);
+void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
+		   const struct fs_detect_inputs *in, fs_detect_router_iter iter);
+
+/* correlate.c */
+void fs_corr_symptom(struct fs_detect *d, const struct fs_symptom *s);
+void fs_corr_tick(struct fs_detect *d, const struct fs_detect_inputs *in);
+
+#endif
