@@ -79,8 +79,9 @@ void fs_alert_exec_reap(struct fs_alert_exec *x)
 			i++;
 			continue;
 		}
-		/* -1 (ECHILD): someone else reaped it; it is gone either way. */
-		if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		/* -1 (ECHILD): reaped elsewhere (SIGCHLD ignored); gone
+		 * either way, status unknown. */
+		if (r > 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
 			x->exit_nonzero++;
 		x->pid[i] = x->pid[--x->running];
 	}

@@ -48,6 +48,8 @@ struct fs_alert_remote {
 	long pid;
 	int64_t last_ts_us;	/* packet time of the last alert, for summaries */
 	uint64_t unreported_full, unreported_error;
+	bool path_ok;		/* a send succeeded since the last loss */
+	struct fs_ratelimit warn;
 	struct fs_alert_sinks_stats st;
 };
 
@@ -128,6 +130,7 @@ struct fs_alert_remote *fs_alert_remote_create(const char *url,
 	freeaddrinfo(res);
 	r->fd = -1;
 	r->backoff_us = BACKOFF_MIN_US;
+	r->warn = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
 	r->facility = facility;
 	r->pid = (long)getpid();
 	if (gethostname(r->hostname, sizeof(r->hostname) - 1) < 0)
@@ -264,8 +267,12 @@ static void push(struct fs_alert_remote *r, const char *msg, size_t n)
 	}
 	int rc = fs_alert_queue_push(&r->q, msg, n, r->head_off > 0);
 	if (rc != 0) {
+		fs_log_limited(&r->warn, r->now_us, FS_LOG_WARNING,
+			       "remote syslog %s: queue full, oldest alert dropped",
+			       r->url);
 		r->st.remote_dropped_queue_full++;
 		r->unreported_full++;
+		r->path_ok = false;
 	}
 }
 
@@ -282,10 +289,16 @@ static bool send_head(struct fs_alert_remote *r)
 			      errno == EINTR || errno == ENOBUFS))
 			return false;	/* try again on the next service */
 		if (w < 0) {
+			int e = errno;
 			r->st.remote_dropped_send_error++;
 			r->unreported_error++;
+			r->path_ok = false;
+			fs_log_limited(&r->warn, r->now_us, FS_LOG_WARNING,
+				       "remote syslog %s: alert dropped: %s",
+				       r->url, strerror(e));
 		} else {
 			r->st.remote_sent++;
+			r->path_ok = true;
 		}
 		fs_alert_queue_pop(&r->q);
 		return true;
@@ -302,12 +315,14 @@ static bool send_head(struct fs_alert_remote *r)
 		fs_alert_queue_pop(&r->q);
 		r->head_off = 0;
 		r->st.remote_sent++;
+		r->path_ok = true;
 	}
 	return true;
 }
 
-/* Sends what the socket takes; after losses, says how many once there is
- * room and a way out. */
+/* Sends what the socket takes. After losses, one summary says how many,
+ * queued once there is room and a send has gone through again (a summary
+ * into a path that keeps failing would only fail and count itself). */
 static void pump(struct fs_alert_remote *r)
 {
 	if (r->tcp)
@@ -316,7 +331,8 @@ static void pump(struct fs_alert_remote *r)
 		while (r->conn == CONN_UP && send_head(r))
 			;
 		bool lost = r->unreported_full || r->unreported_error;
-		if (!lost || r->conn != CONN_UP || r->q.count == r->q.cap)
+		if (!lost || !r->path_ok || r->conn != CONN_UP ||
+		    r->q.count == r->q.cap)
 			return;
 		char msg[FS_ALERT_SYSLOG_MAX];
 		size_t n = fs_alert_format_dropped(r->last_ts_us, r->unreported_full,

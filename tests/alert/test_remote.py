@@ -248,6 +248,11 @@ def test_exec():
     assert rc == 0, (st, err)
     assert st["exec_spawned"] == 4 and st["exec_dropped_busy"] == 3, st
     assert time.time() - t0 < 5
+
+    p = run_driver("--exec", "exit 3", "--alerts", "2", "--expect-exec", "2")
+    rc, st, err = finish(p)
+    assert rc == 0, (st, err)
+    assert st["exec_spawned"] == 2 and st["exec_exit_nonzero"] == 2, st
     print("ok exec:", st)
 
 

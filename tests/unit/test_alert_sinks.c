@@ -384,6 +384,35 @@ static void test_remote_queue_and_summary(void **state)
 	close(lfd);
 }
 
+/* Sends that fail (broadcast without SO_BROADCAST: EACCES) are dropped
+ * and counted, and no summary is pushed into a path that keeps failing. */
+static void test_remote_udp_send_error(void **state)
+{
+	(void)state;
+	struct fs_event_bus bus;
+	fs_event_bus_init(&bus);
+	struct fs_alert_sinks_config cfg = { .remote = "udp://255.255.255.255:9" };
+	char err[128];
+	struct fs_alert_sinks *s = fs_alert_sinks_create(&cfg, &bus, err, sizeof(err));
+	assert_non_null(s);
+	int64_t now = 5 * S;
+	for (int i = 0; i < 3; i++) {
+		struct fs_alert a;
+		sample(&a);
+		emit(&bus, &a);
+		fs_alert_sinks_service(s, now += S);
+	}
+	struct fs_alert_sinks_stats st;
+	fs_alert_sinks_stats(s, &st);
+	assert_int_equal(st.remote_dropped_send_error, 3);
+	assert_int_equal(st.remote_sent, 0);
+	assert_int_equal(st.remote_summaries, 0);
+	assert_int_equal(st.remote_queued, 0);
+	short ev;
+	assert_int_equal(fs_alert_sinks_poll_fd(s, &ev), -1);
+	fs_alert_sinks_destroy(s);
+}
+
 static void test_remote_bad_config(void **state)
 {
 	(void)state;
@@ -474,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_octet_framing),
 		cmocka_unit_test(test_queue),
 		cmocka_unit_test(test_remote_queue_and_summary),
+		cmocka_unit_test(test_remote_udp_send_error),
 		cmocka_unit_test(test_remote_bad_config),
 		cmocka_unit_test(test_local_syslog),
 	};
