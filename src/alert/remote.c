@@ -3,8 +3,8 @@
  * Never blocks the capture thread: the name is resolved once at create,
  * sockets are non-blocking, a partly written message stays at the head of
  * the queue with its offset, and a TCP connect is polled, not waited for.
- * TCP: reconnect after 1 s, doubling per failed attempt up to 60 s; an
- * established connection resets the delay. Known limit of syslog over TCP
+ * TCP: reconnect after 1 s, doubling per failed attempt up to 60 s; a
+ * connection that carried alerts or stayed up 10 s resets the delay. Known limit of syslog over TCP
  * (RFC 6587 has no acknowledgements): messages the kernel accepted just
  * before the collector went away are lost; a partly sent one is sent again
  * whole on the next connection.
@@ -25,6 +25,7 @@
 #define BACKOFF_MIN_US (1 * US)
 #define BACKOFF_MAX_US (60 * US)
 #define CONNECT_TIMEOUT_US (10 * US)
+#define STABLE_US (10 * US)
 #define SLOT_SIZE (FS_ALERT_SYSLOG_MAX + 24)
 
 enum conn { CONN_IDLE, CONN_CONNECTING, CONN_UP };
@@ -39,7 +40,9 @@ struct fs_alert_remote {
 	int64_t now_us;
 	int64_t next_attempt_us;
 	int64_t connect_started_us;
-	int64_t backoff_us;
+	int64_t backoff_us;	/* the wait after the next failure */
+	int64_t up_since_us;
+	bool sent_on_conn;
 	bool failure_logged;
 	size_t head_off;	/* bytes of the head message already written */
 	struct fs_alert_queue q;
@@ -181,6 +184,11 @@ static void conn_failed(struct fs_alert_remote *r, int err)
 static void conn_lost(struct fs_alert_remote *r, int err)
 {
 	r->st.remote_disconnects++;
+	/* A connection that carried alerts or lasted proves the collector
+	 * works: start the backoff over. One dropped at once keeps growing
+	 * it, so a collector that accepts and closes is not hammered. */
+	if (r->sent_on_conn || r->now_us - r->up_since_us >= STABLE_US)
+		r->backoff_us = BACKOFF_MIN_US;
 	if (err)
 		fs_log_errno(FS_LOG_WARNING, err, "remote syslog %s: connection lost",
 			     r->url);
@@ -190,6 +198,8 @@ static void conn_lost(struct fs_alert_remote *r, int err)
 	r->failure_logged = true;
 	conn_close(r);
 	r->next_attempt_us = r->now_us + r->backoff_us;
+	r->backoff_us = r->backoff_us * 2 > BACKOFF_MAX_US ? BACKOFF_MAX_US
+							   : r->backoff_us * 2;
 }
 
 static void conn_up(struct fs_alert_remote *r)
@@ -198,7 +208,8 @@ static void conn_up(struct fs_alert_remote *r)
 	r->st.remote_connects++;
 	if (r->st.remote_connects > 1)
 		r->st.remote_reconnects++;
-	r->backoff_us = BACKOFF_MIN_US;
+	r->up_since_us = r->now_us;
+	r->sent_on_conn = false;
 	if (r->failure_logged)
 		fs_log(FS_LOG_NOTICE, "remote syslog %s: connected", r->url);
 	r->failure_logged = false;
@@ -316,6 +327,7 @@ static bool send_head(struct fs_alert_remote *r)
 		r->head_off = 0;
 		r->st.remote_sent++;
 		r->path_ok = true;
+		r->sent_on_conn = true;
 	}
 	return true;
 }

@@ -384,6 +384,53 @@ static void test_remote_queue_and_summary(void **state)
 	close(lfd);
 }
 
+/* Collector absent: waits of 1, 2, 4, ... 32 s, then 60 s (capped), so
+ * attempts at 0, 1, 3, 7, 15, 31, 63, 123, 183 s, on a fake clock. */
+static void test_remote_backoff(void **state)
+{
+	(void)state;
+	int lfd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	socklen_t sl = sizeof(sin);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&sin, &sl), 0);
+	char url[64];
+	snprintf(url, sizeof(url), "tcp://127.0.0.1:%u", ntohs(sin.sin_port));
+	struct fs_event_bus bus;
+	fs_event_bus_init(&bus);
+	struct fs_alert_sinks_config cfg = { .remote = url };
+	char err[128];
+	struct fs_alert_sinks *s = fs_alert_sinks_create(&cfg, &bus, err, sizeof(err));
+	assert_non_null(s);
+	const int64_t step = 100000, t0 = 50 * S;
+	static const int64_t want_s[] = { 0, 1, 3, 7, 15, 31, 63, 123, 183 };
+	int64_t at[16];
+	unsigned n = 0;
+	uint64_t seen = 0;
+	for (int64_t now = t0; now <= t0 + 215 * S && n < 16; now += step) {
+		fs_alert_sinks_service(s, now);
+		struct fs_alert_sinks_stats st;
+		fs_alert_sinks_stats(s, &st);
+		assert_int_equal(st.remote_connects, 0);
+		/* A loopback refusal may surface on the next step. */
+		if (st.remote_connect_failures > seen) {
+			assert_int_equal(st.remote_connect_failures, seen + 1);
+			seen = st.remote_connect_failures;
+			at[n++] = now - t0;
+		}
+	}
+	assert_int_equal(n, sizeof(want_s) / sizeof(want_s[0]));
+	for (unsigned i = 0; i < n; i++) {
+		/* Each delay counts from the failure, which may lag the
+		 * attempt by one step: allow one step per attempt so far. */
+		assert_true(at[i] >= want_s[i] * S);
+		assert_true(at[i] <= want_s[i] * S + (int64_t)(i + 1) * step);
+	}
+	fs_alert_sinks_destroy(s);
+	close(lfd);
+}
+
 /* Sends that fail (broadcast without SO_BROADCAST: EACCES) are dropped
  * and counted, and no summary is pushed into a path that keeps failing. */
 static void test_remote_udp_send_error(void **state)
@@ -503,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_octet_framing),
 		cmocka_unit_test(test_queue),
 		cmocka_unit_test(test_remote_queue_and_summary),
+		cmocka_unit_test(test_remote_backoff),
 		cmocka_unit_test(test_remote_udp_send_error),
 		cmocka_unit_test(test_remote_bad_config),
 		cmocka_unit_test(test_local_syslog),
