@@ -95,8 +95,8 @@ void fs_alert_exec_run(struct fs_alert_exec *x, const struct fs_alert *a)
 	if (x->running >= FS_ALERT_EXEC_MAX) {
 		x->dropped_busy++;
 		fs_log_limited(&x->warn, a->ts_us, FS_LOG_WARNING,
-			       "--exec: %u commands still running, alert %s not run",
-			       x->running, a->rule);
+			       "--exec: %u commands still running, alert %.*s not run",
+			       x->running, (int)sizeof(a->rule), a->rule);
 		return;
 	}
 

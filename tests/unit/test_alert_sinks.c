@@ -202,6 +202,24 @@ static void test_rfc5424_truncation(void **state)
 	}
 }
 
+static void test_rfc5424_garbage_struct(void **state)
+{
+	(void)state;
+	struct fs_alert a;
+	memset(&a, 'A', sizeof(a));
+	a.ts_us = T0;
+	a.state = FS_ALERT_RAISED;
+	a.severity = FS_SEV_INFO;
+	a.n_fields = 1000;
+	char buf[FS_ALERT_SYSLOG_MAX];
+	size_t n = fs_alert_format_rfc5424(&a, LOG_DAEMON, "h", 1, buf, sizeof(buf));
+	assert_int_equal(n, strlen(buf));
+	size_t end = 0;
+	const char *sd = strchr(buf, '[');
+	assert_non_null(sd);
+	assert_true(parse_sd(sd, &end) >= 3);
+}
+
 static void test_octet_framing(void **state)
 {
 	(void)state;
@@ -547,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_rfc5424_header),
 		cmocka_unit_test(test_sd_escaping),
 		cmocka_unit_test(test_rfc5424_truncation),
+		cmocka_unit_test(test_rfc5424_garbage_struct),
 		cmocka_unit_test(test_octet_framing),
 		cmocka_unit_test(test_queue),
 		cmocka_unit_test(test_remote_queue_and_summary),
