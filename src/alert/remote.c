@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alert_int.h"
@@ -407,6 +408,48 @@ void fs_alert_remote_stats(const struct fs_alert_remote *r,
 	st->remote_disconnects = r->st.remote_disconnects;
 	st->remote_queued = r->q.count;
 	st->remote_connected = r->conn == CONN_UP;
+}
+
+static int64_t clock_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Shutdown only: waits up to timeout_ms for the queue to drain. A collector
+ * that is away gets one immediate attempt, not the backoff. Our clock runs
+ * on from the caller's last mono_us. */
+bool fs_alert_remote_flush(struct fs_alert_remote *r, int timeout_ms)
+{
+	int64_t start = clock_us(), base = r->now_us;
+	int64_t deadline = start + (int64_t)timeout_ms * 1000;
+	bool retried = false;
+	for (;;) {
+		int64_t now = clock_us();
+		r->now_us = base + (now - start);
+		if (r->tcp && r->conn == CONN_IDLE && r->q.count) {
+			if (retried)
+				return false;
+			r->next_attempt_us = r->now_us;
+			retried = true;
+		}
+		pump(r);
+		if (r->q.count == 0)
+			return true;
+		if (now >= deadline)
+			return false;
+		short events = 0;
+		int fd = fs_alert_remote_poll_fd(r, &events);
+		int wait_ms = (int)((deadline - now + 999) / 1000);
+		if (wait_ms > 50)
+			wait_ms = 50;
+		struct pollfd p = { .fd = fd, .events = events };
+		if (fd >= 0)
+			poll(&p, 1, wait_ms);
+		else
+			poll(NULL, 0, wait_ms);
+	}
 }
 
 void fs_alert_remote_destroy(struct fs_alert_remote *r)

@@ -6,6 +6,7 @@
  *   alert_send [--remote URL] [--queue N] [--local PATH] [--facility NAME]
  *              [--exec CMD] [--alerts N] [--interval-ms MS] [--states rac]
  *              [--expect-sent N] [--expect-exec N] [--timeout S]
+ *              [--flush-ms MS]   (emit all at once, then flush, no service)
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -78,6 +79,7 @@ int main(int argc, char **argv)
 	int n_alerts = 1, interval_ms = 0;
 	long expect_sent = -1, expect_exec = -1;
 	double timeout_s = 10;
+	int flush_ms = -1;
 	const char *states = "r";
 	static const struct option opts[] = {
 		{ "remote", required_argument, NULL, 'r' },
@@ -91,6 +93,7 @@ int main(int argc, char **argv)
 		{ "expect-sent", required_argument, NULL, 'S' },
 		{ "expect-exec", required_argument, NULL, 'E' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "flush-ms", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -116,6 +119,7 @@ int main(int argc, char **argv)
 		case 'S': expect_sent = atol(optarg); break;
 		case 'E': expect_exec = atol(optarg); break;
 		case 't': timeout_s = atof(optarg); break;
+		case 'F': flush_ms = atoi(optarg); break;
 		default: return 2;
 		}
 	}
@@ -136,6 +140,21 @@ int main(int argc, char **argv)
 	struct fs_alert_sinks_stats st;
 	int rc = 1;
 	fs_alert_sinks_service(s, start);
+	if (flush_ms >= 0) {
+		/* A replay's end: a burst of alerts, then exit. */
+		for (; emitted < n_alerts; emitted++) {
+			struct fs_alert a;
+			make_alert(&a, emitted, states[emitted % strlen(states)]);
+			struct fs_event ev = { .type = FS_EV_ALERT, .ts_us = a.ts_us };
+			ev.u.alert = &a;
+			fs_event_emit(&bus, &ev);
+		}
+		rc = fs_alert_sinks_flush(s, flush_ms) ? 0 : 1;
+		fs_alert_sinks_stats(s, &st);
+		print_stats(&st);
+		fs_alert_sinks_destroy(s);
+		return rc;
+	}
 	for (;;) {
 		int64_t now = mono_us();
 		while (emitted < n_alerts && now >= next_emit) {

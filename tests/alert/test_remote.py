@@ -216,6 +216,32 @@ def test_tcp_collector_closes():
           "missing", sorted(missing))
 
 
+def test_tcp_flush_at_exit():
+    """-r replay: a burst, then exit; flush delivers without a poll loop,
+    and gives up quickly when nobody listens."""
+    l = socket.socket()
+    l.bind(("127.0.0.1", 0))
+    l.listen(1)
+    l.settimeout(5)
+    port = l.getsockname()[1]
+    p = run_driver("--remote", "tcp://127.0.0.1:%d" % port, "--alerts", "20",
+                   "--flush-ms", "3000")
+    c, _ = l.accept()
+    frames = read_frames(c, 20, 5)
+    rc, st, err = finish(p)
+    assert rc == 0 and st["sent"] == 20 and st["queued"] == 0, (st, err)
+    assert [int(parse_msg(m)["sd"]["seq"]) for m in frames] == list(range(20))
+    c.close()
+    l.close()
+    t0 = time.time()
+    p = run_driver("--remote", "tcp://127.0.0.1:%d" % free_port(), "--alerts",
+                   "5", "--flush-ms", "3000")
+    rc, st, err = finish(p)
+    assert rc == 1 and st["queued"] == 5 and st["sent"] == 0, st
+    assert time.time() - t0 < 2.5, time.time() - t0
+    print("ok tcp flush at exit")
+
+
 def test_exec():
     d = tempfile.mkdtemp(prefix="fs_exec_")
     cmd = ('env | grep ^FLOODSPOT_ | sort > %s/env.$FLOODSPOT_SEQ; '
@@ -268,6 +294,7 @@ def main():
     test_tcp_basic()
     test_tcp_absent_then_started()
     test_tcp_collector_closes()
+    test_tcp_flush_at_exit()
     test_exec()
     return 0
 
