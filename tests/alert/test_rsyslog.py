@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A real rsyslogd (Debian's) receives our RFC 5424 alerts over UDP and TCP
 (octet counting) and writes them to a file with the structured data intact,
-also parsed by its own mmpstrucdata. Skipped (77) without rsyslogd."""
+also parsed by its own mmpstrucdata; and our local-socket messages (the
+/dev/log protocol) through imuxsock on a socket in the test directory.
+Skipped (77) without rsyslogd."""
 import json
 import os
 import shutil
@@ -43,6 +45,7 @@ def main():
     out = os.path.join(tmp, "out.log")
     udp_port = free_port(socket.SOCK_DGRAM)
     tcp_port = free_port(socket.SOCK_STREAM)
+    logsock = os.path.join(tmp, "log.sock")
     conf = os.path.join(tmp, "rsyslog.conf")
     with open(conf, "w") as f:
         f.write(f'''
@@ -50,10 +53,13 @@ global(workDirectory="{work}")
 module(load="imudp")
 module(load="imtcp")
 module(load="mmpstrucdata")
+module(load="imuxsock" SysSock.Use="off")
+input(type="imuxsock" Socket="{logsock}" CreatePath="off")
 input(type="imudp" address="127.0.0.1" port="{udp_port}")
 input(type="imtcp" address="127.0.0.1" port="{tcp_port}")
 template(name="fs" type="list") {{
   property(name="inputname") constant(value="|")
+  property(name="procid") constant(value="|")
   property(name="pri") constant(value="|")
   property(name="timereported" dateFormat="rfc3339") constant(value="|")
   property(name="app-name") constant(value="|")
@@ -92,23 +98,46 @@ action(type="omfile" file="{out}" template="fs")
             if r.returncode != 0:
                 print("driver failed:", url, r.stdout, r.stderr)
                 return 1
+        deadline = time.time() + 5
+        while not os.path.exists(logsock) and time.time() < deadline:
+            time.sleep(0.05)
+        local = subprocess.Popen([driver, "--local", logsock, "--facility",
+                                  "local4", "--alerts", "2"],
+                                 stdout=subprocess.PIPE, text=True)
+        lout, _ = local.communicate(timeout=30)
+        lstats = json.loads(lout)
+        if local.returncode != 0 or lstats["local_sent"] != 2:
+            print("local driver failed:", lout)
+            return 1
         lines = []
         deadline = time.time() + 10
         while time.time() < deadline:
             if os.path.exists(out):
                 with open(out) as f:
                     lines = [l.rstrip("\n") for l in f if l.strip()]
-                if len(lines) >= 4:
+                if len(lines) >= 6:
                     break
             time.sleep(0.1)
         print("\n".join(lines))
-        if len(lines) != 4:
-            print("expected 4 lines, got", len(lines))
+        if len(lines) != 6:
+            print("expected 6 lines, got", len(lines))
             return 1
         seen = {}
         for line in lines:
-            parts = line.split("|", 7)
-            inputname, pri, ts, app, msgid, sd, sdjson, msg = parts
+            parts = line.split("|", 8)
+            inputname, procid, pri, ts, app, msgid, sd, sdjson, msg = parts
+            if inputname == "imuxsock":
+                # RFC 3164 form: no MSGID or SD; the body is the kv line.
+                assert pri == "162" and app == "floodspot", line
+                assert procid == str(local.pid), (procid, local.pid)
+                seq = int(msg.split(" seq=")[1].split(" ")[0])
+                assert msg.lstrip() .startswith(
+                    "flood-start state=raised rule=router_flood "
+                    "severity=critical seq=%d mac=02:00:0a:00:00:%02x " % (seq, seq)), msg
+                assert msg.endswith('note="say \\"hi\\" [x] \\\\ y" '
+                                    'msg="host %d floods the routers"' % seq), msg
+                seen.setdefault(inputname, []).append(seq)
+                continue
             seq = int(sd.split(' seq="')[1].split('"')[0])
             seen.setdefault(inputname, []).append(seq)
             assert pri == "162", pri             # local4.crit
@@ -126,7 +155,9 @@ action(type="omfile" file="{out}" template="fs")
             assert msg.endswith('msg="host %d floods the routers"' % seq), msg
         assert sorted(seen.get("imudp", [])) == [0, 1], seen
         assert sorted(seen.get("imtcp", [])) == [0, 1], seen
-        print("OK: rsyslogd kept 4 messages (2 UDP, 2 TCP) with SD intact")
+        assert sorted(seen.get("imuxsock", [])) == [0, 1], seen
+        print("OK: rsyslogd kept 6 messages (2 UDP, 2 TCP with SD intact, "
+              "2 local)")
         return 0
     finally:
         proc.send_signal(signal.SIGTERM)
