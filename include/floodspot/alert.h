@@ -89,6 +89,10 @@ struct fs_alert_sinks *fs_alert_sinks_create(const struct fs_alert_sinks_config 
 					     char *err, size_t errlen);
 /* Poll-loop hook: pending remote sends, reaped exec children. Never blocks. */
 void fs_alert_sinks_service(struct fs_alert_sinks *s, int64_t mono_us);
+/* At exit, off the capture path (end of -r replay, SIGTERM): BLOCKS up to
+ * timeout_ms sending what the remote queue holds. true when all went out.
+ * Destroy alone makes one non-blocking attempt and drops the rest. */
+bool fs_alert_sinks_flush(struct fs_alert_sinks *s, int timeout_ms);
 /* Destroy only once the bus no longer emits (there is no unsubscribe). */
 void fs_alert_sinks_destroy(struct fs_alert_sinks *s);
 void fs_alert_sinks_stats(const struct fs_alert_sinks *s,

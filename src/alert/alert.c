@@ -174,11 +174,12 @@ static void kind_token(char *out, size_t outlen, const char *kind)
 }
 
 /* Item i of the line: 0 kind, 1 state, 2 rule, 3 severity, fields, msg. */
-static size_t kv_item(const struct fs_alert *a, unsigned i, char *out,
-		      size_t cap)
+static size_t kv_item(const struct fs_alert *a, unsigned n_fields, unsigned i,
+		      char *out, size_t cap)
 {
 	char val[2 * sizeof(a->message) + 4];
 	char clean[sizeof(a->message)];
+	char fkey[sizeof(a->field[0].key)];
 	const char *key;
 	if (i == 0) {
 		char kind[sizeof(a->kind)];
@@ -195,8 +196,9 @@ static size_t kv_item(const struct fs_alert *a, unsigned i, char *out,
 		key = "severity";
 		fs_alert_kv_value(val, sizeof(val),
 				  fs_alert_severity_name(a->severity));
-	} else if (i - 4 < a->n_fields) {
-		key = a->field[i - 4].key;
+	} else if (i - 4 < n_fields) {
+		fs_alert_sanitize(fkey, sizeof(fkey), a->field[i - 4].key);
+		key = fkey;
 		fs_alert_sanitize(clean, sizeof(a->field[0].value),
 				  a->field[i - 4].value);
 		fs_alert_kv_value(val, sizeof(val), clean);
@@ -231,7 +233,7 @@ size_t fs_alert_format_kv(const struct fs_alert *a, char *buf, size_t len)
 	size_t pos = 0;
 	buf[0] = '\0';
 	for (unsigned i = 0; i < n_items; i++) {
-		size_t il = kv_item(a, i, item, sizeof(item));
+		size_t il = kv_item(a, n_fields, i, item, sizeof(item));
 		size_t need = il + (i + 1 < n_items ? reserve : 0);
 		if (il >= sizeof(item) || pos + need >= len) {
 			int m = snprintf(item, sizeof(item), "%struncated=%u",

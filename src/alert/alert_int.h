@@ -77,6 +77,7 @@ void fs_alert_remote_send(struct fs_alert_remote *r, const struct fs_alert *a,
 			  int64_t mono_us);
 void fs_alert_remote_service(struct fs_alert_remote *r, int64_t mono_us);
 int fs_alert_remote_poll_fd(const struct fs_alert_remote *r, short *events);
+bool fs_alert_remote_flush(struct fs_alert_remote *r, int timeout_ms);
 void fs_alert_remote_stats(const struct fs_alert_remote *r,
 			   struct fs_alert_sinks_stats *st);
 void fs_alert_remote_destroy(struct fs_alert_remote *r);

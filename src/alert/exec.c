@@ -79,8 +79,9 @@ void fs_alert_exec_reap(struct fs_alert_exec *x)
 			i++;
 			continue;
 		}
-		/* -1 (ECHILD): someone else reaped it; it is gone either way. */
-		if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		/* -1 (ECHILD): reaped elsewhere (SIGCHLD ignored); gone
+		 * either way, status unknown. */
+		if (r > 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
 			x->exit_nonzero++;
 		x->pid[i] = x->pid[--x->running];
 	}
@@ -94,8 +95,8 @@ void fs_alert_exec_run(struct fs_alert_exec *x, const struct fs_alert *a)
 	if (x->running >= FS_ALERT_EXEC_MAX) {
 		x->dropped_busy++;
 		fs_log_limited(&x->warn, a->ts_us, FS_LOG_WARNING,
-			       "--exec: %u commands still running, alert %s not run",
-			       x->running, a->rule);
+			       "--exec: %u commands still running, alert %.*s not run",
+			       x->running, (int)sizeof(a->rule), a->rule);
 		return;
 	}
 

@@ -3,8 +3,8 @@
  * Never blocks the capture thread: the name is resolved once at create,
  * sockets are non-blocking, a partly written message stays at the head of
  * the queue with its offset, and a TCP connect is polled, not waited for.
- * TCP: reconnect after 1 s, doubling per failed attempt up to 60 s; an
- * established connection resets the delay. Known limit of syslog over TCP
+ * TCP: reconnect after 1 s, doubling per failed attempt up to 60 s; a
+ * connection that carried alerts or stayed up 10 s resets the delay. Known limit of syslog over TCP
  * (RFC 6587 has no acknowledgements): messages the kernel accepted just
  * before the collector went away are lost; a partly sent one is sent again
  * whole on the next connection.
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "alert_int.h"
@@ -25,6 +26,7 @@
 #define BACKOFF_MIN_US (1 * US)
 #define BACKOFF_MAX_US (60 * US)
 #define CONNECT_TIMEOUT_US (10 * US)
+#define STABLE_US (10 * US)
 #define SLOT_SIZE (FS_ALERT_SYSLOG_MAX + 24)
 
 enum conn { CONN_IDLE, CONN_CONNECTING, CONN_UP };
@@ -39,7 +41,9 @@ struct fs_alert_remote {
 	int64_t now_us;
 	int64_t next_attempt_us;
 	int64_t connect_started_us;
-	int64_t backoff_us;
+	int64_t backoff_us;	/* the wait after the next failure */
+	int64_t up_since_us;
+	bool sent_on_conn;
 	bool failure_logged;
 	size_t head_off;	/* bytes of the head message already written */
 	struct fs_alert_queue q;
@@ -48,6 +52,8 @@ struct fs_alert_remote {
 	long pid;
 	int64_t last_ts_us;	/* packet time of the last alert, for summaries */
 	uint64_t unreported_full, unreported_error;
+	bool path_ok;		/* a send succeeded since the last loss */
+	struct fs_ratelimit warn;
 	struct fs_alert_sinks_stats st;
 };
 
@@ -128,6 +134,7 @@ struct fs_alert_remote *fs_alert_remote_create(const char *url,
 	freeaddrinfo(res);
 	r->fd = -1;
 	r->backoff_us = BACKOFF_MIN_US;
+	r->warn = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
 	r->facility = facility;
 	r->pid = (long)getpid();
 	if (gethostname(r->hostname, sizeof(r->hostname) - 1) < 0)
@@ -178,6 +185,11 @@ static void conn_failed(struct fs_alert_remote *r, int err)
 static void conn_lost(struct fs_alert_remote *r, int err)
 {
 	r->st.remote_disconnects++;
+	/* A connection that carried alerts or lasted proves the collector
+	 * works: start the backoff over. One dropped at once keeps growing
+	 * it, so a collector that accepts and closes is not hammered. */
+	if (r->sent_on_conn || r->now_us - r->up_since_us >= STABLE_US)
+		r->backoff_us = BACKOFF_MIN_US;
 	if (err)
 		fs_log_errno(FS_LOG_WARNING, err, "remote syslog %s: connection lost",
 			     r->url);
@@ -187,6 +199,8 @@ static void conn_lost(struct fs_alert_remote *r, int err)
 	r->failure_logged = true;
 	conn_close(r);
 	r->next_attempt_us = r->now_us + r->backoff_us;
+	r->backoff_us = r->backoff_us * 2 > BACKOFF_MAX_US ? BACKOFF_MAX_US
+							   : r->backoff_us * 2;
 }
 
 static void conn_up(struct fs_alert_remote *r)
@@ -195,7 +209,8 @@ static void conn_up(struct fs_alert_remote *r)
 	r->st.remote_connects++;
 	if (r->st.remote_connects > 1)
 		r->st.remote_reconnects++;
-	r->backoff_us = BACKOFF_MIN_US;
+	r->up_since_us = r->now_us;
+	r->sent_on_conn = false;
 	if (r->failure_logged)
 		fs_log(FS_LOG_NOTICE, "remote syslog %s: connected", r->url);
 	r->failure_logged = false;
@@ -264,8 +279,12 @@ static void push(struct fs_alert_remote *r, const char *msg, size_t n)
 	}
 	int rc = fs_alert_queue_push(&r->q, msg, n, r->head_off > 0);
 	if (rc != 0) {
+		fs_log_limited(&r->warn, r->now_us, FS_LOG_WARNING,
+			       "remote syslog %s: queue full, oldest alert dropped",
+			       r->url);
 		r->st.remote_dropped_queue_full++;
 		r->unreported_full++;
+		r->path_ok = false;
 	}
 }
 
@@ -282,10 +301,16 @@ static bool send_head(struct fs_alert_remote *r)
 			      errno == EINTR || errno == ENOBUFS))
 			return false;	/* try again on the next service */
 		if (w < 0) {
+			int e = errno;
 			r->st.remote_dropped_send_error++;
 			r->unreported_error++;
+			r->path_ok = false;
+			fs_log_limited(&r->warn, r->now_us, FS_LOG_WARNING,
+				       "remote syslog %s: alert dropped: %s",
+				       r->url, strerror(e));
 		} else {
 			r->st.remote_sent++;
+			r->path_ok = true;
 		}
 		fs_alert_queue_pop(&r->q);
 		return true;
@@ -302,12 +327,15 @@ static bool send_head(struct fs_alert_remote *r)
 		fs_alert_queue_pop(&r->q);
 		r->head_off = 0;
 		r->st.remote_sent++;
+		r->path_ok = true;
+		r->sent_on_conn = true;
 	}
 	return true;
 }
 
-/* Sends what the socket takes; after losses, says how many once there is
- * room and a way out. */
+/* Sends what the socket takes. After losses, one summary says how many,
+ * queued once there is room and a send has gone through again (a summary
+ * into a path that keeps failing would only fail and count itself). */
 static void pump(struct fs_alert_remote *r)
 {
 	if (r->tcp)
@@ -316,7 +344,8 @@ static void pump(struct fs_alert_remote *r)
 		while (r->conn == CONN_UP && send_head(r))
 			;
 		bool lost = r->unreported_full || r->unreported_error;
-		if (!lost || r->conn != CONN_UP || r->q.count == r->q.cap)
+		if (!lost || !r->path_ok || r->conn != CONN_UP ||
+		    r->q.count == r->q.cap)
 			return;
 		char msg[FS_ALERT_SYSLOG_MAX];
 		size_t n = fs_alert_format_dropped(r->last_ts_us, r->unreported_full,
@@ -379,6 +408,48 @@ void fs_alert_remote_stats(const struct fs_alert_remote *r,
 	st->remote_disconnects = r->st.remote_disconnects;
 	st->remote_queued = r->q.count;
 	st->remote_connected = r->conn == CONN_UP;
+}
+
+static int64_t clock_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Shutdown only: waits up to timeout_ms for the queue to drain. A collector
+ * that is away gets one immediate attempt, not the backoff. Our clock runs
+ * on from the caller's last mono_us. */
+bool fs_alert_remote_flush(struct fs_alert_remote *r, int timeout_ms)
+{
+	int64_t start = clock_us(), base = r->now_us;
+	int64_t deadline = start + (int64_t)timeout_ms * 1000;
+	bool retried = false;
+	for (;;) {
+		int64_t now = clock_us();
+		r->now_us = base + (now - start);
+		if (r->tcp && r->conn == CONN_IDLE && r->q.count) {
+			if (retried)
+				return false;
+			r->next_attempt_us = r->now_us;
+			retried = true;
+		}
+		pump(r);
+		if (r->q.count == 0)
+			return true;
+		if (now >= deadline)
+			return false;
+		short events = 0;
+		int fd = fs_alert_remote_poll_fd(r, &events);
+		int wait_ms = (int)((deadline - now + 999) / 1000);
+		if (wait_ms > 50)
+			wait_ms = 50;
+		struct pollfd p = { .fd = fd, .events = events };
+		if (fd >= 0)
+			poll(&p, 1, wait_ms);
+		else
+			poll(NULL, 0, wait_ms);
+	}
 }
 
 void fs_alert_remote_destroy(struct fs_alert_remote *r)

@@ -92,6 +92,13 @@ int fs_alert_sinks_poll_fd(const struct fs_alert_sinks *s, short *events)
 	return s->remote ? fs_alert_remote_poll_fd(s->remote, events) : -1;
 }
 
+bool fs_alert_sinks_flush(struct fs_alert_sinks *s, int timeout_ms)
+{
+	if (s->exec)
+		fs_alert_exec_reap(s->exec);
+	return s->remote ? fs_alert_remote_flush(s->remote, timeout_ms) : true;
+}
+
 void fs_alert_sinks_stats(const struct fs_alert_sinks *s,
 			  struct fs_alert_sinks_stats *st)
 {

@@ -47,6 +47,7 @@ struct fs_alert_local *fs_alert_local_create(const char *path, int facility)
 	l->facility = facility;
 	l->pid = (long)getpid();
 	l->warn = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
+	tzset();	/* read the zone file now, not at the first alert */
 	return l;
 }
 

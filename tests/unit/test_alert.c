@@ -227,6 +227,32 @@ static void test_json(void **state)
 	free(j);
 }
 
+/* A badly filled struct (count out of range, strings without NUL) still
+ * gives bounded, well-formed output: ASan checks the reads. */
+static void test_garbage_struct(void **state)
+{
+	(void)state;
+	struct fs_alert a;
+	memset(&a, 'A', sizeof(a));
+	a.ts_us = T0;
+	a.state = FS_ALERT_CLEARED;
+	a.severity = FS_SEV_INFO;
+	a.n_fields = 1000;
+	char buf[8192];
+	size_t n = fs_alert_format_kv(&a, buf, sizeof(buf));
+	assert_int_equal(n, strlen(buf));
+	/* kind, state, rule, severity, 24 fields, msg: 28 separators. */
+	unsigned spaces = 0;
+	for (size_t i = 0; i < n; i++)
+		spaces += buf[i] == ' ';
+	assert_int_equal(spaces, 3 + FS_ALERT_MAX_FIELDS + 1);
+	assert_null(strstr(buf, "truncated="));
+	char *j = json_of(&a);
+	assert_non_null(strstr(j, "\"message\":\"AAAA"));
+	assert_string_equal(j + strlen(j) - 4, "A\"}\n");
+	free(j);
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -271,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_add_bounds),
 		cmocka_unit_test(test_kv_truncation),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_garbage_struct),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_facility_parse),
 	};
