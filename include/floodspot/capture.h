@@ -1,0 +1,63 @@
+/*
+ * Capture: a live interface (promiscuous, immediate delivery, kernel ring
+ * of a configurable size, BPF filter compiled by libpcap) or a pcap/pcapng
+ * file. Live capture is non-blocking and pollable; a vanished interface is
+ * reopened by the caller with fs_capture_reopen().
+ */
+#ifndef FLOODSPOT_CAPTURE_H
+#define FLOODSPOT_CAPTURE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct fs_capture_config {
+	const char *ifname;	/* live, or */
+	const char *file;	/* offline */
+	const char *filter;	/* BPF expression, may be NULL */
+	int snaplen;		/* default 262144 */
+	int buffer_kib;		/* default 32768 */
+};
+
+struct fs_capture_stats {
+	uint64_t received;	/* by the kernel filter */
+	uint64_t dropped;	/* ring full: our fault */
+	uint64_t if_dropped;	/* by the interface or driver */
+};
+
+/* Called per packet; ts_us is the capture timestamp. */
+typedef void (*fs_capture_fn)(void *ctx, int64_t ts_us, const uint8_t *frame,
+			      uint32_t caplen, uint32_t wirelen);
+
+enum fs_capture_result {
+	FS_CAPTURE_MORE,	/* call again (or wait on the fd) */
+	FS_CAPTURE_EOF,		/* end of file */
+	FS_CAPTURE_ERROR,	/* see fs_capture_error() */
+};
+
+struct fs_capture;
+
+/* NULL with a message in err ("no such device", "bad filter: ..."). */
+struct fs_capture *fs_capture_open(const struct fs_capture_config *cfg,
+				   char *err, size_t errlen);
+void fs_capture_close(struct fs_capture *c);
+/* Closes and opens the same source again; 0 on success. */
+int fs_capture_reopen(struct fs_capture *c, char *err, size_t errlen);
+
+int fs_capture_datalink(const struct fs_capture *c);
+/* Pollable descriptor of a live capture; -1 offline. */
+int fs_capture_fd(const struct fs_capture *c);
+bool fs_capture_is_live(const struct fs_capture *c);
+
+/* Delivers up to max packets (0: a batch). Never blocks when live. */
+enum fs_capture_result fs_capture_dispatch(struct fs_capture *c, int max,
+					   fs_capture_fn fn, void *ctx);
+/* Packets delivered so far (1-based number of the last one). */
+uint64_t fs_capture_count(const struct fs_capture *c);
+/* Message of the last FS_CAPTURE_ERROR. */
+const char *fs_capture_error(const struct fs_capture *c);
+
+/* Cumulative kernel counters, carried across reopens; false offline. */
+bool fs_capture_stats(struct fs_capture *c, struct fs_capture_stats *st);
+
+#endif

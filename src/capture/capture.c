@@ -1,0 +1,247 @@
+/*
+ * capture.c: open, activate, reopen and read a libpcap source, and turn
+ * pcap_stats() into cumulative drop counters.
+ */
+#include "floodspot/capture.h"
+
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "floodspot/decode.h"
+
+struct fs_capture {
+	struct fs_capture_config cfg;
+	char *ifname, *file, *filter;
+	pcap_t *pcap;
+	uint64_t count;
+	char error[PCAP_ERRBUF_SIZE + 128];
+	/* pcap_stats restarts at zero on reopen; keep what earlier handles saw. */
+	struct fs_capture_stats carried, last;
+	fs_capture_fn fn;
+	void *fn_ctx;
+};
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static int apply_filter(struct fs_capture *c, char *err, size_t errlen)
+{
+	if (!c->filter || !*c->filter)
+		return 0;
+	struct bpf_program prog;
+	if (pcap_compile(c->pcap, &prog, c->filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		snprintf(err, errlen, "bad filter expression '%s': %s", c->filter,
+			 pcap_geterr(c->pcap));
+		return -1;
+	}
+	int rc = pcap_setfilter(c->pcap, &prog);
+	pcap_freecode(&prog);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot set filter: %s", pcap_geterr(c->pcap));
+		return -1;
+	}
+	return 0;
+}
+
+static int check_linktype(struct fs_capture *c, char *err, size_t errlen)
+{
+	int dlt = pcap_datalink(c->pcap);
+	if (fs_decode_linktype_supported(dlt))
+		return 0;
+	const char *name = pcap_datalink_val_to_name(dlt);
+	snprintf(err, errlen,
+		 "%s: unsupported link type %s (%d); supported: EN10MB, "
+		 "LINUX_SLL, LINUX_SLL2, RAW",
+		 c->file ? c->file : c->ifname, name ? name : "unknown", dlt);
+	return -1;
+}
+
+static int open_offline(struct fs_capture *c, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	c->pcap = pcap_open_offline_with_tstamp_precision(
+		c->file, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	if (!c->pcap) {
+		snprintf(err, errlen, "%s: %s", c->file, ebuf);
+		return -1;
+	}
+	return 0;
+}
+
+static int open_live(struct fs_capture *c, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	c->pcap = pcap_create(c->ifname, ebuf);
+	if (!c->pcap) {
+		snprintf(err, errlen, "%s: %s", c->ifname, ebuf);
+		return -1;
+	}
+	pcap_set_snaplen(c->pcap, c->cfg.snaplen);
+	pcap_set_promisc(c->pcap, 1);
+	pcap_set_buffer_size(c->pcap, c->cfg.buffer_kib * 1024);
+	/* Deliver each packet at once: timing of hellos matters to the ms. */
+	pcap_set_immediate_mode(c->pcap, 1);
+	int rc = pcap_activate(c->pcap);
+	if (rc < 0) {
+		const char *why = pcap_geterr(c->pcap);
+		if (rc == PCAP_ERROR_NO_SUCH_DEVICE)
+			snprintf(err, errlen, "%s: no such capture interface (%s)",
+				 c->ifname, why);
+		else if (rc == PCAP_ERROR_PERM_DENIED)
+			snprintf(err, errlen,
+				 "%s: permission denied (run as root or grant "
+				 "CAP_NET_RAW): %s", c->ifname, why);
+		else
+			snprintf(err, errlen, "%s: %s", c->ifname, why);
+		pcap_close(c->pcap);
+		c->pcap = NULL;
+		return -1;
+	}
+	if (pcap_setnonblock(c->pcap, 1, ebuf) != 0) {
+		snprintf(err, errlen, "%s: %s", c->ifname, ebuf);
+		pcap_close(c->pcap);
+		c->pcap = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int open_source(struct fs_capture *c, char *err, size_t errlen)
+{
+	int rc = c->file ? open_offline(c, err, errlen) : open_live(c, err, errlen);
+	if (rc == 0 && (check_linktype(c, err, errlen) != 0 ||
+			apply_filter(c, err, errlen) != 0)) {
+		pcap_close(c->pcap);
+		c->pcap = NULL;
+		rc = -1;
+	}
+	return rc;
+}
+
+struct fs_capture *fs_capture_open(const struct fs_capture_config *cfg,
+				   char *err, size_t errlen)
+{
+	struct fs_capture *c = calloc(1, sizeof(*c));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c->cfg = *cfg;
+	if (c->cfg.snaplen <= 0)
+		c->cfg.snaplen = 262144;
+	if (c->cfg.buffer_kib <= 0)
+		c->cfg.buffer_kib = 32768;
+	c->ifname = dup_or_null(cfg->ifname);
+	c->file = dup_or_null(cfg->file);
+	c->filter = dup_or_null(cfg->filter);
+	if (open_source(c, err, errlen) != 0) {
+		fs_capture_close(c);
+		return NULL;
+	}
+	return c;
+}
+
+void fs_capture_close(struct fs_capture *c)
+{
+	if (!c)
+		return;
+	if (c->pcap)
+		pcap_close(c->pcap);
+	free(c->ifname);
+	free(c->file);
+	free(c->filter);
+	free(c);
+}
+
+int fs_capture_reopen(struct fs_capture *c, char *err, size_t errlen)
+{
+	if (c->pcap) {
+		fs_capture_stats(c, &c->last);
+		c->carried = c->last;
+		pcap_close(c->pcap);
+		c->pcap = NULL;
+	}
+	return open_source(c, err, errlen);
+}
+
+int fs_capture_datalink(const struct fs_capture *c)
+{
+	return c->pcap ? pcap_datalink(c->pcap) : -1;
+}
+
+int fs_capture_fd(const struct fs_capture *c)
+{
+	if (!c->pcap || c->file)
+		return -1;
+	return pcap_get_selectable_fd(c->pcap);
+}
+
+bool fs_capture_is_live(const struct fs_capture *c)
+{
+	return c->file == NULL;
+}
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h,
+		      const u_char *bytes)
+{
+	struct fs_capture *c = (struct fs_capture *)user;
+	c->count++;
+	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
+	c->fn(c->fn_ctx, ts, bytes, h->caplen, h->len);
+}
+
+enum fs_capture_result fs_capture_dispatch(struct fs_capture *c, int max,
+					   fs_capture_fn fn, void *ctx)
+{
+	if (!c->pcap) {
+		snprintf(c->error, sizeof(c->error), "capture is not open");
+		return FS_CAPTURE_ERROR;
+	}
+	c->fn = fn;
+	c->fn_ctx = ctx;
+	int n = pcap_dispatch(c->pcap, max > 0 ? max : 4096, on_packet,
+			      (u_char *)c);
+	if (n == PCAP_ERROR) {
+		if (c->file)
+			snprintf(c->error, sizeof(c->error),
+				 "%s: packet %llu: %s", c->file,
+				 (unsigned long long)c->count + 1,
+				 pcap_geterr(c->pcap));
+		else
+			snprintf(c->error, sizeof(c->error), "%s: %s",
+				 c->ifname, pcap_geterr(c->pcap));
+		return FS_CAPTURE_ERROR;
+	}
+	if (n == 0 && c->file)
+		return FS_CAPTURE_EOF;
+	return FS_CAPTURE_MORE;
+}
+
+uint64_t fs_capture_count(const struct fs_capture *c)
+{
+	return c->count;
+}
+
+const char *fs_capture_error(const struct fs_capture *c)
+{
+	return c->error;
+}
+
+bool fs_capture_stats(struct fs_capture *c, struct fs_capture_stats *st)
+{
+	struct pcap_stat ps;
+	if (!c->pcap || c->file || pcap_stats(c->pcap, &ps) != 0) {
+		*st = c->carried;
+		return !c->file;
+	}
+	/* pcap_stat counters are 32-bit on some platforms and may wrap. */
+	st->received = c->carried.received + ps.ps_recv;
+	st->dropped = c->carried.dropped + ps.ps_drop;
+	st->if_dropped = c->carried.if_dropped + ps.ps_ifdrop;
+	return true;
+}

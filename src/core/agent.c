@@ -1,0 +1,570 @@
+/*
+ * agent.c: owns the modules and runs the loop on the capture thread.
+ * Per packet: decode, OSPF tracker, router classes, hosts; the packet clock
+ * closes seconds, and each closed second runs hosts, OSPF timers,
+ * detection, storage and output in that order.
+ */
+#include "floodspot/agent.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "floodspot/alert.h"
+#include "floodspot/capture.h"
+#include "floodspot/clock.h"
+#include "floodspot/decode.h"
+#include "floodspot/detect.h"
+#include "floodspot/event.h"
+#include "floodspot/fmt.h"
+#include "floodspot/hosts.h"
+#include "floodspot/kernel.h"
+#include "floodspot/log.h"
+#include "floodspot/ospf.h"
+#include "floodspot/output.h"
+#include "floodspot/routers.h"
+#include "floodspot/rules.h"
+#include "floodspot/store.h"
+#include "fs_config.h"
+
+#define USEC 1000000LL
+#define TIMER_PERIOD_MS 100
+#define REOPEN_MIN_S 1
+#define REOPEN_MAX_S 30
+
+struct agent_counters {
+	uint64_t packets, bytes;
+	uint64_t by_status[3];
+	uint64_t by_reason[FS_DR_COUNT];
+};
+
+struct agent {
+	const struct fs_agent_config *cfg;
+	struct fs_capture *cap;
+	int dlt;
+	bool live;
+	struct fs_hosts *hosts;
+	struct fs_hosts_config hosts_cfg;
+	struct fs_routers routers;
+	struct fs_clock clock;
+	struct fs_event_bus bus;
+	struct fs_output out;
+	FILE *top_out;
+	struct fs_ospf *ospf;
+	struct fs_kernel *kernel;
+	struct fs_store *store;
+	struct fs_html *html;
+	struct fs_detect *detect;
+	struct fs_alert_sinks *sinks;
+	struct agent_counters n;
+
+	/* live mode: packet time advances with the monotonic clock when idle */
+	int64_t last_pkt_ts;
+	int64_t last_pkt_mono;
+	int64_t last_top_us;
+	int64_t reopen_at_mono;
+	unsigned reopen_backoff_s;
+	bool capture_down;
+	bool stop;
+};
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * USEC + ts.tv_nsec / 1000;
+}
+
+static uint64_t capture_drops(struct agent *a)
+{
+	struct fs_capture_stats st;
+	if (!a->cap || !fs_capture_stats(a->cap, &st))
+		return 0;
+	return st.dropped + st.if_dropped;
+}
+
+static void on_tick(int64_t sec, void *ctx)
+{
+	struct agent *a = ctx;
+	int64_t end = sec + USEC;
+
+	fs_hosts_tick(a->hosts, sec);
+	fs_ospf_tick(a->ospf, end);
+	if (a->kernel)
+		fs_kernel_tick(a->kernel, end);
+	struct fs_detect_inputs in = {
+		.hosts = a->hosts,
+		.ospf = a->ospf,
+		.capture_drops = capture_drops(a),
+	};
+	fs_detect_tick(a->detect, sec, &in);
+	if (a->store)
+		fs_store_tick(a->store, sec, a->hosts, a->ospf);
+	if (a->html)
+		fs_html_tick(a->html, end, a->hosts, a->ospf, 0);
+	if (a->live && a->cfg->top &&
+	    end - a->last_top_us >= (int64_t)a->cfg->top_interval_s * USEC) {
+		fs_output_top(a->top_out, a->hosts, a->cfg->top, end);
+		a->last_top_us = end;
+	}
+}
+
+static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
+		      uint32_t caplen, uint32_t wirelen)
+{
+	struct agent *a = ctx;
+	struct fs_pkt p;
+
+	a->n.packets++;
+	a->n.bytes += wirelen;
+	/* Close the seconds this packet leaves behind before charging it. */
+	fs_clock_advance(&a->clock, ts, on_tick, a);
+	a->last_pkt_ts = ts;
+
+	fs_decode(a->dlt, frame, caplen, wirelen, ts, &p);
+	a->n.by_status[p.status]++;
+	if (p.status != FS_DECODE_OK && p.reason < FS_DR_COUNT)
+		a->n.by_reason[p.reason]++;
+
+	if (p.is_ospf)
+		fs_ospf_packet(a->ospf, &p, frame);
+	fs_ospf_seen_vlan(a->ospf, p.vlan, ts);
+	fs_routers_classify(&a->routers, &p);
+	fs_hosts_account(a->hosts, &p);
+}
+
+static void print_stats_json(struct agent *a, FILE *f)
+{
+	struct fs_hosts_stats hs;
+	struct fs_capture_stats cs = { 0 };
+	struct fs_ospf_stats os;
+	fs_hosts_stats(a->hosts, &hs);
+	bool have_cs = a->cap && fs_capture_stats(a->cap, &cs);
+	fs_ospf_stats(a->ospf, &os);
+
+	fprintf(f,
+		"{\"event\":\"stats\",\"packets\":%llu,\"bytes\":%llu,"
+		"\"decoded\":%llu,\"truncated\":%llu,\"malformed\":%llu,"
+		"\"reasons\":{",
+		(unsigned long long)a->n.packets, (unsigned long long)a->n.bytes,
+		(unsigned long long)a->n.by_status[FS_DECODE_OK],
+		(unsigned long long)a->n.by_status[FS_DECODE_TRUNCATED],
+		(unsigned long long)a->n.by_status[FS_DECODE_MALFORMED]);
+	bool first = true;
+	for (int r = 1; r < FS_DR_COUNT; r++) {
+		if (!a->n.by_reason[r])
+			continue;
+		fprintf(f, "%s\"%s\":%llu", first ? "" : ",",
+			fs_decode_reason_name(r),
+			(unsigned long long)a->n.by_reason[r]);
+		first = false;
+	}
+	fputs("},", f);
+	if (have_cs)
+		fprintf(f, "\"capture_received\":%llu,\"capture_dropped\":%llu,"
+			   "\"interface_dropped\":%llu,",
+			(unsigned long long)cs.received,
+			(unsigned long long)cs.dropped,
+			(unsigned long long)cs.if_dropped);
+	fprintf(f,
+		"\"hosts\":%u,\"hosts_capacity\":%u,\"hosts_inserted\":%llu,"
+		"\"hosts_evicted\":%llu,\"evictions_spared\":%llu,"
+		"\"memory_bound_bytes\":%zu,\"seconds\":%llu,"
+		"\"clock_jumps\":%llu,\"clock_backwards\":%llu,"
+		"\"ospf_packets\":%llu,\"ospf_malformed\":%llu,"
+		"\"alerts_raised\":%llu}\n",
+		hs.in_use, hs.capacity, (unsigned long long)hs.inserted,
+		(unsigned long long)hs.evicted,
+		(unsigned long long)hs.evict_protected_skips,
+		fs_hosts_memory_bound(&a->hosts_cfg),
+		(unsigned long long)a->clock.ticks,
+		(unsigned long long)a->clock.jumps,
+		(unsigned long long)a->clock.backwards,
+		(unsigned long long)os.packets, (unsigned long long)os.malformed,
+		(unsigned long long)fs_detect_alerts_raised(a->detect));
+	fflush(f);
+}
+
+static void dump(struct agent *a, int64_t now)
+{
+	if (a->cfg->json) {
+		fs_output_hosts_json(stdout, a->hosts);
+		print_stats_json(a, stdout);
+	}
+	if (a->cfg->top)
+		fs_output_top(a->top_out, a->hosts, a->cfg->top, now);
+	if (a->cfg->ospf_table)
+		fs_ospf_print_table(a->ospf, a->top_out);
+}
+
+/* --rules, else the installed rules, else (running from the build tree)
+ * the source tree's. */
+static const char *default_rules_path(const struct fs_agent_config *cfg)
+{
+	if (cfg->rules_path)
+		return cfg->rules_path;
+	if (access(FS_RULES_DIR, F_OK) == 0)
+		return FS_RULES_DIR;
+	return FS_SOURCE_RULES_DIR;
+}
+
+static void reload_rules(struct agent *a)
+{
+	const char *path = default_rules_path(a->cfg);
+	unsigned errors = 0;
+	struct fs_ruleset *rs = fs_rules_load(path, stderr, &errors);
+	if (!rs) {
+		fs_log(FS_LOG_ERR, "%s: %u error(s); the running rules stay in force",
+		       path, errors);
+		return;
+	}
+	fs_log(FS_LOG_NOTICE, "%s: %zu rules loaded", path, fs_rules_count(rs));
+	fs_detect_set_rules(a->detect, rs);
+}
+
+static int drop_privileges(const char *user)
+{
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		fs_log(FS_LOG_ERR, "-Z %s: no such user", user);
+		return -1;
+	}
+	if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
+	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		fs_log_errno(FS_LOG_ERR, errno, "-Z %s: cannot drop privileges",
+			     user);
+		return -1;
+	}
+	return 0;
+}
+
+static void on_event(const struct fs_event *ev, void *ctx)
+{
+	struct agent *a = ctx;
+	/* The capture interface came back: reopen now, not at the backoff. */
+	if (ev->type == FS_EV_LINK_CHANGE && ev->u.link.is_capture_iface &&
+	    ev->u.link.up && a->capture_down)
+		a->reopen_at_mono = 0;
+}
+
+static void capture_failed(struct agent *a, const char *why)
+{
+	fs_log(FS_LOG_WARNING, "%s; reopening in %u s", why, a->reopen_backoff_s);
+	a->capture_down = true;
+	a->reopen_at_mono = mono_us() + (int64_t)a->reopen_backoff_s * USEC;
+}
+
+static void try_reopen(struct agent *a)
+{
+	char err[512];
+	if (fs_capture_reopen(a->cap, err, sizeof(err)) == 0 &&
+	    fs_capture_datalink(a->cap) == a->dlt) {
+		fs_log(FS_LOG_NOTICE, "%s: capture reopened", a->cfg->ifname);
+		a->capture_down = false;
+		a->reopen_backoff_s = REOPEN_MIN_S;
+		return;
+	}
+	a->reopen_backoff_s = a->reopen_backoff_s * 2 > REOPEN_MAX_S
+				      ? REOPEN_MAX_S
+				      : a->reopen_backoff_s * 2;
+	capture_failed(a, err);
+}
+
+/* Live loop: one poll over capture, netlink, signals and a 100 ms timer. */
+static int run_live(struct agent *a)
+{
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+	if (sfd < 0 || tfd < 0) {
+		fs_log_errno(FS_LOG_ERR, errno, "signalfd/timerfd");
+		return 1;
+	}
+	struct itimerspec its = {
+		.it_interval = { 0, TIMER_PERIOD_MS * 1000000L },
+		.it_value = { 0, TIMER_PERIOD_MS * 1000000L },
+	};
+	timerfd_settime(tfd, 0, &its, NULL);
+	a->reopen_backoff_s = REOPEN_MIN_S;
+
+	while (!a->stop) {
+		struct pollfd pfd[4];
+		int np = 0;
+		int cap_i = -1, nl_i = -1;
+		pfd[np++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+		pfd[np++] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+		if (!a->capture_down && fs_capture_fd(a->cap) >= 0) {
+			cap_i = np;
+			pfd[np++] = (struct pollfd){ .fd = fs_capture_fd(a->cap),
+						     .events = POLLIN };
+		}
+		if (a->kernel) {
+			nl_i = np;
+			pfd[np++] = (struct pollfd){ .fd = fs_kernel_fd(a->kernel),
+						     .events = POLLIN };
+		}
+		if (poll(pfd, (nfds_t)np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fs_log_errno(FS_LOG_ERR, errno, "poll");
+			break;
+		}
+		if (cap_i >= 0 && pfd[cap_i].revents) {
+			/* Drain the ring: bounded batches keep timers fair. */
+			for (int batch = 0; batch < 64; batch++) {
+				uint64_t before = fs_capture_count(a->cap);
+				enum fs_capture_result r = fs_capture_dispatch(
+					a->cap, 512, on_packet, a);
+				if (r == FS_CAPTURE_ERROR) {
+					capture_failed(a, fs_capture_error(a->cap));
+					break;
+				}
+				if (fs_capture_count(a->cap) == before)
+					break;
+				if (a->cfg->count &&
+				    fs_capture_count(a->cap) >= a->cfg->count) {
+					a->stop = true;
+					break;
+				}
+			}
+			a->last_pkt_mono = mono_us();
+		}
+		if (nl_i >= 0 && pfd[nl_i].revents)
+			fs_kernel_process(a->kernel, a->clock.started
+							     ? a->clock.now_us
+							     : a->last_pkt_ts);
+		if (pfd[1].revents) {
+			uint64_t expirations;
+			if (read(tfd, &expirations, sizeof(expirations)) < 0 &&
+			    errno != EAGAIN)
+				fs_log_errno(FS_LOG_WARNING, errno, "timerfd");
+			int64_t now = mono_us();
+			/* Idle link: advance packet time by monotonic time. */
+			if (a->clock.started)
+				fs_clock_advance(&a->clock,
+						 a->last_pkt_ts + (now - a->last_pkt_mono),
+						 on_tick, a);
+			if (a->sinks)
+				fs_alert_sinks_service(a->sinks, now);
+			if (a->capture_down && now >= a->reopen_at_mono)
+				try_reopen(a);
+		}
+		if (pfd[0].revents) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGHUP)
+					reload_rules(a);
+				else if (si.ssi_signo == SIGUSR1)
+					dump(a, a->clock.now_us);
+				else
+					a->stop = true;
+			}
+		}
+	}
+	close(sfd);
+	close(tfd);
+	return 0;
+}
+
+static int run_offline(struct agent *a)
+{
+	for (;;) {
+		int max = 4096;
+		if (a->cfg->count) {
+			uint64_t left = a->cfg->count - fs_capture_count(a->cap);
+			if (left == 0)
+				return 0;
+			if (left < (uint64_t)max)
+				max = (int)left;
+		}
+		enum fs_capture_result r = fs_capture_dispatch(a->cap, max,
+							       on_packet, a);
+		if (r == FS_CAPTURE_EOF)
+			return 0;
+		if (r == FS_CAPTURE_ERROR) {
+			fs_log(FS_LOG_ERR, "%s", fs_capture_error(a->cap));
+			return 1;
+		}
+	}
+}
+
+static int setup_modules(struct agent *a, char *err, size_t errlen)
+{
+	const struct fs_agent_config *cfg = a->cfg;
+
+	fs_event_bus_init(&a->bus);
+	a->out.f = stdout;
+	a->out.json = cfg->json;
+	a->out.verbose = cfg->verbose;
+	a->top_out = cfg->json ? stderr : stdout;
+	fs_event_subscribe(&a->bus, fs_output_event, &a->out);
+	fs_event_subscribe(&a->bus, on_event, a);
+
+	fs_routers_init(&a->routers);
+	for (unsigned i = 0; i < cfg->n_routers; i++)
+		if (fs_routers_add_text(&a->routers, cfg->routers[i]) < 0) {
+			snprintf(err, errlen,
+				 "--router: '%s' is not a MAC or IP address (or too many routers)",
+				 cfg->routers[i]);
+			return 2;
+		}
+
+	fs_hosts_config_defaults(&a->hosts_cfg);
+	if (cfg->capacity)
+		a->hosts_cfg.capacity = cfg->capacity;
+	a->hosts_cfg.seed = cfg->seed;
+	a->hosts = fs_hosts_create(&a->hosts_cfg);
+	if (!a->hosts) {
+		snprintf(err, errlen, "cannot allocate the hosts table (%zu bytes)",
+			 fs_hosts_memory_bound(&a->hosts_cfg));
+		return 1;
+	}
+
+	struct fs_ospf_config ocfg;
+	fs_ospf_config_defaults(&ocfg);
+	a->ospf = fs_ospf_create(&ocfg, &a->bus, &a->routers);
+	if (!a->ospf) {
+		snprintf(err, errlen, "cannot allocate the OSPF tracker");
+		return 1;
+	}
+
+	unsigned rule_errors = 0;
+	const char *rules = default_rules_path(cfg);
+	struct fs_ruleset *rs = fs_rules_load(rules, stderr, &rule_errors);
+	if (!rs) {
+		snprintf(err, errlen, "%s: %u error(s) in the rules", rules,
+			 rule_errors);
+		return 2;
+	}
+	a->detect = fs_detect_create(rs, &a->bus);
+	if (!a->detect) {
+		snprintf(err, errlen, "cannot create the detector");
+		return 1;
+	}
+
+	struct fs_alert_sinks_config scfg = {
+		.use_syslog = cfg->local_syslog < 0 ? a->live : cfg->local_syslog,
+		.syslog_facility = cfg->syslog_facility >= 0 ? cfg->syslog_facility
+							     : LOG_DAEMON,
+		.remote = cfg->syslog_remote,
+		.exec_cmd = cfg->exec_cmd,
+		.remote_queue_len = 1024,
+	};
+	a->sinks = fs_alert_sinks_create(&scfg, &a->bus, err, errlen);
+	if (!a->sinks)
+		return 2;
+
+	if (cfg->rrd_dir) {
+		struct fs_store_config st;
+		fs_store_config_defaults(&st);
+		st.dir = cfg->rrd_dir;
+		st.rrdcached = cfg->rrdcached ? cfg->rrdcached
+					      : getenv("RRDCACHED_ADDRESS");
+		a->store = fs_store_create(&st, &a->bus, err, errlen);
+		if (!a->store)
+			return 1;
+	}
+	if (cfg->html_dir) {
+		struct fs_html_config hc = {
+			.dir = cfg->html_dir,
+			.rrd_dir = cfg->rrd_dir,
+			.refresh_s = 10,
+			.top_n = cfg->top ? cfg->top : 10,
+		};
+		a->html = fs_html_create(&hc, &a->bus, err, errlen);
+		if (!a->html)
+			return 1;
+	}
+	if (a->live) {
+		a->kernel = fs_kernel_create(&a->bus, cfg->ifname);
+		if (!a->kernel)
+			fs_log_errno(FS_LOG_WARNING, errno,
+				     "kernel watcher unavailable; running without route and link events");
+	}
+	return 0;
+}
+
+static void teardown(struct agent *a)
+{
+	fs_html_destroy(a->html);
+	fs_store_destroy(a->store);
+	fs_alert_sinks_destroy(a->sinks);
+	fs_detect_destroy(a->detect);
+	if (a->kernel)
+		fs_kernel_destroy(a->kernel);
+	fs_ospf_destroy(a->ospf);
+	fs_hosts_destroy(a->hosts);
+	fs_capture_close(a->cap);
+}
+
+void fs_agent_config_defaults(struct fs_agent_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->snaplen = 262144;
+	cfg->buffer_kib = 32768;
+	cfg->top_interval_s = 5;
+	cfg->syslog_facility = -1;
+	cfg->local_syslog = -1;
+}
+
+int fs_agent_run(const struct fs_agent_config *cfg)
+{
+	struct agent a = { .cfg = cfg };
+	char err[512] = "";
+
+	fs_clock_init(&a.clock);
+	struct fs_capture_config cc = {
+		.ifname = cfg->ifname,
+		.file = cfg->file,
+		.filter = cfg->filter,
+		.snaplen = cfg->snaplen,
+		.buffer_kib = cfg->buffer_kib,
+	};
+	a.cap = fs_capture_open(&cc, err, sizeof(err));
+	if (!a.cap) {
+		fs_log(FS_LOG_ERR, "%s", err);
+		return 2;
+	}
+	a.dlt = fs_capture_datalink(a.cap);
+	a.live = fs_capture_is_live(a.cap);
+
+	int rc = setup_modules(&a, err, sizeof(err));
+	if (rc == 0 && cfg->user && drop_privileges(cfg->user) != 0)
+		rc = 2;
+	if (rc != 0) {
+		if (err[0])
+			fs_log(FS_LOG_ERR, "%s", err);
+		teardown(&a);
+		return rc;
+	}
+
+	a.last_pkt_mono = mono_us();
+	rc = a.live ? run_live(&a) : run_offline(&a);
+
+	/* Close the last second so its counts reach rules and outputs. */
+	fs_clock_flush(&a.clock, on_tick, &a);
+	if (a.html)
+		fs_html_tick(a.html, a.clock.now_us, a.hosts, a.ospf, 1);
+	dump(&a, a.clock.now_us);
+	/* Alerts still queued for a TCP collector would be lost at exit. */
+	if (a.sinks)
+		fs_alert_sinks_flush(a.sinks, 2000);
+	teardown(&a);
+	return rc;
+}

@@ -1,0 +1,163 @@
+/* Events as JSON lines or as one human line each. */
+#include "floodspot/output.h"
+
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "floodspot/alert.h"
+#include "floodspot/fmt.h"
+
+static void json_router(FILE *f, const char *ts, const struct fs_ev_ospf_router *r)
+{
+	char id[16], mac[FS_MAC_STRLEN], ip[FS_IP_STRLEN], area[16], dr[16],
+		bdr[16];
+	fprintf(f,
+		"{\"event\":\"ospf_router\",\"ts\":\"%s\",\"router_id\":\"%s\","
+		"\"version\":%u,\"vlan\":%u,\"mac\":\"%s\",\"ip\":\"%s\","
+		"\"area\":\"%s\",\"hello_interval\":%u,\"dead_interval\":%u,"
+		"\"priority\":%u,\"dr\":\"%s\",\"bdr\":\"%s\"}\n",
+		ts, fs_fmt_id(id, r->router_id), r->version, r->vlan,
+		fs_fmt_mac(mac, r->mac), fs_fmt_ip(ip, r->ip_version, r->ip),
+		fs_fmt_id(area, r->area), r->hello_interval_s,
+		r->dead_interval_s, r->priority, fs_fmt_id(dr, r->dr),
+		fs_fmt_id(bdr, r->bdr));
+}
+
+static void json_adj(FILE *f, const char *ts, const struct fs_ev_ospf_adjacency *a)
+{
+	char id[16], nb[16], area[16];
+	fprintf(f,
+		"{\"event\":\"ospf_adjacency\",\"ts\":\"%s\",\"router_id\":\"%s\","
+		"\"neighbor_id\":\"%s\",\"vlan\":%u,\"area\":\"%s\","
+		"\"from\":\"%s\",\"to\":\"%s\",\"reason\":",
+		ts, fs_fmt_id(id, a->router_id), fs_fmt_id(nb, a->neighbor_id),
+		a->vlan, fs_fmt_id(area, a->area), fs_ospf_state_name(a->from),
+		fs_ospf_state_name(a->to));
+	fs_json_string(f, a->reason);
+	fputs("}\n", f);
+}
+
+static void json_late(FILE *f, const char *ts, const struct fs_ev_hello_late *l)
+{
+	char id[16];
+	fprintf(f,
+		"{\"event\":\"hello_late\",\"ts\":\"%s\",\"router_id\":\"%s\","
+		"\"vlan\":%u,\"interval_ms\":%u,\"gap_ms\":%u,\"late_ms\":%u,"
+		"\"silent\":%s}\n",
+		ts, fs_fmt_id(id, l->router_id), l->vlan, l->hello_interval_ms,
+		l->gap_ms, l->late_ms, l->silent ? "true" : "false");
+}
+
+static void fmt_prefix(char *buf, size_t len, const struct fs_ev_route_change *r)
+{
+	char ip[FS_IP_STRLEN];
+	fs_fmt_ip(ip, r->family == AF_INET6 ? 6 : 4, r->dst);
+	snprintf(buf, len, "%s/%u", ip, r->dst_len);
+}
+
+static void json_route(FILE *f, const char *ts, const struct fs_ev_route_change *r)
+{
+	char dst[FS_IP_STRLEN + 8];
+	fmt_prefix(dst, sizeof(dst), r);
+	fprintf(f,
+		"{\"event\":\"route_change\",\"ts\":\"%s\",\"action\":\"%s\","
+		"\"dst\":\"%s\",\"protocol\":",
+		ts, r->added ? "add" : "del", dst);
+	fs_json_string(f, r->protocol);
+	fprintf(f, ",\"table\":%u,\"ifname\":", r->table);
+	fs_json_string(f, r->ifname);
+	fprintf(f, ",\"flaps_this_second\":%u}\n", r->flaps_this_second);
+}
+
+static void json_link(FILE *f, const char *ts, const struct fs_ev_link_change *l)
+{
+	fprintf(f, "{\"event\":\"link_change\",\"ts\":\"%s\",\"ifname\":", ts);
+	fs_json_string(f, l->ifname);
+	fprintf(f, ",\"ifindex\":%d,\"up\":%s,\"carrier\":%s,\"capture\":%s}\n",
+		l->ifindex, l->up ? "true" : "false",
+		l->carrier ? "true" : "false",
+		l->is_capture_iface ? "true" : "false");
+}
+
+static void print_json(FILE *f, const struct fs_event *ev)
+{
+	char ts[FS_TIME_STRLEN];
+	fs_fmt_time(ts, ev->ts_us);
+	switch (ev->type) {
+	case FS_EV_OSPF_ROUTER: json_router(f, ts, &ev->u.router); break;
+	case FS_EV_OSPF_ADJACENCY: json_adj(f, ts, &ev->u.adj); break;
+	case FS_EV_HELLO_LATE: json_late(f, ts, &ev->u.late); break;
+	case FS_EV_OSPF_ABSENT:
+		fprintf(f, "{\"event\":\"ospf_absent\",\"ts\":\"%s\",\"vlan\":%u,"
+			   "\"seconds\":%u}\n",
+			ts, ev->u.absent.vlan, ev->u.absent.seconds);
+		break;
+	case FS_EV_ROUTE_CHANGE: json_route(f, ts, &ev->u.route); break;
+	case FS_EV_LINK_CHANGE: json_link(f, ts, &ev->u.link); break;
+	case FS_EV_ALERT: fs_alert_print_json(ev->u.alert, f); break;
+	case FS_EV_COUNT: break;
+	}
+}
+
+static void print_text(FILE *f, const struct fs_event *ev, int verbose)
+{
+	char ts[FS_TIME_STRLEN], a[16], b[16];
+	fs_fmt_time(ts, ev->ts_us);
+	switch (ev->type) {
+	case FS_EV_OSPF_ROUTER:
+		if (verbose)
+			fprintf(f, "%s ospf router %s vlan %u hello %us dead %us\n",
+				ts, fs_fmt_id(a, ev->u.router.router_id),
+				ev->u.router.vlan, ev->u.router.hello_interval_s,
+				ev->u.router.dead_interval_s);
+		break;
+	case FS_EV_OSPF_ADJACENCY:
+		fprintf(f, "%s ospf adjacency %s-%s vlan %u: %s -> %s (%s)\n", ts,
+			fs_fmt_id(a, ev->u.adj.router_id),
+			fs_fmt_id(b, ev->u.adj.neighbor_id), ev->u.adj.vlan,
+			fs_ospf_state_name(ev->u.adj.from),
+			fs_ospf_state_name(ev->u.adj.to), ev->u.adj.reason);
+		break;
+	case FS_EV_HELLO_LATE:
+		fprintf(f, "%s ospf router %s vlan %u: hello %s (gap %u ms, interval %u ms)\n",
+			ts, fs_fmt_id(a, ev->u.late.router_id), ev->u.late.vlan,
+			ev->u.late.silent ? "silent" : "late", ev->u.late.gap_ms,
+			ev->u.late.hello_interval_ms);
+		break;
+	case FS_EV_OSPF_ABSENT:
+		fprintf(f, "%s no OSPF observed on VLAN %u for %u s\n", ts,
+			ev->u.absent.vlan, ev->u.absent.seconds);
+		break;
+	case FS_EV_ROUTE_CHANGE: {
+		char dst[FS_IP_STRLEN + 8];
+		fmt_prefix(dst, sizeof(dst), &ev->u.route);
+		fprintf(f, "%s route %s %s proto %s dev %s\n", ts,
+			ev->u.route.added ? "add" : "del", dst,
+			ev->u.route.protocol, ev->u.route.ifname);
+		break;
+	}
+	case FS_EV_LINK_CHANGE:
+		fprintf(f, "%s link %s %s carrier %s\n", ts, ev->u.link.ifname,
+			ev->u.link.up ? "up" : "down",
+			ev->u.link.carrier ? "on" : "off");
+		break;
+	case FS_EV_ALERT: {
+		char line[2048];
+		fs_alert_format_kv(ev->u.alert, line, sizeof(line));
+		fprintf(f, "%s ALERT %s\n", ts, line);
+		break;
+	}
+	case FS_EV_COUNT: break;
+	}
+}
+
+void fs_output_event(const struct fs_event *ev, void *ctx)
+{
+	struct fs_output *o = ctx;
+	if (o->json)
+		print_json(o->f, ev);
+	else
+		print_text(o->f, ev, o->verbose);
+	/* Line-buffered by intent: an operator tails this. */
+	fflush(o->f);
+}

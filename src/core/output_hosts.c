@@ -1,0 +1,117 @@
+/* The hosts dump (JSON) and the --top table. */
+#include "floodspot/output.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "floodspot/fmt.h"
+
+struct collect {
+	const struct fs_host **v;
+	size_t n, cap;
+};
+
+static void collect_one(const struct fs_host *h, void *ctx)
+{
+	struct collect *c = ctx;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 1024;
+		const struct fs_host **v = realloc(c->v, cap * sizeof(*v));
+		if (!v)
+			return;
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = h;
+}
+
+/* Most packets first; ties by VLAN then MAC, so output is deterministic. */
+static int by_packets(const void *pa, const void *pb)
+{
+	const struct fs_host *a = *(const struct fs_host *const *)pa;
+	const struct fs_host *b = *(const struct fs_host *const *)pb;
+	if (a->packets != b->packets)
+		return a->packets < b->packets ? 1 : -1;
+	if (a->vlan != b->vlan)
+		return a->vlan < b->vlan ? -1 : 1;
+	return memcmp(a->mac, b->mac, 6);
+}
+
+static void print_host_json(FILE *f, const struct fs_host *h)
+{
+	char mac[FS_MAC_STRLEN], ip[FS_IP_STRLEN], t[FS_TIME_STRLEN];
+	fprintf(f, "{\"event\":\"host\",\"mac\":\"%s\",\"vlan\":%u,\"ips\":[",
+		fs_fmt_mac(mac, h->mac), h->vlan);
+	for (unsigned i = 0; i < h->n_ips; i++)
+		fprintf(f, "%s\"%s\"", i ? "," : "",
+			fs_fmt_ip(ip, h->ips[i].version, h->ips[i].addr));
+	fprintf(f, "],\"ips_seen\":%u,\"packets\":%llu,\"bytes\":%llu,"
+		   "\"peak_pps\":%u,\"peak_ts\":\"%s\",",
+		h->ips_seen, (unsigned long long)h->packets,
+		(unsigned long long)h->bytes, h->peak_pps,
+		fs_fmt_time(t, h->peak_ts_us));
+	fprintf(f, "\"first_seen\":\"%s\",", fs_fmt_time(t, h->first_seen_us));
+	fprintf(f, "\"last_seen\":\"%s\",\"baseline_pps\":%.1f,\"classes\":{",
+		fs_fmt_time(t, h->last_seen_us), (double)h->base_pps.mean);
+	for (int c = 0; c < FS_CLASS_COUNT; c++)
+		fprintf(f, "%s\"%s\":%llu", c ? "," : "", fs_class_name(c),
+			(unsigned long long)h->cls_packets[c]);
+	fputs("}}\n", f);
+}
+
+void fs_output_hosts_json(FILE *f, const struct fs_hosts *hosts)
+{
+	struct collect c = { 0 };
+	fs_hosts_foreach(hosts, collect_one, &c);
+	if (c.n)
+		qsort(c.v, c.n, sizeof(*c.v), by_packets);
+	for (size_t i = 0; i < c.n; i++)
+		print_host_json(f, c.v[i]);
+	free(c.v);
+	fflush(f);
+}
+
+/* The class that makes up most of a host's packets, for the table. */
+static const char *main_class(const struct fs_host *h)
+{
+	int best = -1;
+	uint64_t most = 0;
+	for (int c = 0; c < FS_CLASS_COUNT; c++)
+		if (h->cls_packets[c] > most) {
+			most = h->cls_packets[c];
+			best = c;
+		}
+	return best < 0 ? "-" : fs_class_name(best);
+}
+
+void fs_output_top(FILE *f, const struct fs_hosts *hosts, unsigned n,
+		   int64_t now_us)
+{
+	const struct fs_host **v = calloc(n, sizeof(*v));
+	if (!v)
+		return;
+	size_t got = fs_hosts_top(hosts, v, n);
+	char t[FS_TIME_STRLEN], mac[FS_MAC_STRLEN], ip[FS_IP_STRLEN];
+	fprintf(f, "\nfloodspot top %u hosts at %s\n", n, fs_fmt_time(t, now_us));
+	fprintf(f, "%-3s %-17s %4s %-15s %10s %12s %8s %-24s %6s %-15s\n", "#",
+		"MAC", "VLAN", "IP", "PACKETS", "BYTES", "PEAK_PPS", "PEAK_AT",
+		"CTRL%", "MAIN_CLASS");
+	for (size_t i = 0; i < got; i++) {
+		const struct fs_host *h = v[i];
+		uint64_t ctrl = 0;
+		for (int c = 0; c < FS_CLASS_COUNT; c++)
+			if (FS_CLASS_CTRL_MASK & FS_CLASS_BIT(c))
+				ctrl = ctrl > h->cls_packets[c] ? ctrl : h->cls_packets[c];
+		/* Classes overlap, so the largest control class is a lower bound. */
+		double pct = h->packets ? 100.0 * (double)ctrl / (double)h->packets : 0;
+		fprintf(f, "%-3zu %-17s %4u %-15s %10llu %12llu %8u %-24s %5.1f%% %-15s\n",
+			i + 1, fs_fmt_mac(mac, h->mac), h->vlan,
+			h->n_ips ? fs_fmt_ip(ip, h->ips[0].version, h->ips[0].addr)
+				 : "-",
+			(unsigned long long)h->packets,
+			(unsigned long long)h->bytes, h->peak_pps,
+			fs_fmt_time(t, h->peak_ts_us), pct, main_class(h));
+	}
+	fflush(f);
+	free(v);
+}
