@@ -57,11 +57,12 @@ die() { echo "bench.sh: $*" >&2; exit 1; }
 [ "$FLOOR_ONLY" = 1 ] || [ -x "$FS" ] || die "$FS missing (or use --floor-only)"
 mkdir -p "$WORK"
 
-# gen NAME ARGS...: generate $WORK/NAME.pcap once (atomically), print path
+# gen NAME ARGS...: generate $WORK/NAME.pcap (atomically) unless present and
+# newer than fs-gen; print its path
 gen() {
 	local name=$1 out=$WORK/$1.pcap
 	shift
-	if [ ! -s "$out" ]; then
+	if [ ! -s "$out" ] || [ "$GEN" -nt "$out" ]; then
 		echo "generating $name ..." >&2
 		"$GEN" "$@" -o "$out.tmp" --truth "$WORK/$name.json" >&2
 		mv "$out.tmp" "$out"

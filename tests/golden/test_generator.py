@@ -256,12 +256,12 @@ def main():
     fsgen = sys.argv[1]
     with tempfile.TemporaryDirectory() as d:
         runs = [
-            ('lan', ['lan', '--duration', '12', '--seed', '7']),
+            ('lan', ['lan', '--duration', '10', '--seed', '7']),
             ('spoof', ['spoof', '--packets', '20000', '--sources', '5000',
                        '--seed', '7']),
             ('spoofr', ['spoof', '--packets', '20000', '--random-macs',
                         '--seed', '7']),
-            ('mix', ['mix', '--packets', '40000', '--hosts', '300', '--seed', '7']),
+            ('mix', ['mix', '--packets', '25000', '--hosts', '120', '--seed', '7']),
         ]
         for name, args in runs:
             a, ta = gen(fsgen, d, name + '1', args)
@@ -275,6 +275,8 @@ def main():
             verify_truth(pkts, ta, name)
             if name.startswith('spoof'):
                 verify_spoof(pkts, ta, name)
+            if name == 'mix':
+                check(ta['cycles'] >= 2, 'mix: fewer than 2 cycles')
             print('ok %s: %d packets' % (name, len(pkts)))
         data, t = gen(fsgen, d, 'incident', ['incident'])
         pkts = read_pcap(data)
