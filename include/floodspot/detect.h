@@ -18,6 +18,9 @@ struct fs_detect_inputs {
 	const struct fs_hosts *hosts;
 	const struct fs_ospf *ospf;	/* may be NULL */
 	uint64_t capture_drops;		/* cumulative */
+	/* End of the time judged: the second's end, or the last packet's time
+	 * when a replay ends mid-second. 0 means sec_start_us + 1 s. */
+	int64_t now_us;
 };
 
 struct fs_detect;

@@ -76,6 +76,7 @@ struct agent {
 	unsigned reopen_backoff_s;
 	bool capture_down;
 	bool stop;
+	bool final_tick;	/* closing a partial last second at the end */
 };
 
 static int64_t mono_us(void)
@@ -98,6 +99,10 @@ static void on_tick(int64_t sec, void *ctx)
 	struct agent *a = ctx;
 	int64_t end = sec + USEC;
 
+	/* The last second of a replay ends with its last packet: timers must
+	 * not see silence that the capture never recorded. */
+	if (a->final_tick && a->clock.now_us < end)
+		end = a->clock.now_us;
 	fs_hosts_tick(a->hosts, sec);
 	fs_ospf_tick(a->ospf, end);
 	if (a->kernel)
@@ -106,6 +111,7 @@ static void on_tick(int64_t sec, void *ctx)
 		.hosts = a->hosts,
 		.ospf = a->ospf,
 		.capture_drops = capture_drops(a),
+		.now_us = end,
 	};
 	fs_detect_tick(a->detect, sec, &in);
 	if (a->store)
@@ -558,6 +564,7 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 	rc = a.live ? run_live(&a) : run_offline(&a);
 
 	/* Close the last second so its counts reach rules and outputs. */
+	a.final_tick = true;
 	fs_clock_flush(&a.clock, on_tick, &a);
 	if (a.html)
 		fs_html_tick(a.html, a.clock.now_us, a.hosts, a.ospf, 1);

@@ -71,8 +71,8 @@ void fs_output_hosts_json(FILE *f, const struct fs_hosts *hosts)
 	fflush(f);
 }
 
-/* The class that makes up most of a host's packets, for the table. */
-static const char *main_class(const struct fs_host *h)
+/* The class with the most packets, with its share: "tcp_syn 99%". */
+static char *main_class(char *buf, size_t len, const struct fs_host *h)
 {
 	int best = -1;
 	uint64_t most = 0;
@@ -81,7 +81,12 @@ static const char *main_class(const struct fs_host *h)
 			most = h->cls_packets[c];
 			best = c;
 		}
-	return best < 0 ? "-" : fs_class_name(best);
+	if (best < 0 || !h->packets)
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%s %.0f%%", fs_class_name(best),
+			 100.0 * (double)most / (double)h->packets);
+	return buf;
 }
 
 void fs_output_top(FILE *f, const struct fs_hosts *hosts, unsigned n,
@@ -91,7 +96,7 @@ void fs_output_top(FILE *f, const struct fs_hosts *hosts, unsigned n,
 	if (!v)
 		return;
 	size_t got = fs_hosts_top(hosts, v, n);
-	char t[FS_TIME_STRLEN], mac[FS_MAC_STRLEN], ip[FS_IP_STRLEN];
+	char t[FS_TIME_STRLEN], mac[FS_MAC_STRLEN], ip[FS_IP_STRLEN], cls[40];
 	fprintf(f, "\nfloodspot top %u hosts at %s\n", n, fs_fmt_time(t, now_us));
 	fprintf(f, "%-3s %-17s %4s %-15s %10s %12s %8s %-24s %6s %-15s\n", "#",
 		"MAC", "VLAN", "IP", "PACKETS", "BYTES", "PEAK_PPS", "PEAK_AT",
@@ -104,13 +109,14 @@ void fs_output_top(FILE *f, const struct fs_hosts *hosts, unsigned n,
 				ctrl = ctrl > h->cls_packets[c] ? ctrl : h->cls_packets[c];
 		/* Classes overlap, so the largest control class is a lower bound. */
 		double pct = h->packets ? 100.0 * (double)ctrl / (double)h->packets : 0;
-		fprintf(f, "%-3zu %-17s %4u %-15s %10llu %12llu %8u %-24s %5.1f%% %-15s\n",
+		fprintf(f, "%-3zu %-17s %4u %-15s %10llu %12llu %8u %-24s %5.1f%% %s\n",
 			i + 1, fs_fmt_mac(mac, h->mac), h->vlan,
 			h->n_ips ? fs_fmt_ip(ip, h->ips[0].version, h->ips[0].addr)
 				 : "-",
 			(unsigned long long)h->packets,
 			(unsigned long long)h->bytes, h->peak_pps,
-			fs_fmt_time(t, h->peak_ts_us), pct, main_class(h));
+			fs_fmt_time(t, h->peak_ts_us), pct,
+			main_class(cls, sizeof(cls), h));
 	}
 	fflush(f);
 	free(v);

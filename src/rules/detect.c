@@ -432,7 +432,8 @@ static void router_cb(const struct fs_ospf_router_view *rv, void *ctx)
 	struct tick_ctx *t = ctx;
 	struct fs_detect *d = t->d;
 	struct fs_subject_view v = {
-		.router = rv, .seg = t->seg, .sec_us = d->sec_us, .current = true,
+		.router = rv, .seg = t->seg, .sec_us = d->sec_us,
+		.now_us = d->now_us, .current = true,
 	};
 	uint64_t key = router_key(rv->vlan, rv->router_id);
 	for (uint32_t i = 0; i < d->rules->n; i++) {
@@ -491,6 +492,7 @@ void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 {
 	d->tick++;
 	d->sec_us = sec_start_us;
+	d->now_us = in->now_us ? in->now_us : sec_start_us + US;
 	d->emitted_this_tick = 0;
 	struct tick_ctx t = {
 		.d = d, .seg = in->hosts ? fs_hosts_segment(in->hosts) : NULL,

@@ -60,6 +60,7 @@ struct fs_subject_view {
 	const struct fs_ospf_router_view *router;	/* FS_SUBJ_ROUTER */
 	bool current;		/* host/router counts are of this second */
 	int64_t sec_us;		/* start of the second being judged */
+	int64_t now_us;		/* end of the time judged */
 	uint32_t adj_down, hello_late_events, route_changes;
 };
 
@@ -116,6 +117,7 @@ struct fs_detect {
 	struct fs_corr corr;
 	uint64_t tick;
 	int64_t sec_us;			/* second being judged */
+	int64_t now_us;		/* end of the time judged */
 	uint32_t emitted_this_tick;
 	uint64_t suppressed_since_emit;	/* told in the next alert */
 	/* routing events since the previous tick */

@@ -51,7 +51,8 @@ static double router_metric(const struct fs_metric *m,
 	if (!r || !r->alive)
 		return 0;
 	double gap = r->last_gap_ms;
-	double silent = (double)(v->sec_us + 1000000 - r->last_hello_us) / 1000.0;
+	int64_t now = v->now_us ? v->now_us : v->sec_us + 1000000;
+	double silent = (double)(now - r->last_hello_us) / 1000.0;
 	if (r->last_hello_us > 0 && silent > gap)
 		gap = silent;
 	double interval = 1000.0 * r->hello_interval_s;
