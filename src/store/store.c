@@ -260,6 +260,10 @@ int fs_store_push(struct fs_store *s, const struct fs_store_rec *r)
 {
 	uint64_t head = atomic_load_explicit(&s->head, memory_order_relaxed);
 	uint64_t tail = atomic_load_explicit(&s->tail, memory_order_acquire);
+	if (head - tail > s->mask && s->cfg.wait_when_full) {
+		fs_store_wait_written(s, head - s->mask);
+		tail = atomic_load_explicit(&s->tail, memory_order_acquire);
+	}
 	if (head - tail > s->mask) {
 		s->dropped_full++;
 		return -1;
