@@ -74,6 +74,8 @@ struct fs_hosts_config {
 	uint32_t hh_size;	/* heavy-hitter summary entries */
 	float baseline_window_s;
 	uint64_t seed;		/* 0: random per process */
+	uint32_t hh_halve_s;	/* heavy-hitter counts halve this often */
+	bool hh_off;		/* no summary, plain LRA (for comparison) */
 };
 
 struct fs_hosts_stats {
@@ -82,6 +84,18 @@ struct fs_hosts_stats {
 	uint64_t evict_protected_skips;	/* LRA victims spared as heavy hitters */
 	uint32_t in_use;
 	uint32_t capacity;
+	uint32_t hh_size;
+	uint64_t hh_halvings;
+	const char *policy;		/* eviction policy, named */
+};
+
+/* One heavy-hitter summary entry (Space-Saving). */
+struct fs_hosts_hh {
+	uint16_t vlan;
+	uint8_t mac[6];
+	uint64_t count;		/* estimate since decay, >= true count */
+	uint64_t err;		/* count - err <= true count */
+	bool is_protected;	/* spared by eviction now */
 };
 
 struct fs_hosts;
@@ -124,5 +138,11 @@ size_t fs_hosts_top(const struct fs_hosts *h, const struct fs_host **out,
 
 const struct fs_segment *fs_hosts_segment(const struct fs_hosts *h);
 void fs_hosts_stats(const struct fs_hosts *h, struct fs_hosts_stats *st);
+
+/* Up to n heavy-hitter summary entries, highest count first. O(n). */
+size_t fs_hosts_hh_top(const struct fs_hosts *h, struct fs_hosts_hh *out,
+		       size_t n);
+/* Consistency of index, LRU and active lists and summary; 0 when sound. */
+int fs_hosts_check(const struct fs_hosts *h);
 
 #endif

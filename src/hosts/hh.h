@@ -1,0 +1,58 @@
+/*
+ * Space-Saving heavy-hitter summary (Metwally, Agrawal, El Abbadi 2005)
+ * over 64-bit keys, as a stream-summary: buckets of equal count in a
+ * sorted doubly linked list, so a unit increment and a replacement of the
+ * minimum are O(1).
+ */
+#ifndef FLOODSPOT_HOSTS_HH_H
+#define FLOODSPOT_HOSTS_HH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hidx.h"
+
+struct fs_hh_entry {
+	uint64_t key;
+	uint64_t hash;
+	uint64_t count;		/* estimate: never below the true count */
+	uint64_t err;		/* overestimation bound: count - err <= true */
+	uint32_t bucket, prev, next;
+};
+
+struct fs_hh_bucket {
+	uint64_t count;
+	uint32_t head;		/* entries with this count */
+	uint32_t prev, next;	/* neighbouring buckets, ascending count */
+};
+
+struct fs_hh {
+	uint32_t k, n;
+	struct fs_hh_entry *e;
+	struct fs_hh_bucket *b;
+	uint32_t bfree;		/* free buckets, chained through next */
+	uint32_t blo, bhi;	/* lowest and highest count */
+	struct fs_hidx idx;
+};
+
+/* Bytes fs_hh_init carves from the memory it is given. */
+size_t fs_hh_memory(uint32_t k);
+void fs_hh_init(struct fs_hh *hh, uint32_t k, void *mem);
+/* Counts one occurrence of key (hash from fs_hkey_hash). O(1). */
+void fs_hh_add(struct fs_hh *hh, uint64_t key, uint64_t hash);
+/* The entry for key, or NULL. */
+const struct fs_hh_entry *fs_hh_find(const struct fs_hh *hh, uint64_t key,
+				     uint64_t hash);
+/*
+ * True when key's guaranteed count (count - err) exceeds the summary's
+ * minimum: the key provably outnumbers every key the summary does not
+ * hold. At most k keys qualify.
+ */
+bool fs_hh_protected(const struct fs_hh *hh, uint64_t key, uint64_t hash);
+/* Halves every count and error; drops entries that reach zero. O(k log k). */
+void fs_hh_halve(struct fs_hh *hh);
+/* Structure invariants; 0 when sound. */
+int fs_hh_check(const struct fs_hh *hh);
+
+#endif

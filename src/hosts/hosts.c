@@ -1,0 +1,728 @@
+/*
+ * src/hosts: per-host accounting (DESIGN.md "Hosts table", "Baselines").
+ *   hosts.c     the table: dense host array behind a keyed index, LRA
+ *               eviction sparing heavy hitters, per-packet charging, tick
+ *   hidx.c      keyed hash (SipHash-1-3), open addressing, backward shift
+ *   hh.c        Space-Saving heavy-hitter summary (stream-summary, O(1))
+ *   baseline.c  EWMA mean and deviation, closed-form idle decay, score
+ *   routers.c   router MACs/IPs: to_router and ospf_non_router classes
+ *
+ * Memory: everything is one calloc at create, sized by
+ * fs_hosts_memory_bound(); nothing is allocated afterwards. Hosts live in
+ * a dense array and never move, so a struct fs_host pointer stays valid
+ * until that host is evicted.
+ */
+#include "floodspot/hosts.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hh.h"
+#include "hidx.h"
+
+#define NONE FS_HIDX_NONE
+#define US_PER_S 1000000LL
+#define ALIGN 64
+
+#define DEFAULT_CAPACITY 65536
+#define DEFAULT_HH_SIZE 64
+#define DEFAULT_WINDOW_S 60.0f
+#define DEFAULT_HALVE_S 10
+#define MAX_CAPACITY (1u << 28)
+
+/* Per-host source-IP sketch: bits set by a keyed hash of the address. */
+#define IPBITS 256
+
+/*
+ * Eviction policy, by name: least recently active first, except that a
+ * key the heavy-hitter summary can prove outnumbers every key outside it
+ * (guaranteed count above the summary minimum) is spared and moved to the
+ * front, at most hh_size times per eviction. At most hh_size keys qualify
+ * and capacity >= 2 * hh_size, so a victim is always found.
+ */
+#define POLICY "lra_spare_heavy_hitters"
+
+struct meta {
+	uint64_t key;
+	uint64_t hash;
+	uint32_t lru_prev;	/* toward the most recently active */
+	uint32_t lru_next;	/* toward the least recently active */
+	uint32_t cur_pos;	/* index in act_cur, or NONE */
+	uint32_t prev_pos;	/* index in act_prev, or NONE */
+	bool closed;		/* last_sec_us, hist and baselines are valid */
+	uint16_t ipbits_n;
+	uint64_t ipbits[IPBITS / 64];
+};
+
+struct fs_hosts {
+	uint32_t cap, n;
+	uint32_t hh_k;
+	uint32_t halve_s;
+	float alpha;
+	struct fs_hkey hkey;
+	uint64_t ipmul;
+
+	struct fs_host *host;
+	struct meta *meta;
+	struct fs_hidx idx;
+	struct fs_hh hh;
+	uint32_t lru_head, lru_tail;
+	/* Hosts charged in the open second, and in the last closed one. */
+	uint32_t *act_cur, *act_prev;
+	uint32_t n_cur, n_prev;
+	int64_t next_halve_us;
+	bool halve_armed;
+
+	struct fs_segment seg;
+	struct fs_hosts_stats st;
+};
+
+struct layout {
+	uint32_t cap, k, nslots;
+	size_t off_host, off_meta, off_slots, off_cur, off_prev, off_hh;
+	size_t total;
+};
+
+static size_t align_up(size_t x)
+{
+	return (x + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+}
+
+static int plan(const struct fs_hosts_config *cfg, struct layout *l)
+{
+	uint32_t cap = cfg->capacity ? cfg->capacity : DEFAULT_CAPACITY;
+	if (cap > MAX_CAPACITY)
+		return -1;
+	uint32_t k = cfg->hh_off ? 0
+		     : cfg->hh_size ? cfg->hh_size : DEFAULT_HH_SIZE;
+	if (k > cap / 2)
+		k = cap / 2;
+	l->cap = cap;
+	l->k = k;
+	/* Load factor at most one half: short probe runs. */
+	l->nslots = fs_pow2_ceil(cap) * 2;
+
+	size_t off = align_up(sizeof(struct fs_hosts));
+	l->off_host = off;
+	off = align_up(off + (size_t)cap * sizeof(struct fs_host));
+	l->off_meta = off;
+	off = align_up(off + (size_t)cap * sizeof(struct meta));
+	l->off_slots = off;
+	off = align_up(off + (size_t)l->nslots * sizeof(struct fs_hidx_slot));
+	l->off_cur = off;
+	off = align_up(off + (size_t)cap * sizeof(uint32_t));
+	l->off_prev = off;
+	off = align_up(off + (size_t)cap * sizeof(uint32_t));
+	l->off_hh = off;
+	off = align_up(off + fs_hh_memory(k));
+	l->total = off;
+	return 0;
+}
+
+void fs_hosts_config_defaults(struct fs_hosts_config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->capacity = DEFAULT_CAPACITY;
+	cfg->hh_size = DEFAULT_HH_SIZE;
+	cfg->baseline_window_s = DEFAULT_WINDOW_S;
+	cfg->seed = 0;
+	cfg->hh_halve_s = DEFAULT_HALVE_S;
+	cfg->hh_off = false;
+}
+
+size_t fs_hosts_memory_bound(const struct fs_hosts_config *cfg)
+{
+	struct layout l;
+	return plan(cfg, &l) == 0 ? l.total : 0;
+}
+
+struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg)
+{
+	struct layout l;
+
+	if (plan(cfg, &l) != 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	char *base = calloc(1, l.total);
+	if (base == NULL)
+		return NULL;
+
+	struct fs_hosts *h = (struct fs_hosts *)(void *)base;
+	h->cap = l.cap;
+	h->hh_k = l.k;
+	h->halve_s = cfg->hh_halve_s ? cfg->hh_halve_s : DEFAULT_HALVE_S;
+	h->alpha = fs_baseline_alpha(cfg->baseline_window_s > 0.0f
+					     ? cfg->baseline_window_s
+					     : DEFAULT_WINDOW_S);
+	fs_hkey_init(&h->hkey, cfg->seed);
+	h->ipmul = fs_hkey_hash(&h->hkey, 0x1b873593ULL) | 1;
+	h->host = (struct fs_host *)(void *)(base + l.off_host);
+	h->meta = (struct meta *)(void *)(base + l.off_meta);
+	fs_hidx_init(&h->idx, (struct fs_hidx_slot *)(void *)(base + l.off_slots),
+		     l.nslots);
+	h->act_cur = (uint32_t *)(void *)(base + l.off_cur);
+	h->act_prev = (uint32_t *)(void *)(base + l.off_prev);
+	fs_hh_init(&h->hh, l.k, base + l.off_hh);
+	h->lru_head = h->lru_tail = NONE;
+	h->st.capacity = l.cap;
+	h->st.hh_size = l.k;
+	h->st.policy = POLICY;
+	return h;
+}
+
+void fs_hosts_destroy(struct fs_hosts *h)
+{
+	free(h);
+}
+
+/* (VLAN, MAC) in one word: VLAN in the top 16 bits, MAC big-endian below. */
+static uint64_t pack_key(uint16_t vlan, const uint8_t mac[6])
+{
+	uint64_t k = vlan;
+	for (int i = 0; i < 6; i++)
+		k = k << 8 | mac[i];
+	return k;
+}
+
+static void unpack_key(uint64_t k, uint16_t *vlan, uint8_t mac[6])
+{
+	for (int i = 5; i >= 0; i--) {
+		mac[i] = (uint8_t)k;
+		k >>= 8;
+	}
+	*vlan = (uint16_t)k;
+}
+
+static bool nonzero(const uint8_t *a, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i])
+			return true;
+	return false;
+}
+
+/*
+ * Key for a frame without L2 (raw IP, cooked captures): a locally
+ * administered unicast MAC (first octet bit 1 set, bit 0 clear) made from
+ * the source address, so such hosts never collide with real MACs:
+ * IPv4 a.b.c.d -> 02:00:a:b:c:d; IPv6 -> 06 then the 16 bytes XOR-folded
+ * into 5; anything else -> 02:00:00:00:00:00.
+ */
+static const uint8_t *derived_mac(const struct fs_pkt *p, uint8_t mac[6])
+{
+	memset(mac, 0, 6);
+	mac[0] = 0x02;
+	if (p->ip_version == 4) {
+		memcpy(mac + 2, p->src_ip, 4);
+	} else if (p->ip_version == 6) {
+		mac[0] = 0x06;
+		for (int i = 0; i < 16; i++)
+			mac[1 + i % 5] ^= p->src_ip[i];
+	}
+	return mac;
+}
+
+static void lru_unlink(struct fs_hosts *h, uint32_t i)
+{
+	struct meta *m = &h->meta[i];
+
+	if (m->lru_prev != NONE)
+		h->meta[m->lru_prev].lru_next = m->lru_next;
+	else
+		h->lru_head = m->lru_next;
+	if (m->lru_next != NONE)
+		h->meta[m->lru_next].lru_prev = m->lru_prev;
+	else
+		h->lru_tail = m->lru_prev;
+}
+
+static void lru_push_head(struct fs_hosts *h, uint32_t i)
+{
+	struct meta *m = &h->meta[i];
+
+	m->lru_prev = NONE;
+	m->lru_next = h->lru_head;
+	if (h->lru_head != NONE)
+		h->meta[h->lru_head].lru_prev = i;
+	else
+		h->lru_tail = i;
+	h->lru_head = i;
+}
+
+static void lru_touch(struct fs_hosts *h, uint32_t i)
+{
+	if (h->lru_head == i)
+		return;
+	lru_unlink(h, i);
+	lru_push_head(h, i);
+}
+
+static void act_remove_cur(struct fs_hosts *h, uint32_t i)
+{
+	uint32_t pos = h->meta[i].cur_pos;
+	uint32_t last = h->act_cur[--h->n_cur];
+
+	h->act_cur[pos] = last;
+	h->meta[last].cur_pos = pos;
+	h->meta[i].cur_pos = NONE;
+}
+
+static void act_remove_prev(struct fs_hosts *h, uint32_t i)
+{
+	uint32_t pos = h->meta[i].prev_pos;
+	uint32_t last = h->act_prev[--h->n_prev];
+
+	h->act_prev[pos] = last;
+	h->meta[last].prev_pos = pos;
+	h->meta[i].prev_pos = NONE;
+}
+
+/* Frees the entry eviction picks; returns its index for reuse. */
+static uint32_t evict(struct fs_hosts *h)
+{
+	uint32_t v = h->lru_tail;
+
+	for (uint32_t s = 0; s < h->hh_k; s++) {
+		if (!fs_hh_protected(&h->hh, h->meta[v].key, h->meta[v].hash))
+			break;
+		lru_unlink(h, v);
+		lru_push_head(h, v);
+		h->st.evict_protected_skips++;
+		v = h->lru_tail;
+	}
+	struct meta *m = &h->meta[v];
+	fs_hidx_remove(&h->idx, m->key, m->hash);
+	lru_unlink(h, v);
+	if (m->cur_pos != NONE)
+		act_remove_cur(h, v);
+	if (m->prev_pos != NONE)
+		act_remove_prev(h, v);
+	h->st.evicted++;
+	return v;
+}
+
+static uint32_t insert(struct fs_hosts *h, uint64_t key, uint64_t hash,
+		       int64_t ts_us)
+{
+	uint32_t i = h->n < h->cap ? h->n++ : evict(h);
+	struct fs_host *o = &h->host[i];
+	struct meta *m = &h->meta[i];
+
+	memset(o, 0, sizeof *o);
+	unpack_key(key, &o->vlan, o->mac);
+	o->first_seen_us = ts_us;
+	o->last_seen_us = ts_us;
+	fs_baseline_init(&o->base_pps);
+	fs_baseline_init(&o->base_ctrl);
+	memset(m, 0, sizeof *m);
+	m->key = key;
+	m->hash = hash;
+	m->cur_pos = NONE;
+	m->prev_pos = NONE;
+	fs_hidx_insert(&h->idx, key, hash, i);
+	lru_push_head(h, i);
+	h->st.inserted++;
+	h->seg.new_macs_cur++;
+	return i;
+}
+
+static uint32_t sat_add32(uint32_t a, uint32_t b)
+{
+	uint32_t r;
+	return __builtin_add_overflow(a, b, &r) ? UINT32_MAX : r;
+}
+
+static uint32_t ip_bit(const struct fs_hosts *h, uint8_t version,
+		       const uint8_t *a)
+{
+	uint64_t x = 0, y = 0;
+
+	if (version == 4) {
+		x = (uint64_t)a[0] << 24 | (uint64_t)a[1] << 16 |
+		    (uint64_t)a[2] << 8 | a[3];
+	} else {
+		for (int i = 0; i < 8; i++) {
+			x = x << 8 | a[i];
+			y = y << 8 | a[8 + i];
+		}
+		x ^= y * 0x9e3779b97f4a7c15ULL;
+	}
+	/* Keyed multiplicative hash; the top 8 bits pick one of 256. */
+	return (uint32_t)(((x ^ h->hkey.k1) * h->ipmul) >> 56);
+}
+
+/*
+ * Attaches a source address. The first FS_HOST_MAX_IPS are kept and
+ * counted exactly. Beyond that a 256-bit sketch decides "new": a hash
+ * collision hides a new address (undercount, a few percent while the
+ * sketch is under half full), and when half the bits are set the sketch
+ * is cleared, so an address recurring across a reset counts again. Cheap
+ * and bounded; a spoofer's new_ips per second comes out within ~15 %.
+ */
+static void note_ip(struct fs_hosts *h, struct fs_host *o, struct meta *m,
+		    uint8_t version, const uint8_t *addr)
+{
+	size_t len = version == 4 ? 4 : 16;
+
+	for (unsigned j = 0; j < o->n_ips; j++)
+		if (o->ips[j].version == version &&
+		    memcmp(o->ips[j].addr, addr, len) == 0)
+			return;
+
+	uint32_t bit = ip_bit(h, version, addr);
+	uint64_t *w = &m->ipbits[bit >> 6];
+	uint64_t b = 1ULL << (bit & 63);
+	bool fresh;
+
+	if (o->n_ips < FS_HOST_MAX_IPS) {
+		/* Until ips[] fills, every address seen so far is in it. */
+		struct fs_host_ip *ip = &o->ips[o->n_ips++];
+		ip->version = version;
+		memset(ip->addr, 0, sizeof ip->addr);
+		memcpy(ip->addr, addr, len);
+		fresh = true;
+	} else {
+		fresh = !(*w & b);
+	}
+	if (!(*w & b)) {
+		/* Clear before setting, so this address stays known. */
+		if (m->ipbits_n >= IPBITS / 2) {
+			memset(m->ipbits, 0, sizeof m->ipbits);
+			m->ipbits_n = 0;
+		}
+		*w |= b;
+		m->ipbits_n++;
+	}
+	if (fresh) {
+		o->cur.new_ips++;
+		h->seg.cur.new_ips++;
+		o->ips_seen = sat_add32(o->ips_seen, 1);
+	}
+}
+
+struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
+{
+	uint8_t buf[6];
+	const uint8_t *mac = p->has_mac ? p->src_mac : derived_mac(p, buf);
+	uint64_t key = pack_key(p->vlan, mac);
+	uint64_t hash = fs_hkey_hash(&h->hkey, key);
+	uint32_t i = fs_hidx_find(&h->idx, key, hash);
+
+	if (i == NONE)
+		i = insert(h, key, hash, p->ts_us);
+	else
+		lru_touch(h, i);
+	fs_hh_add(&h->hh, key, hash);
+
+	struct fs_host *o = &h->host[i];
+	struct meta *m = &h->meta[i];
+	struct fs_segment *sg = &h->seg;
+	uint32_t w = p->wirelen;
+	uint32_t c = p->classes & (FS_CLASS_BIT(FS_CLASS_COUNT) - 1);
+
+	o->packets++;
+	o->bytes += w;
+	if (p->ts_us > o->last_seen_us)
+		o->last_seen_us = p->ts_us;
+	o->cur.packets++;
+	o->cur.bytes = sat_add32(o->cur.bytes, w);
+	sg->packets++;
+	sg->bytes += w;
+	sg->cur.packets++;
+	sg->cur.bytes = sat_add32(sg->cur.bytes, w);
+	if (c & FS_CLASS_CTRL_MASK) {
+		o->cur.ctrl++;
+		sg->cur.ctrl++;
+	}
+	while (c) {
+		int k = __builtin_ctz(c);
+		c &= c - 1;
+		o->cls_packets[k]++;
+		o->cur.cls[k]++;
+		sg->cur.cls[k]++;
+	}
+
+	if (p->ip_version == 4) {
+		if (nonzero(p->src_ip, 4))
+			note_ip(h, o, m, 4, p->src_ip);
+	} else if (p->ip_version == 6) {
+		if (nonzero(p->src_ip, 16))
+			note_ip(h, o, m, 6, p->src_ip);
+	} else if (p->classes & FS_CLASS_BIT(FS_CLASS_ARP)) {
+		/* 0.0.0.0 is an ARP probe (RFC 5227), not an address. */
+		if (nonzero(p->arp_spa, 4))
+			note_ip(h, o, m, 4, p->arp_spa);
+	}
+
+	if (m->cur_pos == NONE) {
+		m->cur_pos = h->n_cur;
+		h->act_cur[h->n_cur++] = i;
+	}
+	return o;
+}
+
+struct fs_host *fs_hosts_find(struct fs_hosts *h, uint16_t vlan,
+			      const uint8_t mac[6])
+{
+	uint64_t key = pack_key(vlan, mac);
+	uint32_t i = fs_hidx_find(&h->idx, key, fs_hkey_hash(&h->hkey, key));
+	return i == NONE ? NULL : &h->host[i];
+}
+
+static void push_hist(struct fs_host *o, uint32_t packets, uint32_t ctrl)
+{
+	o->hist_pos = (uint8_t)((o->hist_pos + 1) % FS_HOST_HISTORY);
+	o->hist_packets[o->hist_pos] = packets;
+	o->hist_ctrl[o->hist_pos] = ctrl;
+}
+
+/*
+ * Folds in the zero seconds a host has not been ticked for: history gets
+ * zeros (at most its length), baselines decay in closed form. This is
+ * what keeps the tick proportional to active hosts.
+ */
+static void fold_idle(struct fs_hosts *h, struct fs_host *o,
+		      const struct meta *m, int64_t sec_us, uint32_t extra)
+{
+	int64_t gap = 0;
+	if (m->closed)
+		gap = (sec_us - o->last_sec_us) / US_PER_S - 1;
+	if (gap < 0)
+		gap = 0;
+	if (gap > UINT32_MAX - extra)
+		gap = UINT32_MAX - extra;
+	uint32_t n = (uint32_t)gap + extra;
+	for (uint32_t k = 0; k < n && k < FS_HOST_HISTORY; k++)
+		push_hist(o, 0, 0);
+	fs_baseline_decay(&o->base_pps, h->alpha, n);
+	fs_baseline_decay(&o->base_ctrl, h->alpha, n);
+}
+
+static void close_active(struct fs_hosts *h, uint32_t i, int64_t sec_us)
+{
+	struct fs_host *o = &h->host[i];
+	struct meta *m = &h->meta[i];
+
+	fold_idle(h, o, m, sec_us, 0);
+	o->last = o->cur;
+	o->last_sec_us = sec_us;
+	push_hist(o, o->cur.packets, o->cur.ctrl);
+	if (o->cur.packets > o->peak_pps) {
+		o->peak_pps = o->cur.packets;
+		o->peak_ts_us = sec_us;
+	}
+	fs_baseline_update(&o->base_pps, h->alpha, (float)o->cur.packets);
+	fs_baseline_update(&o->base_ctrl, h->alpha, (float)o->cur.ctrl);
+	memset(&o->cur, 0, sizeof o->cur);
+	m->closed = true;
+}
+
+/* Active in the previous second, silent in this one: rules must see 0. */
+static void close_silent(struct fs_hosts *h, uint32_t i, int64_t sec_us)
+{
+	struct fs_host *o = &h->host[i];
+	struct meta *m = &h->meta[i];
+
+	fold_idle(h, o, m, sec_us, 1);
+	memset(&o->last, 0, sizeof o->last);
+	o->last_sec_us = sec_us;
+	m->closed = true;
+}
+
+void fs_hosts_tick(struct fs_hosts *h, int64_t sec_start_us)
+{
+	for (uint32_t j = 0; j < h->n_prev; j++) {
+		uint32_t i = h->act_prev[j];
+		h->meta[i].prev_pos = NONE;
+		if (h->meta[i].cur_pos == NONE)
+			close_silent(h, i, sec_start_us);
+	}
+	uint32_t *t = h->act_prev;
+	h->act_prev = h->act_cur;
+	h->act_cur = t;
+	h->n_prev = h->n_cur;
+	h->n_cur = 0;
+	for (uint32_t j = 0; j < h->n_prev; j++) {
+		uint32_t i = h->act_prev[j];
+		close_active(h, i, sec_start_us);
+		h->meta[i].cur_pos = NONE;
+		h->meta[i].prev_pos = j;
+	}
+
+	struct fs_segment *sg = &h->seg;
+	sg->last = sg->cur;
+	memset(&sg->cur, 0, sizeof sg->cur);
+	sg->new_macs_last = sg->new_macs_cur;
+	sg->new_macs_cur = 0;
+	sg->active_last = h->n_prev;
+	if (sg->last.packets > sg->peak_pps) {
+		sg->peak_pps = sg->last.packets;
+		sg->peak_ts_us = sec_start_us;
+	}
+
+	/*
+	 * Space-Saving counts since the start would protect yesterday's top
+	 * talker for ever and make a new flooder wait until it outgrew it.
+	 * Halving every halve_s seconds turns counts into an exponentially
+	 * decayed rate (half-life halve_s): a steady sender settles near
+	 * 2 * rate * halve_s, and a new flooder overtakes an old talker
+	 * within a few seconds. Halving keeps the order of counts, so the
+	 * summary stays valid; it costs O(k log k) once per period.
+	 */
+	if (!h->halve_armed) {
+		h->next_halve_us = sec_start_us + (int64_t)h->halve_s * US_PER_S;
+		h->halve_armed = true;
+	} else if (sec_start_us >= h->next_halve_us) {
+		fs_hh_halve(&h->hh);
+		h->st.hh_halvings++;
+		h->next_halve_us = sec_start_us + (int64_t)h->halve_s * US_PER_S;
+	}
+}
+
+void fs_hosts_foreach(const struct fs_hosts *h, fs_host_fn fn, void *ctx)
+{
+	for (uint32_t i = 0; i < h->n; i++)
+		fn(&h->host[i], ctx);
+}
+
+void fs_hosts_foreach_active(const struct fs_hosts *h, fs_host_fn fn,
+			     void *ctx)
+{
+	for (uint32_t j = 0; j < h->n_prev; j++)
+		fn(&h->host[h->act_prev[j]], ctx);
+}
+
+/* Ranking for top: more packets first; ties by (VLAN, MAC) for stable output. */
+static int rank(const struct fs_host *a, const struct fs_host *b)
+{
+	if (a->packets != b->packets)
+		return a->packets > b->packets ? -1 : 1;
+	if (a->vlan != b->vlan)
+		return a->vlan < b->vlan ? -1 : 1;
+	return memcmp(a->mac, b->mac, 6);
+}
+
+static int rank_ptr(const void *a, const void *b)
+{
+	return rank(*(const struct fs_host *const *)a,
+		    *(const struct fs_host *const *)b);
+}
+
+/* Min-heap on rank: the root is the weakest of the n kept. */
+static void sift_down(const struct fs_host **hp, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, w = i;
+		if (l < n && rank(hp[l], hp[w]) > 0)
+			w = l;
+		if (r < n && rank(hp[r], hp[w]) > 0)
+			w = r;
+		if (w == i)
+			return;
+		const struct fs_host *t = hp[i];
+		hp[i] = hp[w];
+		hp[w] = t;
+		i = w;
+	}
+}
+
+size_t fs_hosts_top(const struct fs_hosts *h, const struct fs_host **out,
+		    size_t n)
+{
+	size_t got = 0;
+
+	if (n == 0)
+		return 0;
+	for (uint32_t i = 0; i < h->n; i++) {
+		const struct fs_host *o = &h->host[i];
+		if (got < n) {
+			/* Sift up. */
+			size_t c = got++;
+			out[c] = o;
+			while (c > 0) {
+				size_t p = (c - 1) / 2;
+				if (rank(out[c], out[p]) <= 0)
+					break;
+				const struct fs_host *t = out[c];
+				out[c] = out[p];
+				out[p] = t;
+				c = p;
+			}
+		} else if (rank(o, out[0]) < 0) {
+			out[0] = o;
+			sift_down(out, got, 0);
+		}
+	}
+	qsort(out, got, sizeof out[0], rank_ptr);
+	return got;
+}
+
+const struct fs_segment *fs_hosts_segment(const struct fs_hosts *h)
+{
+	return &h->seg;
+}
+
+void fs_hosts_stats(const struct fs_hosts *h, struct fs_hosts_stats *st)
+{
+	*st = h->st;
+	st->in_use = h->n;
+}
+
+size_t fs_hosts_hh_top(const struct fs_hosts *h, struct fs_hosts_hh *out,
+		       size_t n)
+{
+	const struct fs_hh *hh = &h->hh;
+	size_t got = 0;
+
+	if (hh->k == 0)
+		return 0;
+	for (uint32_t bi = hh->bhi; bi != NONE && got < n; bi = hh->b[bi].prev)
+		for (uint32_t ei = hh->b[bi].head; ei != NONE && got < n;
+		     ei = hh->e[ei].next) {
+			const struct fs_hh_entry *e = &hh->e[ei];
+			struct fs_hosts_hh *o = &out[got++];
+			unpack_key(e->key, &o->vlan, o->mac);
+			o->count = e->count;
+			o->err = e->err;
+			o->is_protected = fs_hh_protected(hh, e->key, e->hash);
+		}
+	return got;
+}
+
+int fs_hosts_check(const struct fs_hosts *h)
+{
+	if (h->n > h->cap || h->idx.n != h->n || fs_hidx_check(&h->idx) != 0)
+		return -1;
+	for (uint32_t i = 0; i < h->n; i++)
+		if (fs_hidx_find(&h->idx, h->meta[i].key, h->meta[i].hash) != i ||
+		    fs_hkey_hash(&h->hkey, h->meta[i].key) != h->meta[i].hash)
+			return -1;
+	uint32_t seen = 0, prev = NONE;
+	for (uint32_t i = h->lru_head; i != NONE; i = h->meta[i].lru_next) {
+		if (h->meta[i].lru_prev != prev || ++seen > h->n)
+			return -1;
+		prev = i;
+	}
+	if (seen != h->n || h->lru_tail != prev)
+		return -1;
+	uint32_t nc = 0, np = 0;
+	for (uint32_t i = 0; i < h->n; i++) {
+		const struct meta *m = &h->meta[i];
+		if (m->cur_pos != NONE) {
+			if (m->cur_pos >= h->n_cur || h->act_cur[m->cur_pos] != i)
+				return -1;
+			nc++;
+		}
+		if (m->prev_pos != NONE) {
+			if (m->prev_pos >= h->n_prev ||
+			    h->act_prev[m->prev_pos] != i)
+				return -1;
+			np++;
+		}
+	}
+	if (nc != h->n_cur || np != h->n_prev)
+		return -1;
+	return fs_hh_check(&h->hh);
+}

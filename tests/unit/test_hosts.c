@@ -1,0 +1,500 @@
+/* Hosts table: lookup, LRA eviction, backward shift, bins and tick. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "floodspot/hosts.h"
+#include "hosts_util.h"
+#include "src/hosts/hidx.h"
+
+static struct fs_hosts *mk(uint32_t cap, bool hh_off, uint64_t seed)
+{
+	struct fs_hosts_config cfg;
+	fs_hosts_config_defaults(&cfg);
+	cfg.capacity = cap;
+	cfg.hh_off = hh_off;
+	cfg.seed = seed;
+	struct fs_hosts *h = fs_hosts_create(&cfg);
+	assert_non_null(h);
+	return h;
+}
+
+static struct fs_host *find_id(struct fs_hosts *h, uint16_t vlan, uint64_t id)
+{
+	uint8_t mac[6];
+	id_mac(id, mac);
+	return fs_hosts_find(h, vlan, mac);
+}
+
+static void test_insert_find(void **state)
+{
+	(void)state;
+	struct fs_hosts *h = mk(16, false, 1);
+	struct fs_pkt p = mkpkt(0, 1, 100 * S, 0, 60);
+
+	struct fs_host *a = fs_hosts_account(h, &p);
+	assert_non_null(a);
+	assert_ptr_equal(find_id(h, 0, 1), a);
+	assert_null(find_id(h, 0, 2));
+	assert_null(find_id(h, 7, 1));		/* VLAN is part of the key */
+	p.vlan = 7;
+	p.wirelen = 1500;
+	struct fs_host *b = fs_hosts_account(h, &p);
+	assert_ptr_not_equal(a, b);
+	assert_int_equal(b->vlan, 7);
+	assert_memory_equal(b->mac, p.src_mac, 6);
+	p.vlan = 0;
+	p.ts_us = 100 * S + 5;
+	assert_ptr_equal(fs_hosts_account(h, &p), a);
+	assert_int_equal(a->packets, 2);
+	assert_int_equal(a->bytes, 60 + 1500);
+	assert_int_equal(a->cur.packets, 2);
+	assert_int_equal(a->first_seen_us, 100 * S);
+	assert_int_equal(a->last_seen_us, 100 * S + 5);
+
+	struct fs_hosts_stats st;
+	fs_hosts_stats(h, &st);
+	assert_int_equal(st.inserted, 2);
+	assert_int_equal(st.in_use, 2);
+	assert_int_equal(st.evicted, 0);
+	assert_int_equal(st.capacity, 16);
+	assert_string_equal(st.policy, "lra_spare_heavy_hitters");
+	assert_int_equal(fs_hosts_check(h), 0);
+	fs_hosts_destroy(h);
+}
+
+/* Table-driven LRA order: each row is a sequence of ids; expect survivors. */
+static void test_evict_order_lra(void **state)
+{
+	(void)state;
+	static const struct {
+		uint32_t cap;
+		int seq[12];		/* -1 ends */
+		int present[6], absent[6];	/* 0 ends */
+	} rows[] = {
+		{ 4, { 1, 2, 3, 4, 1, 5, -1 }, { 1, 3, 4, 5 }, { 2 } },
+		{ 4, { 1, 2, 3, 4, 5, 6, -1 }, { 3, 4, 5, 6 }, { 1, 2 } },
+		{ 3, { 1, 2, 3, 2, 1, 4, 5, -1 }, { 1, 4, 5 }, { 2, 3 } },
+		{ 2, { 1, 2, 1, 1, 3, 1, 4, -1 }, { 1, 4 }, { 2, 3 } },
+	};
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+		struct fs_hosts *h = mk(rows[r].cap, true, 3);
+		int n = 0;
+		for (; rows[r].seq[n] >= 0; n++) {
+			struct fs_pkt p = mkpkt(0, (uint64_t)rows[r].seq[n],
+						10 * S + n, 0, 64);
+			fs_hosts_account(h, &p);
+		}
+		for (int i = 0; rows[r].present[i]; i++)
+			assert_non_null(find_id(h, 0, (uint64_t)rows[r].present[i]));
+		for (int i = 0; rows[r].absent[i]; i++)
+			assert_null(find_id(h, 0, (uint64_t)rows[r].absent[i]));
+		struct fs_hosts_stats st;
+		fs_hosts_stats(h, &st);
+		assert_int_equal(st.in_use, rows[r].cap);
+		assert_int_equal(fs_hosts_check(h), 0);
+		fs_hosts_destroy(h);
+	}
+}
+
+/*
+ * Random traffic over a universe larger than the table, checked after
+ * every packet against a naive model: an array of (key, last use, count)
+ * evicting the least recently used by linear scan.
+ */
+static void test_against_model(void **state)
+{
+	(void)state;
+	enum { CAP = 50, UNIVERSE = 160, OPS = 20000 };
+	struct { int64_t used; uint64_t count; bool in; } model[UNIVERSE];
+	struct fs_hosts *h = mk(CAP, true, 5);
+	uint32_t in = 0;
+	uint64_t rng = 88172645463325252ULL;
+
+	memset(model, 0, sizeof model);
+	for (int op = 0; op < OPS; op++) {
+		rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+		/* Skewed: half the traffic goes to 20 ids. */
+		uint64_t id = (rng & 1) ? (rng >> 8) % 20 : (rng >> 8) % UNIVERSE;
+		uint16_t vlan = (uint16_t)(id % 3);
+		struct fs_pkt p = mkpkt(vlan, id, 1000 * S + op, 0, 100);
+
+		if (!model[id].in) {
+			if (in == CAP) {
+				int victim = -1;
+				for (int k = 0; k < UNIVERSE; k++)
+					if (model[k].in && (victim < 0 ||
+					    model[k].used < model[victim].used))
+						victim = k;
+				model[victim].in = false;
+				in--;
+			}
+			model[id].in = true;
+			model[id].count = 0;
+			in++;
+		}
+		model[id].used = op;
+		model[id].count++;
+		fs_hosts_account(h, &p);
+
+		if (op % 97 == 0 || op == OPS - 1) {
+			for (uint64_t k = 0; k < UNIVERSE; k++) {
+				struct fs_host *o = find_id(h, (uint16_t)(k % 3), k);
+				if (model[k].in) {
+					assert_non_null(o);
+					assert_int_equal(o->packets, model[k].count);
+				} else {
+					assert_null(o);
+				}
+			}
+			assert_int_equal(fs_hosts_check(h), 0);
+		}
+	}
+	struct fs_hosts_stats st;
+	fs_hosts_stats(h, &st);
+	assert_int_equal(st.in_use, CAP);
+	assert_int_equal(st.inserted - st.evicted, CAP);
+	fs_hosts_destroy(h);
+}
+
+/*
+ * The index alone, with hashes chosen by the test so probe runs cluster,
+ * wrap around the end and interleave: thousands of random inserts and
+ * removes against a plain array.
+ */
+static void test_backward_shift(void **state)
+{
+	(void)state;
+	enum { SLOTS = 32, KEYS = 100, OPS = 40000 };
+	struct fs_hidx_slot slots[SLOTS];
+	struct fs_hidx ix;
+	uint32_t val[KEYS];
+	uint64_t rng = 0x2545F4914F6CDD1DULL;
+	unsigned n = 0;
+
+	fs_hidx_init(&ix, slots, SLOTS);
+	for (int k = 0; k < KEYS; k++)
+		val[k] = FS_HIDX_NONE;
+	for (int op = 0; op < OPS; op++) {
+		rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+		uint64_t key = (rng >> 16) % KEYS;
+		/* Homes crowd into slots 28..31 and 0..3 to force wrapping. */
+		uint64_t hash = (key % 8) + 28;
+		if (val[key] == FS_HIDX_NONE && n < SLOTS / 2) {
+			fs_hidx_insert(&ix, key, hash, (uint32_t)op);
+			val[key] = (uint32_t)op;
+			n++;
+		} else if (val[key] != FS_HIDX_NONE) {
+			assert_true(fs_hidx_remove(&ix, key, hash));
+			val[key] = FS_HIDX_NONE;
+			n--;
+		} else {
+			assert_false(fs_hidx_remove(&ix, key, hash));
+		}
+		for (uint64_t k = 0; k < KEYS; k++)
+			assert_int_equal(fs_hidx_find(&ix, k, (k % 8) + 28), val[k]);
+		assert_int_equal(ix.n, n);
+		assert_int_equal(fs_hidx_check(&ix), 0);
+	}
+}
+
+static void test_capacity_never_exceeded(void **state)
+{
+	(void)state;
+	struct fs_hosts *h = mk(1000, false, 9);
+	for (uint64_t i = 0; i < 50000; i++) {
+		struct fs_pkt p = mkpkt(0, i, 5 * S + (int64_t)i * 10, 0, 64);
+		fs_hosts_account(h, &p);
+		if (i % 10000 == 0)
+			fs_hosts_tick(h, 5 * S + (int64_t)i * 10 / S * S);
+	}
+	struct fs_hosts_stats st;
+	fs_hosts_stats(h, &st);
+	assert_int_equal(st.in_use, 1000);
+	assert_int_equal(st.inserted, 50000);
+	assert_int_equal(st.evicted, 49000);
+	assert_int_equal(fs_hosts_check(h), 0);
+
+	/* The bound grows linearly and covers at least the host records. */
+	struct fs_hosts_config cfg;
+	fs_hosts_config_defaults(&cfg);
+	cfg.capacity = 1000;
+	size_t b1 = fs_hosts_memory_bound(&cfg);
+	cfg.capacity = 2000;
+	size_t b2 = fs_hosts_memory_bound(&cfg);
+	assert_true(b1 > 1000 * sizeof(struct fs_host));
+	assert_true(b2 > b1 && b2 < 2 * b1 + 4096);
+	cfg.capacity = 0xffffffffu;
+	assert_int_equal(fs_hosts_memory_bound(&cfg), 0);
+	assert_null(fs_hosts_create(&cfg));
+	fs_hosts_destroy(h);
+}
+
+static void test_classes_and_ips(void **state)
+{
+	(void)state;
+	struct fs_hosts *h = mk(64, false, 1);
+	const uint32_t arp = FS_CLASS_BIT(FS_CLASS_ARP) |
+			     FS_CLASS_BIT(FS_CLASS_BROADCAST);
+	const uint32_t syn = FS_CLASS_BIT(FS_CLASS_TCP_SYN);
+
+	struct fs_pkt p = mkpkt(0, 1, 10 * S, arp, 60);
+	p.ethertype = 0x0806;
+	p.arp_op = 1;
+	memcpy(p.arp_spa, (uint8_t[]){ 10, 0, 0, 1 }, 4);
+	struct fs_host *o = fs_hosts_account(h, &p);
+	memset(p.arp_spa, 0, 4);		/* probe: no address */
+	fs_hosts_account(h, &p);
+
+	p = mkpkt(0, 1, 10 * S + 1, syn, 74);
+	p.ip_version = 4;
+	memcpy(p.src_ip, (uint8_t[]){ 10, 0, 0, 1 }, 4);
+	fs_hosts_account(h, &p);
+	memcpy(p.src_ip, (uint8_t[]){ 10, 0, 0, 2 }, 4);
+	fs_hosts_account(h, &p);
+	p.ip_version = 6;
+	memset(p.src_ip, 0, 16);
+	p.src_ip[0] = 0xfe; p.src_ip[1] = 0x80; p.src_ip[15] = 1;
+	p.classes = 0;
+	fs_hosts_account(h, &p);
+
+	assert_int_equal(o->packets, 5);
+	assert_int_equal(o->cls_packets[FS_CLASS_ARP], 2);
+	assert_int_equal(o->cls_packets[FS_CLASS_BROADCAST], 2);
+	assert_int_equal(o->cls_packets[FS_CLASS_TCP_SYN], 2);
+	assert_int_equal(o->cur.cls[FS_CLASS_TCP_SYN], 2);
+	assert_int_equal(o->cur.ctrl, 2);	/* broadcast+arp; SYN is not */
+	assert_int_equal(o->n_ips, 3);
+	assert_int_equal(o->ips_seen, 3);
+	assert_int_equal(o->cur.new_ips, 3);
+	assert_int_equal(o->ips[0].version, 4);
+	assert_memory_equal(o->ips[0].addr, ((uint8_t[]){ 10, 0, 0, 1 }), 4);
+	assert_memory_equal(o->ips[1].addr, ((uint8_t[]){ 10, 0, 0, 2 }), 4);
+	assert_int_equal(o->ips[2].version, 6);
+	assert_int_equal(o->ips[2].addr[0], 0xfe);
+	const struct fs_segment *sg = fs_hosts_segment(h);
+	assert_int_equal(sg->cur.packets, 5);
+	assert_int_equal(sg->cur.ctrl, 2);
+	assert_int_equal(sg->cur.cls[FS_CLASS_ARP], 2);
+	assert_int_equal(sg->bytes, 60 + 60 + 74 + 74 + 74);
+
+	/* A spoofer: 2000 distinct sources in one second, from one MAC. */
+	p = mkpkt(0, 2, 10 * S + 2, 0, 60);
+	p.ip_version = 4;
+	for (uint32_t i = 0; i < 2000; i++) {
+		p.src_ip[0] = 192;
+		p.src_ip[1] = 168;
+		p.src_ip[2] = (uint8_t)(i >> 8);
+		p.src_ip[3] = (uint8_t)i;
+		o = fs_hosts_account(h, &p);
+		fs_hosts_account(h, &p);	/* repeats are not new */
+	}
+	assert_int_equal(o->n_ips, FS_HOST_MAX_IPS);
+	assert_in_range(o->cur.new_ips, 1700, 2000);
+	assert_int_equal(o->ips_seen, o->cur.new_ips);
+	fs_hosts_destroy(h);
+}
+
+static void test_raw_ip_key(void **state)
+{
+	(void)state;
+	struct fs_hosts *h = mk(64, false, 1);
+	struct fs_pkt p = mkpkt(0, 0, 10 * S, 0, 40);
+	p.has_mac = false;
+	memset(p.src_mac, 0, 6);
+	p.ip_version = 4;
+	memcpy(p.src_ip, (uint8_t[]){ 10, 0, 0, 13 }, 4);
+	struct fs_host *o = fs_hosts_account(h, &p);
+	static const uint8_t want[6] = { 0x02, 0, 10, 0, 0, 13 };
+	assert_memory_equal(o->mac, want, 6);
+	assert_ptr_equal(fs_hosts_find(h, 0, want), o);
+	assert_int_equal(o->n_ips, 1);
+
+	p.ip_version = 6;
+	memset(p.src_ip, 0, 16);
+	p.src_ip[0] = 0x20; p.src_ip[1] = 0x01; p.src_ip[15] = 7;
+	struct fs_host *o6 = fs_hosts_account(h, &p);
+	assert_ptr_not_equal(o6, o);
+	assert_int_equal(o6->mac[0], 0x06);	/* local, unicast, v6 marker */
+	assert_int_equal(o6->mac[0] & 1, 0);
+	fs_hosts_destroy(h);
+}
+
+struct collect {
+	const struct fs_host *h[64];
+	int n;
+};
+
+static void collect_fn(const struct fs_host *o, void *ctx)
+{
+	struct collect *c = ctx;
+	if (c->n < 64)
+		c->h[c->n] = o;
+	c->n++;
+}
+
+static float ref_mean(float alpha, const float *x, int n)
+{
+	struct fs_baseline b;
+	fs_baseline_init(&b);
+	for (int i = 0; i < n; i++)
+		fs_baseline_update(&b, alpha, x[i]);
+	return b.mean;
+}
+
+static void test_tick(void **state)
+{
+	(void)state;
+	struct fs_hosts *h = mk(64, false, 1);
+	const float alpha = fs_baseline_alpha(60.0f);
+	const uint32_t ctrl = FS_CLASS_BIT(FS_CLASS_TO_ROUTER);
+	struct fs_pkt p;
+
+	/* Second 100: A sends 5 (3 router-bound). */
+	for (int i = 0; i < 5; i++) {
+		p = mkpkt(0, 0xA, 100 * S + i, i < 3 ? ctrl : 0, 100);
+		fs_hosts_account(h, &p);
+	}
+	fs_hosts_tick(h, 100 * S);
+	struct fs_host *a = find_id(h, 0, 0xA);
+	assert_int_equal(a->last.packets, 5);
+	assert_int_equal(a->last.ctrl, 3);
+	assert_int_equal(a->last.bytes, 500);
+	assert_int_equal(a->cur.packets, 0);
+	assert_int_equal(a->last_sec_us, 100 * S);
+	assert_int_equal(a->hist_packets[a->hist_pos], 5);
+	assert_int_equal(a->hist_ctrl[a->hist_pos], 3);
+	assert_int_equal(a->peak_pps, 5);
+	assert_int_equal(a->peak_ts_us, 100 * S);
+	assert_float_equal(a->base_pps.mean, alpha * 5, 1e-6);
+	assert_float_equal(a->base_ctrl.mean, alpha * 3, 1e-6);
+	const struct fs_segment *sg = fs_hosts_segment(h);
+	assert_int_equal(sg->last.packets, 5);
+	assert_int_equal(sg->new_macs_last, 1);
+	assert_int_equal(sg->active_last, 1);
+
+	/* Second 101: only B (two packets); A must read 0, not 5. */
+	for (int i = 0; i < 2; i++) {
+		p = mkpkt(0, 0xB, 101 * S + i, 0, 100);
+		fs_hosts_account(h, &p);
+	}
+	fs_hosts_tick(h, 101 * S);
+	assert_int_equal(a->last.packets, 0);
+	assert_int_equal(a->last_sec_us, 101 * S);
+	assert_int_equal(a->hist_packets[a->hist_pos], 0);
+	struct collect c = { .n = 0 };
+	fs_hosts_foreach_active(h, collect_fn, &c);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.h[0]->mac[5], 0xB);
+	assert_int_equal(sg->last.packets, 2);
+	assert_int_equal(sg->peak_pps, 5);
+	assert_int_equal(sg->peak_ts_us, 100 * S);
+
+	/* Silent 102..104 (ticks still come), then A sends 7 in 105. */
+	fs_hosts_tick(h, 102 * S);
+	fs_hosts_tick(h, 103 * S);
+	fs_hosts_tick(h, 104 * S);
+	c.n = 0;
+	fs_hosts_foreach_active(h, collect_fn, &c);
+	assert_int_equal(c.n, 0);
+	for (int i = 0; i < 7; i++) {
+		p = mkpkt(0, 0xA, 105 * S + i, 0, 100);
+		fs_hosts_account(h, &p);
+	}
+	fs_hosts_tick(h, 105 * S);
+	assert_int_equal(a->last.packets, 7);
+	assert_int_equal(a->peak_pps, 7);
+	assert_int_equal(a->peak_ts_us, 105 * S);
+	static const uint32_t want_hist[] = { 5, 0, 0, 0, 0, 7 };
+	for (int k = 0; k < 6; k++) {
+		int pos = (a->hist_pos + FS_HOST_HISTORY - 5 + k) % FS_HOST_HISTORY;
+		assert_int_equal(a->hist_packets[pos], want_hist[k]);
+	}
+	const float xs[] = { 5, 0, 0, 0, 0, 7 };
+	assert_float_equal(a->base_pps.mean, ref_mean(alpha, xs, 6), 1e-5);
+	assert_int_equal(a->base_pps.samples, 6);
+	struct fs_host *b = find_id(h, 0, 0xB);
+	assert_int_equal(b->last.packets, 0);	/* zeroed in 102 */
+	assert_int_equal(b->base_pps.samples, 2);	/* lazily behind */
+	assert_int_equal(fs_hosts_check(h), 0);
+	fs_hosts_destroy(h);
+}
+
+static void test_top(void **state)
+{
+	(void)state;
+	struct fs_hosts *h = mk(64, false, 1);
+	static const int counts[] = { 3, 9, 1, 9, 5, 7, 2 };
+	for (int id = 0; id < 7; id++)
+		for (int k = 0; k < counts[id]; k++) {
+			struct fs_pkt p = mkpkt(0, (uint64_t)id, 10 * S + k, 0, 60);
+			fs_hosts_account(h, &p);
+		}
+	const struct fs_host *top[10];
+	assert_int_equal(fs_hosts_top(h, top, 3), 3);
+	assert_int_equal(top[0]->packets, 9);
+	assert_int_equal(top[0]->mac[5], 1);	/* tie broken by MAC */
+	assert_int_equal(top[1]->mac[5], 3);
+	assert_int_equal(top[2]->packets, 7);
+	assert_int_equal(fs_hosts_top(h, top, 10), 7);
+	for (int i = 1; i < 7; i++)
+		assert_true(top[i - 1]->packets >= top[i]->packets);
+	assert_int_equal(top[6]->packets, 1);
+	fs_hosts_destroy(h);
+}
+
+/* Results do not depend on the hash key: same stream, same table. */
+static void test_seed_independent_results(void **state)
+{
+	(void)state;
+	struct fs_hosts *h[3] = { mk(128, false, 1), mk(128, false, 2),
+				  mk(128, false, 0) };
+	uint64_t rng = 12345;
+	for (int i = 0; i < 30000; i++) {
+		rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+		uint64_t id = (rng & 3) ? rng % 40 : rng % 5000;
+		struct fs_pkt p = mkpkt(0, id, 50 * S + i * 100, 0, 60);
+		if (i % 10000 == 9999)
+			fs_hosts_tick(h[0], 50 * S + i * 100 / S * S);
+		for (int k = 0; k < 3; k++)
+			fs_hosts_account(h[k], &p);
+	}
+	const struct fs_host *t[3][20];
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(fs_hosts_top(h[k], t[k], 20), 20);
+	for (int i = 0; i < 20; i++)
+		for (int k = 1; k < 3; k++) {
+			assert_memory_equal(t[0][i]->mac, t[k][i]->mac, 6);
+			assert_int_equal(t[0][i]->packets, t[k][i]->packets);
+		}
+	/* Same seed, same hash; another seed, another hash. */
+	struct fs_hkey k1, k1b, k2;
+	fs_hkey_init(&k1, 1);
+	fs_hkey_init(&k1b, 1);
+	fs_hkey_init(&k2, 2);
+	assert_int_equal(fs_hkey_hash(&k1, 42), fs_hkey_hash(&k1b, 42));
+	assert_int_not_equal(fs_hkey_hash(&k1, 42), fs_hkey_hash(&k2, 42));
+	for (int k = 0; k < 3; k++)
+		fs_hosts_destroy(h[k]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_insert_find),
+		cmocka_unit_test(test_evict_order_lra),
+		cmocka_unit_test(test_against_model),
+		cmocka_unit_test(test_backward_shift),
+		cmocka_unit_test(test_capacity_never_exceeded),
+		cmocka_unit_test(test_classes_and_ips),
+		cmocka_unit_test(test_raw_ip_key),
+		cmocka_unit_test(test_tick),
+		cmocka_unit_test(test_top),
+		cmocka_unit_test(test_seed_independent_results),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

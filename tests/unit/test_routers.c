@@ -1,0 +1,124 @@
+/* Router set: parsing, duplicates, capacity, and the two classes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "floodspot/routers.h"
+
+static void test_add_text(void **state)
+{
+	(void)state;
+	static const struct { const char *text; int want; } rows[] = {
+		{ "00:11:22:33:44:55", 0 },
+		{ "00-11-22-33-44-66", 0 },
+		{ "00:11:22:33:44:55", 1 },	/* already there */
+		{ "10.0.0.1", 0 },
+		{ "10.0.0.1", 1 },
+		{ "2001:db8::1", 0 },
+		{ "fe80::1", 0 },
+		{ "router1", -1 },
+		{ "10.0.0.256", -1 },
+		{ "00:11:22:33:44", -1 },
+		{ "", -1 },
+	};
+	struct fs_routers r;
+	fs_routers_init(&r);
+	for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		assert_int_equal(fs_routers_add_text(&r, rows[i].text),
+				 rows[i].want);
+	assert_int_equal(r.n_macs, 2);
+	assert_int_equal(r.n_ips, 3);
+	static const uint8_t m[6] = { 0, 0x11, 0x22, 0x33, 0x44, 0x66 };
+	assert_true(fs_routers_has_mac(&r, m));
+	assert_int_equal(r.ips[1].version, 6);
+	assert_int_equal(r.ips[1].addr[0], 0x20);
+	assert_int_equal(r.ips[1].addr[15], 1);
+}
+
+static void test_full(void **state)
+{
+	(void)state;
+	static struct fs_routers r;
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 0 };
+	fs_routers_init(&r);
+	for (int i = 0; i < FS_ROUTERS_MAX; i++) {
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		assert_int_equal(fs_routers_add_mac(&r, mac), 0);
+	}
+	mac[3] = 1;
+	assert_int_equal(fs_routers_add_mac(&r, mac), -1);
+	mac[3] = 0;
+	assert_int_equal(fs_routers_add_mac(&r, mac), 1);
+	assert_int_equal(fs_routers_add_ip(&r, 5, mac), -1);
+}
+
+static void test_classify(void **state)
+{
+	(void)state;
+	const uint32_t TO = FS_CLASS_BIT(FS_CLASS_TO_ROUTER);
+	const uint32_t NR = FS_CLASS_BIT(FS_CLASS_OSPF_NON_ROUTER);
+	static const uint8_t rmac[6] = { 0, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const uint8_t hmac[6] = { 0, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	static const uint8_t mc5[6] = { 1, 0, 0x5e, 0, 0, 5 };
+	static const uint8_t rip[4] = { 10, 0, 0, 1 }, hip[4] = { 10, 0, 0, 9 };
+	static const uint8_t rip6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const struct {
+		const char *name;
+		bool has_mac;
+		const uint8_t *src, *dst;
+		uint8_t ipv;
+		const uint8_t *sip, *dip;
+		bool ospf;
+		uint32_t want;
+	} rows[] = {
+		{ "to router mac", true, hmac, rmac, 0, NULL, NULL, false, TO },
+		{ "to router ip", true, hmac, mc5, 4, hip, rip, false, TO },
+		{ "to router ip6", true, hmac, hmac, 6, rip6, rip6, false, TO },
+		{ "host to host", true, hmac, hmac, 4, hip, hip, false, 0 },
+		{ "router hello", true, rmac, mc5, 4, rip, NULL, true, 0 },
+		{ "rogue hello", true, hmac, mc5, 4, hip, NULL, true, NR },
+		{ "rogue to router", true, hmac, rmac, 4, hip, rip, true, TO | NR },
+		{ "raw ip router", false, NULL, NULL, 4, rip, NULL, true, 0 },
+		{ "raw ip rogue", false, NULL, NULL, 4, hip, NULL, true, NR },
+		{ "raw ip to router", false, NULL, NULL, 4, hip, rip, false, TO },
+	};
+	struct fs_routers r;
+	fs_routers_init(&r);
+	assert_int_equal(fs_routers_add_mac(&r, rmac), 0);
+	assert_int_equal(fs_routers_add_ip(&r, 4, rip), 0);
+	assert_int_equal(fs_routers_add_ip(&r, 6, rip6), 0);
+	for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct fs_pkt p;
+		memset(&p, 0, sizeof p);
+		p.has_mac = rows[i].has_mac;
+		if (rows[i].src)
+			memcpy(p.src_mac, rows[i].src, 6);
+		if (rows[i].dst)
+			memcpy(p.dst_mac, rows[i].dst, 6);
+		p.ip_version = rows[i].ipv;
+		size_t len = rows[i].ipv == 6 ? 16 : 4;
+		if (rows[i].sip)
+			memcpy(p.src_ip, rows[i].sip, len);
+		if (rows[i].dip)
+			memcpy(p.dst_ip, rows[i].dip, len);
+		p.is_ospf = rows[i].ospf;
+		p.classes = FS_CLASS_BIT(FS_CLASS_ICMP);	/* kept */
+		fs_routers_classify(&r, &p);
+		if (p.classes != (rows[i].want | FS_CLASS_BIT(FS_CLASS_ICMP)))
+			fail_msg("%s: classes %#x", rows[i].name, p.classes);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_add_text),
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_classify),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
