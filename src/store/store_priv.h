@@ -81,6 +81,7 @@ struct fs_store {
 	uint32_t files_mask, files_count;
 	int64_t client_retry_mono_s;
 	FILE *events;
+	double events_last;	/* events.log's last time before this run */
 	struct fs_ratelimit rl_create, rl_update, rl_events, rl_daemon;
 };
 
