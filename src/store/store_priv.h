@@ -62,6 +62,7 @@ struct fs_store {
 	atomic_bool stop;
 	pthread_mutex_t mu;
 	pthread_cond_t progress;
+	atomic_uint waiters;	/* threads in fs_store_wait_written */
 
 	/* capture thread only */
 	uint64_t queued, dropped_full, hosts_not_stored;

@@ -358,7 +358,7 @@ static uint64_t drain(struct fs_store *s)
 {
 	uint64_t tail = atomic_load_explicit(&s->tail, memory_order_relaxed);
 	uint64_t head = atomic_load_explicit(&s->head, memory_order_acquire);
-	uint64_t start = tail;
+	uint64_t start = tail, next_wake = 256;
 	struct fs_store_rec batch[BATCH_VALUES];
 
 	while (tail != head) {
@@ -375,6 +375,13 @@ static uint64_t drain(struct fs_store *s)
 		}
 		/* Release slots as we go so a burst finds room sooner. */
 		atomic_store_explicit(&s->tail, tail, memory_order_release);
+		if (atomic_load_explicit(&s->waiters, memory_order_relaxed) &&
+		    tail - start >= next_wake) {
+			next_wake += 256;
+			pthread_mutex_lock(&s->mu);
+			pthread_cond_broadcast(&s->progress);
+			pthread_mutex_unlock(&s->mu);
+		}
 	}
 	if (s->events)
 		fflush(s->events);
