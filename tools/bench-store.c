@@ -5,10 +5,11 @@
  * caller (the capture thread in floodspot), which must never block.
  *
  * bench-store DIR [--hosts N] [--seconds S] [--rrdcached ADDR]
- *             [--rras SPEC] [--queue N] [--no-pace] [--start T]
+ *             [--rras SPEC] [--queue N] [--no-pace] [--start T] [--wait]
  *
  * Paced (default): one simulated second per wall second, as live capture.
  * --no-pace: seconds as fast as the producer can go (replay speed).
+ * --wait: wait_when_full, as for a replay; the enqueue may then block.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -43,6 +44,7 @@ int main(int argc, char **argv)
 		{ "queue", required_argument, NULL, 'q' },
 		{ "no-pace", no_argument, NULL, 'p' },
 		{ "start", required_argument, NULL, 't' },
+		{ "wait", no_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fs_store_config cfg;
@@ -61,6 +63,7 @@ int main(int argc, char **argv)
 		case 'd': cfg.rrdcached = optarg; break;
 		case 'q': cfg.queue_len = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'p': pace = false; break;
+		case 'w': cfg.wait_when_full = true; break;
 		case 't': start = strtoll(optarg, NULL, 10); break;
 		case 'r':
 			if (fs_store_parse_rras(&cfg, optarg) != 0) {
@@ -142,9 +145,10 @@ int main(int argc, char **argv)
 	fs_store_destroy(s);
 	qsort(lat, nl, sizeof(*lat), cmp_i64);
 	double wall = (double)(t_done - t_begin) / 1e9;
-	printf("\nmode: %s, %s, %u hosts, %" PRId64 " s simulated\n",
+	printf("\nmode: %s, %s%s, %u hosts, %" PRId64 " s simulated\n",
 	       cfg.rrdcached ? "rrdcached" : "direct librrd",
-	       pace ? "paced 1 s/s" : "unpaced", hosts, seconds);
+	       pace ? "paced 1 s/s" : "unpaced",
+	       cfg.wait_when_full ? ", wait when full" : "", hosts, seconds);
 	printf("updates queued %" PRIu64 ", written %" PRIu64
 	       ", dropped (queue full) %" PRIu64 ", errors %" PRIu64
 	       ", files created %" PRIu64 "\n", st.updates_queued,

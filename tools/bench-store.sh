@@ -22,6 +22,9 @@ echo
 echo "== direct librrd, warm, unpaced (replay speed: capacity, drops) =="
 "$bench" "$dir/direct" --seconds "$secs" --start $((1700000000 + 2 * secs + 10)) --no-pace
 echo
+echo "== direct librrd, warm, unpaced, wait when full (replay mode) =="
+"$bench" "$dir/direct" --seconds "$secs" --start $((1700000000 + 3 * secs + 15)) --no-pace --wait
+echo
 mkdir -p "$dir/cached" "$dir/journal"
 rrdcached -g -l "unix:$dir/sock" -b "$dir/cached" -B -F -j "$dir/journal" \
 	-w 300 -z 60 -t 2 >/dev/null 2>&1 &
@@ -37,3 +40,7 @@ echo
 echo "== rrdcached, warm, unpaced =="
 "$bench" "$dir/cached/rrd" --seconds "$secs" --rrdcached "unix:$dir/sock" \
 	--start $((1700000000 + 2 * secs + 10)) --no-pace
+echo
+echo "== rrdcached, warm, unpaced, wait when full (replay mode) =="
+"$bench" "$dir/cached/rrd" --seconds "$secs" --rrdcached "unix:$dir/sock" \
+	--start $((1700000000 + 3 * secs + 15)) --no-pace --wait

@@ -30,6 +30,9 @@ struct fs_store_config {
 	/* An idle tracked host is refreshed with its unchanged counters
 	 * this often, so idle time reads 0, not unknown. Default 60. */
 	uint32_t idle_refresh_s;
+	/* Replay (-r) only: wait for room instead of dropping, so a fast
+	 * replay writes complete files. Never set it on live capture. */
+	bool wait_when_full;
 	uint32_t n_rras;		/* 0: the default four */
 	struct fs_store_rra {
 		uint32_t res_s;		/* seconds per row */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "floodspot/alert.h"
@@ -83,6 +84,13 @@ struct fs_html {
 	bool thread_started;
 	struct fs_ratelimit rl;
 };
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
 
 static const char *alert_state(enum fs_alert_state s)
 {
@@ -155,13 +163,13 @@ static bool draw(struct fs_html *h, struct fs_graph_req *r, const char *name)
 	r->format = "png";
 	r->daemon = h->has_daemon ? h->daemon : NULL;
 	if (fs_graph_render(r, err, sizeof(err)) != 0) {
-		fs_log_limited(&h->rl, 0, FS_LOG_WARNING, "html: %s: %s", name,
+		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING, "html: %s: %s", name,
 			       err);
 		unlink(tmp);
 		return false;
 	}
 	if (rename(tmp, out) != 0) {
-		fs_log_limited(&h->rl, 0, FS_LOG_WARNING, "html: %s: %s", out,
+		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING, "html: %s: %s", out,
 			       strerror(errno));
 		return false;
 	}
@@ -327,7 +335,7 @@ static void render(struct fs_html *h, struct snap *s)
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	FILE *f = fopen(tmp, "w");
 	if (!f) {
-		fs_log_limited(&h->rl, 0, FS_LOG_WARNING, "html: %s: %s", tmp,
+		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING, "html: %s: %s", tmp,
 			       strerror(errno));
 		return;
 	}
@@ -517,13 +525,13 @@ static void render(struct fs_html *h, struct snap *s)
 	fprintf(f, "</body></html>\n");
 	bool bad = ferror(f) != 0;
 	if (fclose(f) != 0 || bad) {
-		fs_log_limited(&h->rl, 0, FS_LOG_WARNING,
+		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING,
 			       "html: %s: write failed", tmp);
 		unlink(tmp);
 		return;
 	}
 	if (rename(tmp, path) != 0)
-		fs_log_limited(&h->rl, 0, FS_LOG_WARNING, "html: %s: %s", path,
+		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING, "html: %s: %s", path,
 			       strerror(errno));
 }
 

@@ -7,6 +7,11 @@
 #include "floodspot/fmt.h"
 #include "store_priv.h"
 
+/* Weak: a program without the OSPF tracker passes ospf == NULL and
+ * need not link it. */
+extern __typeof__(fs_ospf_foreach_router) fs_ospf_foreach_router __attribute__((weak));
+extern __typeof__(fs_ospf_foreach_adjacency) fs_ospf_foreach_adjacency __attribute__((weak));
+
 static void add_router(const struct fs_ospf_router_view *r, void *ctx)
 {
 	struct fs_html_router v = { .router_id = r->router_id,
@@ -68,9 +73,9 @@ void fs_html_tick(struct fs_html *h, int64_t now_us, const struct fs_hosts *host
 			fs_html_add_host(h, &v);
 		}
 	}
-	if (ospf) {
+	if (ospf && fs_ospf_foreach_router)
 		fs_ospf_foreach_router(ospf, add_router, h);
+	if (ospf && fs_ospf_foreach_adjacency)
 		fs_ospf_foreach_adjacency(ospf, add_adj, h);
-	}
 	fs_html_commit(h);
 }

@@ -260,6 +260,10 @@ int fs_store_push(struct fs_store *s, const struct fs_store_rec *r)
 {
 	uint64_t head = atomic_load_explicit(&s->head, memory_order_relaxed);
 	uint64_t tail = atomic_load_explicit(&s->tail, memory_order_acquire);
+	if (head - tail > s->mask && s->cfg.wait_when_full) {
+		fs_store_wait_written(s, head - s->mask);
+		tail = atomic_load_explicit(&s->tail, memory_order_acquire);
+	}
 	if (head - tail > s->mask) {
 		s->dropped_full++;
 		return -1;
@@ -455,10 +459,12 @@ void fs_store_flush(struct fs_store *s)
 void fs_store_wait_written(struct fs_store *s, uint64_t target)
 {
 	sem_post(&s->wake);
+	atomic_fetch_add(&s->waiters, 1);
 	pthread_mutex_lock(&s->mu);
 	while (atomic_load(&s->tail) < target)
 		pthread_cond_wait(&s->progress, &s->mu);
 	pthread_mutex_unlock(&s->mu);
+	atomic_fetch_sub(&s->waiters, 1);
 }
 
 void fs_store_stats(const struct fs_store *s, struct fs_store_stats *st)

@@ -62,6 +62,7 @@ struct fs_store {
 	atomic_bool stop;
 	pthread_mutex_t mu;
 	pthread_cond_t progress;
+	atomic_uint waiters;	/* threads in fs_store_wait_written */
 
 	/* capture thread only */
 	uint64_t queued, dropped_full, hosts_not_stored;
@@ -81,6 +82,7 @@ struct fs_store {
 	uint32_t files_mask, files_count;
 	int64_t client_retry_mono_s;
 	FILE *events;
+	double events_last;	/* events.log's last time before this run */
 	struct fs_ratelimit rl_create, rl_update, rl_events, rl_daemon;
 };
 

@@ -211,12 +211,34 @@ static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
 	return 0;
 }
 
+/* Time of the last line of an events.log from an earlier run, so a replay run
+ * twice does not append its events twice; -1 when none. */
+static double events_last_ts(const char *path)
+{
+	char buf[512];
+	double ts = -1;
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fseek(f, -(long)sizeof(buf) + 1, SEEK_END) != 0)
+		rewind(f);
+	while (fgets(buf, sizeof(buf), f)) {
+		double t;
+		if (sscanf(buf, "%lf", &t) == 1)
+			ts = t;
+	}
+	fclose(f);
+	return ts;
+}
+
 static void write_event(struct fs_store *s, const struct fs_store_rec *r)
 {
 	char a[16], b[16];
+	double ts = (double)r->ts_s + r->ts_frac_us / 1e6;
 	if (!s->events) {
 		char path[FS_STORE_PATH_MAX + 16];
 		snprintf(path, sizeof(path), "%s/events.log", s->dir);
+		s->events_last = events_last_ts(path);
 		s->events = fopen(path, "a");
 		if (!s->events) {
 			int e = errno;
@@ -227,6 +249,13 @@ static void write_event(struct fs_store *s, const struct fs_store_rec *r)
 				       strerror(e));
 			return;
 		}
+	}
+	/* Only what the file held before this run: events of one packet
+	 * time may share a timestamp. */
+	if (ts <= s->events_last) {
+		atomic_fetch_add_explicit(&s->skipped_old, 1,
+					  memory_order_relaxed);
+		return;
 	}
 	fprintf(s->events, "%" PRId64 ".%06d %s %s %s %s %u\n", r->ts_s,
 		(int)r->ts_frac_us, fs_fmt_id(a, r->id), fs_fmt_id(b, r->id2),
@@ -329,7 +358,7 @@ static uint64_t drain(struct fs_store *s)
 {
 	uint64_t tail = atomic_load_explicit(&s->tail, memory_order_relaxed);
 	uint64_t head = atomic_load_explicit(&s->head, memory_order_acquire);
-	uint64_t start = tail;
+	uint64_t start = tail, next_wake = 256;
 	struct fs_store_rec batch[BATCH_VALUES];
 
 	while (tail != head) {
@@ -346,6 +375,13 @@ static uint64_t drain(struct fs_store *s)
 		}
 		/* Release slots as we go so a burst finds room sooner. */
 		atomic_store_explicit(&s->tail, tail, memory_order_release);
+		if (atomic_load_explicit(&s->waiters, memory_order_relaxed) &&
+		    tail - start >= next_wake) {
+			next_wake += 256;
+			pthread_mutex_lock(&s->mu);
+			pthread_cond_broadcast(&s->progress);
+			pthread_mutex_unlock(&s->mu);
+		}
 	}
 	if (s->events)
 		fflush(s->events);

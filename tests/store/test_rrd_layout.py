@@ -88,6 +88,17 @@ try:
             a, b = rows[t], now[t]
             assert all((math.isnan(x) and math.isnan(y)) or x == y
                        for x, y in zip(a, b)), (name, t, a, b)
+    # The resumed run's adjacency change is later than the first run's:
+    # appended; a replay of the first run's span adds nothing.
+    with open(os.path.join(rrd, "events.log")) as f:
+        ev2 = [line.split()[:5] for line in f]
+    _, _, _, adj2 = st.read_expect(exp2)
+    assert ev2 == adj + adj2, (ev2, adj, adj2)
+    res4, err, _ = st.feed(driver, rrd, "--start", start, "--seconds", n,
+                           "--hosts", 3, "--rras", "1s:10m,10s:1h")
+    assert res4["written"] == 0 and res4["created"] == 0, res4
+    with open(os.path.join(rrd, "events.log")) as f:
+        assert [line.split()[:5] for line in f] == ev2
     hosts2, _, _, _ = st.read_expect(exp2)
     # The first second after the resume point has no valid previous
     # counter (the new process counts from zero): it reads unknown.

@@ -123,6 +123,8 @@ static void test_create_args(void **state)
 
 static char tmpl[64];
 
+static bool mk_wait;
+
 static struct fs_store *mk(uint32_t max_files, uint32_t floor, uint32_t qlen)
 {
 	struct fs_store_config cfg;
@@ -134,6 +136,7 @@ static struct fs_store *mk(uint32_t max_files, uint32_t floor, uint32_t qlen)
 	cfg.max_host_files = max_files;
 	cfg.noise_floor_pps = floor;
 	cfg.queue_len = qlen;
+	cfg.wait_when_full = mk_wait;
 	fs_store_parse_rras(&cfg, "1s:2m");
 	struct fs_store *s = fs_store_create(&cfg, NULL, err, sizeof(err));
 	assert_non_null(s);
@@ -243,6 +246,31 @@ static void test_queue_full_drops(void **state)
 	rm();
 }
 
+/* Replay mode waits for room instead: nothing dropped, all written. */
+static void test_queue_full_waits(void **state)
+{
+	(void)state;
+	mk_wait = true;
+	struct fs_store *s = mk(10, 1, 16);
+	mk_wait = false;
+	struct fs_store_stats st;
+	uint64_t v[FS_STORE_HOST_DS] = { 0 };
+	uint8_t mac[6] = { 2, 0, 0, 0, 0, 9 };
+	for (int i = 0; i < 3000; i++) {
+		v[0] = (uint64_t)i;
+		assert_int_equal(fs_store_update_host(s, (1700000000LL + i) *
+							 1000000, 1, mac, v),
+				 0);
+	}
+	fs_store_flush(s);
+	fs_store_stats(s, &st);
+	assert_int_equal(st.updates_dropped_full, 0);
+	assert_int_equal(st.updates_queued, 3000);
+	assert_int_equal(st.updates_written, 3000);
+	fs_store_destroy(s);
+	rm();
+}
+
 int main(void)
 {
 	fs_log_init("test_store", false, -1);
@@ -253,6 +281,7 @@ int main(void)
 		cmocka_unit_test(test_feed_edges),
 		cmocka_unit_test(test_floor_and_cap),
 		cmocka_unit_test(test_queue_full_drops),
+		cmocka_unit_test(test_queue_full_waits),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
