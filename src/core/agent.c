@@ -482,6 +482,8 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		st.dir = cfg->rrd_dir;
 		st.rrdcached = cfg->rrdcached ? cfg->rrdcached
 					      : getenv("RRDCACHED_ADDRESS");
+		/* A replay may wait for the writer; live capture never does. */
+		st.wait_when_full = !a->live;
 		a->store = fs_store_create(&st, &a->bus, err, errlen);
 		if (!a->store)
 			return 1;
@@ -492,6 +494,9 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 			.rrd_dir = cfg->rrd_dir,
 			.refresh_s = 10,
 			.top_n = cfg->top ? cfg->top : 10,
+			.rrdcached = cfg->rrdcached ? cfg->rrdcached
+						    : getenv("RRDCACHED_ADDRESS"),
+			.store = a->store,
 		};
 		a->html = fs_html_create(&hc, &a->bus, err, errlen);
 		if (!a->html)

@@ -360,6 +360,49 @@ static void render(struct fs_html *h, struct snap *s)
 		"<h1>floodspot</h1>\n<p>As of %s (packet time).</p>\n",
 		h->refresh_s, fs_fmt_time(ts, s->now_us));
 
+	/* Alerts first: the culprit is what an operator opens the page for. */
+	fprintf(f, "<h2>Alerts</h2>\n");
+	if (s->n_alerts == 0) {
+		fprintf(f, "<p>No alerts.</p>\n");
+	} else {
+		fprintf(f, "<p>Last %u of %" PRIu64 ", newest first.</p>\n"
+			"<table id=\"alerts\">\n<tr><th>time</th><th>state</th>"
+			"<th>severity</th><th>rule</th><th>details</th></tr>\n",
+			s->n_alerts, s->alerts_total);
+		for (uint32_t i = 0; i < s->n_alerts; i++) {
+			const struct fs_alert *a = &s->alerts[i];
+			char kv[2048];
+			if (fs_alert_format_kv) {
+				fs_alert_format_kv(a, kv, sizeof(kv));
+			} else {
+				size_t o = (size_t)snprintf(kv, sizeof(kv), "%s",
+							    a->kind);
+				for (unsigned k = 0; k < a->n_fields &&
+						     k < FS_ALERT_MAX_FIELDS &&
+						     o < sizeof(kv); k++)
+					o += (size_t)snprintf(kv + o, sizeof(kv) - o,
+							      " %s=%s",
+							      a->field[k].key,
+							      a->field[k].value);
+			}
+			fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%s</td>"
+				"<td>%s</td><td>", alert_state(a->state),
+				fs_fmt_time(ts, a->ts_us), alert_state(a->state),
+				alert_sev(a->severity));
+			esc(f, a->rule);
+			fprintf(f, "</td><td><code>");
+			esc(f, kv);
+			if (a->message[0]) {
+				fprintf(f, "</code><br>");
+				esc(f, a->message);
+			} else {
+				fprintf(f, "</code>");
+			}
+			fprintf(f, "</td></tr>\n");
+		}
+		fprintf(f, "</table>\n");
+	}
+
 	fprintf(f, "<h2>Segment</h2>\n");
 	if (seg_img)
 		fprintf(f, "<img id=\"segment\" src=\"segment.png\" "
@@ -403,48 +446,6 @@ static void render(struct fs_html *h, struct snap *s)
 			fprintf(f, "<p>No RRD file for this host (below the "
 				"noise floor or past the file cap).</p>\n");
 		fprintf(f, "</div>\n");
-	}
-
-	fprintf(f, "<h2>Alerts</h2>\n");
-	if (s->n_alerts == 0) {
-		fprintf(f, "<p>No alerts.</p>\n");
-	} else {
-		fprintf(f, "<p>Last %u of %" PRIu64 ", newest first.</p>\n"
-			"<table id=\"alerts\">\n<tr><th>time</th><th>state</th>"
-			"<th>severity</th><th>rule</th><th>details</th></tr>\n",
-			s->n_alerts, s->alerts_total);
-		for (uint32_t i = 0; i < s->n_alerts; i++) {
-			const struct fs_alert *a = &s->alerts[i];
-			char kv[2048];
-			if (fs_alert_format_kv) {
-				fs_alert_format_kv(a, kv, sizeof(kv));
-			} else {
-				size_t o = (size_t)snprintf(kv, sizeof(kv), "%s",
-							    a->kind);
-				for (unsigned k = 0; k < a->n_fields &&
-						     k < FS_ALERT_MAX_FIELDS &&
-						     o < sizeof(kv); k++)
-					o += (size_t)snprintf(kv + o, sizeof(kv) - o,
-							      " %s=%s",
-							      a->field[k].key,
-							      a->field[k].value);
-			}
-			fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%s</td>"
-				"<td>%s</td><td>", alert_state(a->state),
-				fs_fmt_time(ts, a->ts_us), alert_state(a->state),
-				alert_sev(a->severity));
-			esc(f, a->rule);
-			fprintf(f, "</td><td><code>");
-			esc(f, kv);
-			if (a->message[0]) {
-				fprintf(f, "</code><br>");
-				esc(f, a->message);
-			} else {
-				fprintf(f, "</code>");
-			}
-			fprintf(f, "</td></tr>\n");
-		}
-		fprintf(f, "</table>\n");
 	}
 
 	fprintf(f, "<h2>OSPF routers</h2>\n");
