@@ -6,9 +6,10 @@
 
 #define NONE FS_HIDX_NONE
 
+/* Load at most a quarter: the summary churns on every unmonitored key. */
 static uint32_t idx_slots(uint32_t k)
 {
-	return fs_pow2_ceil(k < 2 ? 4 : 2 * k);
+	return fs_pow2_ceil(k < 1 ? 4 : 4 * k);
 }
 
 size_t fs_hh_memory(uint32_t k)
