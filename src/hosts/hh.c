@@ -1,7 +1,6 @@
 /* Space-Saving stream-summary; see hh.h. */
 #include "hh.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define NONE FS_HIDX_NONE
@@ -186,14 +185,42 @@ bool fs_hh_protected(const struct fs_hh *hh, uint64_t key, uint64_t hash)
 	return e->count - e->err > min;
 }
 
-static int by_count(const void *a, const void *b)
+/* Order for the rebuild: ascending count, ties by key (stable output). */
+static bool before(const struct fs_hh_entry *x, const struct fs_hh_entry *y)
 {
-	const struct fs_hh_entry *x = a, *y = b;
 	if (x->count != y->count)
-		return x->count < y->count ? -1 : 1;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return 0;
+		return x->count < y->count;
+	return x->key < y->key;
+}
+
+static void sift(struct fs_hh_entry *a, uint32_t n, uint32_t i)
+{
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, w = i;
+		if (l < n && before(&a[w], &a[l]))
+			w = l;
+		if (r < n && before(&a[w], &a[r]))
+			w = r;
+		if (w == i)
+			return;
+		struct fs_hh_entry t = a[i];
+		a[i] = a[w];
+		a[w] = t;
+		i = w;
+	}
+}
+
+/* In-place heapsort: qsort may allocate, and nothing may after create. */
+static void sort_entries(struct fs_hh_entry *a, uint32_t n)
+{
+	for (uint32_t i = n / 2; i-- > 0;)
+		sift(a, n, i);
+	for (uint32_t end = n; end-- > 1;) {
+		struct fs_hh_entry t = a[0];
+		a[0] = a[end];
+		a[end] = t;
+		sift(a, end, 0);
+	}
 }
 
 void fs_hh_halve(struct fs_hh *hh)
@@ -210,7 +237,7 @@ void fs_hh_halve(struct fs_hh *hh)
 		if (e->count > 0)
 			hh->e[m++] = *e;
 	}
-	qsort(hh->e, m, sizeof hh->e[0], by_count);
+	sort_entries(hh->e, m);
 	reset(hh);
 	uint32_t bi = NONE;
 	for (uint32_t i = 0; i < m; i++) {

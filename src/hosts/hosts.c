@@ -637,12 +637,6 @@ static int rank(const struct fs_host *a, const struct fs_host *b)
 	return memcmp(a->mac, b->mac, 6);
 }
 
-static int rank_ptr(const void *a, const void *b)
-{
-	return rank(*(const struct fs_host *const *)a,
-		    *(const struct fs_host *const *)b);
-}
-
 /* Min-heap on rank: the root is the weakest of the n kept. */
 static void sift_down(const struct fs_host **hp, size_t n, size_t i)
 {
@@ -688,7 +682,13 @@ size_t fs_hosts_top(const struct fs_hosts *h, const struct fs_host **out,
 			sift_down(out, got, 0);
 		}
 	}
-	qsort(out, got, sizeof out[0], rank_ptr);
+	/* Heapsort in place (qsort may allocate): weakest goes last. */
+	for (size_t end = got; end-- > 1;) {
+		const struct fs_host *t = out[0];
+		out[0] = out[end];
+		out[end] = t;
+		sift_down(out, end, 0);
+	}
 	return got;
 }
 
