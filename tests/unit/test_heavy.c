@@ -251,6 +251,46 @@ static void test_decay_lets_new_flooder_lead(void **state)
 	fs_hosts_destroy(h);
 }
 
+/*
+ * Random bursts, churn and ticks through a tiny table with the summary
+ * on: the structures stay consistent, the capacity holds, no host ever
+ * shows more packets than its key sent, and evictions stay bounded.
+ */
+static void test_random_ops_invariants(void **state)
+{
+	(void)state;
+	enum { KEYS = 400, OPS = 30000 };
+	static uint64_t sent[KEYS];
+	struct fs_hosts *h = mk(32, 16, false, 3);
+	struct feeder f = { h, 0 };
+	uint64_t rng = 4242;
+	int64_t ts = 77 * S;
+
+	memset(sent, 0, sizeof sent);
+	for (int op = 0; op < OPS;) {
+		uint64_t r = xorshift(&rng);
+		uint64_t key = (r & 3) ? (r >> 8) % 8 : (r >> 8) % KEYS;
+		int burst = 1 + (int)((r >> 40) % ((r & 3) ? 40 : 3));
+		for (int b = 0; b < burst && op < OPS; b++, op++) {
+			struct fs_pkt p = mkpkt((uint16_t)(key & 1), key,
+						ts += 1000 + (int64_t)(r >> 54) * 50,
+						(uint32_t)(r >> 20) & 0x1fff, 60);
+			struct fs_host *o = feed(&f, &p);
+			sent[key]++;
+			assert_true(o->packets <= sent[key]);
+		}
+		if (op % 50 < 3)
+			assert_int_equal(fs_hosts_check(h), 0);
+	}
+	struct fs_hosts_stats st;
+	fs_hosts_stats(h, &st);
+	assert_int_equal(st.in_use, 32);
+	assert_int_equal(st.inserted - st.evicted, 32);
+	assert_true(st.evict_protected_skips <= st.evicted * 16);
+	assert_int_equal(fs_hosts_check(h), 0);
+	fs_hosts_destroy(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_flooder_survives_churn),
 		cmocka_unit_test(test_flooder_lost_without_summary),
 		cmocka_unit_test(test_decay_lets_new_flooder_lead),
+		cmocka_unit_test(test_random_ops_invariants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
