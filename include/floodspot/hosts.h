@@ -105,13 +105,15 @@ void fs_hosts_config_defaults(struct fs_hosts_config *cfg);
 /*
  * Bytes the table allocates for a configuration: the memory bound. One
  * calloc at create, nothing after (top-N and decay sort in place). With
- * C = capacity, P = C rounded up to a power of two, K = hh_size:
- *   C * (sizeof(struct fs_host) 536 + 72 meta + 8 active lists)
- *   + 2P * 16 index slots + K * 72 + 4K' * 16 summary (K' = K to pow2)
- *   + ~16.5 KiB (handle with the 16 KiB hash tables), each part rounded
- *   up to 64 bytes: about 648 bytes per host. Defaults (C = 65536,
- *   K = 64): 42,492,864 bytes (40.5 MiB). 0 when the capacity exceeds
- *   2^28. Pages are touched as the table fills.
+ * C = capacity, P = C rounded up to a power of two, K = hh_size, K' = K
+ * rounded up to a power of two (x86-64 sizes):
+ *   C * (536 struct fs_host + 72 private + 8 active lists)
+ *   + 2P * 16 index slots
+ *   + K * 72 + 4K' * 16 + 16K' * 8 heavy-hitter summary and filter
+ *   + about 16.5 KiB handle (mostly the 16 KiB hash tables),
+ * each part rounded up to 64 bytes: about 648 bytes per host. Defaults
+ * (C = 65536, K = 64): 42,501,056 bytes (40.5 MiB). 0 when the capacity
+ * exceeds 2^28. Pages are touched as the table fills.
  */
 size_t fs_hosts_memory_bound(const struct fs_hosts_config *cfg);
 

@@ -77,9 +77,42 @@ static void test_space_saving_bounds(void **state)
 	assert_int_equal(hh.b[hh.bhi].count, top_before / 2);
 	for (int i = 0; i < 40; i++)
 		fs_hh_halve(&hh);
-	assert_int_equal(hh.n, 0);
+	assert_int_equal(hh.n, K);		/* stays full, at count 0 */
+	assert_int_equal(hh.b[hh.bhi].count, 0);
+	assert_int_equal(fs_hh_check(&hh), 0);
+	/* A fresh key is admitted at once (filter 0 = min 0) and leads. */
+	fs_hh_add(&hh, 1u << 30, fs_hkey_hash(&hk, 1u << 30));
+	assert_int_equal(hh.e[hh.b[hh.bhi].head].key, 1u << 30);
+	assert_true(fs_hh_protected(&hh, 1u << 30, fs_hkey_hash(&hk, 1u << 30)));
 	assert_int_equal(fs_hh_check(&hh), 0);
 	free(mem);
+}
+
+/* Halving before the summary fills leaves count-0 entries below new ones. */
+static void test_halve_before_full(void **state)
+{
+	(void)state;
+	struct fs_hh hh;
+	struct fs_hkey hk;
+	static uint64_t mem[4096];
+	static const uint64_t keys[] = { 5, 6, 6, 7, 7, 7 };
+
+	assert_true(fs_hh_memory(8) <= sizeof mem);
+	fs_hkey_init(&hk, 3);
+	fs_hh_init(&hh, 8, mem);
+	for (unsigned i = 0; i < 6; i++)
+		fs_hh_add(&hh, keys[i], fs_hkey_hash(&hk, keys[i]));
+	fs_hh_halve(&hh);		/* counts 1, 2, 3 become 0, 1, 1 */
+	assert_int_equal(fs_hh_check(&hh), 0);
+	assert_int_equal(hh.b[hh.blo].count, 0);
+	fs_hh_add(&hh, 9, fs_hkey_hash(&hk, 9));
+	fs_hh_add(&hh, 5, fs_hkey_hash(&hk, 5));
+	assert_int_equal(fs_hh_check(&hh), 0);
+	assert_int_equal(hh.n, 4);
+	assert_int_equal(fs_hh_find(&hh, 9, fs_hkey_hash(&hk, 9))->count, 1);
+	assert_int_equal(fs_hh_find(&hh, 5, fs_hkey_hash(&hk, 5))->count, 1);
+	assert_int_equal(fs_hh_find(&hh, 7, fs_hkey_hash(&hk, 7))->count, 1);
+	assert_int_equal(hh.b[hh.blo].count, 1);	/* nothing left at 0 */
 }
 
 /* Feeds one packet, ticking every second boundary crossed first. */
@@ -295,6 +328,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_space_saving_bounds),
+		cmocka_unit_test(test_halve_before_full),
 		cmocka_unit_test(test_flooder_survives_churn),
 		cmocka_unit_test(test_flooder_lost_without_summary),
 		cmocka_unit_test(test_decay_lets_new_flooder_lead),
