@@ -343,15 +343,20 @@ static uint32_t insert(struct fs_hosts *h, uint64_t key, uint64_t hash,
  * A new key in a full table suggests churn (under a spoofed flood every
  * packet is one), and the next new key evicts the LRA entry, whose record
  * is cold: start loading it now so the misses overlap the next packet.
+ * Two stages: the victim's record and index slot now, and the metadata
+ * of the one after it, which the next call reads.
  */
 static void prefetch_victim(const struct fs_hosts *h)
 {
 	uint32_t v = h->lru_tail;
+	const struct meta *m = &h->meta[v];
 	const char *o = (const char *)&h->host[v];
 
-	__builtin_prefetch(&h->meta[v], 1);
 	for (size_t off = 0; off < sizeof(struct fs_host); off += 64)
 		__builtin_prefetch(o + off, 1);
+	__builtin_prefetch(&h->idx.s[m->hash & h->idx.mask], 1);
+	if (m->lru_prev != NONE)
+		__builtin_prefetch(&h->meta[m->lru_prev], 1);
 }
 
 static uint32_t sat_add32(uint32_t a, uint32_t b)
