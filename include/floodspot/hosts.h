@@ -70,11 +70,12 @@ struct fs_segment {
 };
 
 struct fs_hosts_config {
-	uint32_t capacity;	/* max hosts; rounded up to a power of two slots */
-	uint32_t hh_size;	/* heavy-hitter summary entries */
-	float baseline_window_s;
+	uint32_t capacity;	/* max hosts (0: 65536); index slots are the
+				   next power of two times 2, load <= 1/2 */
+	uint32_t hh_size;	/* heavy-hitter entries (0: 64), <= capacity/2 */
+	float baseline_window_s; /* EWMA window (<= 0: 60 s) */
 	uint64_t seed;		/* 0: random per process */
-	uint32_t hh_halve_s;	/* heavy-hitter counts halve this often */
+	uint32_t hh_halve_s;	/* heavy-hitter counts halve this often (0: 10) */
 	bool hh_off;		/* no summary, plain LRA (for comparison) */
 };
 
@@ -101,7 +102,19 @@ struct fs_hosts_hh {
 struct fs_hosts;
 
 void fs_hosts_config_defaults(struct fs_hosts_config *cfg);
-/* Bytes the table allocates for a configuration: the memory bound. */
+/*
+ * Bytes the table allocates for a configuration: the memory bound. One
+ * calloc at create, nothing after (top-N and decay sort in place). With
+ * C = capacity, P = C rounded up to a power of two, K = hh_size, K' = K
+ * rounded up to a power of two (x86-64 sizes):
+ *   C * (536 struct fs_host + 72 private + 8 active lists)
+ *   + 2P * 16 index slots
+ *   + K * 72 + 4K' * 16 + 16K' * 8 heavy-hitter summary and filter
+ *   + about 16.5 KiB handle (mostly the 16 KiB hash tables),
+ * each part rounded up to 64 bytes: about 648 bytes per host. Defaults
+ * (C = 65536, K = 64): 42,501,056 bytes (40.5 MiB). 0 when the capacity
+ * exceeds 2^28. Pages are touched as the table fills.
+ */
 size_t fs_hosts_memory_bound(const struct fs_hosts_config *cfg);
 
 struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg);

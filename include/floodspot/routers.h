@@ -21,8 +21,12 @@ struct fs_routers {
 		uint8_t addr[16];
 	} ips[FS_ROUTERS_MAX];
 	unsigned n_ips;
+	/* Bit filters over the above, so most packets skip the scans. */
+	uint64_t mac_filter[4];
+	uint64_t ip_filter[4];
 };
 
+/* Must be called before use (clears the arrays and their filters). */
 void fs_routers_init(struct fs_routers *r);
 /* Return 0, 1 when already present, -1 when full. */
 int fs_routers_add_mac(struct fs_routers *r, const uint8_t mac[6]);

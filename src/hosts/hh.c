@@ -1,21 +1,36 @@
 /* Space-Saving stream-summary; see hh.h. */
 #include "hh.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #define NONE FS_HIDX_NONE
 
+/* Load at most a quarter: the summary churns on every unmonitored key. */
 static uint32_t idx_slots(uint32_t k)
 {
-	return fs_pow2_ceil(k < 2 ? 4 : 2 * k);
+	return fs_pow2_ceil(k < 1 ? 4 : 4 * k);
+}
+
+/* Filter counters: 16 per entry, so about one in 17 one-off keys churns. */
+static uint32_t filter_slots(uint32_t k)
+{
+	if (k > (1u << 16))
+		return 1u << 20;
+	return fs_pow2_ceil(k < 1 ? 1 : 16 * k);
 }
 
 size_t fs_hh_memory(uint32_t k)
 {
 	return (size_t)k * (sizeof(struct fs_hh_entry) +
 			    sizeof(struct fs_hh_bucket)) +
-	       (size_t)idx_slots(k) * sizeof(struct fs_hidx_slot);
+	       (size_t)idx_slots(k) * sizeof(struct fs_hidx_slot) +
+	       (size_t)filter_slots(k) * sizeof(uint64_t);
+}
+
+static uint64_t *filter(const struct fs_hh *hh, uint64_t hash)
+{
+	/* High bits: the indexes use the low ones. */
+	return &hh->alpha[(hash >> 40) & hh->fmask];
 }
 
 static void reset(struct fs_hh *hh)
@@ -40,6 +55,10 @@ void fs_hh_init(struct fs_hh *hh, uint32_t k, void *mem)
 	hh->b = (struct fs_hh_bucket *)(void *)p;
 	p += (size_t)k * sizeof(struct fs_hh_bucket);
 	fs_hidx_init(&hh->idx, (struct fs_hidx_slot *)(void *)p, idx_slots(k));
+	p += (size_t)idx_slots(k) * sizeof(struct fs_hidx_slot);
+	hh->alpha = (uint64_t *)(void *)p;
+	hh->fmask = filter_slots(k) - 1;
+	memset(hh->alpha, 0, (size_t)filter_slots(k) * sizeof(uint64_t));
 	reset(hh);
 }
 
@@ -143,10 +162,14 @@ void fs_hh_add(struct fs_hh *hh, uint64_t key, uint64_t hash)
 		return;
 	}
 	if (hh->n < hh->k) {
-		/* Every count is >= 1, so a count-1 bucket is the lowest. */
-		uint32_t bi = hh->blo;
+		/* Below it can only be a count-0 bucket (after a halving). */
+		uint32_t prev = NONE, bi = hh->blo;
+		if (bi != NONE && hh->b[bi].count == 0) {
+			prev = bi;
+			bi = hh->b[bi].next;
+		}
 		if (bi == NONE || hh->b[bi].count != 1)
-			bi = bucket_new(hh, 1, NONE);
+			bi = bucket_new(hh, 1, prev);
 		ei = hh->n++;
 		hh->e[ei].key = key;
 		hh->e[ei].hash = hash;
@@ -155,9 +178,18 @@ void fs_hh_add(struct fs_hh *hh, uint64_t key, uint64_t hash)
 		fs_hidx_insert(&hh->idx, key, hash, ei);
 		return;
 	}
-	/* Full: the new key takes over a minimum entry and its count. */
+	/* Full: admitted only once its filter counter reaches the minimum. */
+	uint64_t *a = filter(hh, hash);
+	if (*a < hh->b[hh->blo].count) {
+		(*a)++;
+		return;
+	}
+	/* It takes over a minimum entry, whose count moves to the filter. */
 	ei = hh->b[hh->blo].head;
 	struct fs_hh_entry *e = &hh->e[ei];
+	uint64_t *va = filter(hh, e->hash);
+	if (*va < e->count)
+		*va = e->count;
 	fs_hidx_remove(&hh->idx, e->key, e->hash);
 	e->key = key;
 	e->hash = hash;
@@ -185,31 +217,59 @@ bool fs_hh_protected(const struct fs_hh *hh, uint64_t key, uint64_t hash)
 	return e->count - e->err > min;
 }
 
-static int by_count(const void *a, const void *b)
+/* Order for the rebuild: ascending count, ties by key (stable output). */
+static bool before(const struct fs_hh_entry *x, const struct fs_hh_entry *y)
 {
-	const struct fs_hh_entry *x = a, *y = b;
 	if (x->count != y->count)
-		return x->count < y->count ? -1 : 1;
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return 0;
+		return x->count < y->count;
+	return x->key < y->key;
+}
+
+static void sift(struct fs_hh_entry *a, uint32_t n, uint32_t i)
+{
+	for (;;) {
+		uint32_t l = 2 * i + 1, r = l + 1, w = i;
+		if (l < n && before(&a[w], &a[l]))
+			w = l;
+		if (r < n && before(&a[w], &a[r]))
+			w = r;
+		if (w == i)
+			return;
+		struct fs_hh_entry t = a[i];
+		a[i] = a[w];
+		a[w] = t;
+		i = w;
+	}
+}
+
+/* In-place heapsort: qsort may allocate, and nothing may after create. */
+static void sort_entries(struct fs_hh_entry *a, uint32_t n)
+{
+	for (uint32_t i = n / 2; i-- > 0;)
+		sift(a, n, i);
+	for (uint32_t end = n; end-- > 1;) {
+		struct fs_hh_entry t = a[0];
+		a[0] = a[end];
+		a[end] = t;
+		sift(a, end, 0);
+	}
 }
 
 void fs_hh_halve(struct fs_hh *hh)
 {
-	uint32_t n = hh->n, m = 0;
+	uint32_t m = hh->n;
 
 	if (hh->k == 0)
 		return;
-	for (uint32_t i = 0; i < n; i++) {
-		struct fs_hh_entry *e = &hh->e[i];
+	for (uint32_t i = 0; i < m; i++) {
 		/* floor(c/2) >= floor(err/2) because c >= err. */
-		e->count /= 2;
-		e->err /= 2;
-		if (e->count > 0)
-			hh->e[m++] = *e;
+		hh->e[i].count /= 2;
+		hh->e[i].err /= 2;
 	}
-	qsort(hh->e, m, sizeof hh->e[0], by_count);
+	/* alpha <= min before, so floor(alpha/2) <= the new minimum. */
+	for (uint32_t i = 0; i <= hh->fmask; i++)
+		hh->alpha[i] /= 2;
+	sort_entries(hh->e, m);
 	reset(hh);
 	uint32_t bi = NONE;
 	for (uint32_t i = 0; i < m; i++) {
@@ -231,7 +291,7 @@ int fs_hh_check(const struct fs_hh *hh)
 		return 0;
 	for (uint32_t bi = hh->blo; bi != NONE; bi = hh->b[bi].next) {
 		const struct fs_hh_bucket *b = &hh->b[bi];
-		if (b->count <= last || b->head == NONE)
+		if ((bi != hh->blo && b->count <= last) || b->head == NONE)
 			return -1;
 		last = b->count;
 		for (uint32_t ei = b->head; ei != NONE; ei = hh->e[ei].next) {
@@ -245,5 +305,8 @@ int fs_hh_check(const struct fs_hh *hh)
 	}
 	if (seen != hh->n || hh->idx.n != hh->n)
 		return -1;
+	for (uint32_t i = 0; i <= hh->fmask; i++)
+		if (hh->alpha[i] > (hh->n < hh->k ? 0 : hh->b[hh->blo].count))
+			return -1;
 	return fs_hidx_check(&hh->idx);
 }

@@ -3,6 +3,16 @@
  * over 64-bit keys, as a stream-summary: buckets of equal count in a
  * sorted doubly linked list, so a unit increment and a replacement of the
  * minimum are O(1).
+ *
+ * With an admission filter after Filtered Space-Saving (Homem and
+ * Carvalho 2010): once the summary is full, an unmonitored key first
+ * bumps a hashed counter alpha, and takes over the minimum entry only
+ * when its alpha has reached the minimum count. One-off keys (a spoofed
+ * flood) then mostly cost one counter increment instead of an index
+ * removal and insertion. Invariants, for every unmonitored key y:
+ * true(y) <= alpha[h(y)] <= min count; so the total of counts stays <= N,
+ * min <= N/k, and every key with more than N/k occurrences is monitored,
+ * as in plain Space-Saving.
  */
 #ifndef FLOODSPOT_HOSTS_HH_H
 #define FLOODSPOT_HOSTS_HH_H
@@ -34,6 +44,8 @@ struct fs_hh {
 	uint32_t bfree;		/* free buckets, chained through next */
 	uint32_t blo, bhi;	/* lowest and highest count */
 	struct fs_hidx idx;
+	uint64_t *alpha;	/* admission filter, by hash */
+	uint32_t fmask;
 };
 
 /* Bytes fs_hh_init carves from the memory it is given. */
@@ -50,7 +62,11 @@ const struct fs_hh_entry *fs_hh_find(const struct fs_hh *hh, uint64_t key,
  * hold. At most k keys qualify.
  */
 bool fs_hh_protected(const struct fs_hh *hh, uint64_t key, uint64_t hash);
-/* Halves every count and error; drops entries that reach zero. O(k log k). */
+/*
+ * Halves every count, error and filter counter. Entries are kept (at
+ * count 0 if need be), so a full summary stays full and the filter
+ * invariant holds. O(k log k + filter size).
+ */
 void fs_hh_halve(struct fs_hh *hh);
 /* Structure invariants; 0 when sound. */
 int fs_hh_check(const struct fs_hh *hh);

@@ -61,7 +61,7 @@ struct fs_hosts {
 	uint32_t halve_s;
 	float alpha;
 	struct fs_hkey hkey;
-	uint64_t ipmul;
+	uint64_t ipmul, ipxor;	/* keyed multiplicative hash for IP bits */
 
 	struct fs_host *host;
 	struct meta *meta;
@@ -157,7 +157,8 @@ struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg)
 					     ? cfg->baseline_window_s
 					     : DEFAULT_WINDOW_S);
 	fs_hkey_init(&h->hkey, cfg->seed);
-	h->ipmul = fs_hkey_hash(&h->hkey, 0x1b873593ULL) | 1;
+	h->ipmul = h->hkey.t[0][0] | 1;
+	h->ipxor = h->hkey.t[1][0];
 	h->host = (struct fs_host *)(void *)(base + l.off_host);
 	h->meta = (struct meta *)(void *)(base + l.off_meta);
 	fs_hidx_init(&h->idx, (struct fs_hidx_slot *)(void *)(base + l.off_slots),
@@ -180,10 +181,14 @@ void fs_hosts_destroy(struct fs_hosts *h)
 /* (VLAN, MAC) in one word: VLAN in the top 16 bits, MAC big-endian below. */
 static uint64_t pack_key(uint16_t vlan, const uint8_t mac[6])
 {
-	uint64_t k = vlan;
-	for (int i = 0; i < 6; i++)
-		k = k << 8 | mac[i];
-	return k;
+	uint64_t k = 0;
+	memcpy(&k, mac, 6);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	k = __builtin_bswap64(k) >> 16;
+#else
+	k >>= 16;
+#endif
+	return (uint64_t)vlan << 48 | k;
 }
 
 static void unpack_key(uint64_t k, uint16_t *vlan, uint8_t mac[6])
@@ -195,12 +200,18 @@ static void unpack_key(uint64_t k, uint16_t *vlan, uint8_t mac[6])
 	*vlan = (uint16_t)k;
 }
 
-static bool nonzero(const uint8_t *a, size_t n)
+static bool nonzero4(const uint8_t *a)
 {
-	for (size_t i = 0; i < n; i++)
-		if (a[i])
-			return true;
-	return false;
+	uint32_t x;
+	memcpy(&x, a, 4);
+	return x != 0;
+}
+
+static bool nonzero16(const uint8_t *a)
+{
+	uint64_t x[2];
+	memcpy(x, a, 16);
+	return (x[0] | x[1]) != 0;
 }
 
 /*
@@ -328,6 +339,26 @@ static uint32_t insert(struct fs_hosts *h, uint64_t key, uint64_t hash,
 	return i;
 }
 
+/*
+ * A new key in a full table suggests churn (under a spoofed flood every
+ * packet is one), and the next new key evicts the LRA entry, whose record
+ * is cold: start loading it now so the misses overlap the next packet.
+ * Two stages: the victim's record and index slot now, and the metadata
+ * of the one after it, which the next call reads.
+ */
+static void prefetch_victim(const struct fs_hosts *h)
+{
+	uint32_t v = h->lru_tail;
+	const struct meta *m = &h->meta[v];
+	const char *o = (const char *)&h->host[v];
+
+	for (size_t off = 0; off < sizeof(struct fs_host); off += 64)
+		__builtin_prefetch(o + off, 1);
+	__builtin_prefetch(&h->idx.s[m->hash & h->idx.mask], 1);
+	if (m->lru_prev != NONE)
+		__builtin_prefetch(&h->meta[m->lru_prev], 1);
+}
+
 static uint32_t sat_add32(uint32_t a, uint32_t b)
 {
 	uint32_t r;
@@ -350,7 +381,7 @@ static uint32_t ip_bit(const struct fs_hosts *h, uint8_t version,
 		x ^= y * 0x9e3779b97f4a7c15ULL;
 	}
 	/* Keyed multiplicative hash; the top 8 bits pick one of 256. */
-	return (uint32_t)(((x ^ h->hkey.k1) * h->ipmul) >> 56);
+	return (uint32_t)(((x ^ h->ipxor) * h->ipmul) >> 56);
 }
 
 /*
@@ -366,10 +397,14 @@ static void note_ip(struct fs_hosts *h, struct fs_host *o, struct meta *m,
 {
 	size_t len = version == 4 ? 4 : 16;
 
-	for (unsigned j = 0; j < o->n_ips; j++)
-		if (o->ips[j].version == version &&
-		    memcmp(o->ips[j].addr, addr, len) == 0)
+	/* Constant-size compares: the compiler turns them into word loads. */
+	for (unsigned j = 0; j < o->n_ips; j++) {
+		if (o->ips[j].version != version)
+			continue;
+		if (version == 4 ? memcmp(o->ips[j].addr, addr, 4) == 0
+				 : memcmp(o->ips[j].addr, addr, 16) == 0)
 			return;
+	}
 
 	uint32_t bit = ip_bit(h, version, addr);
 	uint64_t *w = &m->ipbits[bit >> 6];
@@ -410,10 +445,13 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 	uint64_t hash = fs_hkey_hash(&h->hkey, key);
 	uint32_t i = fs_hidx_find(&h->idx, key, hash);
 
-	if (i == NONE)
+	if (i == NONE) {
 		i = insert(h, key, hash, p->ts_us);
-	else
+		if (h->n == h->cap)
+			prefetch_victim(h);
+	} else {
 		lru_touch(h, i);
+	}
 	fs_hh_add(&h->hh, key, hash);
 
 	struct fs_host *o = &h->host[i];
@@ -445,14 +483,14 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 	}
 
 	if (p->ip_version == 4) {
-		if (nonzero(p->src_ip, 4))
+		if (nonzero4(p->src_ip))
 			note_ip(h, o, m, 4, p->src_ip);
 	} else if (p->ip_version == 6) {
-		if (nonzero(p->src_ip, 16))
+		if (nonzero16(p->src_ip))
 			note_ip(h, o, m, 6, p->src_ip);
 	} else if (p->classes & FS_CLASS_BIT(FS_CLASS_ARP)) {
 		/* 0.0.0.0 is an ARP probe (RFC 5227), not an address. */
-		if (nonzero(p->arp_spa, 4))
+		if (nonzero4(p->arp_spa))
 			note_ip(h, o, m, 4, p->arp_spa);
 	}
 
@@ -604,12 +642,6 @@ static int rank(const struct fs_host *a, const struct fs_host *b)
 	return memcmp(a->mac, b->mac, 6);
 }
 
-static int rank_ptr(const void *a, const void *b)
-{
-	return rank(*(const struct fs_host *const *)a,
-		    *(const struct fs_host *const *)b);
-}
-
 /* Min-heap on rank: the root is the weakest of the n kept. */
 static void sift_down(const struct fs_host **hp, size_t n, size_t i)
 {
@@ -655,7 +687,13 @@ size_t fs_hosts_top(const struct fs_hosts *h, const struct fs_host **out,
 			sift_down(out, got, 0);
 		}
 	}
-	qsort(out, got, sizeof out[0], rank_ptr);
+	/* Heapsort in place (qsort may allocate): weakest goes last. */
+	for (size_t end = got; end-- > 1;) {
+		const struct fs_host *t = out[0];
+		out[0] = out[end];
+		out[end] = t;
+		sift_down(out, end, 0);
+	}
 	return got;
 }
 

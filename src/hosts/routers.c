@@ -1,7 +1,10 @@
 /*
- * Router MACs and IPs. A site has a handful of routers, so a linear scan
- * over packed keys is cheaper per packet than hashing; the scan is bounded
- * by FS_ROUTERS_MAX.
+ * Router MACs and IPs. A site has a handful of routers, so the lists are
+ * plain arrays; a 256-bit filter per list (one bit per entry, by a
+ * multiplicative hash) lets the common packet, not addressed to any
+ * router, skip the scan. The scan is bounded by FS_ROUTERS_MAX. The
+ * hash is not keyed: the list is ours, not chosen by senders, and a
+ * sender who hits a filter bit only costs one bounded scan.
  */
 #include "floodspot/routers.h"
 
@@ -15,6 +18,36 @@ void fs_routers_init(struct fs_routers *r)
 	memset(r, 0, sizeof *r);
 }
 
+static unsigned mac_bit(const uint8_t mac[6])
+{
+	uint64_t x = 0;
+	memcpy(&x, mac, 6);
+	return (unsigned)((x * 0x9e3779b97f4a7c15ULL) >> 56);
+}
+
+static unsigned ip_bit(uint8_t version, const uint8_t *addr)
+{
+	uint64_t x = 0, y = 0;
+	if (version == 4) {
+		memcpy(&x, addr, 4);
+	} else {
+		memcpy(&x, addr, 8);
+		memcpy(&y, addr + 8, 8);
+		x ^= y * 0xff51afd7ed558ccdULL;
+	}
+	return (unsigned)(((x ^ version) * 0x9e3779b97f4a7c15ULL) >> 56);
+}
+
+static bool filter_has(const uint64_t f[4], unsigned bit)
+{
+	return f[bit >> 6] >> (bit & 63) & 1;
+}
+
+static void filter_set(uint64_t f[4], unsigned bit)
+{
+	f[bit >> 6] |= 1ULL << (bit & 63);
+}
+
 int fs_routers_add_mac(struct fs_routers *r, const uint8_t mac[6])
 {
 	if (fs_routers_has_mac(r, mac))
@@ -22,6 +55,7 @@ int fs_routers_add_mac(struct fs_routers *r, const uint8_t mac[6])
 	if (r->n_macs >= FS_ROUTERS_MAX)
 		return -1;
 	memcpy(r->macs[r->n_macs++], mac, 6);
+	filter_set(r->mac_filter, mac_bit(mac));
 	return 0;
 }
 
@@ -34,6 +68,8 @@ static bool has_ip(const struct fs_routers *r, uint8_t version,
 		   const uint8_t *addr)
 {
 	size_t len = ip_len(version);
+	if (!filter_has(r->ip_filter, ip_bit(version, addr)))
+		return false;
 	for (unsigned i = 0; i < r->n_ips; i++)
 		if (r->ips[i].version == version &&
 		    memcmp(r->ips[i].addr, addr, len) == 0)
@@ -54,6 +90,7 @@ int fs_routers_add_ip(struct fs_routers *r, uint8_t version,
 	memset(r->ips[r->n_ips].addr, 0, 16);
 	memcpy(r->ips[r->n_ips].addr, addr, ip_len(version));
 	r->n_ips++;
+	filter_set(r->ip_filter, ip_bit(version, addr));
 	return 0;
 }
 
@@ -72,6 +109,8 @@ int fs_routers_add_text(struct fs_routers *r, const char *text)
 
 bool fs_routers_has_mac(const struct fs_routers *r, const uint8_t mac[6])
 {
+	if (!filter_has(r->mac_filter, mac_bit(mac)))
+		return false;
 	for (unsigned i = 0; i < r->n_macs; i++)
 		if (memcmp(r->macs[i], mac, 6) == 0)
 			return true;

@@ -77,9 +77,42 @@ static void test_space_saving_bounds(void **state)
 	assert_int_equal(hh.b[hh.bhi].count, top_before / 2);
 	for (int i = 0; i < 40; i++)
 		fs_hh_halve(&hh);
-	assert_int_equal(hh.n, 0);
+	assert_int_equal(hh.n, K);		/* stays full, at count 0 */
+	assert_int_equal(hh.b[hh.bhi].count, 0);
+	assert_int_equal(fs_hh_check(&hh), 0);
+	/* A fresh key is admitted at once (filter 0 = min 0) and leads. */
+	fs_hh_add(&hh, 1u << 30, fs_hkey_hash(&hk, 1u << 30));
+	assert_int_equal(hh.e[hh.b[hh.bhi].head].key, 1u << 30);
+	assert_true(fs_hh_protected(&hh, 1u << 30, fs_hkey_hash(&hk, 1u << 30)));
 	assert_int_equal(fs_hh_check(&hh), 0);
 	free(mem);
+}
+
+/* Halving before the summary fills leaves count-0 entries below new ones. */
+static void test_halve_before_full(void **state)
+{
+	(void)state;
+	struct fs_hh hh;
+	struct fs_hkey hk;
+	static uint64_t mem[4096];
+	static const uint64_t keys[] = { 5, 6, 6, 7, 7, 7 };
+
+	assert_true(fs_hh_memory(8) <= sizeof mem);
+	fs_hkey_init(&hk, 3);
+	fs_hh_init(&hh, 8, mem);
+	for (unsigned i = 0; i < 6; i++)
+		fs_hh_add(&hh, keys[i], fs_hkey_hash(&hk, keys[i]));
+	fs_hh_halve(&hh);		/* counts 1, 2, 3 become 0, 1, 1 */
+	assert_int_equal(fs_hh_check(&hh), 0);
+	assert_int_equal(hh.b[hh.blo].count, 0);
+	fs_hh_add(&hh, 9, fs_hkey_hash(&hk, 9));
+	fs_hh_add(&hh, 5, fs_hkey_hash(&hk, 5));
+	assert_int_equal(fs_hh_check(&hh), 0);
+	assert_int_equal(hh.n, 4);
+	assert_int_equal(fs_hh_find(&hh, 9, fs_hkey_hash(&hk, 9))->count, 1);
+	assert_int_equal(fs_hh_find(&hh, 5, fs_hkey_hash(&hk, 5))->count, 1);
+	assert_int_equal(fs_hh_find(&hh, 7, fs_hkey_hash(&hk, 7))->count, 1);
+	assert_int_equal(hh.b[hh.blo].count, 1);	/* nothing left at 0 */
 }
 
 /* Feeds one packet, ticking every second boundary crossed first. */
@@ -251,13 +284,55 @@ static void test_decay_lets_new_flooder_lead(void **state)
 	fs_hosts_destroy(h);
 }
 
+/*
+ * Random bursts, churn and ticks through a tiny table with the summary
+ * on: the structures stay consistent, the capacity holds, no host ever
+ * shows more packets than its key sent, and evictions stay bounded.
+ */
+static void test_random_ops_invariants(void **state)
+{
+	(void)state;
+	enum { KEYS = 400, OPS = 30000 };
+	static uint64_t sent[KEYS];
+	struct fs_hosts *h = mk(32, 16, false, 3);
+	struct feeder f = { h, 0 };
+	uint64_t rng = 4242;
+	int64_t ts = 77 * S;
+
+	memset(sent, 0, sizeof sent);
+	for (int op = 0; op < OPS;) {
+		uint64_t r = xorshift(&rng);
+		uint64_t key = (r & 3) ? (r >> 8) % 8 : (r >> 8) % KEYS;
+		int burst = 1 + (int)((r >> 40) % ((r & 3) ? 40 : 3));
+		for (int b = 0; b < burst && op < OPS; b++, op++) {
+			struct fs_pkt p = mkpkt((uint16_t)(key & 1), key,
+						ts += 1000 + (int64_t)(r >> 54) * 50,
+						(uint32_t)(r >> 20) & 0x1fff, 60);
+			struct fs_host *o = feed(&f, &p);
+			sent[key]++;
+			assert_true(o->packets <= sent[key]);
+		}
+		if (op % 50 < 3)
+			assert_int_equal(fs_hosts_check(h), 0);
+	}
+	struct fs_hosts_stats st;
+	fs_hosts_stats(h, &st);
+	assert_int_equal(st.in_use, 32);
+	assert_int_equal(st.inserted - st.evicted, 32);
+	assert_true(st.evict_protected_skips <= st.evicted * 16);
+	assert_int_equal(fs_hosts_check(h), 0);
+	fs_hosts_destroy(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_space_saving_bounds),
+		cmocka_unit_test(test_halve_before_full),
 		cmocka_unit_test(test_flooder_survives_churn),
 		cmocka_unit_test(test_flooder_lost_without_summary),
 		cmocka_unit_test(test_decay_lets_new_flooder_lead),
+		cmocka_unit_test(test_random_ops_invariants),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

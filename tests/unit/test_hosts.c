@@ -228,6 +228,14 @@ static void test_capacity_never_exceeded(void **state)
 	size_t b2 = fs_hosts_memory_bound(&cfg);
 	assert_true(b1 > 1000 * sizeof(struct fs_host));
 	assert_true(b2 > b1 && b2 < 2 * b1 + 4096);
+	/* Per host: the record, its bookkeeping and two index slots. */
+	cfg.capacity = 1u << 16;
+	size_t c1 = fs_hosts_memory_bound(&cfg);
+	cfg.capacity = 1u << 17;
+	size_t c2 = fs_hosts_memory_bound(&cfg);
+	size_t per_host = (c2 - c1) >> 16;
+	assert_in_range(per_host, sizeof(struct fs_host) + 32,
+			sizeof(struct fs_host) + 160);
 	cfg.capacity = 0xffffffffu;
 	assert_int_equal(fs_hosts_memory_bound(&cfg), 0);
 	assert_null(fs_hosts_create(&cfg));

@@ -49,10 +49,43 @@ static void test_full(void **state)
 		mac[5] = (uint8_t)i;
 		assert_int_equal(fs_routers_add_mac(&r, mac), 0);
 	}
+	for (int i = 0; i < FS_ROUTERS_MAX; i++) {	/* no false negatives */
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		assert_true(fs_routers_has_mac(&r, mac));
+	}
 	mac[3] = 1;
+	for (int i = 0; i < 1000; i++) {		/* and no false positives */
+		mac[4] = (uint8_t)(i >> 8);
+		mac[5] = (uint8_t)i;
+		assert_false(fs_routers_has_mac(&r, mac));
+	}
 	assert_int_equal(fs_routers_add_mac(&r, mac), -1);
+	uint8_t ip[16] = { 10, 1 };
+	for (int i = 0; i < FS_ROUTERS_MAX; i++) {
+		ip[3] = (uint8_t)i;
+		ip[2] = (uint8_t)(i >> 8);
+		assert_int_equal(fs_routers_add_ip(&r, i % 2 ? 4 : 6, ip), 0);
+	}
+	assert_int_equal(fs_routers_add_ip(&r, 4, (uint8_t[4]){ 9, 9, 9, 9 }), -1);
+	for (int i = 0; i < FS_ROUTERS_MAX; i++) {
+		struct fs_pkt p;
+		memset(&p, 0, sizeof p);
+		p.ip_version = i % 2 ? 4 : 6;
+		memcpy(p.dst_ip, ip, 16);
+		p.dst_ip[3] = (uint8_t)i;
+		p.dst_ip[2] = (uint8_t)(i >> 8);
+		fs_routers_classify(&r, &p);
+		assert_int_equal(p.classes, FS_CLASS_BIT(FS_CLASS_TO_ROUTER));
+		p.classes = 0;
+		p.ip_version = i % 2 ? 6 : 4;		/* other family: no */
+		fs_routers_classify(&r, &p);
+		assert_int_equal(p.classes, 0);
+	}
 	mac[3] = 0;
-	assert_int_equal(fs_routers_add_mac(&r, mac), 1);
+	mac[4] = 0;
+	mac[5] = 7;
+	assert_int_equal(fs_routers_add_mac(&r, mac), 1);	/* present */
 	assert_int_equal(fs_routers_add_ip(&r, 5, mac), -1);
 }
 
