@@ -15,6 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const int dlts[] = {
 	DLT_EN10MB, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_RAW, DLT_IPV4, DLT_IPV6,
+	DLT_NULL, DLT_LOOP,
 };
 
 #define CHECK(x) do { if (!(x)) abort(); } while (0)
@@ -54,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(p.vlan_depth > 1 || p.vlan_inner == 0);
 	CHECK(!p.is_ospf || p.ip_proto == 89);
 	CHECK(p.caplen == caplen && p.wirelen == wirelen);
-	if (dlt == DLT_RAW || dlt == DLT_IPV4 || dlt == DLT_IPV6)
+	if (dlt != DLT_EN10MB && dlt != DLT_LINUX_SLL && dlt != DLT_LINUX_SLL2)
 		CHECK(!p.has_mac && p.vlan_depth == 0);
 
 	/* Decoding is a pure function of its input. */
