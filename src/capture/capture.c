@@ -56,7 +56,7 @@ static int check_linktype(struct fs_capture *c, char *err, size_t errlen)
 	const char *name = pcap_datalink_val_to_name(dlt);
 	snprintf(err, errlen,
 		 "%s: unsupported link type %s (%d); supported: EN10MB, "
-		 "LINUX_SLL, LINUX_SLL2, RAW",
+		 "LINUX_SLL, LINUX_SLL2, RAW, IPV4, IPV6, NULL, LOOP",
 		 c->file ? c->file : c->ifname, name ? name : "unknown", dlt);
 	return -1;
 }

@@ -22,6 +22,7 @@ void fs_log_init(const char *progname, bool use_syslog, int verbosity)
 	log_verbosity = verbosity;
 }
 
+__attribute__((format(printf, 3, 0)))
 static void vlog(enum fs_log_level lvl, const char *suffix, const char *fmt,
 		 va_list ap)
 {
