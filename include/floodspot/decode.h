@@ -36,6 +36,7 @@ enum fs_decode_reason {
 	FS_DR_OSPF_SHORT,	/* shorter than the common OSPF header */
 	FS_DR_SRC_MAC_GROUP,	/* source MAC with the group bit: invalid */
 	FS_DR_LINKTYPE,		/* DLT not decoded: nothing parsed */
+	FS_DR_L4_SHORT,		/* IGMP, GRE, PIM or VRRP header incomplete */
 	FS_DR_COUNT
 };
 

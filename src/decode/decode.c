@@ -46,6 +46,7 @@ static const char *const reason_names[FS_DR_COUNT] = {
 	[FS_DR_OSPF_SHORT] = "ospf_short",
 	[FS_DR_SRC_MAC_GROUP] = "src_mac_group",
 	[FS_DR_LINKTYPE] = "linktype",
+	[FS_DR_L4_SHORT] = "l4_short",
 };
 
 const char *fs_decode_reason_name(enum fs_decode_reason r)

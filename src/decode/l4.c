@@ -6,6 +6,10 @@
 #define PROTO_UDP 17
 #define PROTO_ICMPV6 58
 #define PROTO_OSPF 89
+#define PROTO_IGMP 2
+#define PROTO_GRE 47
+#define PROTO_PIM 103
+#define PROTO_VRRP 112
 
 #define TCP_MIN_HDR 20
 #define TCP_SYN 0x02
@@ -98,6 +102,17 @@ static void ospf(struct fs_dec *d, struct fs_cursor *c, bool clipped)
 		fs_dec_short(d, FS_DR_OSPF_SHORT, clipped);
 }
 
+static size_t router_proto_min_len(uint8_t proto)
+{
+	switch (proto) {
+	case PROTO_IGMP: return 8;
+	case PROTO_GRE: return 4;
+	case PROTO_PIM: return 4;
+	case PROTO_VRRP: return 8;
+	default: return 0;
+	}
+}
+
 void fs_dec_l4(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 	       bool clipped, bool first_frag)
 {
@@ -127,6 +142,11 @@ void fs_dec_l4(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 		break;
 	default:
 		set_payload(d, c, (uint32_t)c->left);
+		/* Control protocols routers must parse: an empty or cut header
+		 * aimed at them is malformed (VRRP with no payload is a known
+		 * router DoS). */
+		if (!first_frag && c->left < router_proto_min_len(p->ip_proto))
+			fs_dec_short(d, FS_DR_L4_SHORT, clipped);
 		break;
 	}
 }

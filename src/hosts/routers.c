@@ -117,11 +117,27 @@ bool fs_routers_has_mac(const struct fs_routers *r, const uint8_t mac[6])
 	return false;
 }
 
+/*
+ * First-hop redundancy virtual MACs belong to a router by definition:
+ * VRRP (RFC 5798: 00:00:5e:00:01:xx IPv4, 00:00:5e:00:02:xx IPv6), HSRP v1
+ * (00:00:0c:07:ac:xx) and v2 (00:00:0c:9f:fx:xx).
+ */
+static bool virtual_router_mac(const uint8_t m[6])
+{
+	if (m[0] == 0x00 && m[1] == 0x00 && m[2] == 0x5e && m[3] == 0x00)
+		return m[4] == 0x01 || m[4] == 0x02;
+	if (m[0] == 0x00 && m[1] == 0x00 && m[2] == 0x0c)
+		return (m[3] == 0x07 && m[4] == 0xac) ||
+		       (m[3] == 0x9f && (m[4] & 0xf0) == 0xf0);
+	return false;
+}
+
 void fs_routers_classify(const struct fs_routers *r, struct fs_pkt *p)
 {
 	bool ip = p->ip_version == 4 || p->ip_version == 6;
 
-	if ((p->has_mac && fs_routers_has_mac(r, p->dst_mac)) ||
+	if ((p->has_mac && (fs_routers_has_mac(r, p->dst_mac) ||
+			    virtual_router_mac(p->dst_mac))) ||
 	    (ip && has_ip(r, p->ip_version, p->dst_ip)))
 		p->classes |= FS_CLASS_BIT(FS_CLASS_TO_ROUTER);
 	if (!p->is_ospf)

@@ -238,6 +238,13 @@ def main():
     facts("tcpdump/arp-oobr.pcap", oobr)
 
 
+    def vrrp(ev, hosts, st):
+        h = hosts.get((0, "c2:80:17:71:d3:1e"))
+        r.check(h is not None and h["classes"]["malformed"] == 1, "VRRP: malformed charged")
+        r.check(h is not None and h["classes"]["to_router"] == 1, "VRRP: virtual MAC is a router")
+        r.check(h is not None and "192.1.2.9" in h["ips"], "VRRP: source IP kept")
+    facts("packetlife-backup/VRRP_Malformed_DoS.cap", vrrp)
+
     for rel in ("packetlife-backup/OSPF_NBMA_adjacencies.cap",
                 "packetlife-backup/OSPF_Down-Bit.cap"):
         if rel in runs:

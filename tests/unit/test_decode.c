@@ -652,6 +652,22 @@ static void b_ospf_short(struct fb *f)
 	ip4_end(f);
 }
 
+/* VRRP with no VRRP header: a router DoS (packetlife VRRP_Malformed_DoS). */
+static void b_vrrp_empty(struct fb *f)
+{
+	eth(f, MAC_B, MAC_A, 0x0800);
+	ip4(f, 112, 255, DST2, 0, 5);
+	ip4_end(f);
+}
+
+static void b_vrrp(struct fb *f)
+{
+	eth(f, MAC_B, MAC_A, 0x0800);
+	ip4(f, 112, 255, DST2, 0, 5);
+	fill(f, 0, 8);
+	ip4_end(f);
+}
+
 /* ---- expectations ----------------------------------------------------- */
 
 #define C(x) FS_CLASS_BIT(FS_CLASS_##x)
@@ -934,6 +950,12 @@ static const struct dcase cases[] = {
 	  .has_mac = true, .src_mac = MAC_A, .dst_mac = MAC_V6_5,
 	  .ethertype = 0x86dd, .ip_version = 6, .src_ip = "2001:db8::1",
 	  .dst_ip = "ff02::5", .ip_proto = 51, .ttl = 1 },
+	{ "vrrp_empty", b_vrrp_empty, .status = FS_DECODE_MALFORMED,
+	  .reason = FS_DR_L4_SHORT, .classes = BAD, ETH_AB,
+	  .ethertype = 0x0800, V4_AB, .ip_proto = 112, .ttl = 255,
+	  .l4_off = 34, .l4_len = 0 },
+	{ "vrrp", b_vrrp, ETH_AB, .ethertype = 0x0800, V4_AB, .ip_proto = 112,
+	  .ttl = 255, .l4_off = 34, .l4_len = 8, .hdr_end = 42 },
 	{ "ospf_snap_40", b_ospf2, .snap = 40, .status = FS_DECODE_TRUNCATED,
 	  .reason = FS_DR_OSPF_SHORT,
 	  .classes = C(MULTICAST) | C(IP_MCAST_LOCAL) | C(TTL_LE1) | BAD,

@@ -327,8 +327,8 @@ static const struct fact facts[] = {
 	  "source 00:00:00:00:00:00" },
 	{ "packetlife-backup/VRRP_Malformed_DoS.cap", F_COUNT, p_vrrp, 1,
 	  "VRRP with no payload from 192.1.2.9" },
-	{ "packetlife-backup/VRRP_Malformed_DoS.cap", F_COUNT, p_malformed, 0,
-	  "malformed" },
+	{ "packetlife-backup/VRRP_Malformed_DoS.cap", F_COUNT, p_malformed, 1,
+	  "malformed: no VRRP header" },
 };
 
 #define NFACTS (sizeof(facts) / sizeof(facts[0]))

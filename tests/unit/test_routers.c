@@ -97,6 +97,10 @@ static void test_classify(void **state)
 	static const uint8_t rmac[6] = { 0, 0x11, 0x22, 0x33, 0x44, 0x55 };
 	static const uint8_t hmac[6] = { 0, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
 	static const uint8_t mc5[6] = { 1, 0, 0x5e, 0, 0, 5 };
+	static const uint8_t vrrp[6] = { 0, 0, 0x5e, 0, 1, 7 };
+	static const uint8_t hsrp[6] = { 0, 0, 0x0c, 0x07, 0xac, 1 };
+	static const uint8_t hsrp2[6] = { 0, 0, 0x0c, 0x9f, 0xf0, 1 };
+	static const uint8_t notv[6] = { 0, 0, 0x5e, 0, 3, 1 };
 	static const uint8_t rip[4] = { 10, 0, 0, 1 }, hip[4] = { 10, 0, 0, 9 };
 	static const uint8_t rip6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
 	static const struct {
@@ -112,6 +116,10 @@ static void test_classify(void **state)
 		{ "to router ip", true, hmac, mc5, 4, hip, rip, false, TO },
 		{ "to router ip6", true, hmac, hmac, 6, rip6, rip6, false, TO },
 		{ "host to host", true, hmac, hmac, 4, hip, hip, false, 0 },
+		{ "to vrrp mac", true, hmac, vrrp, 4, hip, hip, false, TO },
+		{ "to hsrp mac", true, hmac, hsrp, 4, hip, hip, false, TO },
+		{ "to hsrp2 mac", true, hmac, hsrp2, 4, hip, hip, false, TO },
+		{ "iana non-vrrp", true, hmac, notv, 4, hip, hip, false, 0 },
 		{ "router hello", true, rmac, mc5, 4, rip, NULL, true, 0 },
 		{ "rogue hello", true, hmac, mc5, 4, hip, NULL, true, NR },
 		{ "rogue to router", true, hmac, rmac, 4, hip, rip, true, TO | NR },
