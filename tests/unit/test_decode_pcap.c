@@ -169,7 +169,8 @@ static bool p_zero_src_mac(const struct fs_pkt *p)
 }
 static bool p_vrrp(const struct fs_pkt *p)
 {
-	return p->status == FS_DECODE_OK && p->ip_proto == 112 &&
+	return p->status == FS_DECODE_MALFORMED &&
+	       p->reason == FS_DR_L4_SHORT && p->ip_proto == 112 &&
 	       ip4_is(p->src_ip, 192, 1, 2, 9) &&
 	       mac_is(p->src_mac, "c2:80:17:71:d3:1e") &&
 	       mac_is(p->dst_mac, "00:00:5e:00:01:01") && p->l4_len == 0;
