@@ -2,8 +2,10 @@
  * src/hosts: per-host accounting (DESIGN.md "Hosts table", "Baselines").
  *   hosts.c     the table: dense host array behind a keyed index, LRA
  *               eviction sparing heavy hitters, per-packet charging, tick
- *   hidx.c      keyed hash (SipHash-1-3), open addressing, backward shift
- *   hh.c        Space-Saving heavy-hitter summary (stream-summary, O(1))
+ *   hidx.c      keyed hash (simple tabulation over per-process random
+ *               tables), open addressing, backward-shift deletion
+ *   hh.c        Space-Saving heavy-hitter summary (stream-summary, O(1)),
+ *               admission filter, periodic halving
  *   baseline.c  EWMA mean and deviation, closed-form idle decay, score
  *   routers.c   router MACs/IPs: to_router and ospf_non_router classes
  *
