@@ -416,23 +416,28 @@ static void note_ip(struct fs_hosts *h, struct fs_host *o, struct meta *m,
 			return;
 	}
 
+	if (o->n_ips < FS_HOST_MAX_IPS) {
+		/*
+		 * Until ips[] fills, every address seen so far is in it. The
+		 * kept ones never reach the sketch (the compare above returns
+		 * first), so they need no bit.
+		 */
+		struct fs_host_ip *ip = &o->ips[o->n_ips++];
+		ip->version = version;
+		memset(ip->addr, 0, sizeof ip->addr);
+		memcpy(ip->addr, addr, len);
+		o->cur.new_ips++;
+		h->seg.cur.new_ips++;
+		o->ips_seen = sat_add32(o->ips_seen, 1);
+		return;
+	}
+
 	uint32_t bit = ip_bit(h, version, addr);
 	uint64_t *w = &m->ipbits[bit >> 6];
 	uint64_t b = 1ULL << (bit & 63);
 	uint32_t add;
 
-	if (o->n_ips < FS_HOST_MAX_IPS) {
-		/* Until ips[] fills, every address seen so far is in it. */
-		struct fs_host_ip *ip = &o->ips[o->n_ips++];
-		ip->version = version;
-		memset(ip->addr, 0, sizeof ip->addr);
-		memcpy(ip->addr, addr, len);
-		add = 1;
-		if (!(*w & b)) {
-			*w |= b;
-			m->ipbits_n++;
-		}
-	} else if (!(*w & b)) {
+	if (!(*w & b)) {
 		/* Clear before setting, so this address stays known. */
 		if (m->ipbits_n >= IPBITS / 2) {
 			memset(m->ipbits, 0, sizeof m->ipbits);
