@@ -123,7 +123,11 @@ void fs_hosts_destroy(struct fs_hosts *h);
 /*
  * Charges one packet to its (VLAN, source MAC), inserting or evicting as
  * needed. Packets without a MAC (raw IP) are keyed by a MAC derived from
- * the source IP, with the locally administered bit set. Constant time.
+ * the source IP, with the locally administered bit set: IPv4 a.b.c.d ->
+ * 02:00:a:b:c:d, IPv6 -> 06 + the address XOR-folded into 5 bytes.
+ * Constant time. Call fs_hosts_tick for the seconds the packet's time
+ * leaves behind first (fs_clock_advance does). The host returned (and any
+ * pointer from find/foreach/top) stays valid until that host is evicted.
  */
 struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p);
 

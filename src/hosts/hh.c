@@ -27,10 +27,22 @@ size_t fs_hh_memory(uint32_t k)
 	       (size_t)filter_slots(k) * sizeof(uint64_t);
 }
 
-static uint64_t *filter(const struct fs_hh *hh, uint64_t hash)
+/*
+ * The filter slot comes from a fixed mix of the key, not the per-process
+ * hash, so which keys the summary admits, and with it what eviction
+ * spares, is the same in every run. Unkeyed is safe here: a sender who
+ * makes keys share a slot only raises alpha, which admits them sooner,
+ * i.e. falls back to plain Space-Saving; the invariants hold regardless.
+ */
+static uint64_t *filter(const struct fs_hh *hh, uint64_t key)
 {
-	/* High bits: the indexes use the low ones. */
-	return &hh->alpha[(hash >> 40) & hh->fmask];
+	uint64_t x = key;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return &hh->alpha[x & hh->fmask];
 }
 
 static void reset(struct fs_hh *hh)
@@ -179,7 +191,7 @@ void fs_hh_add(struct fs_hh *hh, uint64_t key, uint64_t hash)
 		return;
 	}
 	/* Full: admitted only once its filter counter reaches the minimum. */
-	uint64_t *a = filter(hh, hash);
+	uint64_t *a = filter(hh, key);
 	if (*a < hh->b[hh->blo].count) {
 		(*a)++;
 		return;
@@ -187,7 +199,7 @@ void fs_hh_add(struct fs_hh *hh, uint64_t key, uint64_t hash)
 	/* It takes over a minimum entry, whose count moves to the filter. */
 	ei = hh->b[hh->blo].head;
 	struct fs_hh_entry *e = &hh->e[ei];
-	uint64_t *va = filter(hh, e->hash);
+	uint64_t *va = filter(hh, e->key);
 	if (*va < e->count)
 		*va = e->count;
 	fs_hidx_remove(&hh->idx, e->key, e->hash);

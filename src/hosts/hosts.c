@@ -2,8 +2,10 @@
  * src/hosts: per-host accounting (DESIGN.md "Hosts table", "Baselines").
  *   hosts.c     the table: dense host array behind a keyed index, LRA
  *               eviction sparing heavy hitters, per-packet charging, tick
- *   hidx.c      keyed hash (SipHash-1-3), open addressing, backward shift
- *   hh.c        Space-Saving heavy-hitter summary (stream-summary, O(1))
+ *   hidx.c      keyed hash (simple tabulation over per-process random
+ *               tables), open addressing, backward-shift deletion
+ *   hh.c        Space-Saving heavy-hitter summary (stream-summary, O(1)),
+ *               admission filter, periodic halving
  *   baseline.c  EWMA mean and deviation, closed-form idle decay, score
  *   routers.c   router MACs/IPs: to_router and ospf_non_router classes
  *
@@ -51,7 +53,8 @@ struct meta {
 	uint32_t cur_pos;	/* index in act_cur, or NONE */
 	uint32_t prev_pos;	/* index in act_prev, or NONE */
 	bool closed;		/* last_sec_us, hist and baselines are valid */
-	uint16_t ipbits_n;
+	uint16_t ipbits_n;	/* bits set in ipbits */
+	uint16_t ip_acc;	/* new-address estimate, 1/256 units */
 	uint64_t ipbits[IPBITS / 64];
 };
 
@@ -61,7 +64,6 @@ struct fs_hosts {
 	uint32_t halve_s;
 	float alpha;
 	struct fs_hkey hkey;
-	uint64_t ipmul, ipxor;	/* keyed multiplicative hash for IP bits */
 
 	struct fs_host *host;
 	struct meta *meta;
@@ -157,8 +159,6 @@ struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg)
 					     ? cfg->baseline_window_s
 					     : DEFAULT_WINDOW_S);
 	fs_hkey_init(&h->hkey, cfg->seed);
-	h->ipmul = h->hkey.t[0][0] | 1;
-	h->ipxor = h->hkey.t[1][0];
 	h->host = (struct fs_host *)(void *)(base + l.off_host);
 	h->meta = (struct meta *)(void *)(base + l.off_meta);
 	fs_hidx_init(&h->idx, (struct fs_hidx_slot *)(void *)(base + l.off_slots),
@@ -365,6 +365,13 @@ static uint32_t sat_add32(uint32_t a, uint32_t b)
 	return __builtin_add_overflow(a, b, &r) ? UINT32_MAX : r;
 }
 
+/*
+ * Sketch bit of an address: the keyed tabulation hash, which behaves like
+ * a random function even on sequential addresses (a multiplicative hash
+ * spreads those too evenly, which the linear-counting weights below would
+ * turn into an overcount). IPv6 is folded through the hash too, so
+ * addresses cannot be picked to collide in the fold.
+ */
 static uint32_t ip_bit(const struct fs_hosts *h, uint8_t version,
 		       const uint8_t *a)
 {
@@ -372,25 +379,28 @@ static uint32_t ip_bit(const struct fs_hosts *h, uint8_t version,
 
 	if (version == 4) {
 		x = (uint64_t)a[0] << 24 | (uint64_t)a[1] << 16 |
-		    (uint64_t)a[2] << 8 | a[3];
+		    (uint64_t)a[2] << 8 | a[3] | 4ULL << 56;
 	} else {
 		for (int i = 0; i < 8; i++) {
 			x = x << 8 | a[i];
 			y = y << 8 | a[8 + i];
 		}
-		x ^= y * 0x9e3779b97f4a7c15ULL;
+		x = fs_hkey_hash(&h->hkey, x) ^ y;
 	}
-	/* Keyed multiplicative hash; the top 8 bits pick one of 256. */
-	return (uint32_t)(((x ^ h->ipxor) * h->ipmul) >> 56);
+	return (uint32_t)(fs_hkey_hash(&h->hkey, x) >> 56);
 }
 
 /*
  * Attaches a source address. The first FS_HOST_MAX_IPS are kept and
- * counted exactly. Beyond that a 256-bit sketch decides "new": a hash
- * collision hides a new address (undercount, a few percent while the
- * sketch is under half full), and when half the bits are set the sketch
- * is cleared, so an address recurring across a reset counts again. Cheap
- * and bounded; a spoofer's new_ips per second comes out within ~15 %.
+ * counted exactly. Beyond that a 256-bit sketch per host decides "new"
+ * (linear counting): with j of the 256 bits set, a new address finds a
+ * clear bit with probability (256 - j) / 256, so each newly set bit
+ * stands for 256 / (256 - j) new addresses on average; that weight is
+ * added in 1/256 fixed point, the remainder carried. When half the bits
+ * are set the sketch is cleared, so the weight stays between 1 and 2 and
+ * an address recurring across a clear counts again. A spoofer's new_ips
+ * per second comes out unbiased, within a few percent; a host with a
+ * handful of addresses is counted exactly or nearly so.
  */
 static void note_ip(struct fs_hosts *h, struct fs_host *o, struct meta *m,
 		    uint8_t version, const uint8_t *addr)
@@ -406,35 +416,44 @@ static void note_ip(struct fs_hosts *h, struct fs_host *o, struct meta *m,
 			return;
 	}
 
-	uint32_t bit = ip_bit(h, version, addr);
-	uint64_t *w = &m->ipbits[bit >> 6];
-	uint64_t b = 1ULL << (bit & 63);
-	bool fresh;
-
 	if (o->n_ips < FS_HOST_MAX_IPS) {
-		/* Until ips[] fills, every address seen so far is in it. */
+		/*
+		 * Until ips[] fills, every address seen so far is in it. The
+		 * kept ones never reach the sketch (the compare above returns
+		 * first), so they need no bit.
+		 */
 		struct fs_host_ip *ip = &o->ips[o->n_ips++];
 		ip->version = version;
 		memset(ip->addr, 0, sizeof ip->addr);
 		memcpy(ip->addr, addr, len);
-		fresh = true;
-	} else {
-		fresh = !(*w & b);
+		o->cur.new_ips++;
+		h->seg.cur.new_ips++;
+		o->ips_seen = sat_add32(o->ips_seen, 1);
+		return;
 	}
+
+	uint32_t bit = ip_bit(h, version, addr);
+	uint64_t *w = &m->ipbits[bit >> 6];
+	uint64_t b = 1ULL << (bit & 63);
+	uint32_t add;
+
 	if (!(*w & b)) {
 		/* Clear before setting, so this address stays known. */
 		if (m->ipbits_n >= IPBITS / 2) {
 			memset(m->ipbits, 0, sizeof m->ipbits);
 			m->ipbits_n = 0;
 		}
+		m->ip_acc += (IPBITS << 8) / (IPBITS - m->ipbits_n);
 		*w |= b;
 		m->ipbits_n++;
+		add = m->ip_acc >> 8;
+		m->ip_acc &= 0xff;
+	} else {
+		return;
 	}
-	if (fresh) {
-		o->cur.new_ips++;
-		h->seg.cur.new_ips++;
-		o->ips_seen = sat_add32(o->ips_seen, 1);
-	}
+	o->cur.new_ips += add;
+	h->seg.cur.new_ips += add;
+	o->ips_seen = sat_add32(o->ips_seen, add);
 }
 
 struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)

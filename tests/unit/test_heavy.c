@@ -197,7 +197,10 @@ static void test_flooder_survives_churn(void **state)
 	assert_int_equal(st.in_use, 1024);
 	assert_int_equal(st.inserted, 1000001);
 	assert_int_equal(st.evicted, 1000001 - 1024);
+	/* Spared about once per 1,024 evictions (each pass of the LRA list):
+	 * eviction stays O(1) under the flood. */
 	assert_true(st.evict_protected_skips > 0);
+	assert_true(st.evict_protected_skips * 100 < st.evicted);
 	assert_true(st.hh_halvings >= 5);
 
 	struct fs_hosts_hh top[4];
