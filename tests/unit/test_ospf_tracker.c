@@ -1,0 +1,712 @@
+/*
+ * OSPF tracker on synthetic packet sequences: formation to Full, silence
+ * past the dead interval and recovery, neighbor dropped from a Hello, DBD
+ * restart, hello lateness, NBMA unicast hellos, router-id change, the
+ * router set, VLAN health, table bounds, LSA churn and the table print.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "floodspot/ospf.h"
+#include "ospf_build.h"
+
+#define S 1000000LL
+#define MS 1000LL
+#define T0 (1700000000LL * S)
+
+#define R1 IP4(1, 1, 1, 1)
+#define R2 IP4(2, 2, 2, 2)
+#define R3 IP4(3, 3, 3, 3)
+#define MCAST 0
+
+struct sim {
+	struct fs_event_bus bus;
+	struct fs_routers routers;
+	struct fs_ospf *o;
+	struct fs_event ev[512];
+	int n;
+	int64_t next_tick;
+	bool no_tick;
+};
+
+static void rec(const struct fs_event *ev, void *ctx)
+{
+	struct sim *s = ctx;
+	if (s->n < 512)
+		s->ev[s->n++] = *ev;
+}
+
+static struct sim *sim_new(const struct fs_ospf_config *cfg)
+{
+	struct sim *s = calloc(1, sizeof(*s));
+	assert_non_null(s);
+	fs_event_bus_init(&s->bus);
+	fs_event_subscribe(&s->bus, rec, s);
+	fs_routers_init(&s->routers);
+	struct fs_ospf_config def;
+	fs_ospf_config_defaults(&def);
+	s->o = fs_ospf_create(cfg ? cfg : &def, &s->bus, &s->routers);
+	assert_non_null(s->o);
+	s->next_tick = T0 + S;
+	return s;
+}
+
+static void sim_free(struct sim *s)
+{
+	fs_ospf_destroy(s->o);
+	free(s);
+}
+
+/* Ticks every closed second up to ts, as the agent's packet clock does. */
+static void advance(struct sim *s, int64_t ts)
+{
+	while (!s->no_tick && s->next_tick <= ts) {
+		fs_ospf_tick(s->o, s->next_tick);
+		s->next_tick += S;
+	}
+}
+
+static void mac_of(uint8_t mac[6], unsigned last)
+{
+	const uint8_t m[6] = { 0x02, 0, 0, 0, 0, (uint8_t)last };
+	memcpy(mac, m, 6);
+}
+
+/* From 10.0.0.<src>, to 10.0.0.<dst> or 224.0.0.5 (dst = MCAST). */
+static void sendv(struct sim *s, int64_t ts, unsigned src, unsigned dst,
+		  uint16_t vlan, const struct ob *b)
+{
+	advance(s, ts);
+	struct fs_pkt p;
+	memset(&p, 0, sizeof(p));
+	p.ts_us = ts;
+	p.caplen = p.wirelen = (uint32_t)b->n;
+	p.has_mac = true;
+	mac_of(p.src_mac, src);
+	mac_of(p.dst_mac, dst);
+	p.vlan = vlan;
+	p.ip_version = 4;
+	p.ip_proto = 89;
+	p.ttl = 1;
+	const uint8_t sip[4] = { 10, 0, 0, (uint8_t)src };
+	const uint8_t dip[4] = { 10, 0, 0, (uint8_t)dst };
+	const uint8_t mip[4] = { 224, 0, 0, 5 };
+	memcpy(p.src_ip, sip, 4);
+	memcpy(p.dst_ip, dst == MCAST ? mip : dip, 4);
+	p.is_ospf = true;
+	p.ospf_version = 2;
+	p.l4_off = 0;
+	p.l4_len = (uint32_t)b->n;
+	fs_ospf_packet(s->o, &p, b->b);
+	fs_ospf_seen_vlan(s->o, vlan, ts);
+}
+
+static void send(struct sim *s, int64_t ts, unsigned src, unsigned dst,
+		 const struct ob *b)
+{
+	sendv(s, ts, src, dst, 0, b);
+}
+
+static void hello_iv(struct sim *s, int64_t ts, uint32_t rid, unsigned src,
+		     unsigned dst, const uint32_t *nbrs, unsigned n,
+		     unsigned hello_s, unsigned dead_s)
+{
+	struct ob b = { .n = 0 };
+	ob_v2_hdr(&b, 1, rid, 0, 0, 0);
+	ob_v2_hello(&b, IP4(255, 255, 255, 0), hello_s, 0x02, 1, dead_s,
+		    IP4(10, 0, 0, 2), IP4(10, 0, 0, 1), nbrs, n);
+	ob_end(&b);
+	send(s, ts, src, dst, &b);
+}
+
+static void hello(struct sim *s, int64_t ts, uint32_t rid, unsigned src,
+		  const uint32_t *nbrs, unsigned n)
+{
+	hello_iv(s, ts, rid, src, MCAST, nbrs, n, 10, 40);
+}
+
+struct lsa {
+	unsigned type;
+	uint32_t id, adv, seq;
+};
+
+static void dbd(struct sim *s, int64_t ts, uint32_t rid, unsigned src,
+		unsigned dst, unsigned flags, uint32_t seq,
+		const struct lsa *l, unsigned n)
+{
+	struct ob b = { .n = 0 };
+	ob_v2_hdr(&b, 2, rid, 0, 0, 0);
+	ob_be16(&b, 1500);
+	ob_u8(&b, 0x02);
+	ob_u8(&b, flags);
+	ob_be32(&b, seq);
+	for (unsigned i = 0; i < n; i++)
+		ob_lsa_hdr(&b, 2, l[i].type, l[i].id, l[i].adv, l[i].seq, 24);
+	ob_end(&b);
+	send(s, ts, src, dst, &b);
+}
+
+static void lsr(struct sim *s, int64_t ts, uint32_t rid, unsigned src,
+		unsigned dst, const struct lsa *l, unsigned n)
+{
+	struct ob b = { .n = 0 };
+	ob_v2_hdr(&b, 3, rid, 0, 0, 0);
+	for (unsigned i = 0; i < n; i++) {
+		ob_be32(&b, l[i].type);
+		ob_be32(&b, l[i].id);
+		ob_be32(&b, l[i].adv);
+	}
+	ob_end(&b);
+	send(s, ts, src, dst, &b);
+}
+
+/* Router-LSAs with no links (24 bytes each). */
+static void lsu(struct sim *s, int64_t ts, uint32_t rid, unsigned src,
+		unsigned dst, const struct lsa *l, unsigned n)
+{
+	struct ob b = { .n = 0 };
+	ob_v2_hdr(&b, 4, rid, 0, 0, 0);
+	ob_be32(&b, n);
+	for (unsigned i = 0; i < n; i++) {
+		ob_lsa_hdr(&b, 2, l[i].type, l[i].id, l[i].adv, l[i].seq, 24);
+		ob_be32(&b, 0);
+	}
+	ob_end(&b);
+	send(s, ts, src, dst, &b);
+}
+
+static const uint32_t L1[] = { R1 }, L2[] = { R2 }, L3[] = { R3 };
+
+struct want {
+	enum fs_ospf_state from, to;
+	const char *reason;
+};
+
+/* The adjacency events recorded since index first, checked in order. */
+static void expect_adj(const struct sim *s, int first, const struct want *w,
+		       int n)
+{
+	int k = 0;
+	for (int i = first; i < s->n; i++) {
+		const struct fs_event *e = &s->ev[i];
+		if (e->type != FS_EV_OSPF_ADJACENCY)
+			continue;
+		if (k >= n)
+			fail_msg("extra event %s -> %s (%s)",
+				 fs_ospf_state_name(e->u.adj.from),
+				 fs_ospf_state_name(e->u.adj.to),
+				 e->u.adj.reason);
+		if (e->u.adj.from != w[k].from || e->u.adj.to != w[k].to ||
+		    (w[k].reason && strcmp(e->u.adj.reason, w[k].reason)))
+			fail_msg("event %d: %s -> %s (%s), want %s -> %s", k,
+				 fs_ospf_state_name(e->u.adj.from),
+				 fs_ospf_state_name(e->u.adj.to),
+				 e->u.adj.reason, fs_ospf_state_name(w[k].from),
+				 fs_ospf_state_name(w[k].to));
+		k++;
+	}
+	assert_int_equal(k, n);
+}
+
+static int count(const struct sim *s, enum fs_event_type t)
+{
+	int n = 0;
+	for (int i = 0; i < s->n; i++)
+		n += s->ev[i].type == t;
+	return n;
+}
+
+static const struct fs_event *last_of(const struct sim *s,
+				      enum fs_event_type t)
+{
+	for (int i = s->n - 1; i >= 0; i--)
+		if (s->ev[i].type == t)
+			return &s->ev[i];
+	return NULL;
+}
+
+static const struct lsa LA = { 1, R1, R1, 0x80000001 };
+static const struct lsa LB = { 1, R2, R2, 0x80000005 };
+
+#define I_M_MS 0x07
+#define M_MS 0x03
+#define MSB 0x01
+
+/* Hellos, then a DBD exchange where each side lacks the other's LSA. */
+static int64_t form(struct sim *s, int64_t t)
+{
+	hello(s, t, R1, 1, NULL, 0);
+	hello(s, t + 1 * S, R2, 2, L1, 1);
+	hello(s, t + 2 * S, R1, 1, L2, 1);
+	t += 3 * S;
+	dbd(s, t, R2, 2, 1, I_M_MS, 100, NULL, 0);
+	dbd(s, t + 1 * MS, R1, 1, 2, I_M_MS, 200, NULL, 0);
+	dbd(s, t + 2 * MS, R2, 2, 1, I_M_MS, 100, NULL, 0);	/* again */
+	dbd(s, t + 10 * MS, R1, 1, 2, 0x02, 100, &LA, 1);	/* slave, M */
+	dbd(s, t + 11 * MS, R2, 2, 1, MSB, 101, &LB, 1);	/* master, last */
+	dbd(s, t + 12 * MS, R1, 1, 2, 0x00, 101, NULL, 0);	/* slave echo */
+	lsr(s, t + 13 * MS, R1, 1, 2, &LB, 1);
+	lsu(s, t + 14 * MS, R2, 2, 1, &LB, 1);
+	lsr(s, t + 15 * MS, R2, 2, 1, &LA, 1);
+	lsu(s, t + 16 * MS, R1, 1, 2, &LA, 1);
+	return t + 16 * MS;
+}
+
+static void test_formation_to_full(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	int64_t t = form(s, T0);
+	static const struct want w[] = {
+		{ FS_OSPF_DOWN, FS_OSPF_INIT, "hello lists neighbor" },
+		{ FS_OSPF_INIT, FS_OSPF_2WAY, "hellos list each other" },
+		{ FS_OSPF_2WAY, FS_OSPF_EXSTART, "initial DBD (I/M/MS)" },
+		{ FS_OSPF_EXSTART, FS_OSPF_EXCHANGE, "DBD without I-bit" },
+		{ FS_OSPF_EXCHANGE, FS_OSPF_LOADING,
+		  "exchange done, requests outstanding" },
+		{ FS_OSPF_LOADING, FS_OSPF_FULL, "requested LSAs received" },
+	};
+	expect_adj(s, 0, w, 6);
+	const struct fs_event *e = last_of(s, FS_EV_OSPF_ADJACENCY);
+	assert_int_equal(e->ts_us, t);
+	assert_int_equal(e->u.adj.vlan, 0);
+	assert_true((e->u.adj.router_id == R1 && e->u.adj.neighbor_id == R2) ||
+		    (e->u.adj.router_id == R2 && e->u.adj.neighbor_id == R1));
+	assert_int_equal(count(s, FS_EV_OSPF_ROUTER), 2);
+	assert_int_equal(count(s, FS_EV_HELLO_LATE), 0);
+	sim_free(s);
+}
+
+/* Full is reached only when the second LSU answers, not after the first. */
+static void test_loading_waits_for_both_sides(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	int64_t t = T0;
+	hello(s, t, R1, 1, L2, 1);
+	hello(s, t + S, R2, 2, L1, 1);
+	t += 2 * S;
+	dbd(s, t, R2, 2, 1, I_M_MS, 100, NULL, 0);
+	dbd(s, t + 1 * MS, R1, 1, 2, 0x02, 100, &LA, 1);
+	dbd(s, t + 2 * MS, R2, 2, 1, MSB, 101, &LB, 1);
+	dbd(s, t + 3 * MS, R1, 1, 2, 0x00, 101, NULL, 0);
+	lsr(s, t + 4 * MS, R1, 1, 2, &LB, 1);
+	lsu(s, t + 5 * MS, R2, 2, 1, &LB, 1);
+	assert_int_equal(last_of(s, FS_EV_OSPF_ADJACENCY)->u.adj.to,
+			 FS_OSPF_LOADING);
+	/* R2's LSR never shows; its answer does, flooded to 224.0.0.5. */
+	lsu(s, t + 7 * MS, R1, 1, MCAST, &LA, 1);
+	assert_int_equal(last_of(s, FS_EV_OSPF_ADJACENCY)->u.adj.to,
+			 FS_OSPF_FULL);
+	sim_free(s);
+}
+
+/* Point-to-point style: nothing to request, Full when the exchange ends. */
+static void test_full_without_loading(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	int64_t t = T0;
+	hello(s, t, R1, 1, L2, 1);
+	hello(s, t + S, R2, 2, L1, 1);
+	t += 2 * S;
+	dbd(s, t, R1, 1, MCAST, I_M_MS, 7, NULL, 0);
+	dbd(s, t + 1 * MS, R2, 2, MCAST, I_M_MS, 9, NULL, 0);
+	dbd(s, t + 2 * MS, R1, 1, MCAST, 0x02, 9, &LA, 1);
+	dbd(s, t + 3 * MS, R2, 2, MCAST, MSB, 10, &LA, 1);
+	dbd(s, t + 4 * MS, R1, 1, MCAST, 0x00, 10, NULL, 0);
+	static const struct want w[] = {
+		{ FS_OSPF_DOWN, FS_OSPF_INIT, NULL },
+		{ FS_OSPF_INIT, FS_OSPF_2WAY, NULL },
+		{ FS_OSPF_2WAY, FS_OSPF_EXSTART, NULL },
+		{ FS_OSPF_EXSTART, FS_OSPF_EXCHANGE, NULL },
+		{ FS_OSPF_EXCHANGE, FS_OSPF_FULL,
+		  "exchange done, nothing requested" },
+	};
+	expect_adj(s, 0, w, 5);
+	sim_free(s);
+}
+
+static int64_t keep_r2(struct sim *s, int64_t from, int64_t to)
+{
+	int64_t t;
+	for (t = from; t < to; t += 10 * S)
+		hello(s, t, R2, 2, L1, 1);
+	return t;
+}
+
+/* R1 goes silent: hello_late (silent) at half the dead interval, down at
+ * last hello + dead, then Full again once it returns. */
+static void test_silence_down_and_recovery(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	int64_t t = form(s, T0);
+	int64_t last = t + 5 * S;
+	hello(s, last, R1, 1, L2, 1);
+	int first = s->n;
+	keep_r2(s, t + 6 * S, last + 60 * S);
+	advance(s, last + 60 * S);
+
+	static const struct want w[] = {
+		{ FS_OSPF_FULL, FS_OSPF_DOWN, "dead interval expired" },
+	};
+	expect_adj(s, first, w, 1);
+	const struct fs_event *d = last_of(s, FS_EV_OSPF_ADJACENCY);
+	assert_int_equal(d->ts_us, last + 40 * S);
+	assert_int_equal(d->u.adj.router_id, R1);
+	assert_int_equal(d->u.adj.neighbor_id, R2);
+	const struct fs_event *l = last_of(s, FS_EV_HELLO_LATE);
+	assert_non_null(l);
+	assert_true(l->u.late.silent);
+	assert_int_equal(l->u.late.router_id, R1);
+	assert_int_equal(l->ts_us, last + 20 * S);
+	assert_int_equal(count(s, FS_EV_HELLO_LATE), 1);
+
+	/* Back: R2 still lists it, so 2-Way at once, then a new exchange. */
+	int64_t back = last + 61 * S;
+	first = s->n;
+	hello(s, back, R1, 1, L2, 1);
+	dbd(s, back + 1 * S, R2, 2, 1, I_M_MS, 300, NULL, 0);
+	dbd(s, back + 1 * S + 1 * MS, R1, 1, 2, 0x02, 300, NULL, 0);
+	dbd(s, back + 1 * S + 2 * MS, R2, 2, 1, MSB, 301, NULL, 0);
+	dbd(s, back + 1 * S + 3 * MS, R1, 1, 2, 0x00, 301, NULL, 0);
+	static const struct want w2[] = {
+		{ FS_OSPF_DOWN, FS_OSPF_2WAY, NULL },
+		{ FS_OSPF_2WAY, FS_OSPF_EXSTART, NULL },
+		{ FS_OSPF_EXSTART, FS_OSPF_EXCHANGE, NULL },
+		{ FS_OSPF_EXCHANGE, FS_OSPF_FULL, NULL },
+	};
+	expect_adj(s, first, w2, 4);
+	/* The return itself is a late hello (61 s after a 10 s interval). */
+	l = last_of(s, FS_EV_HELLO_LATE);
+	assert_false(l->u.late.silent);
+	assert_int_equal(l->u.late.gap_ms, 61000);
+	sim_free(s);
+}
+
+/* Without ticks the expiry is found when the next packet arrives. */
+static void test_dead_checked_on_arrival(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	s->no_tick = true;
+	int64_t t = form(s, T0);
+	int64_t last = t + S;
+	hello(s, last, R1, 1, L2, 1);
+	hello(s, last + 9 * S, R2, 2, L1, 1);
+	hello(s, last + 45 * S, R2, 2, L1, 1);
+	const struct fs_event *d = last_of(s, FS_EV_OSPF_ADJACENCY);
+	assert_int_equal(d->u.adj.to, FS_OSPF_DOWN);
+	assert_int_equal(d->ts_us, last + 40 * S);
+	sim_free(s);
+}
+
+static void test_neighbor_dropped(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	int64_t t = form(s, T0);
+	int first = s->n;
+	hello(s, t + S, R2, 2, NULL, 0);
+	static const struct want w[] = {
+		{ FS_OSPF_FULL, FS_OSPF_INIT, "hello no longer lists neighbor" },
+	};
+	expect_adj(s, first, w, 1);
+	assert_int_equal(last_of(s, FS_EV_OSPF_ADJACENCY)->u.adj.router_id, R2);
+	/* R1 drops it too: nobody lists anybody. */
+	hello(s, t + 2 * S, R1, 1, NULL, 0);
+	assert_int_equal(last_of(s, FS_EV_OSPF_ADJACENCY)->u.adj.to,
+			 FS_OSPF_DOWN);
+	sim_free(s);
+}
+
+static void test_exstart_restart(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	int64_t t = form(s, T0);
+	int first = s->n;
+	dbd(s, t + S, R1, 1, 2, I_M_MS, 999, NULL, 0);
+	dbd(s, t + 2 * S, R1, 1, 2, I_M_MS, 999, NULL, 0);	/* no progress */
+	static const struct want w[] = {
+		{ FS_OSPF_FULL, FS_OSPF_EXSTART,
+		  "DBD exchange restarted (I-bit)" },
+	};
+	expect_adj(s, first, w, 1);
+	sim_free(s);
+}
+
+/* 1 s hellos: a 1.30 s gap then a 0.20 s one: exactly one late event. */
+static void test_hello_lateness(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	static const int64_t at_ms[] = { 0, 1000, 2000, 3300, 3500, 4500, 5500,
+					 6500 };
+	for (unsigned i = 0; i < sizeof(at_ms) / sizeof(at_ms[0]); i++)
+		hello_iv(s, T0 + at_ms[i] * MS, R1, 1, MCAST, NULL, 0, 1, 4);
+	advance(s, T0 + 7 * S);
+	assert_int_equal(count(s, FS_EV_HELLO_LATE), 1);
+	const struct fs_event *l = last_of(s, FS_EV_HELLO_LATE);
+	assert_int_equal(l->ts_us, T0 + 3300 * MS);
+	assert_int_equal(l->u.late.hello_interval_ms, 1000);
+	assert_int_equal(l->u.late.gap_ms, 1300);
+	assert_int_equal(l->u.late.late_ms, 300);
+	assert_false(l->u.late.silent);
+	sim_free(s);
+}
+
+struct rv {
+	struct fs_ospf_router_view v[8];
+	int n;
+};
+
+static void grab(const struct fs_ospf_router_view *v, void *ctx)
+{
+	struct rv *r = ctx;
+	if (r->n < 8)
+		r->v[r->n++] = *v;
+}
+
+static const struct fs_ospf_router_view *view(const struct sim *s,
+					      struct rv *r, uint32_t rid)
+{
+	r->n = 0;
+	fs_ospf_foreach_router(s->o, grab, r);
+	for (int i = 0; i < r->n; i++)
+		if (r->v[i].router_id == rid)
+			return &r->v[i];
+	return NULL;
+}
+
+/* A hub's unicast hellos to three spokes are timed per destination. */
+static void test_nbma_unicast_hellos(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	for (int round = 0; round < 4; round++) {
+		int64_t t = T0 + round * 30 * S;
+		for (unsigned d = 2; d <= 4; d++)
+			hello_iv(s, t + (d - 2) * MS, R1, 1, d, NULL, 0, 30,
+				 120);
+	}
+	assert_int_equal(count(s, FS_EV_HELLO_LATE), 0);
+	struct rv r;
+	const struct fs_ospf_router_view *v = view(s, &r, R1);
+	assert_non_null(v);
+	assert_int_equal(v->last_gap_ms, 30000);
+	assert_int_equal(v->gap_max_ms, 30000);
+	assert_true(v->gap_mean_ms > 29999.0f && v->gap_mean_ms < 30001.0f);
+	assert_true(v->gap_jitter_ms < 1.0f);
+	sim_free(s);
+}
+
+static void test_router_set(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	uint8_t m1[6], m2[6], m6[6];
+	mac_of(m1, 1);
+	mac_of(m2, 2);
+	mac_of(m6, 6);
+	hello(s, T0, R1, 1, NULL, 0);
+	hello(s, T0 + S, IP4(6, 6, 6, 6), 6, NULL, 0);	/* nobody lists it */
+	assert_false(fs_routers_has_mac(&s->routers, m1));
+	hello(s, T0 + 2 * S, R2, 2, L1, 1);
+	assert_true(fs_routers_has_mac(&s->routers, m1));
+	assert_false(fs_routers_has_mac(&s->routers, m2));
+	hello(s, T0 + 3 * S, R1, 1, L2, 1);
+	assert_true(fs_routers_has_mac(&s->routers, m2));
+	assert_false(fs_routers_has_mac(&s->routers, m6));
+	assert_int_equal(s->routers.n_ips, 2);
+	assert_int_equal(count(s, FS_EV_OSPF_ROUTER), 3);
+	const struct fs_event *e = &s->ev[0];
+	assert_int_equal(e->type, FS_EV_OSPF_ROUTER);
+	assert_int_equal(e->u.router.router_id, R1);
+	assert_int_equal(e->u.router.hello_interval_s, 10);
+	assert_int_equal(e->u.router.dead_interval_s, 40);
+	assert_int_equal(e->u.router.dr, IP4(10, 0, 0, 2));
+	assert_int_equal(e->u.router.netmask, IP4(255, 255, 255, 0));
+	sim_free(s);
+}
+
+/* One address, router id 2.2.2.2 then 3.3.3.3: the old id ages out. */
+static void test_router_id_change(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	hello(s, T0, R2, 2, L1, 1);
+	hello(s, T0 + 1 * S, R1, 1, L2, 1);
+	hello(s, T0 + 10 * S, R3, 2, L1, 1);
+	hello(s, T0 + 11 * S, R1, 1, L3, 1);
+	for (int64_t t = T0 + 20 * S; t < T0 + 80 * S; t += 10 * S) {
+		hello(s, t, R3, 2, L1, 1);
+		hello(s, t + S, R1, 1, L3, 1);
+	}
+	advance(s, T0 + 80 * S);
+	bool saw_down = false;
+	for (int i = 0; i < s->n; i++) {
+		const struct fs_event *e = &s->ev[i];
+		if (e->type != FS_EV_OSPF_ADJACENCY)
+			continue;
+		bool ghost = e->u.adj.router_id == R2 ||
+			     e->u.adj.neighbor_id == R2;
+		if (ghost)
+			assert_true(e->u.adj.to <= FS_OSPF_2WAY);
+		if (ghost && e->u.adj.to == FS_OSPF_DOWN) {
+			saw_down = true;
+			assert_int_equal(e->ts_us, T0 + 40 * S);
+		}
+	}
+	assert_true(saw_down);
+	struct rv r;
+	const struct fs_ospf_router_view *v = view(s, &r, R2);
+	assert_non_null(v);
+	assert_false(v->alive);
+	v = view(s, &r, R3);
+	assert_true(v->alive);
+	assert_int_equal(v->neighbors_listed, 1);
+	assert_int_equal(v->neighbor_ids[0], R1);
+	sim_free(s);
+}
+
+static void test_vlan_absent(void **state)
+{
+	(void)state;
+	struct fs_ospf_config cfg;
+	fs_ospf_config_defaults(&cfg);
+	cfg.absent_after_s = 60;
+	struct sim *s = sim_new(&cfg);
+	hello(s, T0, R1, 1, NULL, 0);
+	struct ob b = { .n = 0 };
+	ob_v2_hdr(&b, 1, R2, 0, 0, 0);
+	ob_v2_hello(&b, 0, 10, 2, 1, 40, 0, 0, NULL, 0);
+	ob_end(&b);
+	sendv(s, T0, 2, MCAST, 20, &b);
+	for (int i = 0; i <= 70; i++) {
+		fs_ospf_seen_vlan(s->o, 10, T0 + i * S);
+		fs_ospf_seen_vlan(s->o, 20, T0 + i * S);
+		fs_ospf_seen_vlan(s->o, 4095, T0 + i * S);
+	}
+	fs_ospf_seen_vlan(s->o, 9999, T0);	/* out of range: ignored */
+	assert_int_equal(count(s, FS_EV_OSPF_ABSENT), 2);
+	const struct fs_event *e = NULL;
+	for (int i = 0; i < s->n; i++)
+		if (s->ev[i].type == FS_EV_OSPF_ABSENT) {
+			e = &s->ev[i];
+			break;
+		}
+	assert_int_equal(e->u.absent.vlan, 10);
+	assert_int_equal(e->u.absent.seconds, 60);
+	assert_int_equal(e->ts_us, T0 + 60 * S);
+	sim_free(s);
+}
+
+static void test_table_bounds(void **state)
+{
+	(void)state;
+	struct fs_ospf_config cfg;
+	fs_ospf_config_defaults(&cfg);
+	cfg.max_routers = 2;
+	cfg.max_neighbors = 1;
+	struct sim *s = sim_new(&cfg);
+	static const uint32_t both[] = { R2, R3 };
+	hello(s, T0, R1, 1, both, 2);
+	hello(s, T0 + S, R2, 2, L1, 1);
+	hello(s, T0 + 2 * S, R3, 3, L1, 1);
+	struct fs_ospf_stats st;
+	fs_ospf_stats(s->o, &st);
+	assert_int_equal(st.dropped_table_full, 2);	/* one pair, R3 */
+	struct rv r;
+	view(s, &r, R1);
+	assert_int_equal(r.n, 2);
+	sim_free(s);
+}
+
+static void test_lsa_churn_and_malformed(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	const struct lsa x1 = { 5, IP4(10, 9, 0, 0), R1, 1 };
+	const struct lsa x2 = { 5, IP4(10, 9, 0, 0), R1, 2 };
+	lsu(s, T0 + 100 * MS, R1, 1, MCAST, &x1, 1);
+	lsu(s, T0 + 200 * MS, R1, 1, MCAST, &x1, 1);	/* retransmission */
+	lsu(s, T0 + 300 * MS, R1, 1, MCAST, &x2, 1);
+	advance(s, T0 + S);
+	struct rv r;
+	const struct fs_ospf_router_view *v = view(s, &r, R1);
+	assert_int_equal(v->lsus, 3);
+	assert_int_equal(v->lsas_sent, 3);
+	assert_int_equal(v->lsa_retransmits, 1);
+	assert_int_equal(v->lsus_last_second, 3);
+	advance(s, T0 + 2 * S);
+	v = view(s, &r, R1);
+	assert_int_equal(v->lsus_last_second, 0);
+
+	struct ob b = { .n = 0 };
+	ob_v2_hdr(&b, 1, R2, 0, 0, 0);
+	ob_end(&b);
+	ob_put16(&b, 2, 200);			/* longer than the payload */
+	send(s, T0 + 3 * S, 2, MCAST, &b);
+	struct fs_ospf_stats st;
+	fs_ospf_stats(s->o, &st);
+	assert_int_equal(st.packets, 4);
+	assert_int_equal(st.by_type[4], 3);
+	assert_int_equal(st.lsas, 3);
+	assert_int_equal(st.malformed, 1);
+	unsigned bad = 0;
+	for (unsigned i = 0; i < 16; i++)
+		if (st.malformed_by_reason[i])
+			bad = i;
+	assert_string_equal(fs_ospf_malformed_name(bad), "bad_length");
+	sim_free(s);
+}
+
+static void test_print_table(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	form(s, T0);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	fs_ospf_print_table(s->o, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "Neighbor ID"));
+	/* R1's Hellos name 10.0.0.2 as DR: R2 is FULL/DR from R1. */
+	assert_non_null(strstr(buf, "FULL/DR "));
+	assert_non_null(strstr(buf, "10.0.0.2"));
+	assert_non_null(strstr(buf, "OSPF routers"));
+	assert_non_null(strstr(buf, "02:00:00:00:00:01"));
+	free(buf);
+	sim_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_formation_to_full),
+		cmocka_unit_test(test_loading_waits_for_both_sides),
+		cmocka_unit_test(test_full_without_loading),
+		cmocka_unit_test(test_silence_down_and_recovery),
+		cmocka_unit_test(test_dead_checked_on_arrival),
+		cmocka_unit_test(test_neighbor_dropped),
+		cmocka_unit_test(test_exstart_restart),
+		cmocka_unit_test(test_hello_lateness),
+		cmocka_unit_test(test_nbma_unicast_hellos),
+		cmocka_unit_test(test_router_set),
+		cmocka_unit_test(test_router_id_change),
+		cmocka_unit_test(test_vlan_absent),
+		cmocka_unit_test(test_table_bounds),
+		cmocka_unit_test(test_lsa_churn_and_malformed),
+		cmocka_unit_test(test_print_table),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
