@@ -67,6 +67,7 @@ struct fs_ospf_rt {
 	int64_t first_seen_us, last_pkt_us, last_hello_us, dead_since_us;
 	bool hello_seen, alive, confirmed, silent_reported;
 	uint32_t listed_by;	/* last router whose Hello listed this one */
+	uint64_t esp_seen;	/* ESP packets from its address */
 	/* Recent DBD partners: multicast LSUs may answer them (p2p, DROther). */
 	uint32_t partners[FS_OSPF_PARTNERS];
 	uint32_t partner_pos;
@@ -189,8 +190,11 @@ void fs_ospf_adj_lsr(struct fs_ospf *o, struct fs_ospf_rt *r,
 void fs_ospf_adj_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
 		     const struct fs_ospf_msg *m, const struct fs_pkt *p);
 /* A router passed its dead interval: its pairs go down at expiry. */
-void fs_ospf_adj_router_dead(struct fs_ospf *o, struct fs_ospf_rt *r,
-			     int64_t expiry_us);
+void fs_ospf_adj_router_gone(struct fs_ospf *o, struct fs_ospf_rt *r,
+			     int64_t ts, const char *reason);
+/* DR/BDR rule: does this pair have to go beyond 2-Way? */
+bool fs_ospf_adj_should_be_full(const struct fs_ospf *o,
+				const struct fs_ospf_adj *a);
 void fs_ospf_adj_set(struct fs_ospf *o, struct fs_ospf_adj *a,
 		     enum fs_ospf_state to, int64_t ts, uint32_t actor,
 		     const char *reason);

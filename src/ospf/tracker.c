@@ -115,12 +115,13 @@ static void router_dead(struct fs_ospf *o, struct fs_ospf_rt *r)
 	int64_t expiry = r->last_hello_us + (int64_t)r->dead_s * FS_OSPF_USEC;
 	r->alive = false;
 	r->dead_since_us = expiry;
-	fs_ospf_adj_router_dead(o, r, expiry);
+	fs_ospf_adj_router_gone(o, r, expiry, "dead interval expired");
 }
 
 static bool past_dead(const struct fs_ospf_rt *r, int64_t now_us)
 {
-	return r->hello_seen && r->alive &&
+	/* A zero dead interval (bogus Hello) never expires. */
+	return r->hello_seen && r->alive && r->dead_s &&
 	       now_us - r->last_hello_us > (int64_t)r->dead_s * FS_OSPF_USEC;
 }
 
@@ -132,6 +133,11 @@ static void hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 	memcpy(old, r->nbrs, n_old * sizeof(old[0]));
 	bool first = !r->hello_seen;
 
+	/* A new area: the pairs of the old one are gone with it. */
+	if (!first && r->area != m->area) {
+		fs_ospf_adj_router_gone(o, r, p->ts_us, "hello moved to another area");
+		n_old = 0;
+	}
 	r->area = m->area;
 	r->netmask = m->netmask;
 	r->options = m->options;
@@ -233,6 +239,21 @@ void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
 		break;
 	default:
 		break;
+	}
+}
+
+void fs_ospf_seen_esp(struct fs_ospf *o, const struct fs_pkt *p)
+{
+	if (p->ip_proto != 50 || p->ip_version == 0)
+		return;
+	uint8_t version = p->ip_version == 6 ? 3 : 2;
+	struct fs_ospf_rt *r = fs_ospf_rt_find_ip(o, version, p->vlan,
+						  p->src_ip);
+	if (r && r->hello_seen && r->alive && p->ts_us > r->last_hello_us) {
+		/* Alive but unreadable: restart its dead interval. */
+		r->last_hello_us = p->ts_us;
+		r->silent_reported = false;
+		r->esp_seen++;
 	}
 }
 

@@ -108,9 +108,10 @@ static void print_adj(const struct fs_ospf_adj_view *v, void *ctx)
 {
 	(void)ctx;
 	char a[16], b[16], c[16];
-	printf("adj rid=%s nbr=%s vlan=%u area=%s state=%s\n",
+	printf("adj rid=%s nbr=%s vlan=%u area=%s state=%s should_be_full=%d\n",
 	       fs_fmt_id(a, v->router_id), fs_fmt_id(b, v->neighbor_id),
-	       v->vlan, fs_fmt_id(c, v->area), fs_ospf_state_name(v->state));
+	       v->vlan, fs_fmt_id(c, v->area), fs_ospf_state_name(v->state),
+	       v->should_be_full);
 }
 
 /* Frame Relay: Q.922 address, then Cisco ethertype or IETF UI + NLPID. */
@@ -196,6 +197,7 @@ int main(int argc, char **argv)
 			p.vlan = dlci;
 		if (p.is_ospf)
 			fs_ospf_packet(r.ospf, &p, data);
+		fs_ospf_seen_esp(r.ospf, &p);
 		fs_ospf_seen_vlan(r.ospf, p.vlan, ts);
 		fs_routers_classify(&routers, &p);
 		if (p.classes & FS_CLASS_BIT(FS_CLASS_OSPF_NON_ROUTER))

@@ -689,6 +689,89 @@ static void test_print_table(void **state)
 	sim_free(s);
 }
 
+static void esp(struct sim *s, int64_t ts, unsigned src)
+{
+	advance(s, ts);
+	struct fs_pkt p;
+	memset(&p, 0, sizeof(p));
+	p.ts_us = ts;
+	p.ip_version = 4;
+	p.ip_proto = 50;
+	const uint8_t sip[4] = { 10, 0, 0, (uint8_t)src };
+	memcpy(p.src_ip, sip, 4);
+	fs_ospf_seen_esp(s->o, &p);
+}
+
+/* Packets we cannot read still show the router is alive. */
+static void test_esp_keeps_router_alive(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	int64_t t = form(s, T0);
+	int first = s->n;
+	int64_t last_esp = 0;
+	for (int64_t x = t + 5 * S; x < t + 70 * S; x += 10 * S) {
+		esp(s, x, 1);
+		hello(s, x + S, R2, 2, L1, 1);
+		last_esp = x;
+	}
+	expect_adj(s, first, NULL, 0);
+	assert_int_equal(count(s, FS_EV_HELLO_LATE), 0);
+	esp(s, t + 75 * S, 9);			/* not a router: ignored */
+	keep_r2(s, t + 71 * S, t + 130 * S);
+	advance(s, t + 130 * S);
+	const struct fs_event *d = last_of(s, FS_EV_OSPF_ADJACENCY);
+	assert_int_equal(d->u.adj.to, FS_OSPF_DOWN);
+	assert_int_equal(d->ts_us, last_esp + 40 * S);
+	sim_free(s);
+}
+
+static void hello_dr(struct sim *s, int64_t ts, uint32_t rid, unsigned src,
+		     const uint32_t *nbrs, unsigned n)
+{
+	struct ob b = { .n = 0 };
+	ob_v2_hdr(&b, 1, rid, 0, 0, 0);
+	ob_v2_hello(&b, IP4(255, 255, 255, 0), 10, 0x02, 1, 40,
+		    IP4(10, 0, 0, 3), IP4(10, 0, 0, 2), nbrs, n);
+	ob_end(&b);
+	send(s, ts, src, MCAST, &b);
+}
+
+struct pairs {
+	struct fs_ospf_adj_view v[8];
+	int n;
+};
+
+static void grab_pair(const struct fs_ospf_adj_view *v, void *ctx)
+{
+	struct pairs *p = ctx;
+	if (p->n < 8)
+		p->v[p->n++] = *v;
+}
+
+/* Two DROthers stay 2-Way by design; pairs with the DR/BDR go further. */
+static void test_drother_pairs(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	const uint32_t R4 = IP4(4, 4, 4, 4);
+	const uint32_t n1[] = { R2, R3, R4 }, n2[] = { R1, R3, R4 },
+		       n3[] = { R1, R2, R4 }, n4[] = { R1, R2, R3 };
+	hello_dr(s, T0, R1, 1, n1, 3);
+	hello_dr(s, T0 + 1 * MS, R2, 2, n2, 3);
+	hello_dr(s, T0 + 2 * MS, R3, 3, n3, 3);
+	hello_dr(s, T0 + 3 * MS, R4, 4, n4, 3);
+	struct pairs p = { .n = 0 };
+	fs_ospf_foreach_adjacency(s->o, grab_pair, &p);
+	assert_int_equal(p.n, 6);
+	for (int i = 0; i < p.n; i++) {
+		assert_int_equal(p.v[i].state, FS_OSPF_2WAY);
+		bool drothers = p.v[i].router_id == R1 && p.v[i].neighbor_id == R4;
+		assert_int_equal(p.v[i].should_be_full, !drothers);
+	}
+	sim_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -707,6 +790,8 @@ int main(void)
 		cmocka_unit_test(test_table_bounds),
 		cmocka_unit_test(test_lsa_churn_and_malformed),
 		cmocka_unit_test(test_print_table),
+		cmocka_unit_test(test_esp_keeps_router_alive),
+		cmocka_unit_test(test_drother_pairs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
