@@ -211,20 +211,29 @@ void fs_ospf_adj_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 					"hello lists neighbor");
 		}
 	}
-	for (uint32_t i = 0; i < n_old; i++) {
-		if (fs_ospf_rt_lists(r, old_nbrs[i]))
-			continue;
-		struct fs_ospf_adj *a = fs_ospf_adj_find(
-			o, r->version, r->vlan, r->area, r->rid, old_nbrs[i]);
-		if (!a)
-			continue;
-		int s = side_of(a, r->rid);
-		a->lists[s] = false;
-		if (a->state == FS_OSPF_DOWN)
-			continue;
-		fs_ospf_adj_set(o, a, a->lists[!s] ? FS_OSPF_INIT : FS_OSPF_DOWN,
-				ts, r->rid, "hello no longer lists neighbor");
-	}
+	for (uint32_t i = 0; i < n_old; i++)
+		if (!fs_ospf_rt_lists(r, old_nbrs[i]))
+			fs_ospf_adj_unlisted(o, r, old_nbrs[i], ts, false);
+}
+
+void fs_ospf_adj_unlisted(struct fs_ospf *o, struct fs_ospf_rt *r,
+			  uint32_t id, int64_t ts, bool dead)
+{
+	struct fs_ospf_adj *a =
+		fs_ospf_adj_find(o, r->version, r->vlan, r->area, r->rid, id);
+	if (!a)
+		return;
+	int s = side_of(a, r->rid);
+	a->lists[s] = false;
+	if (a->state == FS_OSPF_DOWN)
+		return;
+	if (dead)
+		fs_ospf_adj_set(o, a, FS_OSPF_DOWN, ts, r->rid,
+				"dead interval expired");
+	else
+		fs_ospf_adj_set(o, a,
+				a->lists[!s] ? FS_OSPF_INIT : FS_OSPF_DOWN, ts,
+				r->rid, "hello no longer lists neighbor");
 }
 
 void fs_ospf_adj_router_gone(struct fs_ospf *o, struct fs_ospf_rt *r,

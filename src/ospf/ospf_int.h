@@ -61,8 +61,16 @@ struct fs_ospf_rt {
 	uint32_t hello_s, dead_s;
 	uint8_t prio;
 	uint32_t dr, bdr;
+	/*
+	 * Neighbors listed, each with the interface whose Hello listed it
+	 * (v3 interface id, v2 source address): a router seen on several
+	 * links of one VLAN (untagged SPAN of several ports, p2p subnets)
+	 * lists different neighbors on each, which is not a drop.
+	 */
 	uint32_t n_nbrs;	/* stored, <= FS_OSPF_HELLO_MAX_NBRS */
 	uint32_t nbrs[FS_OSPF_HELLO_MAX_NBRS];
+	uint32_t nbr_if[FS_OSPF_HELLO_MAX_NBRS];
+	int64_t nbr_seen_us[FS_OSPF_HELLO_MAX_NBRS];
 
 	int64_t first_seen_us, last_pkt_us, last_hello_us, dead_since_us;
 	bool hello_seen, alive, confirmed, silent_reported;
@@ -190,6 +198,9 @@ void fs_ospf_adj_lsr(struct fs_ospf *o, struct fs_ospf_rt *r,
 void fs_ospf_adj_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
 		     const struct fs_ospf_msg *m, const struct fs_pkt *p);
 /* A router passed its dead interval: its pairs go down at expiry. */
+/* r no longer lists id: Init or Down; dead = the listing link went silent. */
+void fs_ospf_adj_unlisted(struct fs_ospf *o, struct fs_ospf_rt *r,
+			  uint32_t id, int64_t ts, bool dead);
 void fs_ospf_adj_router_gone(struct fs_ospf *o, struct fs_ospf_rt *r,
 			     int64_t ts, const char *reason);
 /* DR/BDR rule: does this pair have to go beyond 2-Way? */

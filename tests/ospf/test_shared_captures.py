@@ -276,6 +276,34 @@ CASES = [
         '192.168.103.1': dict(ip='10.0.0.2', area='0.0.0.1', nbrs=set()),
     }, [], {}, {'malformed': '0', 'hello': '7', 'no_late': True}),
 
+    # One hub router id on three p2p subnets (DLCIs) of one link: each
+    # link's neighbor list stands on its own, so no false drops.
+    ('packetlife-backup/OSPF_point-to-point_adjacencies.cap', (), {
+        '192.168.1.1': dict(dr='0.0.0.0', bdr='0.0.0.0',
+                            nbrs={'192.168.2.1', '192.168.3.1',
+                                  '192.168.4.1'}),
+    }, [
+        ('192.168.1.1', '192.168.2.1', 'exstart', 8),
+        ('192.168.1.1', '192.168.2.1', 'exchange', 10),
+        ('192.168.1.1', '192.168.2.1', 'loading', 12),
+        ('192.168.1.1', '192.168.3.1', 'exstart', 22),
+        ('192.168.1.1', '192.168.4.1', 'exstart', 38),
+    ], {('192.168.1.1', '192.168.2.1'): 'full',
+        ('192.168.1.1', '192.168.3.1'): 'full',
+        ('192.168.1.1', '192.168.4.1'): 'full'},
+     {'no_down': True, 'no_late': True, 'no_unlisted': True}),
+
+    ('packetlife-backup/OSPF_multipoint_adjacencies.cap', (), {
+        '192.168.1.1': dict(dr='0.0.0.0', bdr='0.0.0.0'),
+    }, [
+        ('192.168.1.1', '192.168.2.1', 'exstart', 24),
+        ('192.168.1.1', '192.168.3.1', 'exstart', 25),
+        ('192.168.1.1', '192.168.4.1', 'exstart', 28),
+        ('192.168.1.1', '192.168.2.1', 'full', 57),
+        ('192.168.1.1', '192.168.3.1', 'full', 52),
+        ('192.168.1.1', '192.168.4.1', 'full', 60),
+    ], {}, {'no_down': True, 'no_late': True, 'no_unlisted': True}),
+
     # Valid formation, then a corrupted LSU (#15): counted, no crash.
     ('tcpdump/ospf6_print_lshdr-oobr.pcap', (), {}, [
         ('1.1.1.1', '2.2.2.2', 'exstart', 7),
@@ -306,6 +334,10 @@ def check(tool, pcap_dir, case):
             errs.append(f'{a}<->{b} final {got}, want {state}')
     if extra.get('no_late') and stats.get('late') != '0':
         errs.append(f'{stats.get("late")} hello_late events, want none')
+    if extra.get('no_unlisted'):
+        for e in adj:
+            if e['reason'] == 'hello no longer lists neighbor':
+                errs.append(f'false drop at #{e["frame"]}: {e}')
     if extra.get('no_down'):
         for e in adj:
             if e['to'] == 'down':

@@ -213,11 +213,18 @@ static void expect_adj(const struct sim *s, int first, const struct want *w,
 	assert_int_equal(k, n);
 }
 
+/* All emitted, including those past the recording buffer. */
 static int count(const struct sim *s, enum fs_event_type t)
+{
+	return (int)s->bus.emitted[t];
+}
+
+static int count_late_of(const struct sim *s, uint32_t rid)
 {
 	int n = 0;
 	for (int i = 0; i < s->n; i++)
-		n += s->ev[i].type == t;
+		n += s->ev[i].type == FS_EV_HELLO_LATE &&
+		     s->ev[i].u.late.router_id == rid;
 	return n;
 }
 
@@ -772,6 +779,83 @@ static void test_drother_pairs(void **state)
 	sim_free(s);
 }
 
+/* One router id on two links of one VLAN (two p2p subnets, or an untagged
+ * SPAN of two ports): each link's list stands on its own. */
+static void test_router_on_two_links(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	int64_t t = T0, last_b = 0;
+	for (int i = 0; i < 3; i++, t += 10 * S) {
+		hello(s, t, R1, 1, L2, 1);		/* link A, 10.0.0.1 */
+		hello(s, t + 1 * MS, R1, 9, L3, 1);	/* link B, 10.0.0.9 */
+		hello(s, t + 2 * MS, R2, 2, L1, 1);
+		hello(s, t + 3 * MS, R3, 3, L1, 1);
+		last_b = t + 1 * MS;
+	}
+	int first = s->n;
+	for (; t < T0 + 90 * S; t += 10 * S) {		/* link B falls silent */
+		hello(s, t, R1, 1, L2, 1);
+		hello(s, t + 2 * MS, R2, 2, L1, 1);
+	}
+	advance(s, t);
+	assert_int_equal(count_late_of(s, R1), 0);
+	assert_int_equal(count_late_of(s, R3), 1);	/* it did go silent */
+	/* Not one "no longer lists" flap; R3's pair goes down when the
+	 * link's hellos (and R3's own) pass the dead interval. */
+	int downs = 0;
+	for (int i = first; i < s->n; i++) {
+		const struct fs_event *e = &s->ev[i];
+		if (e->type != FS_EV_OSPF_ADJACENCY)
+			continue;
+		assert_int_equal(e->u.adj.to, FS_OSPF_DOWN);
+		assert_true(e->u.adj.router_id == R3 || e->u.adj.neighbor_id == R3);
+		assert_string_equal(e->u.adj.reason, "dead interval expired");
+		assert_true(e->ts_us <= last_b + 40 * S + 2 * MS);
+		downs++;
+	}
+	assert_int_equal(downs, 1);
+	struct rv r;
+	const struct fs_ospf_router_view *v = view(s, &r, R1);
+	assert_int_equal(v->neighbors_listed, 1);
+	assert_int_equal(v->gap_max_ms, 10000);
+	sim_free(s);
+}
+
+static void count_one(const struct fs_ospf_router_view *v, void *ctx)
+{
+	(void)v;
+	(*(int *)ctx)++;
+}
+
+/* Routers come and go for hours: forgotten entries free their slots and
+ * the index keeps finding the live ones (backward-shift deletion). */
+static void test_table_churn(void **state)
+{
+	(void)state;
+	struct fs_ospf_config cfg;
+	fs_ospf_config_defaults(&cfg);
+	cfg.max_routers = 40;
+	cfg.max_neighbors = 8;
+	struct sim *s = sim_new(&cfg);
+	for (uint32_t k = 0; k < 2000; k++)
+		hello(s, T0 + (int64_t)k * 20 * S, IP4(10, 1, k >> 8, k & 0xff),
+		      1 + (k % 200), NULL, 0);
+	struct fs_ospf_stats st;
+	fs_ospf_stats(s->o, &st);
+	assert_int_equal(st.dropped_table_full, 0);
+	assert_int_equal(count(s, FS_EV_OSPF_ROUTER), 2000);
+	/* Forgotten 600 s after their last hello: about 32 remain. */
+	int n = 0;
+	fs_ospf_foreach_router(s->o, count_one, &n);
+	assert_in_range(n, 30, 34);
+	/* The latest router is found again, not inserted twice. */
+	hello(s, T0 + 1999LL * 20 * S + 10 * S, IP4(10, 1, 1999 >> 8, 1999 & 0xff),
+	      1 + (1999 % 200), NULL, 0);
+	assert_int_equal(count(s, FS_EV_OSPF_ROUTER), 2000);
+	sim_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -792,6 +876,8 @@ int main(void)
 		cmocka_unit_test(test_print_table),
 		cmocka_unit_test(test_esp_keeps_router_alive),
 		cmocka_unit_test(test_drother_pairs),
+		cmocka_unit_test(test_router_on_two_links),
+		cmocka_unit_test(test_table_churn),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
