@@ -41,7 +41,8 @@ enum fs_decode_reason {
 
 const char *fs_decode_reason_name(enum fs_decode_reason r);
 
-/* libpcap DLT_* values we decode: Ethernet, Linux SLL v1/v2, raw IP. */
+/* libpcap DLT_* values we decode: Ethernet, Linux SLL v1/v2, raw IP,
+ * BSD loopback (DLT_NULL, DLT_LOOP). */
 bool fs_decode_linktype_supported(int dlt);
 
 /*

@@ -45,6 +45,7 @@ void fs_dec_ether(struct fs_dec *d, struct fs_cursor *c);
 void fs_dec_sll(struct fs_dec *d, struct fs_cursor *c);
 void fs_dec_sll2(struct fs_dec *d, struct fs_cursor *c);
 void fs_dec_raw(struct fs_dec *d, struct fs_cursor *c, int version);
+void fs_dec_null(struct fs_dec *d, struct fs_cursor *c);
 
 void fs_dec_arp(struct fs_dec *d, struct fs_cursor *c);	/* arp.c */
 void fs_dec_ip4(struct fs_dec *d, struct fs_cursor *c);	/* ip4.c */

@@ -1,4 +1,7 @@
-/* Link layers: Ethernet II, Linux cooked v1/v2, raw IP; ethertype dispatch. */
+/*
+ * Link layers: Ethernet II, Linux cooked v1/v2, BSD loopback, raw IP;
+ * ethertype dispatch.
+ */
 #include "decode_int.h"
 
 #define ETH_P_IP 0x0800
@@ -140,5 +143,34 @@ void fs_dec_raw(struct fs_dec *d, struct fs_cursor *c, int version)
 	} else {	/* v4, or anything else: ip4 reports the bad version */
 		d->p->ethertype = ETH_P_IP;
 		fs_dec_ip4(d, c);
+	}
+}
+
+/* BSD loopback: the family in the writer's byte order (DLT_NULL) or in
+ * network order (DLT_LOOP); both orders are accepted for either. */
+static bool family_is(uint32_t v, uint32_t af)
+{
+	uint32_t swapped = (v >> 24) | ((v >> 8) & 0xff00) |
+			   ((v << 8) & 0xff0000) | (v << 24);
+	return v == af || swapped == af;
+}
+
+void fs_dec_null(struct fs_dec *d, struct fs_cursor *c)
+{
+	uint32_t af = fs_cursor_be32(c);
+	if (c->failed) {
+		fs_dec_short(d, FS_DR_L2_SHORT, d->missing > 0);
+		return;
+	}
+	if (family_is(af, 2)) {	/* AF_INET everywhere */
+		d->p->ethertype = ETH_P_IP;
+		fs_dec_ip4(d, c);
+	} else if (family_is(af, 10) || family_is(af, 24) ||
+		   family_is(af, 28) || family_is(af, 30)) {
+		/* AF_INET6: Linux, Net/OpenBSD, FreeBSD, Darwin */
+		d->p->ethertype = ETH_P_IPV6;
+		fs_dec_ip6(d, c);
+	} else {
+		fs_dec_class(d, FS_CLASS_NON_IP);
 	}
 }

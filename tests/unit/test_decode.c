@@ -501,6 +501,24 @@ static void b_raw6(struct fb *f)
 	ip6_end(f);
 }
 
+static void b_null4_le(struct fb *f)
+{
+	put32(f, 0x02000000);	/* AF_INET written little-endian */
+	b_raw4(f);
+}
+
+static void b_loop6(struct fb *f)
+{
+	put32(f, 24);		/* AF_INET6 on OpenBSD, network order */
+	b_raw6(f);
+}
+
+static void b_null_other(struct fb *f)
+{
+	put32(f, 0x07000000);
+	fill(f, 0x45, 20);
+}
+
 static void b_raw_v5(struct fb *f)
 {
 	b_raw4(f);
@@ -637,12 +655,13 @@ static void b_ospf_short(struct fb *f)
 /* ---- expectations ----------------------------------------------------- */
 
 #define C(x) FS_CLASS_BIT(FS_CLASS_##x)
+#define NULL_T (-100)	/* DLT_NULL is 0, the "unset" value */
 #define BAD C(MALFORMED)
 
 struct dcase {
 	const char *name;
 	void (*build)(struct fb *f);
-	int dlt;		/* 0 means DLT_EN10MB (DLT_NULL is unused) */
+	int dlt;		/* 0 means DLT_EN10MB; DLT_NULL is NULL_T */
 	uint32_t snap;		/* caplen = snap < n, wirelen = n */
 	uint32_t keep;		/* frame ends after keep bytes, not cut */
 	enum fs_decode_status status;
@@ -785,6 +804,15 @@ static const struct dcase cases[] = {
 	  .ethertype = 0x86dd, V6_AB, .ip_proto = 58, .ttl = 64,
 	  .icmp_type = 128, .l4_off = 44, .l4_len = 4, .hdr_end = 44 },
 
+	{ "null_v4_little_endian", b_null4_le, .dlt = NULL_T,
+	  .classes = C(TCP_SYN), .ethertype = 0x0800, V4_AB, TCP_P, .ttl = 64,
+	  .tcp_flags = 0x02, .l4_off = 44, .hdr_end = 44 },
+	{ "loop_v6_af24", b_loop6, .dlt = DLT_LOOP, .classes = C(ICMP),
+	  .ethertype = 0x86dd, V6_AB, .ip_proto = 58, .ttl = 64,
+	  .icmp_type = 128, .l4_off = 48, .l4_len = 4, .hdr_end = 48 },
+	{ "null_unknown_family", b_null_other, .dlt = NULL_T,
+	  .classes = C(NON_IP), .hdr_end = 4 },
+
 	/* the sender's faults */
 	{ "src_mac_group", b_src_group, .status = FS_DECODE_MALFORMED,
 	  .reason = FS_DR_SRC_MAC_GROUP, .classes = C(TCP_SYN) | BAD,
@@ -880,6 +908,9 @@ static const struct dcase cases[] = {
 	{ "sll_short", b_sll_arp, .dlt = DLT_LINUX_SLL, .keep = 15,
 	  .status = FS_DECODE_MALFORMED, .reason = FS_DR_L2_SHORT,
 	  .classes = BAD },
+	{ "null_short", b_null4_le, .dlt = NULL_T, .keep = 3,
+	  .status = FS_DECODE_MALFORMED, .reason = FS_DR_L2_SHORT,
+	  .classes = BAD },
 	{ "sll2_short", b_sll2_ndp, .dlt = DLT_LINUX_SLL2, .keep = 19,
 	  .status = FS_DECODE_MALFORMED, .reason = FS_DR_L2_SHORT,
 	  .classes = BAD },
@@ -956,6 +987,8 @@ static void expect_mac(const uint8_t *want, const uint8_t *got,
 
 static int case_dlt(const struct dcase *k)
 {
+	if (k->dlt == NULL_T)
+		return DLT_NULL;
 	return k->dlt ? k->dlt : DLT_EN10MB;
 }
 
@@ -1085,7 +1118,8 @@ static void test_linktypes(void **state)
 	assert_true(fs_decode_linktype_supported(DLT_RAW));
 	assert_true(fs_decode_linktype_supported(DLT_IPV4));
 	assert_true(fs_decode_linktype_supported(DLT_IPV6));
-	assert_false(fs_decode_linktype_supported(DLT_NULL));
+	assert_true(fs_decode_linktype_supported(DLT_NULL));
+	assert_true(fs_decode_linktype_supported(DLT_LOOP));
 	assert_false(fs_decode_linktype_supported(DLT_FRELAY));
 	assert_false(fs_decode_linktype_supported(DLT_C_HDLC));
 	assert_false(fs_decode_linktype_supported(-1));
