@@ -218,7 +218,7 @@ void fs_ospf_timing_tick(struct fs_ospf *o, struct fs_ospf_rt *r,
 
 /* churn.c */
 void fs_ospf_churn_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
-		       const struct fs_ospf_msg *m);
+		       const struct fs_ospf_msg *m, const struct fs_pkt *p);
 void fs_ospf_churn_tick(struct fs_ospf_rt *r);
 
 /* tracker.c */

@@ -284,7 +284,7 @@ void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
 		fs_ospf_adj_lsr(o, r, &m, p);
 		break;
 	case FS_OSPF_LSU:
-		fs_ospf_churn_lsu(o, r, &m);
+		fs_ospf_churn_lsu(o, r, &m, p);
 		fs_ospf_adj_lsu(o, r, &m, p);
 		break;
 	default:

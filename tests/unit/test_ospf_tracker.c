@@ -655,6 +655,14 @@ static void test_lsa_churn_and_malformed(void **state)
 	advance(s, T0 + 2 * S);
 	v = view(s, &r, R1);
 	assert_int_equal(v->lsus_last_second, 0);
+	/* One copy per NBMA neighbor is flooding, not retransmission. */
+	lsu(s, T0 + 2 * S + 100 * MS, R1, 1, 2, &x2, 1);
+	lsu(s, T0 + 2 * S + 101 * MS, R1, 1, 3, &x2, 1);
+	v = view(s, &r, R1);
+	assert_int_equal(v->lsa_retransmits, 1);
+	lsu(s, T0 + 2 * S + 900 * MS, R1, 1, 3, &x2, 1);
+	v = view(s, &r, R1);
+	assert_int_equal(v->lsa_retransmits, 2);
 
 	struct ob b = { .n = 0 };
 	ob_v2_hdr(&b, 1, R2, 0, 0, 0);
@@ -663,9 +671,9 @@ static void test_lsa_churn_and_malformed(void **state)
 	send(s, T0 + 3 * S, 2, MCAST, &b);
 	struct fs_ospf_stats st;
 	fs_ospf_stats(s->o, &st);
-	assert_int_equal(st.packets, 4);
-	assert_int_equal(st.by_type[4], 3);
-	assert_int_equal(st.lsas, 3);
+	assert_int_equal(st.packets, 7);
+	assert_int_equal(st.by_type[4], 6);
+	assert_int_equal(st.lsas, 6);
 	assert_int_equal(st.malformed, 1);
 	unsigned bad = 0;
 	for (unsigned i = 0; i < 16; i++)
