@@ -237,6 +237,29 @@ static const struct fs_event *last_of(const struct sim *s,
 	return NULL;
 }
 
+struct rv {
+	struct fs_ospf_router_view v[8];
+	int n;
+};
+
+static void grab(const struct fs_ospf_router_view *v, void *ctx)
+{
+	struct rv *r = ctx;
+	if (r->n < 8)
+		r->v[r->n++] = *v;
+}
+
+static const struct fs_ospf_router_view *view(const struct sim *s,
+					      struct rv *r, uint32_t rid)
+{
+	r->n = 0;
+	fs_ospf_foreach_router(s->o, grab, r);
+	for (int i = 0; i < r->n; i++)
+		if (r->v[i].router_id == rid)
+			return &r->v[i];
+	return NULL;
+}
+
 static const struct lsa LA = { 1, R1, R1, 0x80000001 };
 static const struct lsa LB = { 1, R2, R2, 0x80000005 };
 
@@ -449,17 +472,22 @@ static void test_exstart_restart(void **state)
 	sim_free(s);
 }
 
-/* 1 s hellos: a 1.30 s gap then a 0.20 s one: exactly one late event. */
+/* 1 s hellos: a 1.30 s gap then a 0.20 s one: exactly one late event.
+ * A 1.20 s gap is within the 25 % margin and is not late. */
 static void test_hello_lateness(void **state)
 {
 	(void)state;
 	struct sim *s = sim_new(NULL);
-	static const int64_t at_ms[] = { 0, 1000, 2000, 3300, 3500, 4500, 5500,
-					 6500 };
+	static const int64_t at_ms[] = { 0, 1000, 2000, 3300, 3500, 4500, 5700,
+					 6700 };
 	for (unsigned i = 0; i < sizeof(at_ms) / sizeof(at_ms[0]); i++)
 		hello_iv(s, T0 + at_ms[i] * MS, R1, 1, MCAST, NULL, 0, 1, 4);
 	advance(s, T0 + 7 * S);
 	assert_int_equal(count(s, FS_EV_HELLO_LATE), 1);
+	struct rv r;
+	const struct fs_ospf_router_view *v = view(s, &r, R1);
+	assert_int_equal(v->gap_max_ms, 1300);
+	assert_int_equal(v->last_gap_ms, 1000);
 	const struct fs_event *l = last_of(s, FS_EV_HELLO_LATE);
 	assert_int_equal(l->ts_us, T0 + 3300 * MS);
 	assert_int_equal(l->u.late.hello_interval_ms, 1000);
@@ -469,28 +497,6 @@ static void test_hello_lateness(void **state)
 	sim_free(s);
 }
 
-struct rv {
-	struct fs_ospf_router_view v[8];
-	int n;
-};
-
-static void grab(const struct fs_ospf_router_view *v, void *ctx)
-{
-	struct rv *r = ctx;
-	if (r->n < 8)
-		r->v[r->n++] = *v;
-}
-
-static const struct fs_ospf_router_view *view(const struct sim *s,
-					      struct rv *r, uint32_t rid)
-{
-	r->n = 0;
-	fs_ospf_foreach_router(s->o, grab, r);
-	for (int i = 0; i < r->n; i++)
-		if (r->v[i].router_id == rid)
-			return &r->v[i];
-	return NULL;
-}
 
 /* A hub's unicast hellos to three spokes are timed per destination. */
 static void test_nbma_unicast_hellos(void **state)
