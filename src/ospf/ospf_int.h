@@ -14,6 +14,8 @@
 #define FS_OSPF_PENDING 64	/* requested LSAs remembered per direction */
 #define FS_OSPF_VLANS 4096
 #define FS_OSPF_PARTNERS 8
+/* Same hello seen again within this: a mirrored copy (timing.c). */
+#define FS_OSPF_DUP_US 20000
 /* DBD summaries kept while a pair is mid-exchange (a shared pool). */
 #define FS_OSPF_SUM_SLOTS 64
 #define FS_OSPF_SUM_LSAS 128
@@ -81,7 +83,7 @@ struct fs_ospf_rt {
 	uint32_t partner_pos;
 
 	/* hello timing (timing.c) */
-	uint64_t gaps;
+	uint64_t gaps, hello_dups;
 	uint32_t last_gap_ms, gap_max_ms;
 	float gap_mean_ms, gap_jitter_ms;
 	struct fs_ospf_dest dests[FS_OSPF_DESTS];

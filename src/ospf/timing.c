@@ -66,8 +66,16 @@ void fs_ospf_timing_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 {
 	struct fs_ospf_dest *d = dest_slot(r, p);
 	int64_t prev = d->last_us;
+	/* A span session that mirrors both directions shows each hello
+	 * twice, microseconds apart: a copy, not an early hello. */
+	if (prev != 0 && p->ts_us < prev)
+		return;		/* reordered capture: no gap to judge */
+	if (prev != 0 && p->ts_us - prev < FS_OSPF_DUP_US) {
+		r->hello_dups++;
+		return;
+	}
 	d->last_us = p->ts_us;
-	if (prev == 0 || p->ts_us < prev)
+	if (prev == 0)
 		return;
 	int64_t gap_us = p->ts_us - prev;
 	uint32_t gap_ms = to_ms(gap_us);
