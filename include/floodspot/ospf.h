@@ -33,6 +33,9 @@ struct fs_ospf_stats {
 	uint64_t malformed_by_reason[16];
 	uint64_t lsas;
 	uint64_t dropped_table_full;
+	/* Added by the tracker: */
+	uint64_t unresolved_peer;	/* DBD/LSR whose other end was unknown */
+	uint64_t routers_set_full;	/* fs_routers refused a learned router */
 };
 
 /* A router as seen from the wire, for output and storage. */

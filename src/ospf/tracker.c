@@ -380,4 +380,6 @@ void fs_ospf_tick(struct fs_ospf *o, int64_t now_us)
 void fs_ospf_stats(const struct fs_ospf *o, struct fs_ospf_stats *st)
 {
 	*st = o->st;
+	st->unresolved_peer = o->unresolved_peer;
+	st->routers_set_full = o->routers_set_full;
 }
