@@ -33,6 +33,9 @@ struct fs_ospf_stats {
 	uint64_t malformed_by_reason[16];
 	uint64_t lsas;
 	uint64_t dropped_table_full;
+	/* Added by the tracker: */
+	uint64_t unresolved_peer;	/* DBD/LSR whose other end was unknown */
+	uint64_t routers_set_full;	/* fs_routers refused a learned router */
 };
 
 /* A router as seen from the wire, for output and storage. */
@@ -69,6 +72,9 @@ struct fs_ospf_adj_view {
 	uint32_t area;
 	enum fs_ospf_state state;
 	int64_t since_us;
+	/* Added by the tracker: false for two DROthers on a segment with a
+	 * DR, which rightly stay 2-Way (RFC 2328 10.4). */
+	bool should_be_full;
 };
 
 struct fs_ospf;
@@ -89,6 +95,12 @@ void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
 		    const uint8_t *frame);
 /* Any packet (for "no OSPF on VLAN N"); cheap. */
 void fs_ospf_seen_vlan(struct fs_ospf *o, uint16_t vlan, int64_t ts_us);
+/*
+ * Any ESP packet (p->ip_proto 50): encrypted OSPF cannot be read, but ESP
+ * from a known router's address shows it is alive, so its dead interval is
+ * not run out by hellos we cannot see. Cheap; ignores everything else.
+ */
+void fs_ospf_seen_esp(struct fs_ospf *o, const struct fs_pkt *p);
 /* Once per closed second of packet time: dead intervals, silence. */
 void fs_ospf_tick(struct fs_ospf *o, int64_t now_us);
 

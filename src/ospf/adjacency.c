@@ -211,24 +211,33 @@ void fs_ospf_adj_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 					"hello lists neighbor");
 		}
 	}
-	for (uint32_t i = 0; i < n_old; i++) {
-		if (fs_ospf_rt_lists(r, old_nbrs[i]))
-			continue;
-		struct fs_ospf_adj *a = fs_ospf_adj_find(
-			o, r->version, r->vlan, r->area, r->rid, old_nbrs[i]);
-		if (!a)
-			continue;
-		int s = side_of(a, r->rid);
-		a->lists[s] = false;
-		if (a->state == FS_OSPF_DOWN)
-			continue;
-		fs_ospf_adj_set(o, a, a->lists[!s] ? FS_OSPF_INIT : FS_OSPF_DOWN,
-				ts, r->rid, "hello no longer lists neighbor");
-	}
+	for (uint32_t i = 0; i < n_old; i++)
+		if (!fs_ospf_rt_lists(r, old_nbrs[i]))
+			fs_ospf_adj_unlisted(o, r, old_nbrs[i], ts, false);
 }
 
-void fs_ospf_adj_router_dead(struct fs_ospf *o, struct fs_ospf_rt *r,
-			     int64_t expiry_us)
+void fs_ospf_adj_unlisted(struct fs_ospf *o, struct fs_ospf_rt *r,
+			  uint32_t id, int64_t ts, bool dead)
+{
+	struct fs_ospf_adj *a =
+		fs_ospf_adj_find(o, r->version, r->vlan, r->area, r->rid, id);
+	if (!a)
+		return;
+	int s = side_of(a, r->rid);
+	a->lists[s] = false;
+	if (a->state == FS_OSPF_DOWN)
+		return;
+	if (dead)
+		fs_ospf_adj_set(o, a, FS_OSPF_DOWN, ts, r->rid,
+				"dead interval expired");
+	else
+		fs_ospf_adj_set(o, a,
+				a->lists[!s] ? FS_OSPF_INIT : FS_OSPF_DOWN, ts,
+				r->rid, "hello no longer lists neighbor");
+}
+
+void fs_ospf_adj_router_gone(struct fs_ospf *o, struct fs_ospf_rt *r,
+			     int64_t ts, const char *reason)
 {
 	for (uint32_t i = 0; i < r->n_nbrs; i++) {
 		struct fs_ospf_adj *a = fs_ospf_adj_find(
@@ -236,11 +245,30 @@ void fs_ospf_adj_router_dead(struct fs_ospf *o, struct fs_ospf_rt *r,
 		if (!a)
 			continue;
 		a->lists[side_of(a, r->rid)] = false;
-		fs_ospf_adj_set(o, a, FS_OSPF_DOWN, expiry_us, r->rid,
-				"dead interval expired");
+		fs_ospf_adj_set(o, a, FS_OSPF_DOWN, ts, r->rid, reason);
 	}
 	/* Its list is stale now; a returning router starts from scratch. */
 	r->n_nbrs = 0;
+}
+
+bool fs_ospf_adj_should_be_full(const struct fs_ospf *o,
+				const struct fs_ospf_adj *a)
+{
+	const struct fs_ospf_rt *r[2];
+	uint32_t dr = 0, bdr = 0;
+	for (int s = 0; s < 2; s++) {
+		r[s] = fs_ospf_rt_find(o, a->version, a->vlan, a->id[s]);
+		if (r[s] && r[s]->hello_seen && r[s]->dr) {
+			dr = r[s]->dr;
+			bdr = r[s]->bdr;
+		}
+	}
+	if (dr == 0)
+		return true;	/* point-to-point, p2mp, or no election yet */
+	for (int s = 0; s < 2; s++)
+		if (!r[s] || fs_ospf_rt_is(r[s], dr) || fs_ospf_rt_is(r[s], bdr))
+			return true;
+	return false;
 }
 
 static bool is_unicast(const struct fs_pkt *p)

@@ -1,23 +1,29 @@
 /*
  * LSA churn per router: LSUs and LSAs sent, LSUs in the last closed second,
  * and retransmissions (the same instance, type/id/adv/seq, sent again by
- * the same router), remembered in a small ring of recent instances.
+ * the same router to the same destination: an NBMA hub sending one LSU per
+ * neighbor is flooding, not retransmitting), kept in a small ring.
  */
 #include "ospf_int.h"
 
+#include <string.h>
+
 static uint64_t instance_key(const struct fs_ospf *o,
-			     const struct fs_ospf_lsa_hdr *h)
+			     const struct fs_ospf_lsa_hdr *h, uint64_t dst)
 {
-	uint64_t w[2] = { (uint64_t)h->type << 32 | h->ls_id,
-			  (uint64_t)h->adv_router << 32 | h->seq };
-	uint64_t lo = fs_ospf_hash(o->seed, w, 2);
-	uint64_t hi = fs_ospf_hash(~o->seed, w, 2);
+	uint64_t w[3] = { (uint64_t)h->type << 32 | h->ls_id,
+			  (uint64_t)h->adv_router << 32 | h->seq, dst };
+	uint64_t lo = fs_ospf_hash(o->seed, w, 3);
+	uint64_t hi = fs_ospf_hash(~o->seed, w, 3);
 	return hi << 32 | lo;
 }
 
 void fs_ospf_churn_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
-		       const struct fs_ospf_msg *m)
+		       const struct fs_ospf_msg *m, const struct fs_pkt *p)
 {
+	uint64_t w[2];
+	memcpy(w, p->dst_ip, 16);
+	uint64_t dst = fs_ospf_hash(o->seed, w, 2);
 	r->lsus++;
 	r->lsus_cur++;
 	struct fs_cursor c = m->items;
@@ -26,7 +32,7 @@ void fs_ospf_churn_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
 	while (fs_ospf_next_lsa(&c, r->version, &h, &body)) {
 		r->lsas++;
 		o->st.lsas++;
-		uint64_t k = instance_key(o, &h);
+		uint64_t k = instance_key(o, &h, dst);
 		bool seen = false;
 		for (uint32_t i = 0; i < r->lsa_ring_n; i++)
 			seen |= r->lsa_ring[i] == k;

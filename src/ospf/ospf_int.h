@@ -14,6 +14,8 @@
 #define FS_OSPF_PENDING 64	/* requested LSAs remembered per direction */
 #define FS_OSPF_VLANS 4096
 #define FS_OSPF_PARTNERS 8
+/* Same hello seen again within this: a mirrored copy (timing.c). */
+#define FS_OSPF_DUP_US 20000
 /* DBD summaries kept while a pair is mid-exchange (a shared pool). */
 #define FS_OSPF_SUM_SLOTS 64
 #define FS_OSPF_SUM_LSAS 128
@@ -61,18 +63,27 @@ struct fs_ospf_rt {
 	uint32_t hello_s, dead_s;
 	uint8_t prio;
 	uint32_t dr, bdr;
+	/*
+	 * Neighbors listed, each with the interface whose Hello listed it
+	 * (v3 interface id, v2 source address): a router seen on several
+	 * links of one VLAN (untagged SPAN of several ports, p2p subnets)
+	 * lists different neighbors on each, which is not a drop.
+	 */
 	uint32_t n_nbrs;	/* stored, <= FS_OSPF_HELLO_MAX_NBRS */
 	uint32_t nbrs[FS_OSPF_HELLO_MAX_NBRS];
+	uint32_t nbr_if[FS_OSPF_HELLO_MAX_NBRS];
+	int64_t nbr_seen_us[FS_OSPF_HELLO_MAX_NBRS];
 
 	int64_t first_seen_us, last_pkt_us, last_hello_us, dead_since_us;
 	bool hello_seen, alive, confirmed, silent_reported;
 	uint32_t listed_by;	/* last router whose Hello listed this one */
+	uint64_t esp_seen;	/* ESP packets from its address */
 	/* Recent DBD partners: multicast LSUs may answer them (p2p, DROther). */
 	uint32_t partners[FS_OSPF_PARTNERS];
 	uint32_t partner_pos;
 
 	/* hello timing (timing.c) */
-	uint64_t gaps;
+	uint64_t gaps, hello_dups;
 	uint32_t last_gap_ms, gap_max_ms;
 	float gap_mean_ms, gap_jitter_ms;
 	struct fs_ospf_dest dests[FS_OSPF_DESTS];
@@ -189,8 +200,14 @@ void fs_ospf_adj_lsr(struct fs_ospf *o, struct fs_ospf_rt *r,
 void fs_ospf_adj_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
 		     const struct fs_ospf_msg *m, const struct fs_pkt *p);
 /* A router passed its dead interval: its pairs go down at expiry. */
-void fs_ospf_adj_router_dead(struct fs_ospf *o, struct fs_ospf_rt *r,
-			     int64_t expiry_us);
+/* r no longer lists id: Init or Down; dead = the listing link went silent. */
+void fs_ospf_adj_unlisted(struct fs_ospf *o, struct fs_ospf_rt *r,
+			  uint32_t id, int64_t ts, bool dead);
+void fs_ospf_adj_router_gone(struct fs_ospf *o, struct fs_ospf_rt *r,
+			     int64_t ts, const char *reason);
+/* DR/BDR rule: does this pair have to go beyond 2-Way? */
+bool fs_ospf_adj_should_be_full(const struct fs_ospf *o,
+				const struct fs_ospf_adj *a);
 void fs_ospf_adj_set(struct fs_ospf *o, struct fs_ospf_adj *a,
 		     enum fs_ospf_state to, int64_t ts, uint32_t actor,
 		     const char *reason);
@@ -203,7 +220,7 @@ void fs_ospf_timing_tick(struct fs_ospf *o, struct fs_ospf_rt *r,
 
 /* churn.c */
 void fs_ospf_churn_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
-		       const struct fs_ospf_msg *m);
+		       const struct fs_ospf_msg *m, const struct fs_pkt *p);
 void fs_ospf_churn_tick(struct fs_ospf_rt *r);
 
 /* tracker.c */

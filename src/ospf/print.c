@@ -75,6 +75,7 @@ void fs_ospf_foreach_adjacency(const struct fs_ospf *o, fs_ospf_adj_fn fn,
 			.area = a->area,
 			.state = a->state,
 			.since_us = a->since_us,
+			.should_be_full = fs_ospf_adj_should_be_full(o, a),
 		};
 		fn(&v, ctx);
 	}

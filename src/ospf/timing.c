@@ -18,9 +18,11 @@ static bool is_multicast(const struct fs_pkt *p)
 static struct fs_ospf_dest *dest_slot(struct fs_ospf_rt *r,
 				      const struct fs_pkt *p)
 {
-	uint8_t key[16] = { 0 };	/* all multicast hellos share one slot */
-	if (!is_multicast(p))
-		memcpy(key, p->dst_ip, 16);
+	/* One slot per (source, unicast destination): a router's links and
+	 * an NBMA hub's per-neighbor hellos each keep their own rhythm. */
+	uint8_t key[16];
+	for (unsigned i = 0; i < 16; i++)
+		key[i] = p->src_ip[i] ^ (is_multicast(p) ? 0 : p->dst_ip[i]);
 	struct fs_ospf_dest *oldest = &r->dests[0];
 	for (unsigned i = 0; i < FS_OSPF_DESTS; i++) {
 		struct fs_ospf_dest *d = &r->dests[i];
@@ -64,8 +66,16 @@ void fs_ospf_timing_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 {
 	struct fs_ospf_dest *d = dest_slot(r, p);
 	int64_t prev = d->last_us;
+	/* A span session that mirrors both directions shows each hello
+	 * twice, microseconds apart: a copy, not an early hello. */
+	if (prev != 0 && p->ts_us < prev)
+		return;		/* reordered capture: no gap to judge */
+	if (prev != 0 && p->ts_us - prev < FS_OSPF_DUP_US) {
+		r->hello_dups++;
+		return;
+	}
 	d->last_us = p->ts_us;
-	if (prev == 0 || p->ts_us < prev)
+	if (prev == 0)
 		return;
 	int64_t gap_us = p->ts_us - prev;
 	uint32_t gap_ms = to_ms(gap_us);

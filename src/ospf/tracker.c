@@ -115,12 +115,13 @@ static void router_dead(struct fs_ospf *o, struct fs_ospf_rt *r)
 	int64_t expiry = r->last_hello_us + (int64_t)r->dead_s * FS_OSPF_USEC;
 	r->alive = false;
 	r->dead_since_us = expiry;
-	fs_ospf_adj_router_dead(o, r, expiry);
+	fs_ospf_adj_router_gone(o, r, expiry, "dead interval expired");
 }
 
 static bool past_dead(const struct fs_ospf_rt *r, int64_t now_us)
 {
-	return r->hello_seen && r->alive &&
+	/* A zero dead interval (bogus Hello) never expires. */
+	return r->hello_seen && r->alive && r->dead_s &&
 	       now_us - r->last_hello_us > (int64_t)r->dead_s * FS_OSPF_USEC;
 }
 
@@ -128,10 +129,19 @@ static void hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 		  const struct fs_ospf_msg *m, const struct fs_pkt *p)
 {
 	uint32_t old[FS_OSPF_HELLO_MAX_NBRS];
-	uint32_t n_old = r->n_nbrs;
-	memcpy(old, r->nbrs, n_old * sizeof(old[0]));
+	uint32_t n_old = 0;
 	bool first = !r->hello_seen;
+	uint32_t iface = m->version == 3
+				 ? m->interface_id
+				 : (uint32_t)p->src_ip[0] << 24 |
+					   (uint32_t)p->src_ip[1] << 16 |
+					   (uint32_t)p->src_ip[2] << 8 | p->src_ip[3];
 
+	/* A new area: the pairs of the old one are gone with it. */
+	if (!first && r->area != m->area) {
+		fs_ospf_adj_router_gone(o, r, p->ts_us, "hello moved to another area");
+		n_old = 0;
+	}
 	r->area = m->area;
 	r->netmask = m->netmask;
 	r->options = m->options;
@@ -141,11 +151,35 @@ static void hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 	r->prio = m->priority;
 	r->dr = m->dr;
 	r->bdr = m->bdr;
-	r->n_nbrs = 0;
+	/* This interface's old list goes to old[]; other links' stay. */
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < r->n_nbrs; i++) {
+		if (r->nbr_if[i] == iface) {
+			old[n_old++] = r->nbrs[i];
+			continue;
+		}
+		r->nbrs[kept] = r->nbrs[i];
+		r->nbr_if[kept] = r->nbr_if[i];
+		r->nbr_seen_us[kept] = r->nbr_seen_us[i];
+		kept++;
+	}
+	r->n_nbrs = kept;
 	for (uint32_t i = 0; i < m->n_neighbors && i < FS_OSPF_HELLO_MAX_NBRS;
-	     i++)
-		if (m->neighbors[i] != r->rid && m->neighbors[i] != 0)
-			r->nbrs[r->n_nbrs++] = m->neighbors[i];
+	     i++) {
+		uint32_t id = m->neighbors[i];
+		if (id == r->rid || id == 0)
+			continue;
+		uint32_t j = 0;
+		while (j < r->n_nbrs && r->nbrs[j] != id)
+			j++;
+		if (j == r->n_nbrs) {
+			if (r->n_nbrs == FS_OSPF_HELLO_MAX_NBRS)
+				continue;
+			r->nbrs[r->n_nbrs++] = id;
+		}
+		r->nbr_if[j] = iface;
+		r->nbr_seen_us[j] = p->ts_us;
+	}
 
 	fs_ospf_timing_hello(o, r, p);
 	r->last_hello_us = p->ts_us;
@@ -175,6 +209,28 @@ static void hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 		fs_ospf_rt_confirm(o, n);
 		if (fs_ospf_rt_lists(n, r->rid))
 			fs_ospf_rt_confirm(o, r);
+	}
+}
+
+/* Neighbors listed only on a link whose hellos stopped (router alive). */
+static void expire_links(struct fs_ospf *o, struct fs_ospf_rt *r,
+			 int64_t now_us)
+{
+	int64_t dead = (int64_t)r->dead_s * FS_OSPF_USEC;
+	if (dead == 0)
+		return;
+	for (uint32_t i = 0; i < r->n_nbrs;) {
+		if (now_us - r->nbr_seen_us[i] <= dead) {
+			i++;
+			continue;
+		}
+		uint32_t id = r->nbrs[i];
+		int64_t expiry = r->nbr_seen_us[i] + dead;
+		r->n_nbrs--;
+		r->nbrs[i] = r->nbrs[r->n_nbrs];
+		r->nbr_if[i] = r->nbr_if[r->n_nbrs];
+		r->nbr_seen_us[i] = r->nbr_seen_us[r->n_nbrs];
+		fs_ospf_adj_unlisted(o, r, id, expiry, true);
 	}
 }
 
@@ -228,11 +284,29 @@ void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
 		fs_ospf_adj_lsr(o, r, &m, p);
 		break;
 	case FS_OSPF_LSU:
-		fs_ospf_churn_lsu(o, r, &m);
+		fs_ospf_churn_lsu(o, r, &m, p);
 		fs_ospf_adj_lsu(o, r, &m, p);
 		break;
 	default:
 		break;
+	}
+}
+
+void fs_ospf_seen_esp(struct fs_ospf *o, const struct fs_pkt *p)
+{
+	if (p->ip_proto != 50 || p->ip_version == 0)
+		return;
+	uint8_t version = p->ip_version == 6 ? 3 : 2;
+	struct fs_ospf_rt *r = fs_ospf_rt_find_ip(o, version, p->vlan,
+						  p->src_ip);
+	if (r && r->hello_seen && r->alive && p->ts_us > r->last_hello_us) {
+		/* Alive but unreadable: restart its dead interval. */
+		r->last_hello_us = p->ts_us;
+		r->silent_reported = false;
+		r->esp_seen++;
+		/* Its lists cannot be read either: assume them unchanged. */
+		for (uint32_t i = 0; i < r->n_nbrs; i++)
+			r->nbr_seen_us[i] = p->ts_us;
 	}
 }
 
@@ -270,10 +344,12 @@ void fs_ospf_tick(struct fs_ospf *o, int64_t now_us)
 		if (!r->used)
 			continue;
 		fs_ospf_churn_tick(r);
-		if (past_dead(r, now_us))
+		if (past_dead(r, now_us)) {
 			router_dead(o, r);
-		else
+		} else {
 			fs_ospf_timing_tick(o, r, now_us);
+			expire_links(o, r, now_us);
+		}
 		if (!r->alive && now_us - r->last_pkt_us > FS_OSPF_FORGET_US)
 			fs_ospf_rt_del(o, r);
 	}
@@ -304,4 +380,6 @@ void fs_ospf_tick(struct fs_ospf *o, int64_t now_us)
 void fs_ospf_stats(const struct fs_ospf *o, struct fs_ospf_stats *st)
 {
 	*st = o->st;
+	st->unresolved_peer = o->unresolved_peer;
+	st->routers_set_full = o->routers_set_full;
 }

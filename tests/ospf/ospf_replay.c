@@ -26,6 +26,7 @@ struct replay {
 	int64_t t0;
 	bool dlci_vlan;
 	uint64_t non_router;
+	uint64_t late;
 };
 
 static double rel(const struct replay *r, int64_t ts)
@@ -62,6 +63,7 @@ static void on_event(const struct fs_event *ev, void *ctx)
 	}
 	case FS_EV_HELLO_LATE: {
 		const struct fs_ev_hello_late *e = &ev->u.late;
+		r->late++;
 		printf("frame=%" PRIu64 " t=%.3f ev=hello_late rid=%s vlan=%u "
 		       "interval_ms=%u gap_ms=%u late_ms=%u silent=%d\n",
 		       r->frame, rel(r, ev->ts_us), fs_fmt_id(a, e->router_id),
@@ -108,9 +110,10 @@ static void print_adj(const struct fs_ospf_adj_view *v, void *ctx)
 {
 	(void)ctx;
 	char a[16], b[16], c[16];
-	printf("adj rid=%s nbr=%s vlan=%u area=%s state=%s\n",
+	printf("adj rid=%s nbr=%s vlan=%u area=%s state=%s should_be_full=%d\n",
 	       fs_fmt_id(a, v->router_id), fs_fmt_id(b, v->neighbor_id),
-	       v->vlan, fs_fmt_id(c, v->area), fs_ospf_state_name(v->state));
+	       v->vlan, fs_fmt_id(c, v->area), fs_ospf_state_name(v->state),
+	       v->should_be_full);
 }
 
 /* Frame Relay: Q.922 address, then Cisco ethertype or IETF UI + NLPID. */
@@ -196,6 +199,7 @@ int main(int argc, char **argv)
 			p.vlan = dlci;
 		if (p.is_ospf)
 			fs_ospf_packet(r.ospf, &p, data);
+		fs_ospf_seen_esp(r.ospf, &p);
 		fs_ospf_seen_vlan(r.ospf, p.vlan, ts);
 		fs_routers_classify(&routers, &p);
 		if (p.classes & FS_CLASS_BIT(FS_CLASS_OSPF_NON_ROUTER))
@@ -213,10 +217,10 @@ int main(int argc, char **argv)
 	printf("stats packets=%" PRIu64 " hello=%" PRIu64 " dbd=%" PRIu64
 	       " lsr=%" PRIu64 " lsu=%" PRIu64 " ack=%" PRIu64
 	       " lsas=%" PRIu64 " malformed=%" PRIu64 " table_full=%" PRIu64
-	       " ospf_non_router=%" PRIu64 "\n",
+	       " ospf_non_router=%" PRIu64 " late=%" PRIu64 "\n",
 	       st.packets, st.by_type[1], st.by_type[2], st.by_type[3],
 	       st.by_type[4], st.by_type[5], st.lsas, st.malformed,
-	       st.dropped_table_full, r.non_router);
+	       st.dropped_table_full, r.non_router, r.late);
 	for (unsigned i = 0; i < 16; i++)
 		if (st.malformed_by_reason[i])
 			printf("malformed %s=%" PRIu64 "\n",

@@ -179,6 +179,8 @@ CASES = [
     ('zeek-spicy-ospf/traces/ospf.cap', (), {
         '192.168.170.8': dict(area='0.0.0.1', dr='192.168.170.8',
                               bdr='192.168.170.2', nbrs={'192.168.170.3'}),
+        # The old router id behind 192.168.170.2 ages out.
+        '192.168.170.2': dict(ip='192.168.170.2'),
         '192.168.170.3': dict(ip='192.168.170.2', nbrs={'192.168.170.8'}),
     }, [
         ('192.168.170.3', '192.168.170.8', 'exstart', 10),
@@ -193,6 +195,119 @@ CASES = [
 
     ('networklessons-labs/wireshark-ospfv3-esp.pcap', (), {}, [], {},
      {'no_down': True}),
+
+    ('packetlife-backup/OSPF_with_MD5_auth.cap', (), {
+        '10.0.0.1': dict(ip='10.0.0.1', dr='10.0.0.1', bdr='10.0.0.2',
+                         nbrs={'10.0.0.2'}),
+        '10.0.0.2': dict(ip='10.0.0.2', dr='10.0.0.1', bdr='10.0.0.2',
+                         nbrs={'10.0.0.1'}),
+    }, [
+        ('10.0.0.1', '10.0.0.2', '2-way', 4),
+        ('10.0.0.1', '10.0.0.2', 'exstart', 5),
+        ('10.0.0.1', '10.0.0.2', 'exchange', 7),
+        ('10.0.0.1', '10.0.0.2', 'loading', 9),
+        ('10.0.0.1', '10.0.0.2', 'full', 15),
+    ], {}, {'no_down': True, 'malformed': '0'}),
+
+    ('packetlife-backup/OSPF_LSA_types.cap', (), {
+        '4.4.4.4': dict(area='0.0.0.20', dr='10.0.20.2', bdr='10.0.20.1'),
+        '5.5.5.5': dict(ip='10.0.20.2', dr='10.0.20.2', bdr='10.0.20.1'),
+    }, [
+        ('4.4.4.4', '5.5.5.5', '2-way', 6),
+        ('4.4.4.4', '5.5.5.5', 'exstart', 7),
+        ('4.4.4.4', '5.5.5.5', 'exchange', 8),
+        ('4.4.4.4', '5.5.5.5', 'loading', 11),
+        ('4.4.4.4', '5.5.5.5', 'full', 14),
+    ], {}, {'no_down': True, 'malformed': '0'}),
+
+    ('packetlife-backup/OSPF_type7_LSA.cap', (), {
+        '2.2.2.2': dict(ip='10.0.10.2', dr='10.0.10.1', bdr='10.0.10.2'),
+        '3.3.3.3': dict(ip='10.0.10.1', dr='10.0.10.1', bdr='10.0.10.2'),
+    }, [
+        ('2.2.2.2', '3.3.3.3', '2-way', 5),
+        ('2.2.2.2', '3.3.3.3', 'exstart', 6),
+        ('2.2.2.2', '3.3.3.3', 'full', 14),
+    ], {}, {'no_down': True}),
+
+    ('tcpdump/OSPFv3_with_AH.pcap', (), {
+        '1.1.1.1': dict(dr='2.2.2.2', bdr='1.1.1.1', nbrs={'2.2.2.2'}),
+        '2.2.2.2': dict(dr='2.2.2.2', bdr='1.1.1.1', nbrs={'1.1.1.1'}),
+    }, [
+        ('1.1.1.1', '2.2.2.2', '2-way', 4),
+        ('1.1.1.1', '2.2.2.2', 'exstart', 8),
+        ('1.1.1.1', '2.2.2.2', 'exchange', 14),
+        ('1.1.1.1', '2.2.2.2', 'full', 23),
+    ], {}, {'no_down': True, 'malformed': '0'}),
+
+    ('networklessons-labs/wireshark-ospfv3-ah.pcap', (), {
+        '1.1.1.1': dict(dr='2.2.2.2', bdr='1.1.1.1'),
+        '2.2.2.2': dict(dr='2.2.2.2', bdr='1.1.1.1'),
+    }, [
+        ('1.1.1.1', '2.2.2.2', 'exstart', 8),
+        ('1.1.1.1', '2.2.2.2', 'exchange', 12),
+        ('1.1.1.1', '2.2.2.2', 'full', 17),
+    ], {}, {'no_down': True}),
+
+    # Frame Relay, unwrapped by the driver; the routers disagree on BDR.
+    ('tcpdump/OSPFv3_NBMA_adjacencies.pcap', (), {
+        '3.3.3.3': dict(prio='100', hello='30', dead='120', dr='3.3.3.3',
+                        bdr='2.2.2.2', nbrs={'1.1.1.1', '2.2.2.2'}),
+        '1.1.1.1': dict(dr='3.3.3.3', bdr='1.1.1.1'),
+        '2.2.2.2': dict(dr='3.3.3.3', bdr='2.2.2.2'),
+    }, [
+        ('1.1.1.1', '3.3.3.3', 'exstart', 4),
+        ('1.1.1.1', '3.3.3.3', 'exchange', 6),
+        ('1.1.1.1', '3.3.3.3', 'full', 14),
+        ('2.2.2.2', '3.3.3.3', 'exstart', 19),
+        ('2.2.2.2', '3.3.3.3', 'exchange', 21),
+        ('2.2.2.2', '3.3.3.3', 'full', 29),
+    ], {}, {'no_down': True, 'no_late': True}),
+
+    ('tcpdump/ospf3_auth.pcapng', (), {
+        '10.10.10.2': dict(dr='10.10.10.1', bdr='10.10.10.2',
+                           nbrs={'10.10.10.1'}),
+    }, [], {}, {'malformed': '0', 'hello': '1'}),
+
+    ('networklessons-labs/ospfv3-authentication-trailer-hello.pcapng', (), {
+        '1.1.1.1': dict(dr='2.2.2.2', bdr='1.1.1.1', nbrs={'2.2.2.2'}),
+    }, [], {}, {'malformed': '0', 'hello': '1'}),
+
+    ('packetlife-backup/ospf simple password authentication.cap', (), {
+        '192.168.103.1': dict(ip='10.0.0.2', area='0.0.0.1', nbrs=set()),
+    }, [], {}, {'malformed': '0', 'hello': '7', 'no_late': True}),
+
+    # One hub router id on three p2p subnets (DLCIs) of one link: each
+    # link's neighbor list stands on its own, so no false drops.
+    ('packetlife-backup/OSPF_point-to-point_adjacencies.cap', (), {
+        '192.168.1.1': dict(dr='0.0.0.0', bdr='0.0.0.0',
+                            nbrs={'192.168.2.1', '192.168.3.1',
+                                  '192.168.4.1'}),
+    }, [
+        ('192.168.1.1', '192.168.2.1', 'exstart', 8),
+        ('192.168.1.1', '192.168.2.1', 'exchange', 10),
+        ('192.168.1.1', '192.168.2.1', 'loading', 12),
+        ('192.168.1.1', '192.168.3.1', 'exstart', 22),
+        ('192.168.1.1', '192.168.4.1', 'exstart', 38),
+    ], {('192.168.1.1', '192.168.2.1'): 'full',
+        ('192.168.1.1', '192.168.3.1'): 'full',
+        ('192.168.1.1', '192.168.4.1'): 'full'},
+     {'no_down': True, 'no_late': True, 'no_unlisted': True}),
+
+    ('packetlife-backup/OSPF_multipoint_adjacencies.cap', (), {
+        '192.168.1.1': dict(dr='0.0.0.0', bdr='0.0.0.0'),
+    }, [
+        ('192.168.1.1', '192.168.2.1', 'exstart', 24),
+        ('192.168.1.1', '192.168.3.1', 'exstart', 25),
+        ('192.168.1.1', '192.168.4.1', 'exstart', 28),
+        ('192.168.1.1', '192.168.2.1', 'full', 57),
+        ('192.168.1.1', '192.168.3.1', 'full', 52),
+        ('192.168.1.1', '192.168.4.1', 'full', 60),
+    ], {}, {'no_down': True, 'no_late': True, 'no_unlisted': True}),
+
+    # Valid formation, then a corrupted LSU (#15): counted, no crash.
+    ('tcpdump/ospf6_print_lshdr-oobr.pcap', (), {}, [
+        ('1.1.1.1', '2.2.2.2', 'exstart', 7),
+    ], {}, {'no_down': True}),
 ]
 
 
@@ -217,6 +332,12 @@ def check(tool, pcap_dir, case):
         got = pairs.get(frozenset((a, b)))
         if got != state:
             errs.append(f'{a}<->{b} final {got}, want {state}')
+    if extra.get('no_late') and stats.get('late') != '0':
+        errs.append(f'{stats.get("late")} hello_late events, want none')
+    if extra.get('no_unlisted'):
+        for e in adj:
+            if e['reason'] == 'hello no longer lists neighbor':
+                errs.append(f'false drop at #{e["frame"]}: {e}')
     if extra.get('no_down'):
         for e in adj:
             if e['to'] == 'down':
