@@ -144,6 +144,8 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 
 	if (p.is_ospf)
 		fs_ospf_packet(a->ospf, &p, frame);
+	/* Encrypted OSPF (ESP) still proves its sender alive. */
+	fs_ospf_seen_esp(a->ospf, &p);
 	fs_ospf_seen_vlan(a->ospf, p.vlan, ts);
 	fs_routers_classify(&a->routers, &p);
 	fs_hosts_account(a->hosts, &p);
