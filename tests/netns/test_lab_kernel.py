@@ -4,7 +4,8 @@ R1's namespace while two bird2 routers form an OSPF adjacency on the lab
 bridge. Asserts that R2's routes appear on R1 as route_change "add" with
 protocol "bird", disappear ("del") once R2's bird is stopped past the dead
 interval, and that setting R1's eth0 down gives a link_change with
-up=false for the capture interface. Skips (77) where namespaces, bird or
+up=false for the capture interface and a del of its connected route (which
+the kernel flushes silently). Skips (77) where namespaces, bird or
 the built driver are unavailable."""
 import os
 import signal
@@ -104,6 +105,12 @@ def main():
             fail("link_change after down: %r" % ev, L)
         if ev.get("is_capture_iface") is not True:
             fail("eth0 not flagged as the capture interface: %r" % ev, L)
+        # The kernel flushes eth0's IPv4 routes without a notification;
+        # the watcher's dump must still report the connected route gone.
+        k, ev = w.wait_for(route_ev("del", "10.0.0.0/24"), 10, start=mark)
+        if ev is None or ev.get("protocol") != "kernel":
+            fail("connected route 10.0.0.0/24 not reported removed after "
+                 "eth0 down: %r" % (ev,), L)
         L.run("r1", "ip link set dev eth0 up")
         j, ev = w.wait_for(lambda e: e.get("event") == "link_change" and
                            e.get("ifname") == "eth0" and e.get("up"), 10,
