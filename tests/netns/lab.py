@@ -561,10 +561,40 @@ class Lab:
             time.sleep(0.2)
         return None
 
+    def start_capture(self, node, iface, bpf, name="capture"):
+        """Starts tcpdump in node on iface writing <dir>/<name>.pcap;
+        stop_capture() ends it and returns the packet count. Waits until
+        tcpdump is listening, so nothing sent afterwards is missed."""
+        pcap = os.path.join(self.dir, name + ".pcap")
+        errp = os.path.join(self.dir, name + ".err")
+        err = open(errp, "w")
+        # Immediate mode: a kill after the traffic must not lose the ring
+        # block still waiting for its timeout.
+        p = self.spawn(node, ["tcpdump", "-n", "--immediate-mode", "-i",
+                              iface, "-U", "-w", pcap]
+                       + bpf.split(), name=name, stderr=err)
+        p.fs_errpath = errp
+        deadline = time.monotonic() + 10
+        while "listening on" not in self.read(name + ".err"):
+            if p.poll() is not None or time.monotonic() > deadline:
+                raise LabError("tcpdump did not start: %s" %
+                               self.read(name + ".err"))
+            time.sleep(0.1)
+        return p
+
+    def stop_capture(self, p):
+        """Stops a start_capture() tcpdump; returns packets captured."""
+        time.sleep(0.3)     # let the last frames through the ring
+        self._stop(p)
+        with open(p.fs_errpath, errors="replace") as f:
+            m = re.search(r"(\d+) packets? captured", f.read())
+        return int(m.group(1)) if m else 0
+
     def capture_count(self, node, iface, bpf, count, timeout):
         """Runs tcpdump in node on iface until count packets match bpf or
         timeout seconds pass; returns how many it saw."""
-        cmd = ["timeout", str(timeout), "tcpdump", "-n", "-i", iface,
+        cmd = ["timeout", str(timeout), "tcpdump", "-n", "--immediate-mode",
+               "-i", iface,
                "-c", str(count), "-w", "/dev/null"] + bpf.split()
         r = self.run(node, cmd, check=False, timeout=timeout + 5)
         m = re.search(r"(\d+) packets? captured", r.stderr)
