@@ -24,6 +24,8 @@ host's own interfaces):
   host namespace (router-bound UDP at a bounded rate and duration), and
   start_rsyslog() runs rsyslogd with its own configuration (imudp and
   imtcp on a loopback port inside a namespace, writing to a file).
+  start_capture()/stop_capture() count frames with tcpdump; spawn_json()
+  runs a program (floodspot --json) and lets the test wait for events.
 
 Bounds: every command has a timeout, every wait a deadline, node and
 process counts are capped. Cleanup (close(), also via atexit and on
@@ -40,6 +42,19 @@ Usage:
         L.add_monitor("mon")
         L.start_bird("r1"); L.start_bird("r2")
         L.wait_ospf_full("r1", "2.2.2.2", timeout=30)
+
+Issue 5's live test, sketched with these helpers:
+        L.add_host("h1", "10.0.0.13/24")          # before add_monitor or
+        rs, out = L.start_rsyslog("mon", 5514)   # after: ports are mirrored
+        fs = L.spawn_json("mon", [floodspot, "-i", "span0", "--json",
+                                  "--syslog", "udp://127.0.0.1:5514"],
+                          "floodspot")
+        L.start_flood("h1", L.nodes["r1"]["ip"], pps=5000, seconds=20)
+        L.signal("r2", signal.SIGSTOP)           # past the dead interval
+        fs.wait_for(lambda e: e.get("rule") == "culprit", 30)
+        L.wait_file_match(out, "mac=" + L.nodes["h1"]["mac"], 10)
+Namespaces and files: L.ns(node) is the namespace name, L.dir the work
+directory (kept when FS_LAB_KEEP=1), L.nodes[node] has ip, mac, port.
 """
 
 import atexit

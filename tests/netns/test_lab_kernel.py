@@ -121,6 +121,8 @@ def main():
             fail("no link_change up=true for eth0 after ip link set up", L)
 
         L.stop(w.proc)
+        if w.proc.returncode != 0:      # sanitizer findings exit non-zero
+            fail("kernel_watch exited %s" % w.proc.returncode, L)
         j, st = w.wait_for(lambda e: e.get("event") == "kernel_stats", 5)
         if st is None:
             fail("kernel_watch printed no stats at exit", L)

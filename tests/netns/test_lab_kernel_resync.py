@@ -118,6 +118,8 @@ def main():
         print("churn: %d of %d prefixes seen added and removed" % (
             sum(1 for p in prefixes if adds.get(p)), N))
         L.stop(w.proc)
+        if w.proc.returncode != 0:      # sanitizer findings exit non-zero
+            fail("kernel_watch exited %s" % w.proc.returncode, L)
         j, st = w.wait_for(lambda e: e.get("event") == "kernel_stats", 5)
         if st is None:
             fail("no stats line", L)
