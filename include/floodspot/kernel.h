@@ -33,7 +33,9 @@ void fs_kernel_process(struct fs_kernel *k, int64_t now_us);
 /* Once per second: per-second flap counts. */
 void fs_kernel_tick(struct fs_kernel *k, int64_t now_us);
 
-/* rx_dropped of an interface from the link cache; false if unknown. */
+/* rx_dropped of an interface, asked of the kernel (one netlink round trip:
+ * link notifications do not carry fresh counters), else from the link
+ * cache; false if unknown. */
 bool fs_kernel_iface_drops(struct fs_kernel *k, const char *ifname,
 			   uint64_t *rx_dropped);
 void fs_kernel_stats(const struct fs_kernel *k, struct fs_kernel_stats *st);

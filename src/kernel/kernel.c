@@ -186,18 +186,29 @@ void fs_kernel_process(struct fs_kernel *k, int64_t now_us)
 	if (!k->mngr)
 		return;
 	k->now_us = now_us;
-	/* data_ready reads until the socket is empty or a message fails; on
-	 * failure the rest stays queued and poll() brings us back. */
-	int err = nl_cache_mngr_data_ready(k->mngr);
-	if (err == -NLE_NOMEM) {
-		/* libnl maps the kernel's ENOBUFS to NLE_NOMEM. */
-		resync(k, now_us);
-	} else if (err < 0 && err != -NLE_AGAIN && err != -NLE_INTR) {
+	/* data_ready reads until the socket is empty or a message fails.
+	 * After an overrun, keep draining before the dump: the kernel reports
+	 * ENOBUFS once per congestion and clears that state only when the
+	 * queue empties, so a dump taken over a full queue could miss drops
+	 * that will never be reported. Bounded against a notification storm. */
+	bool overrun = false;
+	int err = 0;
+	for (int round = 0; round < 16; round++) {
+		err = nl_cache_mngr_data_ready(k->mngr);
+		if (err >= 0 || err == -NLE_AGAIN || err == -NLE_INTR)
+			break;
+		if (err == -NLE_NOMEM) {
+			/* libnl maps the kernel's ENOBUFS to NLE_NOMEM. */
+			overrun = true;
+			continue;
+		}
 		k->st.bad_messages++;
 		fs_log_limited(&k->rl_bad, now_us, FS_LOG_WARNING,
 			       "netlink: message rejected: %s",
 			       nl_geterror(err));
 	}
+	if (overrun)
+		resync(k, now_us);
 	if (k->routes_stale) {
 		k->routes_stale = false;
 		err = nl_cache_resync(k->sync_sock, k->route_cache, changed, k);

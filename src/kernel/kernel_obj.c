@@ -132,6 +132,33 @@ void fs_kernel_link_seed(struct fs_kernel *k, struct nl_object *obj)
 	copy_name(l->name, rtnl_link_get_name(link));
 }
 
+struct via {
+	int ifindex;
+	bool found;
+};
+
+static void match_via(struct nl_object *obj, void *arg)
+{
+	struct via *v = arg;
+	struct rtnl_route *r = (struct rtnl_route *)obj;
+	if (v->found || rtnl_route_get_family(r) != AF_INET)
+		return;
+	for (int i = 0; i < rtnl_route_get_nnexthops(r); i++) {
+		struct rtnl_nexthop *nh = rtnl_route_nexthop_n(r, i);
+		if (nh && rtnl_route_nh_get_ifindex(nh) == v->ifindex)
+			v->found = true;
+	}
+}
+
+/* O(routes) in memory, so the dump (O(routes) from the kernel, on the
+ * capture thread) happens only when it can change something. */
+static bool routes_via(struct fs_kernel *k, int ifindex)
+{
+	struct via v = { ifindex, false };
+	nl_cache_foreach(k->route_cache, match_via, &v);
+	return v.found;
+}
+
 static int link_object(struct fs_kernel *k, struct rtnl_link *link,
 		       int action)
 {
@@ -182,10 +209,11 @@ static int link_object(struct fs_kernel *k, struct rtnl_link *link,
 			l->carrier = lc->carrier;
 		}
 	}
-	/* The kernel drops IPv4 routes of a downed link without telling:
-	 * a dump after this batch finds them gone. */
-	if (!lc->up || !lc->carrier)
-		k->routes_stale = true;
+	/* The kernel drops the IPv4 routes of a link set down or deleted
+	 * without a notification: if we hold any, a dump after this batch
+	 * finds them gone. (Carrier loss only flags them linkdown.) */
+	if (!lc->up && !k->routes_stale && k->route_cache)
+		k->routes_stale = routes_via(k, ifindex);
 	lc->is_capture_iface = k->capture_ifname[0] &&
 			       strcmp(lc->ifname, k->capture_ifname) == 0;
 	k->st.link_changes++;

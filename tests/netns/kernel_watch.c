@@ -3,7 +3,8 @@
  * lines, for the network-namespace lab (run inside a router's namespace).
  * Usage: kernel_watch [-i CAPTURE_IFNAME] [-t SECONDS] [-b RCVBUF -p MS]
  * -b and -p provoke an overrun for the resync test: a small receive buffer
- * and a pause of MS milliseconds after "ready" before the first read.
+ * and a pause of MS milliseconds after "ready" before the first read, and
+ * again on each SIGUSR1 (announced by a "paused" line).
  * Prints {"event":"ready"} once the initial dump is the baseline, and a
  * kernel_stats line at the end (after SECONDS, or on SIGTERM/SIGINT).
  */
@@ -21,7 +22,13 @@
 #include "floodspot/fmt.h"
 #include "floodspot/kernel.h"
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, pause_req;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	pause_req = 1;
+}
 
 static void on_signal(int sig)
 {
@@ -91,6 +98,8 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	struct sigaction su = { .sa_handler = on_usr1 };
+	sigaction(SIGUSR1, &su, NULL);
 	struct fs_event_bus bus;
 	fs_event_bus_init(&bus);
 	fs_event_subscribe(&bus, print_event, NULL);
@@ -108,13 +117,19 @@ int main(int argc, char **argv)
 	}
 	printf("{\"event\":\"ready\"}\n");
 	fflush(stdout);
-	if (pause_ms > 0) {
-		struct timespec ts = { pause_ms / 1000, (pause_ms % 1000) * 1000000 };
-		nanosleep(&ts, NULL);
-	}
+	struct timespec pause_ts = { pause_ms / 1000,
+				     (pause_ms % 1000) * 1000000 };
+	if (pause_ms > 0)
+		nanosleep(&pause_ts, NULL);
 	int64_t end = mono_ms() + seconds * 1000;
 	int64_t last_tick = 0;
 	while (!stop && mono_ms() < end) {
+		if (pause_req && pause_ms > 0) {
+			pause_req = 0;
+			printf("{\"event\":\"paused\"}\n");
+			fflush(stdout);
+			nanosleep(&pause_ts, NULL);
+		}
 		struct pollfd p = { .fd = fs_kernel_fd(k), .events = POLLIN };
 		int n = poll(&p, 1, 200);
 		if (n < 0 && errno != EINTR)

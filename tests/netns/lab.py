@@ -24,6 +24,8 @@ host's own interfaces):
   host namespace (router-bound UDP at a bounded rate and duration), and
   start_rsyslog() runs rsyslogd with its own configuration (imudp and
   imtcp on a loopback port inside a namespace, writing to a file).
+  start_capture()/stop_capture() count frames with tcpdump; spawn_json()
+  runs a program (floodspot --json) and lets the test wait for events.
 
 Bounds: every command has a timeout, every wait a deadline, node and
 process counts are capped. Cleanup (close(), also via atexit and on
@@ -40,6 +42,19 @@ Usage:
         L.add_monitor("mon")
         L.start_bird("r1"); L.start_bird("r2")
         L.wait_ospf_full("r1", "2.2.2.2", timeout=30)
+
+Issue 5's live test, sketched with these helpers:
+        L.add_host("h1", "10.0.0.13/24")          # before add_monitor or
+        rs, out = L.start_rsyslog("mon", 5514)   # after: ports are mirrored
+        fs = L.spawn_json("mon", [floodspot, "-i", "span0", "--json",
+                                  "--syslog", "udp://127.0.0.1:5514"],
+                          "floodspot")
+        L.start_flood("h1", L.nodes["r1"]["ip"], pps=5000, seconds=20)
+        L.signal("r2", signal.SIGSTOP)           # past the dead interval
+        fs.wait_for(lambda e: e.get("rule") == "culprit", 30)
+        L.wait_file_match(out, "mac=" + L.nodes["h1"]["mac"], 10)
+Namespaces and files: L.ns(node) is the namespace name, L.dir the work
+directory (kept when FS_LAB_KEEP=1), L.nodes[node] has ip, mac, port.
 """
 
 import atexit
@@ -561,10 +576,40 @@ class Lab:
             time.sleep(0.2)
         return None
 
+    def start_capture(self, node, iface, bpf, name="capture"):
+        """Starts tcpdump in node on iface writing <dir>/<name>.pcap;
+        stop_capture() ends it and returns the packet count. Waits until
+        tcpdump is listening, so nothing sent afterwards is missed."""
+        pcap = os.path.join(self.dir, name + ".pcap")
+        errp = os.path.join(self.dir, name + ".err")
+        err = open(errp, "w")
+        # Immediate mode: a kill after the traffic must not lose the ring
+        # block still waiting for its timeout.
+        p = self.spawn(node, ["tcpdump", "-n", "--immediate-mode", "-i",
+                              iface, "-U", "-w", pcap]
+                       + bpf.split(), name=name, stderr=err)
+        p.fs_errpath = errp
+        deadline = time.monotonic() + 10
+        while "listening on" not in self.read(name + ".err"):
+            if p.poll() is not None or time.monotonic() > deadline:
+                raise LabError("tcpdump did not start: %s" %
+                               self.read(name + ".err"))
+            time.sleep(0.1)
+        return p
+
+    def stop_capture(self, p):
+        """Stops a start_capture() tcpdump; returns packets captured."""
+        time.sleep(0.3)     # let the last frames through the ring
+        self._stop(p)
+        with open(p.fs_errpath, errors="replace") as f:
+            m = re.search(r"(\d+) packets? captured", f.read())
+        return int(m.group(1)) if m else 0
+
     def capture_count(self, node, iface, bpf, count, timeout):
         """Runs tcpdump in node on iface until count packets match bpf or
         timeout seconds pass; returns how many it saw."""
-        cmd = ["timeout", str(timeout), "tcpdump", "-n", "-i", iface,
+        cmd = ["timeout", str(timeout), "tcpdump", "-n", "--immediate-mode",
+               "-i", iface,
                "-c", str(count), "-w", "/dev/null"] + bpf.split()
         r = self.run(node, cmd, check=False, timeout=timeout + 5)
         m = re.search(r"(\d+) packets? captured", r.stderr)

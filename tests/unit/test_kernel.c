@@ -365,6 +365,12 @@ static void test_bad_messages_counted(void **state)
 	mb_attr(&g, RTA_MULTIPATH, tail, sizeof(tail));
 	assert_int_equal(fs_kernel_parse_msg(f->k, g.b, mb_end(&g), S), -1);
 	bad++;
+	/* RTA_VIA without its 2-byte family (libnl copies length - 2). */
+	mb_start(&g, RTM_NEWROUTE);
+	mb_put(&g, &rt, sizeof(rt));
+	mb_attr(&g, RTA_VIA, zeros, 0);
+	assert_int_equal(fs_kernel_parse_msg(f->k, g.b, mb_end(&g), S), -1);
+	bad++;
 	/* Attribute length running past the message. */
 	mb_start(&g, RTM_NEWROUTE);
 	mb_put(&g, &rt, sizeof(rt));
