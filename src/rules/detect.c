@@ -25,6 +25,7 @@ void fs_detect_config_defaults(struct fs_detect_config *cfg)
 	cfg->route_flap_trigger = 3;
 	cfg->onset_k = 4.0f;
 	cfg->min_excess = 500;
+	cfg->baseline_window_s = 60.0f;
 }
 
 static uint64_t host_key(uint16_t vlan, const uint8_t mac[6])
@@ -210,7 +211,8 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 		fs_alert_add(a, "class", "%s",
 			     m->field == FS_F_CLASS_PPS
 				     ? fs_class_name((enum fs_class)m->cls)
-			     : m->field == FS_F_CTRL_PPS ? "ctrl" : "all");
+				     : fs_detect_top_class(v->host,
+							   m->field == FS_F_CTRL_PPS));
 	} else if (r->subject == FS_SUBJ_ROUTER) {
 		fs_alert_add(a, "router_id", "%s", fs_fmt_id(buf, e->router_id));
 		fs_alert_add(a, "vlan", "%u", e->vlan);
@@ -238,6 +240,8 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 		fs_alert_add(a, "protocol", "%s", rc->protocol);
 	}
 	add_value(a, value_key(m), fs_eval_metric(m, v));
+	if (r->subject == FS_SUBJ_HOST && strcmp(value_key(m), "pps") != 0 && v->host)
+		add_value(a, "pps", v->current ? v->host->last.packets : 0);
 	add_value(a, "peak", e->peak);
 	if (r->subject == FS_SUBJ_HOST)
 		fs_alert_add(a, "baseline", "%.1f", e->base_mean);
@@ -247,21 +251,55 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 			     (long long)((d->sec_us + US - e->since_us) / US));
 }
 
-/* The host baseline an alert reports: of its first metric with one. */
-static double report_baseline(const struct fs_rule *r,
+/*
+ * The class that dominates a host's last second (of the control-plane
+ * classes only, when ctrl): what the alert says the host sends.
+ */
+const char *fs_detect_top_class(const struct fs_host *h, bool ctrl)
+{
+	int best = -1;
+	uint32_t n = 0;
+	for (int c = 0; h && c < FS_CLASS_COUNT; c++) {
+		if (ctrl && !(FS_CLASS_CTRL_MASK & FS_CLASS_BIT(c)))
+			continue;
+		if (h->last.cls[c] > n) {
+			n = h->last.cls[c];
+			best = c;
+		}
+	}
+	if (best < 0)
+		return ctrl ? "ctrl" : "unicast";
+	return fs_class_name((enum fs_class)best);
+}
+
+/*
+ * The host baseline an alert reports, as it was before this second: the
+ * hosts table has already folded this second in with weight alpha, so
+ * mean_before = (mean - alpha * x) / (1 - alpha).
+ */
+static double report_baseline(const struct fs_detect *d, const struct fs_rule *r,
 			      const struct fs_subject_view *v)
 {
 	if (!v->host)
 		return 0;
-	for (unsigned i = 0; i < r->n_cond; i++) {
-		const struct fs_baseline *b = fs_eval_baseline(&r->cond[i].m, v);
-		if (b)
-			return b->mean;
-	}
+	bool ctrl = true;
 	const struct fs_metric *m = &r->cond[0].m;
-	if (m->field == FS_F_CLASS_PPS && (FS_CLASS_CTRL_MASK & FS_CLASS_BIT(m->cls)))
-		return v->host->base_ctrl.mean;
-	return v->host->base_pps.mean;
+	unsigned i;
+	for (i = 0; i < r->n_cond; i++)
+		if (fs_eval_baseline(&r->cond[i].m, v))
+			break;
+	if (i < r->n_cond)
+		ctrl = r->cond[i].m.field == FS_F_CTRL_PPS;
+	else
+		ctrl = m->field == FS_F_CLASS_PPS &&
+		       (FS_CLASS_CTRL_MASK & FS_CLASS_BIT(m->cls));
+	const struct fs_baseline *b = ctrl ? &v->host->base_ctrl : &v->host->base_pps;
+	double x = !v->current ? 0 : ctrl ? v->host->last.ctrl : v->host->last.packets;
+	double a = fs_baseline_alpha(d->cfg.baseline_window_s);
+	if (!v->current || a >= 1.0 || b->samples <= 1)
+		return v->current && b->samples <= 1 ? 0 : b->mean;
+	double before = (b->mean - a * x) / (1.0 - a);
+	return before > 0 ? before : 0;
 }
 
 static uint32_t rule_for_s(const struct fs_rule *r)
@@ -316,7 +354,7 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 			return;
 		}
 		e->since_us = d->sec_us;
-		e->base_mean = report_baseline(r, v);
+		e->base_mean = report_baseline(d, r, v);
 		if (v->host) {
 			e->vlan = v->host->vlan;
 			memcpy(e->mac, v->host->mac, 6);

@@ -102,7 +102,9 @@ struct fs_corr {
 	bool named;		/* a culprit alert was raised for it */
 	int64_t first_us, last_us;
 	uint32_t symptoms;
-	struct fs_alert raised;	/* for the cleared copy */
+	struct fs_symptom inc[FS_CORR_MAX_SYMPTOMS];	/* distinct, this incident */
+	unsigned n_inc;
+	struct fs_alert raised;	/* latest culprit alert, for updates and clear */
 	/* per tick: cumulative capture drops and segment packets */
 	uint64_t drops[FS_DETECT_RING], seg_packets[FS_DETECT_RING];
 	unsigned ring_pos, ring_n;
@@ -128,6 +130,7 @@ struct fs_detect {
 };
 
 /* detect.c */
+const char *fs_detect_top_class(const struct fs_host *h, bool ctrl);
 void fs_detect_emit(struct fs_detect *d, struct fs_alert *a, bool capped);
 /* Runs one second; routers come from iter (may be NULL). */
 typedef void (*fs_detect_router_iter)(const struct fs_ospf *o,

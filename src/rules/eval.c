@@ -56,6 +56,10 @@ static double router_metric(const struct fs_metric *m,
 		gap = silent;
 	double interval = 1000.0 * r->hello_interval_s;
 	double late = gap > interval ? gap - interval : 0;
+	/* A gap past the dead interval is a restart or a recovery, which
+	 * the adjacency events tell; as lateness it would alert twice. */
+	if (r->dead_interval_s && gap > 1000.0 * r->dead_interval_s)
+		late = 0;
 	switch (m->field) {
 	case FS_F_HELLO_GAP: return gap;
 	case FS_F_HELLO_LATE: return late;
