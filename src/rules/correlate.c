@@ -16,7 +16,7 @@
  * two excesses and E the sum over all suspects:
  *   confidence = (E1 / E) * (1 - E2 / (2 * E1)) * (1 - lost)
  * where lost is the capture's drop share in the window: one clear flooder
- * scores near 1, two equal ones about 0.37, and lossy capture lowers it.
+ * scores 1, two equal ones 0.25 each, and lossy capture lowers it.
  */
 #include "detect_int.h"
 

@@ -144,7 +144,7 @@ static void next(struct parser *ps)
 			while (peekc(ps) >= 0 && peekc(ps) != '\n')
 				advance(ps);
 		} else if (c >= 0 && !is_word_char(c) &&
-			   !strchr("{};,\"<>=!", c)) {
+			   (c == 0 || !strchr("{};,\"<>=!", c))) {
 			errorf(ps, ps->line, ps->col,
 			       "unexpected character 0x%02x", (unsigned)c);
 			advance(ps);

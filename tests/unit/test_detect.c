@@ -540,6 +540,156 @@ static void test_set_rules(void **state)
 	sim_fini(&s);
 }
 
+/* Routers come from the tracker's iterator; here a fixed list. */
+static struct fs_ospf_router_view fake_routers[2];
+static unsigned n_fake_routers;
+
+static void fake_iter(const struct fs_ospf *o, fs_ospf_router_fn fn, void *ctx)
+{
+	(void)o;
+	for (unsigned i = 0; i < n_fake_routers; i++)
+		fn(&fake_routers[i], ctx);
+}
+
+static void tick_routers(struct sim *s)
+{
+	fs_hosts_tick(s->hosts, s->sec);
+	struct fs_detect_inputs in = {
+		.hosts = s->hosts, .ospf = (const struct fs_ospf *)&fake_routers,
+	};
+	fs_detect_run(s->det, s->sec, &in, fake_iter);
+	s->sec += SEC;
+}
+
+/*
+ * Hello lateness: 1 s hellos on time, then 1.4 s gaps, then silence past
+ * the dead interval (the router is gone: its alert clears), then back.
+ */
+static void test_router_rules(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, rules_text("rule late { when router.hello_late_ratio >= 30%; "
+				"clear below 10% for 3s; ignore vlan 99 }\n"
+				"rule churn { when router.lsus_per_s > 50 for 2s }\n"),
+		 NULL);
+	memset(fake_routers, 0, sizeof(fake_routers));
+	n_fake_routers = 2;
+	for (unsigned i = 0; i < 2; i++) {
+		struct fs_ospf_router_view *r = &fake_routers[i];
+		r->router_id = 0x0a000001 + i;
+		r->vlan = i ? 99 : 10;
+		r->hello_interval_s = 1;
+		r->dead_interval_s = 4;
+		r->alive = true;
+	}
+	for (int t = 0; t < 5; t++) {
+		for (unsigned i = 0; i < 2; i++) {
+			fake_routers[i].last_hello_us = s.sec + SEC / 2;
+			fake_routers[i].last_gap_ms = 1000;
+		}
+		tick_routers(&s);
+	}
+	assert_int_equal(s.n, 0);
+	/* Late hellos on both; the one on VLAN 99 is out of scope. */
+	for (int t = 0; t < 3; t++) {
+		for (unsigned i = 0; i < 2; i++) {
+			fake_routers[i].last_hello_us = s.sec + SEC / 2;
+			fake_routers[i].last_gap_ms = 1400;
+		}
+		tick_routers(&s);
+	}
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.caught[0].kind, "hello-late");
+	assert_string_equal(field(&s.caught[0], "router_id"), "10.0.0.1");
+	assert_string_equal(field(&s.caught[0], "hello_late_ratio"), "40");
+	/* Silent: the gap grows with time, still late... */
+	int64_t last = fake_routers[0].last_hello_us;
+	tick_routers(&s);
+	tick_routers(&s);
+	assert_int_equal(s.n, 1);
+	/* ...until it is declared dead: no lateness, the alert clears. */
+	fake_routers[0].alive = false;
+	for (int t = 0; t < 3; t++)
+		tick_routers(&s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.caught[1].state, FS_ALERT_CLEARED);
+	/* Back after 10 s: a gap past the dead interval is not "late". */
+	fake_routers[0].alive = true;
+	fake_routers[0].last_hello_us = s.sec + SEC / 2;
+	fake_routers[0].last_gap_ms = (uint32_t)((fake_routers[0].last_hello_us - last) / 1000);
+	tick_routers(&s);
+	assert_int_equal(s.n, 2);
+	/* LSA churn: two seconds over 50 LSUs. */
+	fake_routers[1].lsus_last_second = 80;
+	tick_routers(&s);
+	assert_int_equal(s.n, 2);
+	tick_routers(&s);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.caught[2].rule, "churn");
+	assert_string_equal(s.caught[2].kind, "lsa-churn");
+	assert_string_equal(field(&s.caught[2], "vlan"), "99");
+	sim_fini(&s);
+}
+
+/* Event-driven metrics: late-hello events and kernel route changes. */
+static void test_event_rules(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, rules_text("rule late_ev { when ospf.hello_late >= 2 }\n"
+				"rule flaps { when kernel.route_flaps > 10 for 2s; "
+				"clear below 2 for 5s }\n"), NULL);
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_HELLO_LATE;
+	ev.ts_us = s.sec + 1000;
+	ev.u.late.router_id = 0x0a000002;
+	ev.u.late.vlan = 10;
+	fs_event_emit(&s.bus, &ev);
+	tick(&s);
+	assert_int_equal(s.n, 0);
+	fs_event_emit(&s.bus, &ev);
+	fs_event_emit(&s.bus, &ev);
+	tick(&s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.caught[0].kind, "hello-late");
+	assert_string_equal(field(&s.caught[0], "router_id"), "10.0.0.2");
+	s.n = 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_ROUTE_CHANGE;
+	ev.u.route.family = 2;
+	ev.u.route.dst[0] = 10;
+	ev.u.route.dst[1] = 9;
+	ev.u.route.dst_len = 16;
+	snprintf(ev.u.route.protocol, sizeof(ev.u.route.protocol), "bird");
+	for (int t = 0; t < 3; t++) {
+		for (int i = 0; i < 12; i++) {
+			ev.ts_us = s.sec + i * 1000;
+			ev.u.route.added = i % 2;
+			fs_event_emit(&s.bus, &ev);
+		}
+		tick(&s);
+	}
+	unsigned flaps = count(&s, "flaps", FS_ALERT_RAISED);
+	assert_int_equal(flaps, 1);
+	const struct fs_alert *f = find_rule(&s, "flaps", FS_ALERT_RAISED);
+	assert_string_equal(f->kind, "route-flap");
+	assert_string_equal(field(f, "dst"), "10.9.0.0/16");
+	assert_string_equal(field(f, "protocol"), "bird");
+	assert_string_equal(field(f, "route_flaps"), "12");
+	/* Route flaps are a routing symptom too: with no host above its
+	 * baseline, the incident names nobody. */
+	struct fs_detect_stats st;
+	fs_detect_stats(s.det, &st);
+	assert_int_equal(st.incidents, 1);
+	assert_int_equal(st.incidents_unnamed, 1);
+	for (int t = 0; t < 6; t++)
+		tick(&s);
+	assert_int_equal(count(&s, "flaps", FS_ALERT_CLEARED), 1);
+	sim_fini(&s);
+}
+
 /* The table: add/find/delete with backward shift keeps every key found. */
 static void test_table(void **state)
 {
@@ -575,6 +725,8 @@ int main(void)
 		cmocka_unit_test(test_culprit_lossy),
 		cmocka_unit_test(test_culprit_none),
 		cmocka_unit_test(test_set_rules),
+		cmocka_unit_test(test_router_rules),
+		cmocka_unit_test(test_event_rules),
 		cmocka_unit_test(test_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
