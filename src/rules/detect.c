@@ -9,6 +9,7 @@
  */
 #include "detect_int.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -90,6 +91,48 @@ static void on_event(const struct fs_event *ev, void *ctx)
 
 /* ---- create, rules ---- */
 
+/*
+ * The fewest packets a host must send in a second for a host rule to
+ * hold: most hosts of a busy (or spoofed) segment send fewer than any
+ * rule needs, and are then skipped without evaluating anything.
+ */
+static uint32_t min_packets(const struct fs_rule *r)
+{
+	double need = 0;
+	for (unsigned i = 0; i < r->n_cond; i++) {
+		const struct fs_cond *c = &r->cond[i];
+		bool counts = c->m.field == FS_F_PPS || c->m.field == FS_F_CTRL_PPS ||
+			      c->m.field == FS_F_CLASS_PPS || c->m.field == FS_F_NEW_IPS;
+		double n = 0;
+		if (c->op == FS_OP_GT || c->op == FS_OP_GE) {
+			if (counts && c->vkind == FS_V_ABS)
+				n = c->op == FS_OP_GT ? floor(c->value) + 1 : ceil(c->value);
+			else if (c->vkind != FS_V_ABS && c->op == FS_OP_GT)
+				n = 1;	/* above a baseline >= 0 */
+		}
+		if (n > need)
+			need = n;
+	}
+	return need > UINT32_MAX ? UINT32_MAX : (uint32_t)need;
+}
+
+static int prepare_rules(struct fs_detect *d, struct fs_ruleset *rs)
+{
+	uint32_t *min = calloc(rs->n + 1, sizeof(uint32_t));
+	if (!min)
+		return -1;
+	uint32_t host_min = UINT32_MAX;
+	for (size_t i = 0; i < rs->n; i++) {
+		min[i] = min_packets(&rs->rule[i]);
+		if (rs->rule[i].subject == FS_SUBJ_HOST && min[i] < host_min)
+			host_min = min[i];
+	}
+	free(d->rule_min_pkts);
+	d->rule_min_pkts = min;
+	d->host_min_pkts = host_min;
+	return 0;
+}
+
 struct fs_detect *fs_detect_create_config(struct fs_ruleset *rules,
 					  struct fs_event_bus *bus,
 					  const struct fs_detect_config *cfg)
@@ -105,8 +148,13 @@ struct fs_detect *fs_detect_create_config(struct fs_ruleset *rules,
 		d->cfg.table_size = 4096;
 	d->rules = rules ? rules : fs_ruleset_new();
 	d->bus = bus;
-	if (!d->rules || fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+	if (d->rules)
+		d->rule_entries = calloc(d->rules->n + 1, sizeof(uint32_t));
+	if (!d->rules || !d->rule_entries || prepare_rules(d, d->rules) != 0 ||
+	    fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
 		fs_rules_free(d->rules);
+		free(d->rule_entries);
+		free(d->rule_min_pkts);
 		free(d);
 		return NULL;
 	}
@@ -127,6 +175,8 @@ void fs_detect_destroy(struct fs_detect *d)
 		return;
 	fs_dtable_fini(&d->table);
 	fs_rules_free(d->rules);
+	free(d->rule_entries);
+	free(d->rule_min_pkts);
 	free(d);
 }
 
@@ -353,6 +403,9 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 			d->st.table_full++;
 			return;
 		}
+		d->rule_entries[ri]++;
+		if (r->subject == FS_SUBJ_HOST)
+			d->host_entries++;
 		e->since_us = d->sec_us;
 		e->base_mean = report_baseline(d, r, v);
 		if (v->host) {
@@ -371,6 +424,9 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 	if (e->state == FS_ENTRY_PENDING) {
 		if (!holds) {
 			fs_dtable_del(&d->table, e);
+			d->rule_entries[ri]--;
+			if (r->subject == FS_SUBJ_HOST)
+				d->host_entries--;
 			return;
 		}
 		e->held++;
@@ -414,6 +470,9 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 		fill_alert(d, r, e, v, FS_ALERT_CLEARED, &a);
 		fs_detect_emit(d, &a, true);
 		fs_dtable_del(&d->table, e);
+		d->rule_entries[ri]--;
+		if (r->subject == FS_SUBJ_HOST)
+			d->host_entries--;
 		return;
 	}
 	if (r->repeat_s && d->sec_us - e->last_emit_us >= (int64_t)r->repeat_s * US) {
@@ -449,13 +508,20 @@ static void judge_host(struct fs_detect *d, const struct fs_host *h,
 		.host = h, .seg = seg, .sec_us = d->sec_us,
 		.current = h && h->last_sec_us == d->sec_us,
 	};
+	uint32_t pkts = v.current ? h->last.packets : 0;
+	if (pkts < d->host_min_pkts && d->host_entries == 0)
+		return;
 	uint64_t key = host_key(h->vlan, h->mac);
 	for (uint32_t i = 0; i < d->rules->n; i++) {
 		const struct fs_rule *r = &d->rules->rule[i];
 		if (r->subject != FS_SUBJ_HOST)
 			continue;
-		bool holds = fs_eval_in_scope(r, &v) && rule_holds(r, &v);
-		step(d, i, key, &v, holds);
+		if (pkts < d->rule_min_pkts[i] && !d->rule_entries[i])
+			continue;
+		bool holds = pkts >= d->rule_min_pkts[i] && rule_holds(r, &v) &&
+			     (r->n_scope == 0 || fs_eval_in_scope(r, &v));
+		if (holds || d->rule_entries[i])
+			step(d, i, key, &v, holds);
 	}
 }
 
@@ -567,11 +633,23 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 		return;
 	struct fs_dtable old = d->table;
 	struct fs_ruleset *old_rules = d->rules;
-	if (fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+	uint32_t *counts = calloc(rules->n + 1, sizeof(uint32_t));
+	if (!counts || fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+		free(counts);
 		d->table = old;
 		fs_rules_free(rules);
 		return;
 	}
+	if (prepare_rules(d, rules) != 0) {
+		fs_dtable_fini(&d->table);
+		d->table = old;
+		free(counts);
+		fs_rules_free(rules);
+		return;
+	}
+	free(d->rule_entries);
+	d->rule_entries = counts;
+	d->host_entries = 0;
 	d->rules = rules;
 	for (uint32_t i = 0; i <= old.mask; i++) {
 		struct fs_dentry *e = &old.slot[i];
@@ -587,6 +665,9 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 				uint32_t rule = n->rule;
 				*n = *e;
 				n->rule = rule;
+				counts[rule]++;
+				if (nr->subject == FS_SUBJ_HOST)
+					d->host_entries++;
 				continue;
 			}
 		}

@@ -115,6 +115,10 @@ struct fs_detect {
 	struct fs_event_bus *bus;
 	struct fs_detect_config cfg;
 	struct fs_dtable table;
+	uint32_t *rule_entries;		/* table entries per rule: skip lookups */
+	uint32_t *rule_min_pkts;	/* a host rule cannot hold below this */
+	uint32_t host_min_pkts;		/* min over host rules */
+	uint32_t host_entries;		/* table entries of host rules */
 	struct fs_corr corr;
 	uint64_t tick;
 	int64_t sec_us;			/* second being judged */

@@ -84,6 +84,15 @@ static void sim_init(struct sim *s, struct fs_ruleset *rs,
 
 static void sim_fini(struct sim *s)
 {
+	/* Invariant: the per-rule entry counts add up to the table's. */
+	uint32_t sum = 0, hosts = 0;
+	for (size_t i = 0; i < s->det->rules->n; i++) {
+		sum += s->det->rule_entries[i];
+		if (s->det->rules->rule[i].subject == FS_SUBJ_HOST)
+			hosts += s->det->rule_entries[i];
+	}
+	assert_int_equal(sum, s->det->table.used);
+	assert_int_equal(hosts, s->det->host_entries);
 	fs_detect_destroy(s->det);
 	fs_hosts_destroy(s->hosts);
 }
