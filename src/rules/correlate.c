@@ -275,10 +275,30 @@ static bool merge_symptoms(struct fs_corr *c)
 	return new_loss;
 }
 
+uint64_t fs_corr_drops_since(const struct fs_detect *d, int64_t since_us)
+{
+	const struct fs_corr *c = &d->corr;
+	uint64_t before = 0;
+	bool found = false;
+	/* Newest entry of a second before since_us; else the oldest kept. */
+	for (unsigned k = 1; k <= c->ring_n; k++) {
+		unsigned i = (c->ring_pos + FS_DETECT_RING - k) % FS_DETECT_RING;
+		before = c->drops[i];
+		if (c->ring_sec[i] < since_us) {
+			found = true;
+			break;
+		}
+	}
+	if (!found && c->ring_n < FS_DETECT_RING)
+		before = 0;	/* the capture started inside the span */
+	return d->drops_now > before ? d->drops_now - before : 0;
+}
+
 void fs_corr_tick(struct fs_detect *d, const struct fs_detect_inputs *in)
 {
 	struct fs_corr *c = &d->corr;
 	c->drops[c->ring_pos] = in->capture_drops;
+	c->ring_sec[c->ring_pos] = d->sec_us;
 	c->seg_packets[c->ring_pos] =
 		in->hosts ? fs_hosts_segment(in->hosts)->packets : 0;
 	c->ring_pos = (c->ring_pos + 1) % FS_DETECT_RING;

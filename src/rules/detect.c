@@ -299,6 +299,12 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 	if (state == FS_ALERT_CLEARED)
 		fs_alert_add(a, "duration_s", "%lld",
 			     (long long)((d->sec_us + US - e->since_us) / US));
+	/* Counts from a lossy capture are low: say so. */
+	uint64_t drops = fs_corr_drops_since(d, e->since_us);
+	if (drops) {
+		fs_alert_add(a, "drops", "%llu", (unsigned long long)drops);
+		fs_alert_add(a, "lossy", "yes");
+	}
 }
 
 /*
@@ -596,6 +602,7 @@ void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 	d->tick++;
 	d->sec_us = sec_start_us;
 	d->emitted_this_tick = 0;
+	d->drops_now = in->capture_drops;
 	struct tick_ctx t = {
 		.d = d, .seg = in->hosts ? fs_hosts_segment(in->hosts) : NULL,
 	};

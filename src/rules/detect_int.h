@@ -107,6 +107,7 @@ struct fs_corr {
 	struct fs_alert raised;	/* latest culprit alert, for updates and clear */
 	/* per tick: cumulative capture drops and segment packets */
 	uint64_t drops[FS_DETECT_RING], seg_packets[FS_DETECT_RING];
+	int64_t ring_sec[FS_DETECT_RING];
 	unsigned ring_pos, ring_n;
 };
 
@@ -123,6 +124,7 @@ struct fs_detect {
 	uint64_t tick;
 	int64_t sec_us;			/* second being judged */
 	uint32_t emitted_this_tick;
+	uint64_t drops_now;		/* cumulative capture drops */
 	uint64_t suppressed_since_emit;	/* told in the next alert */
 	/* routing events since the previous tick */
 	uint32_t adj_down, hello_late_events, route_changes;
@@ -145,5 +147,8 @@ void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 /* correlate.c */
 void fs_corr_symptom(struct fs_detect *d, const struct fs_symptom *s);
 void fs_corr_tick(struct fs_detect *d, const struct fs_detect_inputs *in);
+/* Capture drops from the second since_us (as far back as the window
+ * goes) until now. */
+uint64_t fs_corr_drops_since(const struct fs_detect *d, int64_t since_us);
 
 #endif

@@ -220,6 +220,7 @@ static void test_lifecycle(void **state)
 	assert_string_equal(c->kind, "flood-end");
 	assert_true(c->ts_us == onset + 35 * SEC);
 	assert_string_equal(field(c, "peak"), "3000");
+	assert_null(field(a, "lossy"));
 	assert_int_equal(count(&s, "also_flood", FS_ALERT_RAISED), 0);
 	struct fs_detect_stats st;
 	fs_detect_stats(s.det, &st);
@@ -489,13 +490,19 @@ static void test_culprit_lossy(void **state)
 {
 	(void)state;
 	struct sim s;
-	sim_init(&s, rules_text("rule r { when host.pps > 1G }"), NULL);
+	sim_init(&s, rules_text("rule r2 { when host.to_router_pps > 1k for 2s }"), NULL);
 	run_incident(&s, 50000);	/* about as many lost as seen */
 	const struct fs_alert *c = find_rule(&s, "culprit", FS_ALERT_RAISED);
 	assert_non_null(c);
 	assert_string_equal(field(c, "mac"), "02:00:00:00:00:01");
 	assert_string_equal(field(c, "lossy"), "yes");
 	assert_true(atoi(field(c, "drops")) > 0);
+	/* The flood alert made from the same lossy seconds says so too:
+	 * 50000 dropped in each of its 2 seconds. */
+	const struct fs_alert *f = find_rule(&s, "r2", FS_ALERT_RAISED);
+	assert_non_null(f);
+	assert_string_equal(field(f, "lossy"), "yes");
+	assert_string_equal(field(f, "drops"), "100000");
 	double conf = atof(field(c, "confidence"));
 	assert_true(conf > 0.3 && conf < 0.6);
 	sim_fini(&s);
