@@ -49,6 +49,24 @@ static bool adjacency_lost(uint8_t from, uint8_t to)
 	return from >= FS_OSPF_2WAY && to <= FS_OSPF_INIT;
 }
 
+static void note_late(struct fs_detect *d, const struct fs_ev_hello_late *l)
+{
+	unsigned i;
+	for (i = 0; i < d->n_late; i++)
+		if (d->late[i].router_id == l->router_id && d->late[i].vlan == l->vlan)
+			break;
+	if (i == d->n_late) {
+		if (d->n_late >= sizeof(d->late) / sizeof(d->late[0]))
+			return;
+		d->n_late++;
+		d->late[i].router_id = l->router_id;
+		d->late[i].vlan = l->vlan;
+		d->late[i].gap_ms = 0;
+	}
+	if (l->gap_ms > d->late[i].gap_ms)
+		d->late[i].gap_ms = l->gap_ms;
+}
+
 static void on_event(const struct fs_event *ev, void *ctx)
 {
 	struct fs_detect *d = ctx;
@@ -73,6 +91,7 @@ static void on_event(const struct fs_event *ev, void *ctx)
 		s.router_id = ev->u.late.router_id;
 		s.vlan = ev->u.late.vlan;
 		d->last_late = s;
+		note_late(d, &ev->u.late);
 		fs_corr_symptom(d, &s);
 		return;
 	case FS_EV_ROUTE_CHANGE:
@@ -544,6 +563,9 @@ static void router_cb(const struct fs_ospf_router_view *rv, void *ctx)
 	struct fs_subject_view v = {
 		.router = rv, .seg = t->seg, .sec_us = d->sec_us, .current = true,
 	};
+	for (unsigned i = 0; i < d->n_late; i++)
+		if (d->late[i].router_id == rv->router_id && d->late[i].vlan == rv->vlan)
+			v.late_gap_ms = d->late[i].gap_ms;
 	uint64_t key = router_key(rv->vlan, rv->router_id);
 	for (uint32_t i = 0; i < d->rules->n; i++) {
 		const struct fs_rule *r = &d->rules->rule[i];
@@ -628,6 +650,7 @@ void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 	fs_corr_tick(d, in);
 	d->adj_down = d->hello_late_events = d->route_changes = 0;
 	d->route_changes_sec = 0;
+	d->n_late = 0;
 }
 
 /*

@@ -59,6 +59,7 @@ struct fs_subject_view {
 	const struct fs_segment *seg;		/* every subject */
 	const struct fs_ospf_router_view *router;	/* FS_SUBJ_ROUTER */
 	bool current;		/* host/router counts are of this second */
+	uint32_t late_gap_ms;	/* router: largest late gap told this second */
 	int64_t sec_us;		/* start of the second being judged */
 	uint32_t adj_down, hello_late_events, route_changes;
 };
@@ -129,6 +130,10 @@ struct fs_detect {
 	/* routing events since the previous tick */
 	uint32_t adj_down, hello_late_events, route_changes;
 	uint32_t route_changes_sec;	/* in the current second, for flaps */
+	/* Late hellos told this second, per router: a late hello is soon
+	 * followed by an early one, so the latest gap alone would miss it. */
+	struct { uint32_t router_id; uint16_t vlan; uint32_t gap_ms; } late[32];
+	unsigned n_late;
 	/* evidence for ospf./kernel. alerts: the latest of each */
 	struct fs_symptom last_adj, last_late;
 	struct fs_ev_route_change last_route;

@@ -50,7 +50,7 @@ static double router_metric(const struct fs_metric *m,
 	const struct fs_ospf_router_view *r = v->router;
 	if (!r || !r->alive)
 		return 0;
-	double gap = r->last_gap_ms;
+	double gap = r->last_gap_ms > v->late_gap_ms ? r->last_gap_ms : v->late_gap_ms;
 	double silent = (double)(v->sec_us + 1000000 - r->last_hello_us) / 1000.0;
 	if (r->last_hello_us > 0 && silent > gap)
 		gap = silent;

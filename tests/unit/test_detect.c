@@ -648,6 +648,43 @@ static void test_router_rules(void **state)
 	sim_fini(&s);
 }
 
+/* A late hello followed by an early one in the same second still counts:
+ * the late-hello event's gap is used, not only the latest gap. */
+static void test_router_late_then_early(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, rules_text("rule late { when router.hello_late_ratio >= 30% }"),
+		 NULL);
+	memset(fake_routers, 0, sizeof(fake_routers));
+	n_fake_routers = 1;
+	struct fs_ospf_router_view *r = &fake_routers[0];
+	r->router_id = 0x0a000001;
+	r->vlan = 10;
+	r->hello_interval_s = 1;
+	r->dead_interval_s = 4;
+	r->alive = true;
+	r->last_hello_us = s.sec + SEC / 2;
+	r->last_gap_ms = 200;		/* the early one */
+	tick_routers(&s);
+	assert_int_equal(s.n, 0);
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_HELLO_LATE;
+	ev.ts_us = s.sec + SEC / 4;
+	ev.u.late.router_id = r->router_id;
+	ev.u.late.vlan = 10;
+	ev.u.late.hello_interval_ms = 1000;
+	ev.u.late.gap_ms = 1300;
+	ev.u.late.late_ms = 300;
+	fs_event_emit(&s.bus, &ev);
+	r->last_hello_us = s.sec + SEC / 2;
+	tick_routers(&s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(field(&s.caught[0], "hello_late_ratio"), "30");
+	sim_fini(&s);
+}
+
 /* Event-driven metrics: late-hello events and kernel route changes. */
 static void test_event_rules(void **state)
 {
@@ -742,6 +779,7 @@ int main(void)
 		cmocka_unit_test(test_culprit_none),
 		cmocka_unit_test(test_set_rules),
 		cmocka_unit_test(test_router_rules),
+		cmocka_unit_test(test_router_late_then_early),
 		cmocka_unit_test(test_event_rules),
 		cmocka_unit_test(test_table),
 	};
