@@ -36,6 +36,9 @@ struct fs_detect_config {
 	float onset_k;			/* onset: rate > baseline + k*spread; 4 */
 	uint32_t min_excess;		/* packets above baseline in the window
 					 * for a host to be named; default 500 */
+	float baseline_window_s;	/* = fs_hosts_config.baseline_window_s
+					 * (60): to report the baseline as it
+					 * was before the second that raised */
 };
 
 struct fs_detect_stats {

@@ -16,7 +16,7 @@
  * two excesses and E the sum over all suspects:
  *   confidence = (E1 / E) * (1 - E2 / (2 * E1)) * (1 - lost)
  * where lost is the capture's drop share in the window: one clear flooder
- * scores near 1, two equal ones about 0.37, and lossy capture lowers it.
+ * scores 1, two equal ones 0.25 each, and lossy capture lowers it.
  */
 #include "detect_int.h"
 
@@ -128,8 +128,8 @@ static void victims(const struct fs_corr *c, char *out, size_t len)
 {
 	size_t o = 0;
 	out[0] = '\0';
-	for (unsigned i = 0; i < c->n_sym; i++) {
-		const struct fs_symptom *s = &c->sym[i];
+	for (unsigned i = 0; i < c->n_inc; i++) {
+		const struct fs_symptom *s = &c->inc[i];
 		if (s->what == FS_SYM_ROUTE_FLAP)
 			continue;
 		char a[16], b[16], item[48];
@@ -172,30 +172,19 @@ static void add_suspect(struct fs_alert *a, const char *prefix,
 	fs_alert_add(a, key, "%s", fs_fmt_time(ts, s->onset_us));
 }
 
-/* The class that dominates a host's control-plane packets last second. */
-static const char *top_class(const struct fs_host *h)
-{
-	int best = -1;
-	uint32_t n = 0;
-	for (int c = 0; c < FS_CLASS_COUNT; c++)
-		if ((FS_CLASS_CTRL_MASK & FS_CLASS_BIT(c)) && h->last.cls[c] > n) {
-			n = h->last.cls[c];
-			best = c;
-		}
-	return best < 0 ? "ctrl" : fs_class_name((enum fs_class)best);
-}
-
-static void name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in)
+/*
+ * Ranks the hosts and raises (or, for an incident already named, updates
+ * as active) the culprit alert. Returns false when nobody stands out.
+ */
+static bool name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in,
+			 enum fs_alert_state state)
 {
 	struct fs_corr *c = &d->corr;
 	struct rank_ctx rc = { .d = d, .sec_us = d->sec_us };
 	if (in->hosts)
 		fs_hosts_foreach(in->hosts, judge, &rc);
-	if (!rc.top[0].h) {
-		if (!c->open || c->symptoms == c->n_sym)
-			d->st.incidents_unnamed++;
-		return;
-	}
+	if (!rc.top[0].h)
+		return false;
 	/* Capture losses over the window: drops against packets seen. */
 	unsigned back = c->ring_n < FS_DETECT_RING ? c->ring_n : FS_DETECT_RING;
 	unsigned newest = (c->ring_pos + FS_DETECT_RING - 1) % FS_DETECT_RING;
@@ -213,16 +202,16 @@ static void name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in)
 	struct fs_alert *a = &c->raised;
 	memset(a, 0, sizeof(*a));
 	a->ts_us = d->sec_us + US;
-	a->state = FS_ALERT_RAISED;
+	a->state = state;
 	a->severity = FS_SEV_CRITICAL;
 	snprintf(a->rule, sizeof(a->rule), "culprit");
 	snprintf(a->kind, sizeof(a->kind), "culprit");
 	add_suspect(a, "", t);
-	fs_alert_add(a, "class", "%s", top_class(t->h));
+	fs_alert_add(a, "class", "%s", fs_detect_top_class(t->h, true));
 	fs_alert_add(a, "peak", "%.0f", t->peak);
 	fs_alert_add(a, "excess", "%.0f", t->excess);
 	fs_alert_add(a, "confidence", "%.2f", conf);
-	fs_alert_add(a, "trigger", "%s", symptom_name(c->sym[0].what));
+	fs_alert_add(a, "trigger", "%s", symptom_name(c->inc[0].what));
 	char vict[96];
 	victims(c, vict, sizeof(vict));
 	if (vict[0])
@@ -237,15 +226,79 @@ static void name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in)
 		 "%s %s before the routing symptom; control-plane traffic %.0f pps "
 		 "over a baseline of %.1f", fs_fmt_mac(mac, t->h->mac),
 		 r->h ? "rose most" : "rose", t->rate, t->base);
-	c->named = true;
-	d->st.culprits++;
+	if (state == FS_ALERT_RAISED)
+		d->st.culprits++;
 	fs_detect_emit(d, a, false);
+	return true;
+}
+
+static void update_victims(struct fs_detect *d)
+{
+	struct fs_corr *c = &d->corr;
+	struct fs_alert *a = &c->raised;
+	char vict[96];
+	victims(c, vict, sizeof(vict));
+	a->ts_us = d->sec_us + US;
+	a->state = FS_ALERT_ACTIVE;
+	unsigned i;
+	for (i = 0; i < a->n_fields; i++)
+		if (!strcmp(a->field[i].key, "adjacencies"))
+			break;
+	if (i < a->n_fields)
+		snprintf(a->field[i].value, sizeof(a->field[i].value), "%s", vict);
+	else
+		fs_alert_add(a, "adjacencies", "%s", vict);
+	fs_detect_emit(d, a, false);
+}
+
+static bool same_symptom(const struct fs_symptom *a, const struct fs_symptom *b)
+{
+	return a->what == b->what && a->router_id == b->router_id &&
+	       a->neighbor_id == b->neighbor_id && a->vlan == b->vlan;
+}
+
+/* Adds the new symptoms to the incident; true when an adjacency loss not
+ * seen before in it is among them. */
+static bool merge_symptoms(struct fs_corr *c)
+{
+	bool new_loss = false;
+	for (unsigned i = 0; i < c->n_sym; i++) {
+		unsigned j;
+		for (j = 0; j < c->n_inc; j++)
+			if (same_symptom(&c->inc[j], &c->sym[i]))
+				break;
+		if (j < c->n_inc || c->n_inc >= FS_CORR_MAX_SYMPTOMS)
+			continue;
+		c->inc[c->n_inc++] = c->sym[i];
+		new_loss |= c->sym[i].what == FS_SYM_ADJ_DOWN;
+	}
+	return new_loss;
+}
+
+uint64_t fs_corr_drops_since(const struct fs_detect *d, int64_t since_us)
+{
+	const struct fs_corr *c = &d->corr;
+	uint64_t before = 0;
+	bool found = false;
+	/* Newest entry of a second before since_us; else the oldest kept. */
+	for (unsigned k = 1; k <= c->ring_n; k++) {
+		unsigned i = (c->ring_pos + FS_DETECT_RING - k) % FS_DETECT_RING;
+		before = c->drops[i];
+		if (c->ring_sec[i] < since_us) {
+			found = true;
+			break;
+		}
+	}
+	if (!found && c->ring_n < FS_DETECT_RING)
+		before = 0;	/* the capture started inside the span */
+	return d->drops_now > before ? d->drops_now - before : 0;
 }
 
 void fs_corr_tick(struct fs_detect *d, const struct fs_detect_inputs *in)
 {
 	struct fs_corr *c = &d->corr;
 	c->drops[c->ring_pos] = in->capture_drops;
+	c->ring_sec[c->ring_pos] = d->sec_us;
 	c->seg_packets[c->ring_pos] =
 		in->hosts ? fs_hosts_segment(in->hosts)->packets : 0;
 	c->ring_pos = (c->ring_pos + 1) % FS_DETECT_RING;
@@ -255,20 +308,32 @@ void fs_corr_tick(struct fs_detect *d, const struct fs_detect_inputs *in)
 	int64_t quiet = (int64_t)d->cfg.incident_quiet_s * US;
 	if (c->n_sym) {
 		if (c->open && c->sym[0].ts_us - c->last_us <= quiet) {
-			/* Same incident: told once already. A late naming is
-			 * still tried when no suspect stood out before. */
+			/* Same incident: raised once already. A lost adjacency
+			 * it had not seen updates it (state active); a naming
+			 * is tried again while nobody stood out. */
 			c->symptoms += c->n_sym;
 			c->last_us = c->sym[c->n_sym - 1].ts_us;
-			if (!c->named)
-				name_culprit(d, in);
+			bool new_loss = merge_symptoms(c);
+			if (!c->named) {
+				c->named = name_culprit(d, in, FS_ALERT_RAISED);
+				if (c->named)
+					d->st.incidents_unnamed--;
+			} else if (new_loss && !name_culprit(d, in, FS_ALERT_ACTIVE)) {
+				/* The flood has left the window: same suspect,
+				 * the new adjacency added. */
+				update_victims(d);
+			}
 		} else {
 			c->open = true;
-			c->named = false;
 			c->first_us = c->sym[0].ts_us;
 			c->last_us = c->sym[c->n_sym - 1].ts_us;
 			c->symptoms = c->n_sym;
+			c->n_inc = 0;
+			merge_symptoms(c);
 			d->st.incidents++;
-			name_culprit(d, in);
+			c->named = name_culprit(d, in, FS_ALERT_RAISED);
+			if (!c->named)
+				d->st.incidents_unnamed++;
 		}
 		c->n_sym = 0;
 	} else if (c->open && d->sec_us + US - c->last_us > quiet) {

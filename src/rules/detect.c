@@ -9,6 +9,7 @@
  */
 #include "detect_int.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -25,6 +26,7 @@ void fs_detect_config_defaults(struct fs_detect_config *cfg)
 	cfg->route_flap_trigger = 3;
 	cfg->onset_k = 4.0f;
 	cfg->min_excess = 500;
+	cfg->baseline_window_s = 60.0f;
 }
 
 static uint64_t host_key(uint16_t vlan, const uint8_t mac[6])
@@ -45,6 +47,24 @@ static uint64_t router_key(uint16_t vlan, uint32_t rid)
 static bool adjacency_lost(uint8_t from, uint8_t to)
 {
 	return from >= FS_OSPF_2WAY && to <= FS_OSPF_INIT;
+}
+
+static void note_late(struct fs_detect *d, const struct fs_ev_hello_late *l)
+{
+	unsigned i;
+	for (i = 0; i < d->n_late; i++)
+		if (d->late[i].router_id == l->router_id && d->late[i].vlan == l->vlan)
+			break;
+	if (i == d->n_late) {
+		if (d->n_late >= sizeof(d->late) / sizeof(d->late[0]))
+			return;
+		d->n_late++;
+		d->late[i].router_id = l->router_id;
+		d->late[i].vlan = l->vlan;
+		d->late[i].gap_ms = 0;
+	}
+	if (l->gap_ms > d->late[i].gap_ms)
+		d->late[i].gap_ms = l->gap_ms;
 }
 
 static void on_event(const struct fs_event *ev, void *ctx)
@@ -71,6 +91,7 @@ static void on_event(const struct fs_event *ev, void *ctx)
 		s.router_id = ev->u.late.router_id;
 		s.vlan = ev->u.late.vlan;
 		d->last_late = s;
+		note_late(d, &ev->u.late);
 		fs_corr_symptom(d, &s);
 		return;
 	case FS_EV_ROUTE_CHANGE:
@@ -89,6 +110,48 @@ static void on_event(const struct fs_event *ev, void *ctx)
 
 /* ---- create, rules ---- */
 
+/*
+ * The fewest packets a host must send in a second for a host rule to
+ * hold: most hosts of a busy (or spoofed) segment send fewer than any
+ * rule needs, and are then skipped without evaluating anything.
+ */
+static uint32_t min_packets(const struct fs_rule *r)
+{
+	double need = 0;
+	for (unsigned i = 0; i < r->n_cond; i++) {
+		const struct fs_cond *c = &r->cond[i];
+		bool counts = c->m.field == FS_F_PPS || c->m.field == FS_F_CTRL_PPS ||
+			      c->m.field == FS_F_CLASS_PPS || c->m.field == FS_F_NEW_IPS;
+		double n = 0;
+		if (c->op == FS_OP_GT || c->op == FS_OP_GE) {
+			if (counts && c->vkind == FS_V_ABS)
+				n = c->op == FS_OP_GT ? floor(c->value) + 1 : ceil(c->value);
+			else if (c->vkind != FS_V_ABS && c->op == FS_OP_GT)
+				n = 1;	/* above a baseline >= 0 */
+		}
+		if (n > need)
+			need = n;
+	}
+	return need > UINT32_MAX ? UINT32_MAX : (uint32_t)need;
+}
+
+static int prepare_rules(struct fs_detect *d, struct fs_ruleset *rs)
+{
+	uint32_t *min = calloc(rs->n + 1, sizeof(uint32_t));
+	if (!min)
+		return -1;
+	uint32_t host_min = UINT32_MAX;
+	for (size_t i = 0; i < rs->n; i++) {
+		min[i] = min_packets(&rs->rule[i]);
+		if (rs->rule[i].subject == FS_SUBJ_HOST && min[i] < host_min)
+			host_min = min[i];
+	}
+	free(d->rule_min_pkts);
+	d->rule_min_pkts = min;
+	d->host_min_pkts = host_min;
+	return 0;
+}
+
 struct fs_detect *fs_detect_create_config(struct fs_ruleset *rules,
 					  struct fs_event_bus *bus,
 					  const struct fs_detect_config *cfg)
@@ -104,8 +167,13 @@ struct fs_detect *fs_detect_create_config(struct fs_ruleset *rules,
 		d->cfg.table_size = 4096;
 	d->rules = rules ? rules : fs_ruleset_new();
 	d->bus = bus;
-	if (!d->rules || fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+	if (d->rules)
+		d->rule_entries = calloc(d->rules->n + 1, sizeof(uint32_t));
+	if (!d->rules || !d->rule_entries || prepare_rules(d, d->rules) != 0 ||
+	    fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
 		fs_rules_free(d->rules);
+		free(d->rule_entries);
+		free(d->rule_min_pkts);
 		free(d);
 		return NULL;
 	}
@@ -126,6 +194,8 @@ void fs_detect_destroy(struct fs_detect *d)
 		return;
 	fs_dtable_fini(&d->table);
 	fs_rules_free(d->rules);
+	free(d->rule_entries);
+	free(d->rule_min_pkts);
 	free(d);
 }
 
@@ -210,7 +280,8 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 		fs_alert_add(a, "class", "%s",
 			     m->field == FS_F_CLASS_PPS
 				     ? fs_class_name((enum fs_class)m->cls)
-			     : m->field == FS_F_CTRL_PPS ? "ctrl" : "all");
+				     : fs_detect_top_class(v->host,
+							   m->field == FS_F_CTRL_PPS));
 	} else if (r->subject == FS_SUBJ_ROUTER) {
 		fs_alert_add(a, "router_id", "%s", fs_fmt_id(buf, e->router_id));
 		fs_alert_add(a, "vlan", "%u", e->vlan);
@@ -238,6 +309,8 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 		fs_alert_add(a, "protocol", "%s", rc->protocol);
 	}
 	add_value(a, value_key(m), fs_eval_metric(m, v));
+	if (r->subject == FS_SUBJ_HOST && strcmp(value_key(m), "pps") != 0 && v->host)
+		add_value(a, "pps", v->current ? v->host->last.packets : 0);
 	add_value(a, "peak", e->peak);
 	if (r->subject == FS_SUBJ_HOST)
 		fs_alert_add(a, "baseline", "%.1f", e->base_mean);
@@ -245,23 +318,63 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 	if (state == FS_ALERT_CLEARED)
 		fs_alert_add(a, "duration_s", "%lld",
 			     (long long)((d->sec_us + US - e->since_us) / US));
+	/* Counts from a lossy capture are low: say so. */
+	uint64_t drops = fs_corr_drops_since(d, e->since_us);
+	if (drops) {
+		fs_alert_add(a, "drops", "%llu", (unsigned long long)drops);
+		fs_alert_add(a, "lossy", "yes");
+	}
 }
 
-/* The host baseline an alert reports: of its first metric with one. */
-static double report_baseline(const struct fs_rule *r,
+/*
+ * The class that dominates a host's last second (of the control-plane
+ * classes only, when ctrl): what the alert says the host sends.
+ */
+const char *fs_detect_top_class(const struct fs_host *h, bool ctrl)
+{
+	int best = -1;
+	uint32_t n = 0;
+	for (int c = 0; h && c < FS_CLASS_COUNT; c++) {
+		if (ctrl && !(FS_CLASS_CTRL_MASK & FS_CLASS_BIT(c)))
+			continue;
+		if (h->last.cls[c] > n) {
+			n = h->last.cls[c];
+			best = c;
+		}
+	}
+	if (best < 0)
+		return ctrl ? "ctrl" : "unicast";
+	return fs_class_name((enum fs_class)best);
+}
+
+/*
+ * The host baseline an alert reports, as it was before this second: the
+ * hosts table has already folded this second in with weight alpha, so
+ * mean_before = (mean - alpha * x) / (1 - alpha).
+ */
+static double report_baseline(const struct fs_detect *d, const struct fs_rule *r,
 			      const struct fs_subject_view *v)
 {
 	if (!v->host)
 		return 0;
-	for (unsigned i = 0; i < r->n_cond; i++) {
-		const struct fs_baseline *b = fs_eval_baseline(&r->cond[i].m, v);
-		if (b)
-			return b->mean;
-	}
+	bool ctrl = true;
 	const struct fs_metric *m = &r->cond[0].m;
-	if (m->field == FS_F_CLASS_PPS && (FS_CLASS_CTRL_MASK & FS_CLASS_BIT(m->cls)))
-		return v->host->base_ctrl.mean;
-	return v->host->base_pps.mean;
+	unsigned i;
+	for (i = 0; i < r->n_cond; i++)
+		if (fs_eval_baseline(&r->cond[i].m, v))
+			break;
+	if (i < r->n_cond)
+		ctrl = r->cond[i].m.field == FS_F_CTRL_PPS;
+	else
+		ctrl = m->field == FS_F_CLASS_PPS &&
+		       (FS_CLASS_CTRL_MASK & FS_CLASS_BIT(m->cls));
+	const struct fs_baseline *b = ctrl ? &v->host->base_ctrl : &v->host->base_pps;
+	double x = !v->current ? 0 : ctrl ? v->host->last.ctrl : v->host->last.packets;
+	double a = fs_baseline_alpha(d->cfg.baseline_window_s);
+	if (!v->current || a >= 1.0 || b->samples <= 1)
+		return v->current && b->samples <= 1 ? 0 : b->mean;
+	double before = (b->mean - a * x) / (1.0 - a);
+	return before > 0 ? before : 0;
 }
 
 static uint32_t rule_for_s(const struct fs_rule *r)
@@ -315,8 +428,11 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 			d->st.table_full++;
 			return;
 		}
+		d->rule_entries[ri]++;
+		if (r->subject == FS_SUBJ_HOST)
+			d->host_entries++;
 		e->since_us = d->sec_us;
-		e->base_mean = report_baseline(r, v);
+		e->base_mean = report_baseline(d, r, v);
 		if (v->host) {
 			e->vlan = v->host->vlan;
 			memcpy(e->mac, v->host->mac, 6);
@@ -333,6 +449,9 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 	if (e->state == FS_ENTRY_PENDING) {
 		if (!holds) {
 			fs_dtable_del(&d->table, e);
+			d->rule_entries[ri]--;
+			if (r->subject == FS_SUBJ_HOST)
+				d->host_entries--;
 			return;
 		}
 		e->held++;
@@ -376,6 +495,9 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 		fill_alert(d, r, e, v, FS_ALERT_CLEARED, &a);
 		fs_detect_emit(d, &a, true);
 		fs_dtable_del(&d->table, e);
+		d->rule_entries[ri]--;
+		if (r->subject == FS_SUBJ_HOST)
+			d->host_entries--;
 		return;
 	}
 	if (r->repeat_s && d->sec_us - e->last_emit_us >= (int64_t)r->repeat_s * US) {
@@ -411,13 +533,20 @@ static void judge_host(struct fs_detect *d, const struct fs_host *h,
 		.host = h, .seg = seg, .sec_us = d->sec_us,
 		.current = h && h->last_sec_us == d->sec_us,
 	};
+	uint32_t pkts = v.current ? h->last.packets : 0;
+	if (pkts < d->host_min_pkts && d->host_entries == 0)
+		return;
 	uint64_t key = host_key(h->vlan, h->mac);
 	for (uint32_t i = 0; i < d->rules->n; i++) {
 		const struct fs_rule *r = &d->rules->rule[i];
 		if (r->subject != FS_SUBJ_HOST)
 			continue;
-		bool holds = fs_eval_in_scope(r, &v) && rule_holds(r, &v);
-		step(d, i, key, &v, holds);
+		if (pkts < d->rule_min_pkts[i] && !d->rule_entries[i])
+			continue;
+		bool holds = pkts >= d->rule_min_pkts[i] && rule_holds(r, &v) &&
+			     (r->n_scope == 0 || fs_eval_in_scope(r, &v));
+		if (holds || d->rule_entries[i])
+			step(d, i, key, &v, holds);
 	}
 }
 
@@ -435,6 +564,9 @@ static void router_cb(const struct fs_ospf_router_view *rv, void *ctx)
 		.router = rv, .seg = t->seg, .sec_us = d->sec_us,
 		.now_us = d->now_us, .current = true,
 	};
+	for (unsigned i = 0; i < d->n_late; i++)
+		if (d->late[i].router_id == rv->router_id && d->late[i].vlan == rv->vlan)
+			v.late_gap_ms = d->late[i].gap_ms;
 	uint64_t key = router_key(rv->vlan, rv->router_id);
 	for (uint32_t i = 0; i < d->rules->n; i++) {
 		const struct fs_rule *r = &d->rules->rule[i];
@@ -494,6 +626,7 @@ void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 	d->sec_us = sec_start_us;
 	d->now_us = in->now_us ? in->now_us : sec_start_us + US;
 	d->emitted_this_tick = 0;
+	d->drops_now = in->capture_drops;
 	struct tick_ctx t = {
 		.d = d, .seg = in->hosts ? fs_hosts_segment(in->hosts) : NULL,
 	};
@@ -519,6 +652,7 @@ void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 	fs_corr_tick(d, in);
 	d->adj_down = d->hello_late_events = d->route_changes = 0;
 	d->route_changes_sec = 0;
+	d->n_late = 0;
 }
 
 /*
@@ -531,11 +665,23 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 		return;
 	struct fs_dtable old = d->table;
 	struct fs_ruleset *old_rules = d->rules;
-	if (fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+	uint32_t *counts = calloc(rules->n + 1, sizeof(uint32_t));
+	if (!counts || fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+		free(counts);
 		d->table = old;
 		fs_rules_free(rules);
 		return;
 	}
+	if (prepare_rules(d, rules) != 0) {
+		fs_dtable_fini(&d->table);
+		d->table = old;
+		free(counts);
+		fs_rules_free(rules);
+		return;
+	}
+	free(d->rule_entries);
+	d->rule_entries = counts;
+	d->host_entries = 0;
 	d->rules = rules;
 	for (uint32_t i = 0; i <= old.mask; i++) {
 		struct fs_dentry *e = &old.slot[i];
@@ -551,6 +697,9 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 				uint32_t rule = n->rule;
 				*n = *e;
 				n->rule = rule;
+				counts[rule]++;
+				if (nr->subject == FS_SUBJ_HOST)
+					d->host_entries++;
 				continue;
 			}
 		}

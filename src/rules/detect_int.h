@@ -59,6 +59,7 @@ struct fs_subject_view {
 	const struct fs_segment *seg;		/* every subject */
 	const struct fs_ospf_router_view *router;	/* FS_SUBJ_ROUTER */
 	bool current;		/* host/router counts are of this second */
+	uint32_t late_gap_ms;	/* router: largest late gap told this second */
 	int64_t sec_us;		/* start of the second being judged */
 	int64_t now_us;		/* end of the time judged */
 	uint32_t adj_down, hello_late_events, route_changes;
@@ -103,9 +104,12 @@ struct fs_corr {
 	bool named;		/* a culprit alert was raised for it */
 	int64_t first_us, last_us;
 	uint32_t symptoms;
-	struct fs_alert raised;	/* for the cleared copy */
+	struct fs_symptom inc[FS_CORR_MAX_SYMPTOMS];	/* distinct, this incident */
+	unsigned n_inc;
+	struct fs_alert raised;	/* latest culprit alert, for updates and clear */
 	/* per tick: cumulative capture drops and segment packets */
 	uint64_t drops[FS_DETECT_RING], seg_packets[FS_DETECT_RING];
+	int64_t ring_sec[FS_DETECT_RING];
 	unsigned ring_pos, ring_n;
 };
 
@@ -114,15 +118,24 @@ struct fs_detect {
 	struct fs_event_bus *bus;
 	struct fs_detect_config cfg;
 	struct fs_dtable table;
+	uint32_t *rule_entries;		/* table entries per rule: skip lookups */
+	uint32_t *rule_min_pkts;	/* a host rule cannot hold below this */
+	uint32_t host_min_pkts;		/* min over host rules */
+	uint32_t host_entries;		/* table entries of host rules */
 	struct fs_corr corr;
 	uint64_t tick;
 	int64_t sec_us;			/* second being judged */
 	int64_t now_us;		/* end of the time judged */
 	uint32_t emitted_this_tick;
+	uint64_t drops_now;		/* cumulative capture drops */
 	uint64_t suppressed_since_emit;	/* told in the next alert */
 	/* routing events since the previous tick */
 	uint32_t adj_down, hello_late_events, route_changes;
 	uint32_t route_changes_sec;	/* in the current second, for flaps */
+	/* Late hellos told this second, per router: a late hello is soon
+	 * followed by an early one, so the latest gap alone would miss it. */
+	struct { uint32_t router_id; uint16_t vlan; uint32_t gap_ms; } late[32];
+	unsigned n_late;
 	/* evidence for ospf./kernel. alerts: the latest of each */
 	struct fs_symptom last_adj, last_late;
 	struct fs_ev_route_change last_route;
@@ -130,6 +143,7 @@ struct fs_detect {
 };
 
 /* detect.c */
+const char *fs_detect_top_class(const struct fs_host *h, bool ctrl);
 void fs_detect_emit(struct fs_detect *d, struct fs_alert *a, bool capped);
 /* Runs one second; routers come from iter (may be NULL). */
 typedef void (*fs_detect_router_iter)(const struct fs_ospf *o,
@@ -140,5 +154,8 @@ void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 /* correlate.c */
 void fs_corr_symptom(struct fs_detect *d, const struct fs_symptom *s);
 void fs_corr_tick(struct fs_detect *d, const struct fs_detect_inputs *in);
+/* Capture drops from the second since_us (as far back as the window
+ * goes) until now. */
+uint64_t fs_corr_drops_since(const struct fs_detect *d, int64_t since_us);
 
 #endif

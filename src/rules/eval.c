@@ -50,13 +50,17 @@ static double router_metric(const struct fs_metric *m,
 	const struct fs_ospf_router_view *r = v->router;
 	if (!r || !r->alive)
 		return 0;
-	double gap = r->last_gap_ms;
+	double gap = r->last_gap_ms > v->late_gap_ms ? r->last_gap_ms : v->late_gap_ms;
 	int64_t now = v->now_us ? v->now_us : v->sec_us + 1000000;
 	double silent = (double)(now - r->last_hello_us) / 1000.0;
 	if (r->last_hello_us > 0 && silent > gap)
 		gap = silent;
 	double interval = 1000.0 * r->hello_interval_s;
 	double late = gap > interval ? gap - interval : 0;
+	/* A gap past the dead interval is a restart or a recovery, which
+	 * the adjacency events tell; as lateness it would alert twice. */
+	if (r->dead_interval_s && gap > 1000.0 * r->dead_interval_s)
+		late = 0;
 	switch (m->field) {
 	case FS_F_HELLO_GAP: return gap;
 	case FS_F_HELLO_LATE: return late;

@@ -144,7 +144,7 @@ static void next(struct parser *ps)
 			while (peekc(ps) >= 0 && peekc(ps) != '\n')
 				advance(ps);
 		} else if (c >= 0 && !is_word_char(c) &&
-			   !strchr("{};,\"<>=!", c)) {
+			   (c == 0 || !strchr("{};,\"<>=!", c))) {
 			errorf(ps, ps->line, ps->col,
 			       "unexpected character 0x%02x", (unsigned)c);
 			advance(ps);
@@ -778,6 +778,11 @@ static bool valid_name(const char *s)
 static void parse_rule(struct parser *ps)
 {
 	unsigned rline = ps->tok.line, rcol = ps->tok.col;
+	if (ps->rs->n >= FS_RULES_MAX) {
+		tok_error(ps, "too many rules (at most %d)", FS_RULES_MAX);
+		ps->gave_up = true;
+		return;
+	}
 	next(ps);
 	struct fs_rule *r = fs_ruleset_add(ps->rs);
 	if (!r) {

@@ -18,6 +18,7 @@
 #define FS_RULE_MSG_MAX 160	/* = sizeof(struct fs_alert.message) */
 #define FS_RULE_MAX_CONDS 4
 #define FS_RULE_MAX_SCOPE 16
+#define FS_RULES_MAX 1000	/* per ruleset, all files together */
 
 /* What a rule's metrics describe; also what an alert is keyed by. */
 enum fs_subject {

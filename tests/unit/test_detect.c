@@ -84,6 +84,15 @@ static void sim_init(struct sim *s, struct fs_ruleset *rs,
 
 static void sim_fini(struct sim *s)
 {
+	/* Invariant: the per-rule entry counts add up to the table's. */
+	uint32_t sum = 0, hosts = 0;
+	for (size_t i = 0; i < s->det->rules->n; i++) {
+		sum += s->det->rule_entries[i];
+		if (s->det->rules->rule[i].subject == FS_SUBJ_HOST)
+			hosts += s->det->rule_entries[i];
+	}
+	assert_int_equal(sum, s->det->table.used);
+	assert_int_equal(hosts, s->det->host_entries);
 	fs_detect_destroy(s->det);
 	fs_hosts_destroy(s->hosts);
 }
@@ -194,10 +203,12 @@ static void test_lifecycle(void **state)
 	assert_true(a->ts_us == onset + 2 * SEC);
 	assert_string_equal(field(a, "mac"), "02:00:00:00:00:01");
 	assert_string_equal(field(a, "ip"), "10.0.0.1");
-	assert_string_equal(field(a, "class"), "ctrl");
+	assert_string_equal(field(a, "class"), "to_router");
 	assert_string_equal(field(a, "pps"), "3000");
 	double base = atof(field(a, "baseline"));
-	assert_true(base > 15 && base < 100);
+	/* The EWMA (60 s window, from 0) after 60 s of 20 pps is
+	 * 20 * (1 - 1/e) = 12.6, as it was before the flood's first second. */
+	assert_true(base > 12.3 && base < 12.9);
 	char since[FS_TIME_STRLEN];
 	assert_string_equal(field(a, "since"), fs_fmt_time(since, onset));
 	for (int i = 1; i <= 3; i++) {
@@ -209,6 +220,7 @@ static void test_lifecycle(void **state)
 	assert_string_equal(c->kind, "flood-end");
 	assert_true(c->ts_us == onset + 35 * SEC);
 	assert_string_equal(field(c, "peak"), "3000");
+	assert_null(field(a, "lossy"));
 	assert_int_equal(count(&s, "also_flood", FS_ALERT_RAISED), 0);
 	struct fs_detect_stats st;
 	fs_detect_stats(s.det, &st);
@@ -448,16 +460,24 @@ static void test_culprit(void **state)
 	assert_string_equal(field(down, "neighbor_id"), "2.2.2.2");
 	assert_string_equal(field(down, "vlan"), "10");
 
-	/* A second loss in the same incident: no second culprit. */
+	/* A second loss in the same incident: no second culprit, an update
+	 * naming both adjacencies; a repeated loss changes nothing. */
 	emit_adj_down(&s, s.sec + SEC / 3, 0x01010101, 0x03030303);
 	send(&s, 1, 4000, CTRL_TO_ROUTER, 100, false);
 	tick(&s);
+	emit_adj_down(&s, s.sec + SEC / 3, 0x01010101, 0x03030303);
+	tick(&s);
 	assert_int_equal(count(&s, "culprit", FS_ALERT_RAISED), 1);
+	assert_int_equal(count(&s, "culprit", FS_ALERT_ACTIVE), 1);
+	const struct fs_alert *u = find_rule(&s, "culprit", FS_ALERT_ACTIVE);
+	assert_string_equal(field(u, "mac"), "02:00:00:00:00:01");
+	assert_string_equal(field(u, "adjacencies"),
+			    "1.1.1.1-2.2.2.2@10,1.1.1.1-3.3.3.3@10");
 	for (int t = 0; t < 65; t++)
 		tick(&s);
 	const struct fs_alert *e = find_rule(&s, "culprit", FS_ALERT_CLEARED);
 	assert_non_null(e);
-	assert_string_equal(field(e, "symptoms"), "2");
+	assert_string_equal(field(e, "symptoms"), "3");
 	assert_int_equal(count(&s, "culprit", FS_ALERT_RAISED), 1);
 	struct fs_detect_stats st;
 	fs_detect_stats(s.det, &st);
@@ -470,13 +490,19 @@ static void test_culprit_lossy(void **state)
 {
 	(void)state;
 	struct sim s;
-	sim_init(&s, rules_text("rule r { when host.pps > 1G }"), NULL);
+	sim_init(&s, rules_text("rule r2 { when host.to_router_pps > 1k for 2s }"), NULL);
 	run_incident(&s, 50000);	/* about as many lost as seen */
 	const struct fs_alert *c = find_rule(&s, "culprit", FS_ALERT_RAISED);
 	assert_non_null(c);
 	assert_string_equal(field(c, "mac"), "02:00:00:00:00:01");
 	assert_string_equal(field(c, "lossy"), "yes");
 	assert_true(atoi(field(c, "drops")) > 0);
+	/* The flood alert made from the same lossy seconds says so too:
+	 * 50000 dropped in each of its 2 seconds. */
+	const struct fs_alert *f = find_rule(&s, "r2", FS_ALERT_RAISED);
+	assert_non_null(f);
+	assert_string_equal(field(f, "lossy"), "yes");
+	assert_string_equal(field(f, "drops"), "100000");
 	double conf = atof(field(c, "confidence"));
 	assert_true(conf > 0.3 && conf < 0.6);
 	sim_fini(&s);
@@ -530,6 +556,193 @@ static void test_set_rules(void **state)
 	sim_fini(&s);
 }
 
+/* Routers come from the tracker's iterator; here a fixed list. */
+static struct fs_ospf_router_view fake_routers[2];
+static unsigned n_fake_routers;
+
+static void fake_iter(const struct fs_ospf *o, fs_ospf_router_fn fn, void *ctx)
+{
+	(void)o;
+	for (unsigned i = 0; i < n_fake_routers; i++)
+		fn(&fake_routers[i], ctx);
+}
+
+static void tick_routers(struct sim *s)
+{
+	fs_hosts_tick(s->hosts, s->sec);
+	struct fs_detect_inputs in = {
+		.hosts = s->hosts, .ospf = (const struct fs_ospf *)&fake_routers,
+	};
+	fs_detect_run(s->det, s->sec, &in, fake_iter);
+	s->sec += SEC;
+}
+
+/*
+ * Hello lateness: 1 s hellos on time, then 1.4 s gaps, then silence past
+ * the dead interval (the router is gone: its alert clears), then back.
+ */
+static void test_router_rules(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, rules_text("rule late { when router.hello_late_ratio >= 30%; "
+				"clear below 10% for 3s; ignore vlan 99 }\n"
+				"rule churn { when router.lsus_per_s > 50 for 2s }\n"),
+		 NULL);
+	memset(fake_routers, 0, sizeof(fake_routers));
+	n_fake_routers = 2;
+	for (unsigned i = 0; i < 2; i++) {
+		struct fs_ospf_router_view *r = &fake_routers[i];
+		r->router_id = 0x0a000001 + i;
+		r->vlan = i ? 99 : 10;
+		r->hello_interval_s = 1;
+		r->dead_interval_s = 4;
+		r->alive = true;
+	}
+	for (int t = 0; t < 5; t++) {
+		for (unsigned i = 0; i < 2; i++) {
+			fake_routers[i].last_hello_us = s.sec + SEC / 2;
+			fake_routers[i].last_gap_ms = 1000;
+		}
+		tick_routers(&s);
+	}
+	assert_int_equal(s.n, 0);
+	/* Late hellos on both; the one on VLAN 99 is out of scope. */
+	for (int t = 0; t < 3; t++) {
+		for (unsigned i = 0; i < 2; i++) {
+			fake_routers[i].last_hello_us = s.sec + SEC / 2;
+			fake_routers[i].last_gap_ms = 1400;
+		}
+		tick_routers(&s);
+	}
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.caught[0].kind, "hello-late");
+	assert_string_equal(field(&s.caught[0], "router_id"), "10.0.0.1");
+	assert_string_equal(field(&s.caught[0], "hello_late_ratio"), "40");
+	/* Silent: the gap grows with time, still late... */
+	int64_t last = fake_routers[0].last_hello_us;
+	tick_routers(&s);
+	tick_routers(&s);
+	assert_int_equal(s.n, 1);
+	/* ...until it is declared dead: no lateness, the alert clears. */
+	fake_routers[0].alive = false;
+	for (int t = 0; t < 3; t++)
+		tick_routers(&s);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.caught[1].state, FS_ALERT_CLEARED);
+	/* Back after 10 s: a gap past the dead interval is not "late". */
+	fake_routers[0].alive = true;
+	fake_routers[0].last_hello_us = s.sec + SEC / 2;
+	fake_routers[0].last_gap_ms = (uint32_t)((fake_routers[0].last_hello_us - last) / 1000);
+	tick_routers(&s);
+	assert_int_equal(s.n, 2);
+	/* LSA churn: two seconds over 50 LSUs. */
+	fake_routers[1].lsus_last_second = 80;
+	tick_routers(&s);
+	assert_int_equal(s.n, 2);
+	tick_routers(&s);
+	assert_int_equal(s.n, 3);
+	assert_string_equal(s.caught[2].rule, "churn");
+	assert_string_equal(s.caught[2].kind, "lsa-churn");
+	assert_string_equal(field(&s.caught[2], "vlan"), "99");
+	sim_fini(&s);
+}
+
+/* A late hello followed by an early one in the same second still counts:
+ * the late-hello event's gap is used, not only the latest gap. */
+static void test_router_late_then_early(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, rules_text("rule late { when router.hello_late_ratio >= 30% }"),
+		 NULL);
+	memset(fake_routers, 0, sizeof(fake_routers));
+	n_fake_routers = 1;
+	struct fs_ospf_router_view *r = &fake_routers[0];
+	r->router_id = 0x0a000001;
+	r->vlan = 10;
+	r->hello_interval_s = 1;
+	r->dead_interval_s = 4;
+	r->alive = true;
+	r->last_hello_us = s.sec + SEC / 2;
+	r->last_gap_ms = 200;		/* the early one */
+	tick_routers(&s);
+	assert_int_equal(s.n, 0);
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_HELLO_LATE;
+	ev.ts_us = s.sec + SEC / 4;
+	ev.u.late.router_id = r->router_id;
+	ev.u.late.vlan = 10;
+	ev.u.late.hello_interval_ms = 1000;
+	ev.u.late.gap_ms = 1300;
+	ev.u.late.late_ms = 300;
+	fs_event_emit(&s.bus, &ev);
+	r->last_hello_us = s.sec + SEC / 2;
+	tick_routers(&s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(field(&s.caught[0], "hello_late_ratio"), "30");
+	sim_fini(&s);
+}
+
+/* Event-driven metrics: late-hello events and kernel route changes. */
+static void test_event_rules(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, rules_text("rule late_ev { when ospf.hello_late >= 2 }\n"
+				"rule flaps { when kernel.route_flaps > 10 for 2s; "
+				"clear below 2 for 5s }\n"), NULL);
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_HELLO_LATE;
+	ev.ts_us = s.sec + 1000;
+	ev.u.late.router_id = 0x0a000002;
+	ev.u.late.vlan = 10;
+	fs_event_emit(&s.bus, &ev);
+	tick(&s);
+	assert_int_equal(s.n, 0);
+	fs_event_emit(&s.bus, &ev);
+	fs_event_emit(&s.bus, &ev);
+	tick(&s);
+	assert_int_equal(s.n, 1);
+	assert_string_equal(s.caught[0].kind, "hello-late");
+	assert_string_equal(field(&s.caught[0], "router_id"), "10.0.0.2");
+	s.n = 0;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_ROUTE_CHANGE;
+	ev.u.route.family = 2;
+	ev.u.route.dst[0] = 10;
+	ev.u.route.dst[1] = 9;
+	ev.u.route.dst_len = 16;
+	snprintf(ev.u.route.protocol, sizeof(ev.u.route.protocol), "bird");
+	for (int t = 0; t < 3; t++) {
+		for (int i = 0; i < 12; i++) {
+			ev.ts_us = s.sec + i * 1000;
+			ev.u.route.added = i % 2;
+			fs_event_emit(&s.bus, &ev);
+		}
+		tick(&s);
+	}
+	unsigned flaps = count(&s, "flaps", FS_ALERT_RAISED);
+	assert_int_equal(flaps, 1);
+	const struct fs_alert *f = find_rule(&s, "flaps", FS_ALERT_RAISED);
+	assert_string_equal(f->kind, "route-flap");
+	assert_string_equal(field(f, "dst"), "10.9.0.0/16");
+	assert_string_equal(field(f, "protocol"), "bird");
+	assert_string_equal(field(f, "route_flaps"), "12");
+	/* Route flaps are a routing symptom too: with no host above its
+	 * baseline, the incident names nobody. */
+	struct fs_detect_stats st;
+	fs_detect_stats(s.det, &st);
+	assert_int_equal(st.incidents, 1);
+	assert_int_equal(st.incidents_unnamed, 1);
+	for (int t = 0; t < 6; t++)
+		tick(&s);
+	assert_int_equal(count(&s, "flaps", FS_ALERT_CLEARED), 1);
+	sim_fini(&s);
+}
+
 /* The table: add/find/delete with backward shift keeps every key found. */
 static void test_table(void **state)
 {
@@ -565,6 +778,9 @@ int main(void)
 		cmocka_unit_test(test_culprit_lossy),
 		cmocka_unit_test(test_culprit_none),
 		cmocka_unit_test(test_set_rules),
+		cmocka_unit_test(test_router_rules),
+		cmocka_unit_test(test_router_late_then_early),
+		cmocka_unit_test(test_event_rules),
 		cmocka_unit_test(test_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
