@@ -132,13 +132,31 @@ static bool virtual_router_mac(const uint8_t m[6])
 	return false;
 }
 
+/*
+ * A router forwards IP unicast for other destinations in hardware; what it
+ * punts to its CPU from its own MAC is everything else: non-IP (ARP, ...),
+ * TTL expiry, IP options, link-local multicast and packets it cannot parse.
+ * Counting routed traffic would flag every busy host behind its gateway.
+ */
+static bool punted_from_l2(const struct fs_pkt *p)
+{
+	const uint32_t punt = FS_CLASS_BIT(FS_CLASS_TTL_LE1) |
+			      FS_CLASS_BIT(FS_CLASS_IP_OPTIONS) |
+			      FS_CLASS_BIT(FS_CLASS_IP_MCAST_LOCAL);
+
+	if (p->ip_version != 4 && p->ip_version != 6)
+		return true;
+	return (p->classes & punt) || p->status != FS_DECODE_OK;
+}
+
 void fs_routers_classify(const struct fs_routers *r, struct fs_pkt *p)
 {
 	bool ip = p->ip_version == 4 || p->ip_version == 6;
 
-	if ((p->has_mac && (fs_routers_has_mac(r, p->dst_mac) ||
-			    virtual_router_mac(p->dst_mac))) ||
-	    (ip && has_ip(r, p->ip_version, p->dst_ip)))
+	if ((ip && has_ip(r, p->ip_version, p->dst_ip)) ||
+	    (p->has_mac && punted_from_l2(p) &&
+	     (fs_routers_has_mac(r, p->dst_mac) ||
+	      virtual_router_mac(p->dst_mac))))
 		p->classes |= FS_CLASS_BIT(FS_CLASS_TO_ROUTER);
 	if (!p->is_ospf)
 		return;

@@ -241,10 +241,12 @@ static int graph_top(struct fs_graph_req *r, struct args *a, char *err,
 			c = nc;
 			cap *= 2;
 		}
-		snprintf(c[n].name, sizeof(c[n].name), "%s", de->d_name);
+		memcpy(c[n].name, de->d_name, len + 1);	/* len checked above */
 		c[n].score = 0;
 		if (r->end <= 0) {
-			snprintf(path, sizeof(path), "%s/%s", hdir, de->d_name);
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s", hdir,
+					     c[n].name) >= sizeof(path))
+				continue;
 			time_t t = file_last(path, r->daemon);
 			if (t > last_max)
 				last_max = t;

@@ -116,10 +116,10 @@ static void test_classify(void **state)
 		{ "to router ip", true, hmac, mc5, 4, hip, rip, false, TO },
 		{ "to router ip6", true, hmac, hmac, 6, rip6, rip6, false, TO },
 		{ "host to host", true, hmac, hmac, 4, hip, hip, false, 0 },
-		{ "to vrrp mac", true, hmac, vrrp, 4, hip, hip, false, TO },
-		{ "to hsrp mac", true, hmac, hsrp, 4, hip, hip, false, TO },
-		{ "to hsrp2 mac", true, hmac, hsrp2, 4, hip, hip, false, TO },
-		{ "iana non-vrrp", true, hmac, notv, 4, hip, hip, false, 0 },
+		{ "to vrrp mac", true, hmac, vrrp, 0, NULL, NULL, false, TO },
+		{ "to hsrp mac", true, hmac, hsrp, 0, NULL, NULL, false, TO },
+		{ "to hsrp2 mac", true, hmac, hsrp2, 0, NULL, NULL, false, TO },
+		{ "iana non-vrrp", true, hmac, notv, 0, NULL, NULL, false, 0 },
 		{ "router hello", true, rmac, mc5, 4, rip, NULL, true, 0 },
 		{ "rogue hello", true, hmac, mc5, 4, hip, NULL, true, NR },
 		{ "rogue to router", true, hmac, rmac, 4, hip, rip, true, TO | NR },
@@ -154,12 +154,57 @@ static void test_classify(void **state)
 	}
 }
 
+/* Through the gateway is not to the gateway: routed unicast is forwarded in
+ * hardware; TTL expiry, options and non-IP sent to its MAC are punted. */
+static void test_routed_vs_punted(void **state)
+{
+	(void)state;
+	static const uint8_t rmac[6] = { 0, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	static const uint8_t hmac[6] = { 0, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	static const uint8_t far[4] = { 198, 51, 100, 7 }, hip[4] = { 10, 0, 0, 9 };
+	const uint32_t TO = FS_CLASS_BIT(FS_CLASS_TO_ROUTER);
+	static const struct {
+		const char *name;
+		uint8_t ipv;
+		uint32_t classes;
+		uint8_t status;
+		uint32_t want;
+	} rows[] = {
+		{ "routed unicast", 4, 0, FS_DECODE_OK, 0 },
+		{ "routed, ttl 1", 4, FS_CLASS_BIT(FS_CLASS_TTL_LE1), FS_DECODE_OK, TO },
+		{ "routed, options", 4, FS_CLASS_BIT(FS_CLASS_IP_OPTIONS), FS_DECODE_OK, TO },
+		{ "malformed ip", 4, 0, FS_DECODE_MALFORMED, TO },
+		{ "arp", 0, FS_CLASS_BIT(FS_CLASS_ARP), FS_DECODE_OK, TO },
+		{ "routed ipv6", 6, 0, FS_DECODE_OK, 0 },
+	};
+	struct fs_routers r;
+	fs_routers_init(&r);
+	assert_int_equal(fs_routers_add_mac(&r, rmac), 0);
+	for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct fs_pkt p;
+		memset(&p, 0, sizeof p);
+		p.has_mac = true;
+		memcpy(p.src_mac, hmac, 6);
+		memcpy(p.dst_mac, rmac, 6);
+		p.ip_version = rows[i].ipv;
+		memcpy(p.src_ip, hip, 4);
+		memcpy(p.dst_ip, far, 4);
+		p.classes = rows[i].classes;
+		p.status = rows[i].status;
+		fs_routers_classify(&r, &p);
+		if ((p.classes & TO) != rows[i].want)
+			fail_msg("%s: to_router %u, want %u", rows[i].name,
+				 (unsigned)(p.classes & TO), (unsigned)rows[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_text),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_classify),
+		cmocka_unit_test(test_routed_vs_punted),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
