@@ -29,6 +29,8 @@ struct fs_agent_config {
 	const char *rules_path;
 	const char *rrd_dir;
 	const char *rrdcached;
+	uint32_t rrd_max_hosts;		/* 0: the store's default */
+	const char *rrd_archives;	/* "1s:1h,10s:1d,..."; NULL: default */
 	const char *html_dir;
 	const char *syslog_remote;
 	int syslog_facility;

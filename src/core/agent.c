@@ -484,6 +484,10 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		st.dir = cfg->rrd_dir;
 		st.rrdcached = cfg->rrdcached ? cfg->rrdcached
 					      : getenv("RRDCACHED_ADDRESS");
+		if (cfg->rrd_max_hosts)
+			st.max_host_files = cfg->rrd_max_hosts;
+		if (cfg->rrd_archives)
+			fs_store_parse_rras(&st, cfg->rrd_archives);
 		/* A replay may wait for the writer; live capture never does. */
 		st.wait_when_full = !a->live;
 		a->store = fs_store_create(&st, &a->bus, err, errlen);

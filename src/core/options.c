@@ -9,6 +9,7 @@
 #include <syslog.h>
 
 #include "floodspot/alert.h"
+#include "floodspot/store.h"
 
 enum {
 	OPT_JSON = 256,
@@ -28,6 +29,8 @@ enum {
 	OPT_NO_LOCAL_SYSLOG,
 	OPT_EXEC,
 	OPT_SEED,
+	OPT_RRD_MAX_HOSTS,
+	OPT_RRD_ARCHIVES,
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +60,8 @@ static const struct option long_opts[] = {
 	{ "no-local-syslog", no_argument, NULL, OPT_NO_LOCAL_SYSLOG },
 	{ "exec", required_argument, NULL, OPT_EXEC },
 	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "rrd-max-hosts", required_argument, NULL, OPT_RRD_MAX_HOSTS },
+	{ "rrd-archives", required_argument, NULL, OPT_RRD_ARCHIVES },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -81,6 +86,8 @@ void fs_options_usage(FILE *f)
 	      "  --check-rules PATH  check rules and exit (-v: print them)\n"
 	      "  --rrd-dir DIR       store rates in RRD files under DIR\n"
 	      "  --rrdcached ADDR    write RRDs through rrdcached\n"
+	      "  --rrd-max-hosts N   cap on host RRD files (default 200)\n"
+	      "  --rrd-archives SPEC step:span list (default 1s:1h,10s:1d,1m:1w,5m:1y)\n"
 	      "  --html DIR          write an HTML overview to DIR\n"
 	      "  --syslog URL        remote RFC 5424: udp://HOST:PORT, tcp://HOST:PORT\n"
 	      "  --syslog-facility F syslog facility (default daemon)\n"
@@ -225,6 +232,24 @@ enum fs_cli_action fs_options_parse(int argc, char **argv,
 		case OPT_LOCAL_SYSLOG: cfg->local_syslog = 1; break;
 		case OPT_NO_LOCAL_SYSLOG: cfg->local_syslog = 0; break;
 		case OPT_EXEC: cfg->exec_cmd = optarg; break;
+		case OPT_RRD_MAX_HOSTS:
+			if (parse_u64("--rrd-max-hosts", optarg, 1, 100000, &v, err,
+				      errlen))
+				return FS_CLI_ERROR;
+			cfg->rrd_max_hosts = (uint32_t)v;
+			break;
+		case OPT_RRD_ARCHIVES: {
+			struct fs_store_config probe;
+			fs_store_config_defaults(&probe);
+			if (fs_store_parse_rras(&probe, optarg) != 0) {
+				snprintf(err, errlen,
+					 "--rrd-archives: '%s' is not a list of STEP:SPAN "
+					 "(e.g. 1s:1h,10s:1d,1m:1w,5m:1y)", optarg);
+				return FS_CLI_ERROR;
+			}
+			cfg->rrd_archives = optarg;
+			break;
+		}
 		case OPT_SEED:
 			if (parse_u64("--seed", optarg, 1, UINT64_MAX, &cfg->seed,
 				      err, errlen))

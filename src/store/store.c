@@ -29,7 +29,7 @@ void fs_store_config_defaults(struct fs_store_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->step_s = 1;
-	cfg->max_host_files = 1000;
+	cfg->max_host_files = 200;	/* ~2.3 GiB with the default archives */
 	cfg->top_n = 50;
 	cfg->noise_floor_pps = 100;
 	cfg->queue_len = 65536;

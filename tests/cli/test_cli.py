@@ -67,6 +67,8 @@ with tempfile.TemporaryDirectory() as d:
     usage_error(run("-r", good, "--bogus"), "unknown option", "unknown option --bogus")
     usage_error(run("-r"), "missing value", "needs a value")
     usage_error(run("-r", good, "--syslog", "http://x"), "--syslog", "udp://HOST:PORT")
+    usage_error(run("-r", good, "--rrd-max-hosts", "0"), "--rrd-max-hosts", "from 1 to 100000")
+    usage_error(run("-r", good, "--rrd-archives", "1x:2y"), "--rrd-archives", "STEP:SPAN")
     usage_error(run("-r", good, "--syslog-facility", "nope"), "facility", "unknown facility")
 
     # Source errors: exit 2, one line naming the culprit.
