@@ -189,10 +189,14 @@ static void hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 	if (first)
 		emit_router(o, r, p->ts_us);
 
-	/* Listed but silent past its dead interval, and no tick yet. */
-	for (uint32_t i = 0; i < r->n_nbrs; i++) {
-		struct fs_ospf_rt *n =
-			fs_ospf_rt_find(o, r->version, r->vlan, r->nbrs[i]);
+	/*
+	 * Listed now or before, but silent past its dead interval and no tick
+	 * yet: expire it first, so a neighbor dropped from this Hello is seen
+	 * to die at its expiry, before the Hello that stopped listing it.
+	 */
+	for (uint32_t i = 0; i < r->n_nbrs + n_old; i++) {
+		uint32_t id = i < r->n_nbrs ? r->nbrs[i] : old[i - r->n_nbrs];
+		struct fs_ospf_rt *n = fs_ospf_rt_find(o, r->version, r->vlan, id);
 		if (n && past_dead(n, p->ts_us))
 			router_dead(o, n);
 	}
