@@ -598,11 +598,16 @@ class Lab:
         return p
 
     def stop_capture(self, p):
-        """Stops a start_capture() tcpdump; returns packets captured."""
-        time.sleep(0.3)     # let the last frames through the ring
+        """Stops a start_capture() tcpdump; returns packets captured.
+        Frames the kernel dropped because tcpdump fell behind (a loaded
+        machine) are in p.fs_dropped: a capture loss, not a mirror loss."""
+        time.sleep(1.0)     # let the last frames through the ring
         self._stop(p)
         with open(p.fs_errpath, errors="replace") as f:
-            m = re.search(r"(\d+) packets? captured", f.read())
+            text = f.read()
+        m = re.search(r"(\d+) packets? captured", text)
+        d = re.search(r"(\d+) packets? dropped by kernel", text)
+        p.fs_dropped = int(d.group(1)) if d else 0
         return int(m.group(1)) if m else 0
 
     def capture_count(self, node, iface, bpf, count, timeout):
