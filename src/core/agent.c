@@ -178,6 +178,11 @@ static void print_stats_json(struct agent *a, FILE *f)
 		first = false;
 	}
 	fputs("},", f);
+	uint64_t rx_dropped;
+	if (a->kernel && a->cfg->ifname &&
+	    fs_kernel_iface_drops(a->kernel, a->cfg->ifname, &rx_dropped))
+		fprintf(f, "\"interface_rx_dropped\":%llu,",
+			(unsigned long long)rx_dropped);
 	if (have_cs)
 		fprintf(f, "\"capture_received\":%llu,\"capture_dropped\":%llu,"
 			   "\"interface_dropped\":%llu,",
