@@ -134,6 +134,28 @@ def main():
                 r.check(os.path.basename(path) in p.stderr,
                         f"{rel}: open error does not name the file: {p.stderr!r}")
 
+    # Alerts: the three public floods each raise exactly one alert, naming
+    # the sending MAC where there is one; every other capture, none.
+    floods = {
+        "trema-pio/arp-storm.pcap": ("arp_storm", "00:07:0d:af:f4:54"),
+        "stopddos-packet-captures/pkt.TCP.synflood.spoofed.pcap":
+            ("spoofed_sources", "44:f4:77:0f:ea:49"),
+        "chrissanders-packets/dosattack.pcap": ("new_macs_flood", None),
+    }
+    for rel, (p, events) in sorted(runs.items()):
+        raised = [e for e in events if e["event"] == "alert" and e["state"] == "raised"]
+        if rel in floods:
+            rule, mac = floods[rel]
+            r.check(len(raised) == 1, f"{rel}: {len(raised)} alerts raised, want 1")
+            if raised:
+                r.check(raised[0]["rule"] == rule, f"{rel}: rule {raised[0]['rule']}")
+                r.check(mac is None or raised[0].get("mac") == mac,
+                        f"{rel}: alert names {raised[0].get('mac')}, want {mac}")
+        else:
+            r.check(not raised, f"{rel}: false alert {raised[:1]}")
+    for rel in floods:
+        r.check(rel in runs, f"{rel}: missing from the corpus")
+
     def path_of(rel):
         return os.path.join(base, rel)
 
