@@ -101,5 +101,23 @@ with tempfile.TemporaryDirectory() as d:
             p.wait()
     check("runtime error" not in open(err.name).read(), "sanitizer report")
 
+# -Z: privileges dropped after the capture is open; an unknown user is a
+# clear startup error.
+p = subprocess.run([FS, "-i", "lo", "-Z", "fs-no-such-user", "--no-local-syslog"],
+                   capture_output=True, text=True, timeout=30)
+check(p.returncode == 2 and "fs-no-such-user" in p.stderr, f"-Z unknown: {p.stderr!r}")
+p = subprocess.Popen([FS, "-i", "lo", "-Z", "nobody", "--no-local-syslog", "--json"],
+                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+time.sleep(1.0)
+alive = p.poll() is None
+if alive:
+    with open(f"/proc/{p.pid}/status") as f:
+        uid = [l for l in f if l.startswith("Uid:")][0].split()[1:]
+    check(all(u == str(__import__("pwd").getpwnam("nobody").pw_uid) for u in uid),
+          f"-Z nobody: uids {uid}")
+    p.send_signal(signal.SIGTERM)
+out, errs = p.communicate(timeout=10)
+check(alive and p.returncode == 0, f"-Z nobody: exit {p.returncode} {errs!r}")
+
 print(f"live-lo: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
