@@ -456,6 +456,13 @@ static void note_ip(struct fs_hosts *h, struct fs_host *o, struct meta *m,
 	o->ips_seen = sat_add32(o->ips_seen, add);
 }
 
+/* Most hosts send from one IPv4 address: that check needs no call. */
+static bool first_ip4_is(const struct fs_host *o, const uint8_t *addr)
+{
+	return o->n_ips > 0 && o->ips[0].version == 4 &&
+	       memcmp(o->ips[0].addr, addr, 4) == 0;
+}
+
 struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 {
 	uint8_t buf[6];
@@ -502,7 +509,7 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 	}
 
 	if (p->ip_version == 4) {
-		if (nonzero4(p->src_ip))
+		if (nonzero4(p->src_ip) && !first_ip4_is(o, p->src_ip))
 			note_ip(h, o, m, 4, p->src_ip);
 	} else if (p->ip_version == 6) {
 		if (nonzero16(p->src_ip))
