@@ -24,21 +24,42 @@ static void set_payload(struct fs_dec *d, const struct fs_cursor *c,
 	d->p->l4_len = len < c->left ? len : (uint32_t)c->left;
 }
 
+/*
+ * Fewer bytes than the TCP or UDP header: keep the fields that came
+ * before the cut (ports; TCP flags are the 14th byte).
+ */
+static void ports_short(struct fs_dec *d, struct fs_cursor *c,
+			enum fs_decode_reason r, bool clipped)
+{
+	struct fs_pkt *p = d->p;
+	uint8_t h[14] = { 0 };
+	size_t n = c->left < sizeof(h) ? c->left : sizeof(h);
+
+	fs_cursor_copy(c, h, n);
+	if (n >= 2)
+		p->src_port = fs_dec_be16(h, 0);
+	if (n >= 4)
+		p->dst_port = fs_dec_be16(h, 2);
+	if (n >= 14)
+		p->tcp_flags = h[13];
+	fs_dec_short(d, r, clipped);
+}
+
 static void tcp(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 		bool clipped, bool first_frag)
 {
 	struct fs_pkt *p = d->p;
+	uint8_t h[TCP_MIN_HDR];
 
-	p->src_port = fs_cursor_be16(c);
-	p->dst_port = fs_cursor_be16(c);
-	fs_cursor_skip(c, 8);	/* sequence, acknowledgement */
-	uint8_t off = fs_cursor_u8(c);
-	p->tcp_flags = fs_cursor_u8(c);
-	fs_cursor_skip(c, 6);	/* window, checksum, urgent pointer */
-	if (c->failed) {
-		fs_dec_short(d, FS_DR_TCP_SHORT, clipped);
+	if (c->left < TCP_MIN_HDR) {
+		ports_short(d, c, FS_DR_TCP_SHORT, clipped);
 		return;
 	}
+	fs_cursor_copy(c, h, TCP_MIN_HDR);
+	p->src_port = fs_dec_be16(h, 0);
+	p->dst_port = fs_dec_be16(h, 2);
+	uint8_t off = h[12];
+	p->tcp_flags = h[13];
 	if ((p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)
 		fs_dec_class(d, FS_CLASS_TCP_SYN);
 	uint32_t hlen = (uint32_t)(off >> 4) * 4;
@@ -58,15 +79,16 @@ static void udp(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 		bool clipped, bool first_frag)
 {
 	struct fs_pkt *p = d->p;
+	uint8_t h[UDP_HDR];
 
-	p->src_port = fs_cursor_be16(c);
-	p->dst_port = fs_cursor_be16(c);
-	uint16_t len = fs_cursor_be16(c);
-	fs_cursor_skip(c, 2);	/* checksum */
-	if (c->failed) {
-		fs_dec_short(d, FS_DR_UDP_SHORT, clipped);
+	if (c->left < UDP_HDR) {
+		ports_short(d, c, FS_DR_UDP_SHORT, clipped);
 		return;
 	}
+	fs_cursor_copy(c, h, UDP_HDR);
+	p->src_port = fs_dec_be16(h, 0);
+	p->dst_port = fs_dec_be16(h, 2);
+	uint16_t len = fs_dec_be16(h, 4);
 	/* A first fragment carries only part of the datagram. */
 	if (len < UDP_HDR || (!first_frag && len > declared)) {
 		fs_dec_fail(d, FS_DR_UDP_BAD_LEN);

@@ -2,11 +2,14 @@
  * Link layers: Ethernet II, Linux cooked v1/v2, BSD loopback, raw IP;
  * ethertype dispatch.
  */
+#include <string.h>
+
 #include "decode_int.h"
 
 #define ETH_P_IP 0x0800
 #define ETH_P_ARP 0x0806
 #define ETH_P_IPV6 0x86dd
+#define ETH_HDR 14
 #define ETH_MAX_LEN 1500	/* type field <= this is an 802.3 length */
 
 /* Linux cooked packet types (if_packet.h PACKET_*). */
@@ -48,26 +51,37 @@ void fs_dec_ethertype(struct fs_dec *d, struct fs_cursor *c, uint16_t type)
 	}
 }
 
-void fs_dec_ether(struct fs_dec *d, struct fs_cursor *c)
+/* Fewer bytes than the header: keep the addresses read before the cut. */
+static void ether_short(struct fs_dec *d, struct fs_cursor *c)
 {
 	struct fs_pkt *p = d->p;
 
 	fs_cursor_copy(c, p->dst_mac, 6);
 	fs_cursor_copy(c, p->src_mac, 6);
-	if (c->failed) {
-		fs_dec_short(d, FS_DR_L2_SHORT, d->missing > 0);
+	if (!c->failed) {
+		p->has_mac = true;
+		fs_dec_l2_dst_class(d, p->dst_mac);
+		fs_dec_l2_src_check(d, p->src_mac);
+	}
+	fs_dec_short(d, FS_DR_L2_SHORT, d->missing > 0);
+}
+
+void fs_dec_ether(struct fs_dec *d, struct fs_cursor *c)
+{
+	struct fs_pkt *p = d->p;
+	uint8_t h[ETH_HDR];
+
+	if (c->left < ETH_HDR) {
+		ether_short(d, c);
 		return;
 	}
+	fs_cursor_copy(c, h, ETH_HDR);
+	memcpy(p->dst_mac, &h[0], 6);
+	memcpy(p->src_mac, &h[6], 6);
 	p->has_mac = true;
 	fs_dec_l2_dst_class(d, p->dst_mac);
 	fs_dec_l2_src_check(d, p->src_mac);
-
-	uint16_t type = fs_cursor_be16(c);
-	if (c->failed) {
-		fs_dec_short(d, FS_DR_L2_SHORT, d->missing > 0);
-		return;
-	}
-	fs_dec_ethertype(d, c, type);
+	fs_dec_ethertype(d, c, fs_dec_be16(h, 12));
 }
 
 /* Shared tail of SLL v1/v2: packet type, link address, protocol. */

@@ -19,19 +19,19 @@ bool fs_dec_vlan(struct fs_dec *d, struct fs_cursor *c, uint16_t *type)
 			fs_dec_fail(d, FS_DR_VLAN_TOO_DEEP);
 			return false;
 		}
-		uint16_t tci = fs_cursor_be16(c);
-		uint16_t next = fs_cursor_be16(c);
+		uint8_t tag[4];	/* TCI, next type */
+		fs_cursor_copy(c, tag, sizeof(tag));
 		if (c->failed) {
 			fs_dec_short(d, FS_DR_VLAN_SHORT, d->missing > 0);
 			return false;
 		}
-		uint16_t vid = tci & 0x0fff;
+		uint16_t vid = fs_dec_be16(tag, 0) & 0x0fff;
 		if (p->vlan_depth == 0)
 			p->vlan = vid;
 		else
 			p->vlan_inner = vid;
 		p->vlan_depth++;
-		*type = next;
+		*type = fs_dec_be16(tag, 2);
 	}
 	return true;
 }

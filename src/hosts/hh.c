@@ -36,13 +36,7 @@ size_t fs_hh_memory(uint32_t k)
  */
 static uint64_t *filter(const struct fs_hh *hh, uint64_t key)
 {
-	uint64_t x = key;
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdULL;
-	x ^= x >> 33;
-	x *= 0xc4ceb9fe1a85ec53ULL;
-	x ^= x >> 33;
-	return &hh->alpha[x & hh->fmask];
+	return &hh->alpha[fs_hh_filter_slot(hh, key)];
 }
 
 static void reset(struct fs_hh *hh)

@@ -53,6 +53,40 @@ size_t fs_hh_memory(uint32_t k);
 void fs_hh_init(struct fs_hh *hh, uint32_t k, void *mem);
 /* Counts one occurrence of key (hash from fs_hkey_hash). O(1). */
 void fs_hh_add(struct fs_hh *hh, uint64_t key, uint64_t hash);
+/* Admission counter slot of key (see hh.c for why it is unkeyed). */
+static inline uint32_t fs_hh_filter_slot(const struct fs_hh *hh, uint64_t key)
+{
+	uint64_t x = key;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return (uint32_t)(x & hh->fmask);
+}
+
+/*
+ * Starts loading what fs_hh_add(key) reads first (index slot, admission
+ * counter), so those cache misses overlap the caller's own. Inline: it
+ * runs on every packet.
+ */
+static inline void fs_hh_prefetch(const struct fs_hh *hh, uint64_t key,
+				  uint64_t hash)
+{
+	if (hh->k == 0)
+		return;
+	fs_hidx_prefetch(&hh->idx, hash);
+	/* The counter is read only once the summary is full. */
+	if (hh->n == hh->k)
+		__builtin_prefetch(&hh->alpha[fs_hh_filter_slot(hh, key)], 1);
+}
+
+/* Same for fs_hh_find and fs_hh_protected: the index slot only. */
+static inline void fs_hh_prefetch_find(const struct fs_hh *hh, uint64_t hash)
+{
+	if (hh->k != 0)
+		fs_hidx_prefetch(&hh->idx, hash);
+}
 /* The entry for key, or NULL. */
 const struct fs_hh_entry *fs_hh_find(const struct fs_hh *hh, uint64_t key,
 				     uint64_t hash);

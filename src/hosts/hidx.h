@@ -48,6 +48,12 @@ void fs_hidx_init(struct fs_hidx *ix, struct fs_hidx_slot *slots,
 		  uint32_t nslots);
 void fs_hidx_clear(struct fs_hidx *ix);
 uint32_t fs_hidx_find(const struct fs_hidx *ix, uint64_t key, uint64_t hash);
+
+/* Starts loading the home slot of hash, for a find or insert soon after. */
+static inline void fs_hidx_prefetch(const struct fs_hidx *ix, uint64_t hash)
+{
+	__builtin_prefetch(&ix->s[(uint32_t)hash & ix->mask], 1);
+}
 /* The key must be absent and a slot free. */
 void fs_hidx_insert(struct fs_hidx *ix, uint64_t key, uint64_t hash,
 		    uint32_t val);

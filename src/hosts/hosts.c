@@ -193,11 +193,12 @@ static uint64_t pack_key(uint16_t vlan, const uint8_t mac[6])
 
 static void unpack_key(uint64_t k, uint16_t *vlan, uint8_t mac[6])
 {
-	for (int i = 5; i >= 0; i--) {
-		mac[i] = (uint8_t)k;
-		k >>= 8;
-	}
-	*vlan = (uint16_t)k;
+	uint64_t m = k << 16;	/* MAC in the top six bytes */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	m = __builtin_bswap64(m);
+#endif
+	memcpy(mac, &m, 6);
+	*vlan = (uint16_t)(k >> 48);
 }
 
 static bool nonzero4(const uint8_t *a)
@@ -343,7 +344,7 @@ static uint32_t insert(struct fs_hosts *h, uint64_t key, uint64_t hash,
  * A new key in a full table suggests churn (under a spoofed flood every
  * packet is one), and the next new key evicts the LRA entry, whose record
  * is cold: start loading it now so the misses overlap the next packet.
- * Two stages: the victim's record and index slot now, and the metadata
+ * Two stages: the victim's record and index slots now, and the metadata
  * of the one after it, which the next call reads.
  */
 static void prefetch_victim(const struct fs_hosts *h)
@@ -352,9 +353,11 @@ static void prefetch_victim(const struct fs_hosts *h)
 	const struct meta *m = &h->meta[v];
 	const char *o = (const char *)&h->host[v];
 
+#pragma GCC unroll 16
 	for (size_t off = 0; off < sizeof(struct fs_host); off += 64)
 		__builtin_prefetch(o + off, 1);
 	__builtin_prefetch(&h->idx.s[m->hash & h->idx.mask], 1);
+	fs_hh_prefetch_find(&h->hh, m->hash);	/* eviction asks if protected */
 	if (m->lru_prev != NONE)
 		__builtin_prefetch(&h->meta[m->lru_prev], 1);
 }
@@ -456,12 +459,21 @@ static void note_ip(struct fs_hosts *h, struct fs_host *o, struct meta *m,
 	o->ips_seen = sat_add32(o->ips_seen, add);
 }
 
+/* Most hosts send from one IPv4 address: that check needs no call. */
+static bool first_ip4_is(const struct fs_host *o, const uint8_t *addr)
+{
+	return o->n_ips > 0 && o->ips[0].version == 4 &&
+	       memcmp(o->ips[0].addr, addr, 4) == 0;
+}
+
 struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 {
 	uint8_t buf[6];
 	const uint8_t *mac = p->has_mac ? p->src_mac : derived_mac(p, buf);
 	uint64_t key = pack_key(p->vlan, mac);
 	uint64_t hash = fs_hkey_hash(&h->hkey, key);
+	/* The summary's loads do not depend on the table's: overlap them. */
+	fs_hh_prefetch(&h->hh, key, hash);
 	uint32_t i = fs_hidx_find(&h->idx, key, hash);
 
 	if (i == NONE) {
@@ -502,7 +514,7 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 	}
 
 	if (p->ip_version == 4) {
-		if (nonzero4(p->src_ip))
+		if (nonzero4(p->src_ip) && !first_ip4_is(o, p->src_ip))
 			note_ip(h, o, m, 4, p->src_ip);
 	} else if (p->ip_version == 6) {
 		if (nonzero16(p->src_ip))

@@ -64,17 +64,25 @@ static size_t ip_len(uint8_t version)
 	return version == 4 ? 4 : 16;
 }
 
-static bool has_ip(const struct fs_routers *r, uint8_t version,
-		   const uint8_t *addr)
+/* Out of line, so the filter test that rejects most packets runs
+ * without this loop's register saves. */
+static __attribute__((noinline)) bool scan_ip(const struct fs_routers *r,
+					      uint8_t version,
+					      const uint8_t *addr)
 {
 	size_t len = ip_len(version);
-	if (!filter_has(r->ip_filter, ip_bit(version, addr)))
-		return false;
 	for (unsigned i = 0; i < r->n_ips; i++)
 		if (r->ips[i].version == version &&
 		    memcmp(r->ips[i].addr, addr, len) == 0)
 			return true;
 	return false;
+}
+
+static bool has_ip(const struct fs_routers *r, uint8_t version,
+		   const uint8_t *addr)
+{
+	return filter_has(r->ip_filter, ip_bit(version, addr)) &&
+	       scan_ip(r, version, addr);
 }
 
 int fs_routers_add_ip(struct fs_routers *r, uint8_t version,
@@ -107,14 +115,18 @@ int fs_routers_add_text(struct fs_routers *r, const char *text)
 	return -1;
 }
 
-bool fs_routers_has_mac(const struct fs_routers *r, const uint8_t mac[6])
+static __attribute__((noinline)) bool scan_mac(const struct fs_routers *r,
+					       const uint8_t mac[6])
 {
-	if (!filter_has(r->mac_filter, mac_bit(mac)))
-		return false;
 	for (unsigned i = 0; i < r->n_macs; i++)
 		if (memcmp(r->macs[i], mac, 6) == 0)
 			return true;
 	return false;
+}
+
+bool fs_routers_has_mac(const struct fs_routers *r, const uint8_t mac[6])
+{
+	return filter_has(r->mac_filter, mac_bit(mac)) && scan_mac(r, mac);
 }
 
 /*
