@@ -334,6 +334,23 @@ class Lab:
             self._mirror(port, mon)
         return node
 
+    def replug(self, name):
+        """Deletes the node's eth0 veth pair and makes it again with the
+        same name, MAC, address, bridge port and mirrors (an unplugged and
+        replugged NIC: same name, new ifindex)."""
+        n = self.nodes[name]
+        self.run(name, "ip link del dev eth0")
+        self.run(name, ["ip", "link", "add", "eth0", "address", n["mac"],
+                        "type", "veth", "peer", "name", n["port"], "netns",
+                        self.ns(self.switch)])
+        self.run(name, ["ip", "addr", "add", n["cidr"], "dev", "eth0"])
+        self.run(name, "ip link set eth0 up")
+        self.run(self.switch, ["ip", "link", "set", n["port"], "master",
+                               "br0"])
+        self.run(self.switch, ["ip", "link", "set", n["port"], "up"])
+        for mon in self.monitors:
+            self._mirror(n["port"], mon)
+
     def add_router(self, name, cidr, router_id, stubs=(), priority=1,
                    hello=1, dead=4):
         """A host that will run bird2: OSPFv2 on eth0 and the static
@@ -505,12 +522,14 @@ class Lab:
         return self.spawn(host, cmd, name="flood-" + host, stdout=out,
                           stderr=subprocess.STDOUT)
 
-    def start_rsyslog(self, node, port=5514, out_file=None):
+    def start_rsyslog(self, node, port=5514, out_file=None, raw_file=None):
         """Starts rsyslogd in node's namespace with its own configuration:
         imudp and imtcp on 127.0.0.1:port, every message written to
-        out_file (default <dir>/syslog.out) with a plain template, no
-        local sockets (-n foreground, -f conf, -i pidfile). Returns
-        (Popen, out_file) once both listeners are bound."""
+        out_file (default <dir>/syslog.out) with a plain template, and,
+        when raw_file is given, also as received (%rawmsg%, one per line)
+        to raw_file; no local sockets (-n foreground, -f conf, -i
+        pidfile). Returns (Popen, out_file) once both listeners are
+        bound."""
         if not shutil.which("rsyslogd"):
             raise LabError("rsyslogd not installed")
         out_file = out_file or os.path.join(self.dir, "syslog.out")
@@ -529,6 +548,11 @@ class Lab:
                 '%%MSGID%% %%STRUCTURED-DATA%% %%msg%%\\n")\n'
                 '*.* action(type="omfile" file="%s" template="fsplain")\n'
                 % (work, port, port, out_file))
+            if raw_file:
+                f.write('template(name="fsraw" type="string" '
+                        'string="%%rawmsg%%\\n")\n'
+                        '*.* action(type="omfile" file="%s" '
+                        'template="fsraw")\n' % raw_file)
         pidf = os.path.join(self.dir, "rsyslogd.pid")
         err = open(os.path.join(self.dir, "rsyslogd.err"), "w")
         p = self.spawn(node, ["rsyslogd", "-n", "-f", conf, "-i", pidf],
