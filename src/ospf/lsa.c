@@ -142,6 +142,17 @@ bool fs_ospf_lsa_body_ok(uint8_t version, const struct fs_ospf_lsa_hdr *h,
 	return true;
 }
 
+enum fs_ospf_reason fs_ospf_check_entries(struct fs_cursor *body, size_t len,
+					  enum fs_ospf_reason if_short,
+					  struct fs_ospf_msg *m)
+{
+	if (body->left % len != 0)
+		return if_short;
+	m->n_items = (uint32_t)(body->left / len);
+	m->items = *body;
+	return FS_OR_OK;
+}
+
 enum fs_ospf_reason fs_ospf_check_lsu(struct fs_cursor *body, uint8_t version,
 				      struct fs_ospf_msg *m)
 {

@@ -135,6 +135,13 @@ enum fs_ospf_reason fs_ospf_parse_v2(struct fs_cursor *pkt,
 enum fs_ospf_reason fs_ospf_parse_v3(struct fs_cursor *pkt,
 				     struct fs_cursor *after, bool snap_cut,
 				     struct fs_ospf_msg *m);
+/* LSR entries and LSA headers have the same size in v2 and v3. */
+#define FS_OSPF_LSR_ENTRY_LEN 12
+#define FS_OSPF_LSA_HDR_LEN 20
+/* An LSR or LSAck body: whole entries of len bytes, kept in m->items. */
+enum fs_ospf_reason fs_ospf_check_entries(struct fs_cursor *body, size_t len,
+					  enum fs_ospf_reason if_short,
+					  struct fs_ospf_msg *m);
 /* Checks every LSA of an LSU body and counts them (lsa.c). */
 enum fs_ospf_reason fs_ospf_check_lsu(struct fs_cursor *body, uint8_t version,
 				      struct fs_ospf_msg *m);

@@ -121,19 +121,15 @@ enum fs_ospf_reason fs_ospf_parse_v3(struct fs_cursor *pkt,
 		r = parse_dbd(pkt, m);
 		break;
 	case FS_OSPF_LSR:
-		if (pkt->left % 12 != 0)
-			return FS_OR_LSR_SHORT;
-		m->n_items = (uint32_t)(pkt->left / 12);
-		m->items = *pkt;
+		r = fs_ospf_check_entries(pkt, FS_OSPF_LSR_ENTRY_LEN,
+					  FS_OR_LSR_SHORT, m);
 		break;
 	case FS_OSPF_LSU:
 		r = fs_ospf_check_lsu(pkt, 3, m);
 		break;
-	default:
-		if (pkt->left % 20 != 0)
-			return FS_OR_ACK_SHORT;
-		m->n_items = (uint32_t)(pkt->left / 20);
-		m->items = *pkt;
+	default:	/* LSAck: LSA headers */
+		r = fs_ospf_check_entries(pkt, FS_OSPF_LSA_HDR_LEN,
+					  FS_OR_ACK_SHORT, m);
 		break;
 	}
 	if (r != FS_OR_OK)
