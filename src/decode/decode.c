@@ -136,16 +136,11 @@ enum fs_decode_status fs_decode(int dlt, const uint8_t *frame, uint32_t caplen,
 {
 	static const uint8_t none[1];
 
-	/* Fixed 16-byte chunks compile to plain vector stores; one memset of
-	 * the whole struct became "rep stos", which costs more to start than
-	 * the rest of a typical decode. Unrolled: the loop's own counting
-	 * cost more than its stores. */
-	unsigned char *z = (unsigned char *)out;
-	size_t i = 0;
-#pragma GCC unroll 16
-	for (; i + 16 <= sizeof(*out); i += 16)
-		memset(z + i, 0, 16);
-	memset(z + i, 0, sizeof(*out) - i);
+	/* Copying a zero object compiles to a few vector stores; memset of
+	 * the struct became "rep stos", which costs more to start than the
+	 * rest of a typical decode. */
+	static const struct fs_pkt zero;
+	*out = zero;
 	out->ts_us = ts_us;
 	out->caplen = caplen;
 	out->wirelen = wirelen;
