@@ -41,11 +41,6 @@ static inline void fs_dec_class(struct fs_dec *d, enum fs_class c)
 	d->p->classes |= FS_CLASS_BIT(c);
 }
 
-/* Sets FS_CLASS_BROADCAST/MULTICAST from a destination MAC. */
-void fs_dec_l2_dst_class(struct fs_dec *d, const uint8_t mac[6]);
-/* Flags a group-bit source MAC (invalid) without stopping. */
-void fs_dec_l2_src_check(struct fs_dec *d, const uint8_t mac[6]);
-
 /* Follows VLAN tags from *type; false when the frame failed. (vlan.c) */
 bool fs_dec_vlan(struct fs_dec *d, struct fs_cursor *c, uint16_t *type);
 /* Dispatches on an ethertype, VLAN tags included. (link.c) */

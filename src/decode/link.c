@@ -16,7 +16,8 @@
 #define SLL_BROADCAST 1
 #define SLL_MULTICAST 2
 
-void fs_dec_l2_dst_class(struct fs_dec *d, const uint8_t mac[6])
+/* Sets FS_CLASS_BROADCAST/MULTICAST from a destination MAC. */
+static void l2_dst_class(struct fs_dec *d, const uint8_t mac[6])
 {
 	if ((mac[0] & mac[1] & mac[2] & mac[3] & mac[4] & mac[5]) == 0xff)
 		fs_dec_class(d, FS_CLASS_BROADCAST);
@@ -24,7 +25,8 @@ void fs_dec_l2_dst_class(struct fs_dec *d, const uint8_t mac[6])
 		fs_dec_class(d, FS_CLASS_MULTICAST);
 }
 
-void fs_dec_l2_src_check(struct fs_dec *d, const uint8_t mac[6])
+/* Flags a group-bit source MAC (invalid) without stopping. */
+static void l2_src_check(struct fs_dec *d, const uint8_t mac[6])
 {
 	if (mac[0] & 1)
 		fs_dec_fail(d, FS_DR_SRC_MAC_GROUP);
@@ -60,8 +62,8 @@ static void ether_short(struct fs_dec *d, struct fs_cursor *c)
 	fs_cursor_copy(c, p->src_mac, 6);
 	if (!c->failed) {
 		p->has_mac = true;
-		fs_dec_l2_dst_class(d, p->dst_mac);
-		fs_dec_l2_src_check(d, p->src_mac);
+		l2_dst_class(d, p->dst_mac);
+		l2_src_check(d, p->src_mac);
 	}
 	fs_dec_short(d, FS_DR_L2_SHORT, d->missing > 0);
 }
@@ -79,8 +81,8 @@ void fs_dec_ether(struct fs_dec *d, struct fs_cursor *c)
 	memcpy(p->dst_mac, &h[0], 6);
 	memcpy(p->src_mac, &h[6], 6);
 	p->has_mac = true;
-	fs_dec_l2_dst_class(d, p->dst_mac);
-	fs_dec_l2_src_check(d, p->src_mac);
+	l2_dst_class(d, p->dst_mac);
+	l2_src_check(d, p->src_mac);
 	fs_dec_ethertype(d, c, fs_dec_be16(h, 12));
 }
 
@@ -98,7 +100,7 @@ static void sll_finish(struct fs_dec *d, struct fs_cursor *c, uint16_t pkttype,
 		for (int i = 0; i < 6; i++)
 			p->src_mac[i] = addr[i];
 		p->has_mac = true;
-		fs_dec_l2_src_check(d, p->src_mac);
+		l2_src_check(d, p->src_mac);
 	}
 	if (proto <= ETH_MAX_LEN) {	/* LINUX_SLL_P_* pseudo protocols */
 		p->ethertype = proto;

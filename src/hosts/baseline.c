@@ -52,7 +52,8 @@ void fs_baseline_decay(struct fs_baseline *b, float alpha, uint32_t n)
 	if (n == 0)
 		return;
 	double q = 1.0 - (double)alpha;
-	double qn1 = pow(q, (double)(n - 1));
+	/* pow(q, 0) is exactly 1 (C11 F.10.4.4); one idle second is common. */
+	double qn1 = n == 1 ? 1.0 : pow(q, (double)(n - 1));
 	double m = b->mean;
 
 	b->dev = (float)(q * qn1 * b->dev + (double)n * alpha * qn1 * m);

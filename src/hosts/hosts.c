@@ -236,7 +236,7 @@ static const uint8_t *derived_mac(const struct fs_pkt *p, uint8_t mac[6])
 	return mac;
 }
 
-static void lru_unlink(struct fs_hosts *h, uint32_t i)
+static inline void lru_unlink(struct fs_hosts *h, uint32_t i)
 {
 	struct meta *m = &h->meta[i];
 
