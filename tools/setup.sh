@@ -59,7 +59,8 @@ run_tests() {
 	build build
 	meson test -C build --print-errorlogs --num-processes 2 || rc=1
 	# -O2 as shipped: the sanitizers see the code the users run.
-	build build-asan -Db_sanitize=address,undefined -Db_lundef=false
+	build build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+		-Db_lto=false
 	meson test -C build-asan --print-errorlogs --num-processes 2 || rc=1
 	summarise build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
 	return $rc
