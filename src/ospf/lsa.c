@@ -142,6 +142,20 @@ bool fs_ospf_lsa_body_ok(uint8_t version, const struct fs_ospf_lsa_hdr *h,
 	return true;
 }
 
+enum fs_ospf_reason fs_ospf_read_neighbors(struct fs_cursor *body,
+					   struct fs_ospf_msg *m)
+{
+	if (body->left % 4 != 0)
+		return FS_OR_HELLO_SHORT;
+	m->n_neighbors = (uint32_t)(body->left / 4);
+	for (uint32_t i = 0; i < m->n_neighbors; i++) {
+		uint32_t id = fs_cursor_be32(body);
+		if (i < FS_OSPF_HELLO_MAX_NBRS)
+			m->neighbors[i] = id;
+	}
+	return FS_OR_OK;
+}
+
 enum fs_ospf_reason fs_ospf_check_entries(struct fs_cursor *body, size_t len,
 					  enum fs_ospf_reason if_short,
 					  struct fs_ospf_msg *m)

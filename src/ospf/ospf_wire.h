@@ -135,6 +135,9 @@ enum fs_ospf_reason fs_ospf_parse_v2(struct fs_cursor *pkt,
 enum fs_ospf_reason fs_ospf_parse_v3(struct fs_cursor *pkt,
 				     struct fs_cursor *after, bool snap_cut,
 				     struct fs_ospf_msg *m);
+/* The rest of a Hello: neighbor router ids, the same in v2 and v3. */
+enum fs_ospf_reason fs_ospf_read_neighbors(struct fs_cursor *body,
+					   struct fs_ospf_msg *m);
 /* LSR entries and LSA headers have the same size in v2 and v3. */
 #define FS_OSPF_LSR_ENTRY_LEN 12
 #define FS_OSPF_LSA_HDR_LEN 20

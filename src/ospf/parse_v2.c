@@ -37,15 +37,9 @@ static enum fs_ospf_reason parse_hello(struct fs_cursor *pkt,
 	m->dead_interval = fs_cursor_be32(pkt);
 	m->dr = fs_cursor_be32(pkt);
 	m->bdr = fs_cursor_be32(pkt);
-	if (pkt->failed || pkt->left % 4 != 0)
+	if (pkt->failed)
 		return FS_OR_HELLO_SHORT;
-	m->n_neighbors = (uint32_t)(pkt->left / 4);
-	for (uint32_t i = 0; i < m->n_neighbors; i++) {
-		uint32_t id = fs_cursor_be32(pkt);
-		if (i < FS_OSPF_HELLO_MAX_NBRS)
-			m->neighbors[i] = id;
-	}
-	return FS_OR_OK;
+	return fs_ospf_read_neighbors(pkt, m);
 }
 
 static enum fs_ospf_reason parse_dbd(struct fs_cursor *pkt,
