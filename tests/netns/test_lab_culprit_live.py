@@ -28,7 +28,9 @@ Asserts, from floodspot's JSON lines and rsyslog's files:
 Prints floodspot's final stats (SIGTERM), capture drops included, and
 checks that alerts carrying drops= stay within them (lossy=yes iff
 drops>0). Skips (77) only where namespaces, bird or rsyslogd are
-unavailable. FS_FLOOD_PPS lowers the flood rate on a slow machine."""
+unavailable. FS_FLOOD_PPS lowers the flood rate on a slow machine;
+FS_SYSLOG_PROTO=tcp sends to rsyslog over TCP (RFC 6587 octet counting)
+instead of UDP."""
 import calendar
 import os
 import re
@@ -179,6 +181,9 @@ def main():
     if reason:
         lab.skip(reason)
     pps = int(os.environ.get("FS_FLOOD_PPS", "20000"))
+    proto = os.environ.get("FS_SYSLOG_PROTO", "udp")
+    if proto not in ("udp", "tcp"):
+        fail("FS_SYSLOG_PROTO must be udp or tcp, not %r" % proto)
 
     with lab.Lab() as L:
         L.add_switch()
@@ -194,7 +199,8 @@ def main():
 
         fs = L.spawn_json("mon", [exe, "-i", "span0", "--json",
                                   "--no-local-syslog", "--syslog",
-                                  "udp://127.0.0.1:%d" % SYSLOG_PORT],
+                                  "%s://127.0.0.1:%d" % (proto,
+                                                          SYSLOG_PORT)],
                           "floodspot")
         time.sleep(1.0)
         if fs.proc.poll() is not None:
