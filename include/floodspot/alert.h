@@ -51,7 +51,7 @@ int fs_alert_facility_parse(const char *name);
 const char *fs_alert_facility_name(int facility);
 
 struct fs_alert_sinks_config {
-	bool use_syslog;
+	bool use_syslog;		/* local syslog: /dev/log protocol, non-blocking */
 	int syslog_facility;		/* LOG_*; 0 or unknown: LOG_DAEMON */
 	const char *remote;		/* "udp://host:port" or "tcp://host:port" */
 	const char *exec_cmd;

@@ -25,8 +25,12 @@ Asserts, from floodspot's JSON lines and rsyslog's files:
      mac="<H1's MAC>";
   e. no alert names any other host's MAC (a router's own MAC may appear in
      an alert about that router, i.e. one carrying its router_id).
-Prints floodspot's final stats (SIGTERM), capture drops included. Skips (77)
-only where namespaces, bird or rsyslogd are unavailable."""
+Prints floodspot's final stats (SIGTERM), capture drops included, and
+checks that alerts carrying drops= stay within them (lossy=yes iff
+drops>0). Skips (77) only where namespaces, bird or rsyslogd are
+unavailable. FS_FLOOD_PPS lowers the flood rate on a slow machine;
+FS_SYSLOG_PROTO=tcp sends to rsyslog over TCP (RFC 6587 octet counting)
+instead of UDP."""
 import calendar
 import os
 import re
@@ -177,6 +181,9 @@ def main():
     if reason:
         lab.skip(reason)
     pps = int(os.environ.get("FS_FLOOD_PPS", "20000"))
+    proto = os.environ.get("FS_SYSLOG_PROTO", "udp")
+    if proto not in ("udp", "tcp"):
+        fail("FS_SYSLOG_PROTO must be udp or tcp, not %r" % proto)
 
     with lab.Lab() as L:
         L.add_switch()
@@ -192,7 +199,8 @@ def main():
 
         fs = L.spawn_json("mon", [exe, "-i", "span0", "--json",
                                   "--no-local-syslog", "--syslog",
-                                  "udp://127.0.0.1:%d" % SYSLOG_PORT],
+                                  "%s://127.0.0.1:%d" % (proto,
+                                                          SYSLOG_PORT)],
                           "floodspot")
         time.sleep(1.0)
         if fs.proc.poll() is not None:
@@ -326,6 +334,19 @@ def main():
                     continue
                 fail("(e) alert names %s=%s (not the flooder %s): %r" % (
                     k, v, h1["mac"], e), L)
+        # Alerts that report capture drops stay within what the capture
+        # dropped in all, and say lossy exactly when they count some.
+        total_drops = st["capture_dropped"] + st.get("interface_dropped", 0)
+        for e in alerts:
+            if "drops" not in e:
+                continue
+            if not 0 <= e["drops"] <= total_drops or \
+                    e.get("lossy") != ("yes" if e["drops"] else "no"):
+                fail("alert's drops=%r lossy=%r disagree with the capture's "
+                     "%d drops: %r" % (e["drops"], e.get("lossy"),
+                                       total_drops, e), L)
+            print("    %s %s: drops=%s lossy=%s" % (
+                e["rule"], e["state"], e["drops"], e.get("lossy")))
         print("(e) %d alerts, none naming another host: %s" % (
             len(alerts), sorted({(e.get("rule"), e.get("state"))
                                  for e in alerts})))

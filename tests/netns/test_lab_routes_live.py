@@ -11,8 +11,8 @@ Asserts, from floodspot's JSON lines and stderr:
   2. after R2's bird is stopped (SIGSTOP) past the dead interval they are
      withdrawn ("del", protocol "bird"), no sooner than the dead interval
      allows; after SIGCONT they come back ("add");
-  3. a second interface (dummy, else veth) set down gives a link_change with up false (and not
-     flagged as the capture interface);
+  3. a second interface (dummy, else veth) set down gives a link_change
+     with up false and "capture" false;
   4. the capture interface itself (eth0) set down gives a link_change with
      up false and "capture" true; while down floodspot stays alive without
      spinning; set up again, it keeps counting packets (SIGUSR1 stats
