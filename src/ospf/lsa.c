@@ -188,3 +188,19 @@ enum fs_ospf_reason fs_ospf_check_lsu(struct fs_cursor *body, uint8_t version,
 	}
 	return FS_OR_OK;
 }
+
+enum fs_ospf_reason fs_ospf_check_lsa_body(struct fs_cursor *body,
+					   uint8_t version,
+					   struct fs_ospf_msg *m)
+{
+	switch (m->type) {
+	case FS_OSPF_LSR:
+		return fs_ospf_check_entries(body, FS_OSPF_LSR_ENTRY_LEN,
+					     FS_OR_LSR_SHORT, m);
+	case FS_OSPF_LSU:
+		return fs_ospf_check_lsu(body, version, m);
+	default:	/* LSAck: LSA headers */
+		return fs_ospf_check_entries(body, FS_OSPF_LSA_HDR_LEN,
+					     FS_OR_ACK_SHORT, m);
+	}
+}

@@ -145,6 +145,10 @@ enum fs_ospf_reason fs_ospf_read_neighbors(struct fs_cursor *body,
 enum fs_ospf_reason fs_ospf_check_entries(struct fs_cursor *body, size_t len,
 					  enum fs_ospf_reason if_short,
 					  struct fs_ospf_msg *m);
+/* LSR, LSU and LSAck bodies, alike in v2 and v3 but for LSA headers. */
+enum fs_ospf_reason fs_ospf_check_lsa_body(struct fs_cursor *body,
+					   uint8_t version,
+					   struct fs_ospf_msg *m);
 /* Checks every LSA of an LSU body and counts them (lsa.c). */
 enum fs_ospf_reason fs_ospf_check_lsu(struct fs_cursor *body, uint8_t version,
 				      struct fs_ospf_msg *m);

@@ -114,16 +114,8 @@ enum fs_ospf_reason fs_ospf_parse_v3(struct fs_cursor *pkt,
 	case FS_OSPF_DBD:
 		r = parse_dbd(pkt, m);
 		break;
-	case FS_OSPF_LSR:
-		r = fs_ospf_check_entries(pkt, FS_OSPF_LSR_ENTRY_LEN,
-					  FS_OR_LSR_SHORT, m);
-		break;
-	case FS_OSPF_LSU:
-		r = fs_ospf_check_lsu(pkt, 3, m);
-		break;
-	default:	/* LSAck: LSA headers */
-		r = fs_ospf_check_entries(pkt, FS_OSPF_LSA_HDR_LEN,
-					  FS_OR_ACK_SHORT, m);
+	default:
+		r = fs_ospf_check_lsa_body(pkt, 3, m);
 		break;
 	}
 	if (r != FS_OR_OK)
