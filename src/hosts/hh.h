@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hidx.h"
+#include "floodspot/hash.h"
 
 struct fs_hh_entry {
 	uint64_t key;

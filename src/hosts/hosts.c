@@ -2,8 +2,6 @@
  * src/hosts: per-host accounting (DESIGN.md "Hosts table", "Baselines").
  *   hosts.c     the table: dense host array behind a keyed index, LRA
  *               eviction sparing heavy hitters, per-packet charging, tick
- *   hidx.c      keyed hash (simple tabulation over per-process random
- *               tables), open addressing, backward-shift deletion
  *   hh.c        Space-Saving heavy-hitter summary (stream-summary, O(1)),
  *               admission filter, periodic halving
  *   baseline.c  EWMA mean and deviation, closed-form idle decay, score
@@ -20,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "floodspot/hash.h"
 #include "hh.h"
-#include "hidx.h"
 
 #define NONE FS_HIDX_NONE
 #define US_PER_S 1000000LL

@@ -15,7 +15,7 @@
 #include "floodspot/hosts.h"
 #include "hosts_util.h"
 #include "src/hosts/hh.h"
-#include "src/hosts/hidx.h"
+#include "floodspot/hash.h"
 
 static uint64_t xorshift(uint64_t *s)
 {

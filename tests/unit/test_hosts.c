@@ -9,7 +9,7 @@
 
 #include "floodspot/hosts.h"
 #include "hosts_util.h"
-#include "src/hosts/hidx.h"
+#include "floodspot/hash.h"
 
 static struct fs_hosts *mk(uint32_t cap, bool hh_off, uint64_t seed)
 {

@@ -3,8 +3,8 @@
  * values: linear probing, backward-shift deletion (no tombstones). The
  * caller owns the slot memory and keeps the load at or below one half.
  */
-#ifndef FLOODSPOT_HOSTS_HIDX_H
-#define FLOODSPOT_HOSTS_HIDX_H
+#ifndef FLOODSPOT_HASH_H
+#define FLOODSPOT_HASH_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -10,7 +10,7 @@
  * not know the tables cannot choose keys that collide. 16 KiB of tables,
  * eight loads per key.
  */
-#include "hidx.h"
+#include "floodspot/hash.h"
 
 #include <errno.h>
 #include <string.h>
