@@ -13,7 +13,13 @@
 #include "floodspot/event.h"
 
 enum fs_alert_state { FS_ALERT_RAISED, FS_ALERT_ACTIVE, FS_ALERT_CLEARED };
-enum fs_alert_severity { FS_SEV_INFO, FS_SEV_NOTICE, FS_SEV_WARNING, FS_SEV_CRITICAL };
+enum fs_alert_severity {
+	FS_SEV_INFO,
+	FS_SEV_NOTICE,
+	FS_SEV_WARNING,
+	FS_SEV_CRITICAL,
+	FS_SEV_COUNT
+};
 
 #define FS_ALERT_MAX_FIELDS 24
 

@@ -25,7 +25,7 @@ struct fs_detect_inputs {
 
 struct fs_detect;
 
-/* Added by the rules branch: tuning beyond the rules files. */
+/* Tuning beyond what the rules files say. */
 struct fs_detect_config {
 	uint32_t max_alerts_per_s;	/* raised+active+cleared; default 20 */
 	uint32_t table_size;		/* pending/active alerts; default 4096 */

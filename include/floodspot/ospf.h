@@ -26,14 +26,17 @@ struct fs_ospf_config {
 	uint32_t max_neighbors;		/* adjacency pairs, default 4096 */
 };
 
+/* Sizes of the stats arrays; the tracker checks its enums fit. */
+#define FS_OSPF_TYPES 6			/* packet types 1..5, index 0 unused */
+#define FS_OSPF_MALFORMED_REASONS 24	/* fs_ospf_malformed_name() */
+
 struct fs_ospf_stats {
 	uint64_t packets;
-	uint64_t by_type[6];		/* index = OSPF packet type 1..5 */
+	uint64_t by_type[FS_OSPF_TYPES];
 	uint64_t malformed;		/* sum of malformed_by_reason */
-	uint64_t malformed_by_reason[16];
+	uint64_t malformed_by_reason[FS_OSPF_MALFORMED_REASONS];
 	uint64_t lsas;
-	uint64_t dropped_table_full;
-	/* Added by the tracker: */
+	uint64_t dropped_table_full;	/* router or adjacency table full */
 	uint64_t unresolved_peer;	/* DBD/LSR whose other end was unknown */
 	uint64_t routers_set_full;	/* fs_routers refused a learned router */
 };
@@ -59,7 +62,6 @@ struct fs_ospf_router_view {
 	uint64_t lsus, lsas_sent, lsa_retransmits;
 	uint32_t lsus_last_second;
 	bool alive;			/* not past its dead interval */
-	/* Added by the tracker: */
 	uint32_t netmask;		/* v2 Hello mask */
 	const uint32_t *neighbor_ids;	/* neighbors_listed ids, valid in the callback */
 	bool confirmed;			/* listed by another router: in fs_routers */
@@ -72,8 +74,8 @@ struct fs_ospf_adj_view {
 	uint32_t area;
 	enum fs_ospf_state state;
 	int64_t since_us;
-	/* Added by the tracker: false for two DROthers on a segment with a
-	 * DR, which rightly stay 2-Way (RFC 2328 10.4). */
+	/* False for two DROthers on a segment with a DR, which rightly stay
+	 * 2-Way (RFC 2328 10.4). */
 	bool should_be_full;
 };
 

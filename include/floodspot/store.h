@@ -21,11 +21,10 @@ struct fs_store_config {
 	const char *dir;		/* --rrd-dir */
 	const char *rrdcached;		/* --rrdcached or RRDCACHED_ADDRESS; NULL */
 	uint32_t step_s;		/* default 1 */
-	uint32_t max_host_files;	/* cap on hosts/ files, default 1000 */
+	uint32_t max_host_files;	/* cap on hosts/ files, default 200 */
 	uint32_t top_n;			/* hosts always stored, default 50 */
 	uint32_t noise_floor_pps;	/* hosts above it get a file, default 100 */
 	uint32_t queue_len;		/* pending updates, default 65536 */
-	/* Added by the store module: */
 	uint32_t heartbeat_s;		/* DS heartbeat, default 120 */
 	/* An idle tracked host is refreshed with its unchanged counters
 	 * this often, so idle time reads 0, not unknown. Default 60. */
@@ -46,7 +45,6 @@ struct fs_store_stats {
 	uint64_t update_errors;		/* librrd or rrdcached refused */
 	uint64_t files_created;
 	uint32_t host_files;
-	/* Added by the store module: */
 	uint64_t updates_skipped_old;	/* not after the file's last update */
 	uint64_t events_written;	/* events.log lines */
 	uint64_t hosts_not_stored;	/* above the floor, but files capped */
@@ -104,79 +102,26 @@ void fs_store_flush(struct fs_store *s);
 int fs_store_parse_rras(struct fs_store_config *cfg, const char *spec);
 /* Where the files are, as the writer addresses them. */
 const char *fs_store_dir(const struct fs_store *s);
+/*
+ * For readers that must see complete files (graphs at the end of a
+ * replay): the count of updates queued so far, and a wait until the writer
+ * has taken that many. Not for the capture thread of a live capture.
+ */
+uint64_t fs_store_queued_mark(const struct fs_store *s);
+void fs_store_wait_written(struct fs_store *s, uint64_t mark);
 
-/* Graphs (src/store/graph.c), for floodspot-graph and the HTML pages. */
-enum fs_graph_kind { FS_GRAPH_HOST, FS_GRAPH_SEGMENT, FS_GRAPH_TOP,
-		     FS_GRAPH_ROUTER };
-struct fs_graph_req {
-	enum fs_graph_kind kind;
-	const char *dir;		/* the --rrd-dir */
-	const char *out;		/* output file */
-	const char *format;		/* "png" (default) or "svg" */
-	const char *daemon;		/* rrdcached address or NULL */
-	uint16_t vlan;
-	uint8_t mac[6];
-	uint32_t router_id;
-	uint32_t top_n;
-	int64_t end;			/* seconds; 0: the file's last update */
-	int64_t start;			/* 0: end - 1 h; < 0: relative to end */
-	unsigned width, height;		/* 0: 720 x 200 */
-};
-/* 0, or -1 with librrd's message in err. Not for the capture thread. */
-int fs_graph_render(const struct fs_graph_req *r, char *err, size_t errlen);
-
-/* --html DIR: static overview pages, refreshed every refresh_s. */
-struct fs_html_config {
-	const char *dir;
-	const char *rrd_dir;		/* graphs drawn from these RRDs; may be NULL */
-	uint32_t refresh_s;		/* default 10 */
-	uint32_t top_n;			/* default 10 */
-	/* Added by the store module (zero values are fine): */
-	const char *rrdcached;		/* graphs read through it */
-	/* When set, a refresh waits for this store's queued updates to be
-	 * written before drawing (complete graphs at the end of a replay). */
-	struct fs_store *store;
+/* The files' names, shared with their readers (graphs, pages). */
+enum fs_store_kind {
+	FS_STORE_K_HOST,
+	FS_STORE_K_SEGMENT,
+	FS_STORE_K_ROUTER,
+	FS_STORE_K_ADJ,		/* adjacency change for events.log */
 };
 
-struct fs_html;
-struct fs_html *fs_html_create(const struct fs_html_config *cfg,
-			       struct fs_event_bus *bus, char *err,
-			       size_t errlen);
-/* Rewrites the pages when refresh_s has passed, or always when force. */
-void fs_html_tick(struct fs_html *h, int64_t now_us, const struct fs_hosts *hosts,
-		  const struct fs_ospf *ospf, int force);
-/* Renders what is pending, joins the renderer. NULL is fine. */
-void fs_html_destroy(struct fs_html *h);
+#define FS_STORE_PATH_MAX 512
 
-/* Lower level: fs_html_tick is begin, add..., commit. Capture thread. */
-struct fs_html_host {
-	uint16_t vlan;
-	uint8_t mac[6];
-	char ips[96];			/* comma separated */
-	uint64_t packets, bytes;
-	uint32_t peak_pps;
-	int64_t peak_ts_us;
-	uint32_t last_pps;
-	int64_t first_seen_us;
-	uint64_t cls_packets[FS_CLASS_COUNT];
-};
-struct fs_html_router {
-	uint32_t router_id;
-	uint16_t vlan;
-	uint8_t mac[6];
-	char ip[46];
-	uint32_t hello_interval_s, dead_interval_s;
-	uint32_t last_gap_ms, gap_max_ms;
-	uint32_t neighbors, adj_full;
-	bool alive;
-};
-void fs_html_begin(struct fs_html *h, int64_t now_us);
-void fs_html_add_host(struct fs_html *h, const struct fs_html_host *host);
-void fs_html_add_router(struct fs_html *h, const struct fs_html_router *r);
-void fs_html_add_adjacency(struct fs_html *h, const struct fs_ospf_adj_view *a);
-/* Hands the snapshot to the renderer thread; never blocks (a refresh
- * still rendering makes this one skipped and counted). */
-void fs_html_commit(struct fs_html *h);
-
+/* "hosts/10-02-00-0a-00-00-0d.rrd", "segment.rrd", "routers/10.0.0.1.rrd" */
+int fs_store_rel_path(char *buf, size_t len, enum fs_store_kind kind,
+		      uint16_t vlan, const uint8_t mac[6], uint32_t id);
 
 #endif

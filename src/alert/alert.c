@@ -44,6 +44,9 @@ static const char *const severity_names[] = {
 	[FS_SEV_WARNING] = "warning",
 	[FS_SEV_CRITICAL] = "critical",
 };
+_Static_assert(sizeof(severity_names) / sizeof(severity_names[0]) ==
+		       FS_SEV_COUNT,
+	       "a name for every severity");
 
 const char *fs_alert_state_name(enum fs_alert_state s)
 {
@@ -66,6 +69,7 @@ int fs_alert_syslog_level(enum fs_alert_severity sev)
 	case FS_SEV_WARNING: return LOG_WARNING;
 	case FS_SEV_NOTICE: return LOG_NOTICE;
 	case FS_SEV_INFO: return LOG_INFO;
+	case FS_SEV_COUNT: break;
 	}
 	return LOG_NOTICE;
 }

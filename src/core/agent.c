@@ -34,6 +34,7 @@
 #include "floodspot/output.h"
 #include "floodspot/routers.h"
 #include "floodspot/rules.h"
+#include "floodspot/html.h"
 #include "floodspot/store.h"
 #include "fs_config.h"
 

@@ -8,6 +8,11 @@
 #include "floodspot/ospf.h"
 #include "ospf_wire.h"
 
+_Static_assert(FS_OR_COUNT <= FS_OSPF_MALFORMED_REASONS,
+	       "fs_ospf_stats.malformed_by_reason holds every reason");
+_Static_assert(FS_OSPF_LSACK < FS_OSPF_TYPES,
+	       "fs_ospf_stats.by_type holds every packet type");
+
 #define FS_OSPF_USEC 1000000LL
 #define FS_OSPF_DESTS 8		/* unicast (NBMA) hello destinations timed */
 #define FS_OSPF_LSA_RING 32	/* recent LSA instances, for retransmits */

@@ -714,3 +714,9 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 	fs_dtable_fini(&old);
 	fs_rules_free(old_rules);
 }
+
+void fs_detect_tick(struct fs_detect *d, int64_t sec_start_us,
+		    const struct fs_detect_inputs *in)
+{
+	fs_detect_run(d, sec_start_us, in, fs_ospf_foreach_router);
+}

@@ -649,10 +649,8 @@ static bool parse_statement(struct parser *ps, struct rule_state *st)
 			return false;
 		}
 		next(ps);
-		static const char *const sev[] = { "info", "notice", "warning",
-						   "critical" };
-		for (unsigned i = 0; i < 4; i++)
-			if (is_word(ps, sev[i])) {
+		for (unsigned i = 0; i < FS_SEV_COUNT; i++)
+			if (is_word(ps, fs_alert_severity_name(i))) {
 				r->severity = (uint8_t)i;
 				next(ps);
 				return true;

@@ -90,8 +90,6 @@ static void print_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static const char *const sev_names[] = { "info", "notice", "warning", "critical" };
-
 void fs_rule_print(const struct fs_rule *r, FILE *f)
 {
 	fprintf(f, "rule %s {\n", r->name);
@@ -105,7 +103,7 @@ void fs_rule_print(const struct fs_rule *r, FILE *f)
 			fprintf(f, " for %us", c->for_s);
 		fputc('\n', f);
 	}
-	fprintf(f, "\tseverity %s\n", sev_names[r->severity & 3]);
+	fprintf(f, "\tseverity %s\n", fs_alert_severity_name(r->severity));
 	if (r->clear_below && r->n_cond) {
 		fputs("\tclear below ", f);
 		print_cmp(f, &r->cond[0].m, r->clear_vkind, r->clear_value);

@@ -6,9 +6,9 @@
  *   metric.c    metric names, units and subjects
  *   eval.c      metric values and conditions for one subject
  *   table.c     alert table keyed by (rule, subject): pending/active state
- *   detect.c    the per-second tick, lifecycle, rate cap, routing events
+ *   detect.c    the per-second tick over the hosts table and the OSPF
+ *               routers, lifecycle, rate cap, routing events
  *   correlate.c naming the culprit of a routing incident
- *   detect_hosts.c  fs_detect_tick over the real hosts table and OSPF
  */
 #include "rules_impl.h"
 

@@ -456,6 +456,11 @@ void fs_store_flush(struct fs_store *s)
 		fs_store_wait_written(s, atomic_load(&s->head));
 }
 
+uint64_t fs_store_queued_mark(const struct fs_store *s)
+{
+	return atomic_load(&s->head);
+}
+
 void fs_store_wait_written(struct fs_store *s, uint64_t target)
 {
 	sem_post(&s->wake);

@@ -89,13 +89,6 @@ struct fs_store {
 /* store.c: updates hosts fed last tick but not this one (now idle). */
 void fs_store_close_idle(struct fs_store *s, int64_t sec_start_us);
 
-/* store.c: waits until the writer has taken records up to target. */
-void fs_store_wait_written(struct fs_store *s, uint64_t target);
-
-/* html.c, for html_tick.c */
-bool fs_html_due(const struct fs_html *h, int64_t now_us, int force);
-uint32_t fs_html_top_n(const struct fs_html *h);
-
 /* writer.c */
 int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen);
 void fs_store_writer_stop(struct fs_store *s);

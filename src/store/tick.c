@@ -7,9 +7,6 @@
 
 #include "store_priv.h"
 
-/* Weak: a program without the OSPF tracker passes ospf == NULL and
- * need not link it. */
-extern __typeof__(fs_ospf_foreach_router) fs_ospf_foreach_router __attribute__((weak));
 
 void fs_store_trk_remove(struct fs_store *s, uint32_t i);
 
@@ -103,6 +100,6 @@ void fs_store_tick(struct fs_store *s, int64_t sec_start_us,
 		fs_store_close_idle(s, sec_start_us);
 		refresh_idle(s, sec_start_us, hosts);
 	}
-	if (ospf && fs_ospf_foreach_router)
+	if (ospf)
 		fs_ospf_foreach_router(ospf, feed_router, &c);
 }

@@ -125,9 +125,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fs_ospf_stats st;
 	fs_ospf_stats(o, &st);
 	uint64_t by_reason = 0, by_type = 0;
-	for (unsigned i = 0; i < 16; i++)
+	for (unsigned i = 0; i < FS_OSPF_MALFORMED_REASONS; i++)
 		by_reason += st.malformed_by_reason[i];
-	for (unsigned i = 0; i < 6; i++)
+	for (unsigned i = 0; i < FS_OSPF_TYPES; i++)
 		by_type += st.by_type[i];
 	if (cnt.routers > cfg.max_routers || cnt.pairs > cfg.max_neighbors ||
 	    cnt.bad_events || by_reason != st.malformed ||

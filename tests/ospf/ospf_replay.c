@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 	       st.packets, st.by_type[1], st.by_type[2], st.by_type[3],
 	       st.by_type[4], st.by_type[5], st.lsas, st.malformed,
 	       st.dropped_table_full, r.non_router, r.late);
-	for (unsigned i = 0; i < 16; i++)
+	for (unsigned i = 0; i < FS_OSPF_MALFORMED_REASONS; i++)
 		if (st.malformed_by_reason[i])
 			printf("malformed %s=%" PRIu64 "\n",
 			       fs_ospf_malformed_name(i),

@@ -13,6 +13,7 @@
 #include "floodspot/alert.h"
 #include "floodspot/fmt.h"
 #include "floodspot/log.h"
+#include "floodspot/html.h"
 #include "floodspot/store.h"
 
 struct h {

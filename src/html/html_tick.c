@@ -5,12 +5,8 @@
 #include <string.h>
 
 #include "floodspot/fmt.h"
-#include "store_priv.h"
+#include "html_int.h"
 
-/* Weak: a program without the OSPF tracker passes ospf == NULL and
- * need not link it. */
-extern __typeof__(fs_ospf_foreach_router) fs_ospf_foreach_router __attribute__((weak));
-extern __typeof__(fs_ospf_foreach_adjacency) fs_ospf_foreach_adjacency __attribute__((weak));
 
 static void add_router(const struct fs_ospf_router_view *r, void *ctx)
 {
@@ -73,9 +69,9 @@ void fs_html_tick(struct fs_html *h, int64_t now_us, const struct fs_hosts *host
 			fs_html_add_host(h, &v);
 		}
 	}
-	if (ospf && fs_ospf_foreach_router)
+	if (ospf) {
 		fs_ospf_foreach_router(ospf, add_router, h);
-	if (ospf && fs_ospf_foreach_adjacency)
 		fs_ospf_foreach_adjacency(ospf, add_adj, h);
+	}
 	fs_html_commit(h);
 }

@@ -19,12 +19,8 @@
 #include "floodspot/alert.h"
 #include "floodspot/fmt.h"
 #include "floodspot/log.h"
-#include "layout.h"
-#include "store_priv.h"
+#include "html_int.h"
 
-/* The alert module may not be linked (tests, tools): format ourselves. */
-extern __typeof__(fs_alert_format_kv) fs_alert_format_kv
-	__attribute__((weak));
 
 #define MAX_HOSTS 50
 #define MAX_ROUTERS 32
@@ -90,19 +86,6 @@ static int64_t mono_us(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static const char *alert_state(enum fs_alert_state s)
-{
-	static const char *const n[] = { "raised", "active", "cleared" };
-	return (unsigned)s < 3 ? n[s] : "unknown";
-}
-
-static const char *alert_sev(enum fs_alert_severity s)
-{
-	static const char *const n[] = { "info", "notice", "warning",
-					 "critical" };
-	return (unsigned)s < 4 ? n[s] : "unknown";
 }
 
 static void on_event(const struct fs_event *ev, void *ctx)
@@ -372,23 +355,12 @@ static void render(struct fs_html *h, struct snap *s)
 		for (uint32_t i = 0; i < s->n_alerts; i++) {
 			const struct fs_alert *a = &s->alerts[i];
 			char kv[2048];
-			if (fs_alert_format_kv) {
-				fs_alert_format_kv(a, kv, sizeof(kv));
-			} else {
-				size_t o = (size_t)snprintf(kv, sizeof(kv), "%s",
-							    a->kind);
-				for (unsigned k = 0; k < a->n_fields &&
-						     k < FS_ALERT_MAX_FIELDS &&
-						     o < sizeof(kv); k++)
-					o += (size_t)snprintf(kv + o, sizeof(kv) - o,
-							      " %s=%s",
-							      a->field[k].key,
-							      a->field[k].value);
-			}
+			fs_alert_format_kv(a, kv, sizeof(kv));
 			fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%s</td>"
-				"<td>%s</td><td>", alert_state(a->state),
-				fs_fmt_time(ts, a->ts_us), alert_state(a->state),
-				alert_sev(a->severity));
+				"<td>%s</td><td>", fs_alert_state_name(a->state),
+				fs_fmt_time(ts, a->ts_us),
+				fs_alert_state_name(a->state),
+				fs_alert_severity_name(a->severity));
 			esc(f, a->rule);
 			fprintf(f, "</td><td><code>");
 			esc(f, kv);
@@ -655,7 +627,7 @@ void fs_html_commit(struct fs_html *h)
 	for (uint32_t i = 0; i < h->event_n; i++)
 		s->events[i] = h->events[(h->event_pos + MAX_EVENTS -
 					  h->event_n + i) % MAX_EVENTS];
-	s->store_target = h->store ? atomic_load(&h->store->head) : 0;
+	s->store_target = h->store ? fs_store_queued_mark(h->store) : 0;
 	if (pthread_mutex_trylock(&h->mu) != 0) {
 		h->skipped_busy++;
 		return;

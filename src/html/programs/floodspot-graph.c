@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "floodspot/fmt.h"
+#include "floodspot/html.h"
 #include "floodspot/store.h"
 
 static void usage(FILE *f)

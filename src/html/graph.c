@@ -18,8 +18,7 @@
 #include <strings.h>
 
 #include "floodspot/fmt.h"
-#include "floodspot/store.h"
-#include "layout.h"
+#include "floodspot/html.h"
 
 #define MAX_ARGS 256
 #define ARENA 32768
