@@ -164,6 +164,20 @@ static void read_file(struct fs_conf *c, const char *path, const char *from,
 	free(text);
 }
 
+/* glob(3) has no context argument: the reason travels here. */
+static _Thread_local int glob_errno;
+
+/* A directory that does not exist matches nothing; one that cannot be read
+ * is an error. */
+static int glob_error(const char *path, int err)
+{
+	(void)path;
+	if (err == ENOENT || err == ENOTDIR)
+		return 0;
+	glob_errno = err;
+	return 1;
+}
+
 static void include(struct fs_conf *c, const char *file, unsigned line,
 		    const char *pattern, int depth)
 {
@@ -189,14 +203,15 @@ static void include(struct fs_conf *c, const char *file, unsigned line,
 		return;
 	}
 	glob_t g;
-	int rc = glob(full, GLOB_ERR, NULL, &g);
+	glob_errno = 0;
+	int rc = glob(full, 0, glob_error, &g);
 	if (rc == GLOB_NOMATCH) {
 		globfree(&g);
-		return;		/* an empty conf.d is fine */
+		return;		/* an empty or absent conf.d is fine */
 	}
 	if (rc != 0) {
-		report(c, file, line, "include %s: cannot read the directory",
-		       pattern);
+		report(c, file, line, "include %s: %s", pattern,
+		       glob_errno ? strerror(glob_errno) : "cannot read the directory");
 		globfree(&g);
 		return;
 	}
