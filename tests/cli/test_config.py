@@ -18,16 +18,8 @@ import tempfile
 import time
 
 FS, SRC = sys.argv[1], sys.argv[2]
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import check, done  # noqa: E402
 
 
 def run(*args, timeout=60):
@@ -209,5 +201,4 @@ with tempfile.TemporaryDirectory() as d:
                 p.kill()
                 p.wait()
 
-print(f"config: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(done("config"))

@@ -12,16 +12,8 @@ import subprocess
 import sys
 
 FS, SRC, CONF = sys.argv[1], sys.argv[2], sys.argv[3]
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL:", what)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from checks import check, done  # noqa: E402
 
 
 def man_text(name):
@@ -84,5 +76,4 @@ check(stated in readme, "README lacks the host RRD size %s" % stated)
 check(stated.replace(" ", " ") in man8 or "11.7 MiB" in man8,
       "floodspot.8 lacks the host RRD size %s" % stated)
 
-print(f"docs: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+sys.exit(done("docs"))
