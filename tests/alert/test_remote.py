@@ -128,12 +128,15 @@ def test_udp(family, host):
     u.settimeout(5)
     port = u.getsockname()[1]
     url = "udp://%s:%d" % ("[%s]" % host if family == socket.AF_INET6 else host, port)
-    p = run_driver("--remote", url, "--alerts", "3", "--expect-sent", "3")
+    p = run_driver("--remote", url, "--alerts", "3", "--expect-sent", "3",
+                   "--agent", "sw9/span3")
     msgs = [u.recv(65536).decode() for _ in range(3)]
     rc, st, err = finish(p)
     assert rc == 0, (st, err)
     for i, m in enumerate(msgs):
-        check_alert(parse_msg(m, p.pid), i)
+        parsed = parse_msg(m, p.pid)
+        check_alert(parsed, i)
+        assert parsed["host"] == "sw9", parsed   # the agent name's host part
     assert st["sent"] == 3 and st["dropped_queue_full"] == 0, st
     u.close()
     print("ok udp", url)

@@ -84,6 +84,13 @@ with tempfile.TemporaryDirectory() as d:
           "rules and name from the file: %s" % al)
     check("floodspot top 3 hosts" in p.stderr,
           "top 3 from the included file: %r" % p.stderr[:300])
+    html = os.path.join(d, "html")
+    p = run("--config", conf, "-r", pcap, "--capacity", "2048", "--name", "cli<&>",
+            "--html", html)
+    with open(os.path.join(html, "index.html")) as f:
+        page = f.read()
+    check("<title>floodspot overview &#8212; cli&lt;&amp;&gt;</title>" in page,
+          "--name in the HTML title, escaped: %r" % page[:300])
     p = run("--config", conf, "-r", pcap, "--capacity", "2048", "--name", "cli")
     check(stats(p.stdout).get("hosts_capacity") == 2048,
           "--capacity over the file: %s" % stats(p.stdout))

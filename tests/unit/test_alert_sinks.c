@@ -74,6 +74,36 @@ static void test_rfc5424_example(void **state)
 	assert_int_equal(n, strlen(want));
 }
 
+/* HOSTNAME is the agent name's host part; the agent rides in the SD
+ * element after severity and in MSG; without an SD-ID only origin. */
+static void test_rfc5424_agent(void **state)
+{
+	(void)state;
+	char host[64];
+	fs_alert_hostname(host, sizeof(host), "sw1/span0");
+	assert_string_equal(host, "sw1");
+	fs_alert_hostname(host, sizeof(host), "dc1-span");
+	assert_string_equal(host, "dc1-span");
+	fs_alert_hostname(host, sizeof(host), "/odd");
+	assert_string_equal(host, "/odd");
+
+	struct fs_alert a;
+	sample(&a);
+	snprintf(a.agent, sizeof(a.agent), "sw1/span0");
+	char buf[FS_ALERT_SYSLOG_MAX];
+	struct fs_alert_origin o = { LOG_DAEMON, "sw1", 7, SDID };
+	fs_alert_format_rfc5424(&a, &o, buf, sizeof(buf));
+	assert_non_null(strstr(buf, " sw1 floodspot 7 flood-start " ORIGIN "[" SDID
+				    " state=\"raised\" rule=\"router_flood\" "
+				    "severity=\"critical\" agent=\"sw1/span0\" mac="));
+	assert_non_null(strstr(buf, "] flood-start state=raised rule=router_flood "
+				    "severity=critical agent=sw1/span0 mac="));
+	o.sd_id = NULL;
+	fs_alert_format_rfc5424(&a, &o, buf, sizeof(buf));
+	assert_non_null(strstr(buf, " flood-start " ORIGIN " flood-start state="));
+	assert_null(strstr(buf, SDID));
+}
+
 static const struct {
 	int facility;
 	enum fs_alert_severity sev;
@@ -580,6 +610,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rfc5424_example),
+		cmocka_unit_test(test_rfc5424_agent),
 		cmocka_unit_test(test_rfc5424_header),
 		cmocka_unit_test(test_sd_escaping),
 		cmocka_unit_test(test_rfc5424_truncation),
