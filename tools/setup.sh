@@ -81,7 +81,7 @@ demo() {
 	mkdir -p "$out"
 	python3 tools/fs-gen incident -o "$out/incident.pcap" --truth "$out/incident.truth.json"
 	echo "== replaying the generated incident ($out/incident.pcap)"
-	build/floodspot -r "$out/incident.pcap" --rules rules --top 5 --ospf \
+	build/floodspot -r "$out/incident.pcap" --rules rules --name demo --top 5 --ospf \
 		--rrd-dir "$out/rrd" --html "$out/html"
 	echo
 	echo "RRD files:  $out/rrd"
