@@ -49,8 +49,9 @@ done
 GEN=$SRC/tools/fs-gen
 FLOOR=$BUILD/tools/pcap-floor
 FS=$BUILD/floodspot
-FS_OPTS=()
-[ -n "$CAPACITY" ] && FS_OPTS=(--capacity "$CAPACITY")
+# The source tree's rules: the program knows only the installed ones.
+FS_OPTS=(--rules "$SRC/rules")
+[ -n "$CAPACITY" ] && FS_OPTS+=(--capacity "$CAPACITY")
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 [ -x "$FLOOR" ] || die "$FLOOR missing: run ninja -C $BUILD"

@@ -1,6 +1,6 @@
 /*
  * --exec CMD: on raise and clear, /bin/sh -c CMD with the alert in the
- * environment (FLOODSPOT_KIND, _STATE, _RULE, _SEVERITY, _TS, _MESSAGE,
+ * environment (FLOODSPOT_KIND, _STATE, _RULE, _SEVERITY, _TS, _MESSAGE, _AGENT,
  * then FLOODSPOT_<KEY> per field; the fixed names come first, and getenv
  * returns the first). posix_spawn, which glibc implements with
  * clone(CLONE_VM|CLONE_VFORK): no copy of our tables, no waiting for the
@@ -26,7 +26,7 @@
 
 extern char **environ;
 
-#define N_FIXED 6
+#define N_FIXED 7
 #define VAR_MAX 200
 
 struct fs_alert_exec {
@@ -110,6 +110,7 @@ void fs_alert_exec_run(struct fs_alert_exec *x, const struct fs_alert *a)
 		VAR_MAX);
 	set_var(vars[nv++], "ts", fs_fmt_time(ts, a->ts_us), sizeof(ts));
 	set_var(vars[nv++], "message", a->message, sizeof(a->message));
+	set_var(vars[nv++], "agent", a->agent, sizeof(a->agent));
 	for (unsigned i = 0; i < a->n_fields && i < FS_ALERT_MAX_FIELDS; i++) {
 		char key[sizeof(a->field[0].key)];
 		fs_alert_sanitize(key, sizeof(key), a->field[i].key);

@@ -27,6 +27,7 @@ void fs_detect_config_defaults(struct fs_detect_config *cfg)
 	cfg->onset_k = 4.0f;
 	cfg->min_excess = 500;
 	cfg->baseline_window_s = 60.0f;
+	cfg->agent_name = NULL;
 }
 
 static uint64_t host_key(uint16_t vlan, const uint8_t mac[6])
@@ -222,6 +223,8 @@ void fs_detect_emit(struct fs_detect *d, struct fs_alert *a, bool capped)
 	}
 	if (!d->bus)
 		return;
+	if (d->cfg.agent_name)
+		snprintf(a->agent, sizeof(a->agent), "%s", d->cfg.agent_name);
 	struct fs_event ev;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = FS_EV_ALERT;
@@ -322,7 +325,7 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 	uint64_t drops = fs_corr_drops_since(d, e->since_us);
 	if (drops) {
 		fs_alert_add(a, "drops", "%llu", (unsigned long long)drops);
-		fs_alert_add(a, "lossy", "yes");
+		fs_alert_add_bool(a, "lossy", true);
 	}
 }
 

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fs_config.h"
 #include "floodspot/alert.h"
 #include "floodspot/detect.h"
 #include "floodspot/fmt.h"
