@@ -119,7 +119,8 @@ class Ospf:
         if dr_ip is not None:
             links.append((dr_ip, r.ip, 2, 10))          # transit network
         else:
-            links.append((r.ip[:3] + b'\0', MASK24, 3, 10))     # stub
+            net = bytes(a & b for a, b in zip(r.ip, r.mask))
+            links.append((net, r.mask, 3, 10))                  # stub
         links.append((r.stub_net, MASK24, 3, 10))
         return r.originate(1, r.rid, router_lsa_body(links))
 
@@ -163,7 +164,7 @@ class Ospf:
         # Full: the DR (master here) originates the network-LSA listing
         # both routers; both re-originate router-LSAs with a transit link.
         dr = master
-        nk = dr.originate(2, dr.ip, network_lsa_body(MASK24,
+        nk = dr.originate(2, dr.ip, network_lsa_body(dr.mask,
                                                      [dr.rid, slave.rid]))
         rk = self.router_lsa(dr, dr.ip)
         tt += 0.008

@@ -29,6 +29,18 @@ class HostCount:
             if ip != ZERO4:
                 h[1].add(ip)
 
+    def remap_vlan(self, old, new):
+        """Hosts of VLAN old move to new, merged with any already there."""
+        hosts, counts = {}, {}
+        for (vlan, src), (n, ips) in self.hosts.items():
+            key = (new if vlan == old else vlan, src)
+            h = hosts.setdefault(key, [0, set()])
+            h[0] += n
+            h[1] |= ips
+            if (vlan, src) in self.ip_count:
+                counts[key] = counts.get(key, 0) + self.ip_count[(vlan, src)]
+        self.hosts, self.ip_count = hosts, counts
+
     def truth(self, ip_cap=16):
         out = []
         for (vlan, src), (n, ips) in sorted(self.hosts.items()):
@@ -39,3 +51,42 @@ class HostCount:
                  'packets': n}
             out.append(d)
         return out
+
+
+def l2(frame):
+    """(vlan, ethertype, offset of L3) of a frame with at most one
+    802.1Q tag."""
+    if frame[12:14] == b'\x81\x00':
+        return (((frame[14] << 8) | frame[15]) & 0xfff,
+                (frame[16] << 8) | frame[17], 18)
+    return 0, (frame[12] << 8) | frame[13], 14
+
+
+def speakers(events, start_us, until_us):
+    """(vlan, MAC) pairs that sent a frame before until_us."""
+    out = set()
+    for ts, f in events:
+        if start_us <= ts < until_us:
+            out.add((l2(f)[0], f[6:12]))
+    return out
+
+
+def forwarded_sources(events, mac, on_link):
+    """Per VLAN, the distinct IPv4 and IPv6 source addresses that frames
+    from mac carried and that are not on the VLAN's own subnet (on_link:
+    vlan -> function(ip) -> bool; IPv6 link-local and the VLAN prefix
+    count as on-link)."""
+    v4, v6 = {}, {}
+    for _, f in events:
+        if f[6:12] != mac:
+            continue
+        vlan, et, o = l2(f)
+        if et == 0x0800:
+            ip = f[o + 12:o + 16]
+            if not on_link[vlan](ip):
+                v4.setdefault(vlan, set()).add(ip)
+        elif et == 0x86dd:
+            ip = f[o + 8:o + 24]
+            if ip[:2] != b'\xfe\x80' and not on_link[vlan](ip):
+                v6.setdefault(vlan, set()).add(ip)
+    return v4, v6

@@ -16,6 +16,7 @@ random numbers (the models in the package do that).
     ntp      NTP client request (RFC 5905)
     ospf     OSPFv2 packets and LSAs (RFC 2328)
     ospf3    OSPFv3 hello (RFC 5340)
+    snmp     SNMPv2c trap (RFC 3416)
     ssdp     SSDP M-SEARCH / NOTIFY (UPnP)
     stp      802.1D configuration BPDU
     vxlan    VXLAN header (RFC 7348)

@@ -1,12 +1,15 @@
 """spoof: a TCP SYN flood with spoofed sources (and optionally a random
 source MAC per packet) over a small background."""
 
+import argparse
 import struct
 
 from ..frames import eth, ipv4, tcp, mac, mac_str, ip_str, ZERO4, TH_SYN
 from ..lan import Host, lan_world
 from ..ospf_model import Ospf, two_routers, steady_hellos
 from ..pcap import Capture, iso_us
+from ..traffic import pick
+from . import busy_lan
 
 SPOOF_NET = 0x10000000          # spoofed sources: 16.0.0.0/4
 SPOOF_BITS = 28
@@ -29,21 +32,40 @@ def run(a, rng, out, hc, truth):
     nsrc = a.sources if a.sources is not None else n
     if not 1 <= nsrc <= (1 << SPOOF_BITS):
         raise SystemExit('fs-gen: --sources must be 1..%d' % (1 << SPOOF_BITS))
-    if not 1 <= a.rate <= 1000000:
+    rate = a.rate if a.rate is not None else 100000
+    if not 1 <= rate <= 1000000:
         raise SystemExit('fs-gen: --rate must be 1..1000000')
     start = a.start * 1000000
-    gap = 1000000 // a.rate
+    gap = 1000000 // rate
     f0 = 500000                         # flood starts 0.5 s in
+    if a.onset is not None:
+        if not 0.0 <= a.onset <= 3600.0:
+            raise SystemExit('fs-gen: spoof: --onset must be 0..3600')
+        f0 = int(round(a.onset * 1e6))
     dur = (f0 + n * gap) / 1e6
     cap = Capture(start)
-    r1, r2 = two_routers()
-    lan, hosts = lan_world(rng, cap, [(10, '10.0.0', 20, 8)], (r1, r2))
-    for h in hosts:
-        lan.host_traffic(h, 0.0, dur + 1.0)
-    steady_hellos(Ospf(cap, rng, r1, r2), 0.0, dur + 1.0, rng)
+    if a.busy:
+        # the busy LAN (VLANs 10, 20, ...; --vlan remaps 10 afterwards)
+        ns = argparse.Namespace(**vars(a))
+        ns.vlan = None
+        topo, _, _ = busy_lan.build(
+            ns, rng, cap, a.hosts or busy_lan.DEFAULT_HOSTS,
+            a.vlans or busy_lan.DEFAULT_VLANS, dur + 1.0,
+            4000 if a.backup_pps is None else a.backup_pps)
+        seg = topo.segments[0]
+        victim = pick(seg, ('server',))
+        routers = [r.truth() for s in topo.segments for r in s.ospf]
+    else:
+        r1, r2 = two_routers()
+        lan, hosts = lan_world(rng, cap, [(10, '10.0.0', 20, 8)], (r1, r2))
+        for h in hosts:
+            lan.host_traffic(h, 0.0, dur + 1.0)
+        steady_hellos(Ospf(cap, rng, r1, r2), 0.0, dur + 1.0, rng)
+        routers = [r1.truth(), r2.truth()]
     bg = cap.sorted()
 
-    victim = Host('10.0.0.100', 10)
+    if not a.busy:
+        victim = Host('10.0.0.100', 10)
     culprit = mac('02:00:0a:00:00:66')
     mss = struct.pack('!BBH', 2, 4, 1460)
     seq = rng.getrandbits(32)
@@ -145,6 +167,8 @@ def run(a, rng, out, hc, truth):
                   'end_ts': iso_us(last_flood),
                   'victim': {'mac': mac_str(victim.mac),
                              'ip': ip_str(victim.ip), 'port': 80}},
-        'routers': [r1.truth(), r2.truth()],
+        'routers': routers,
         'background_packets': bgi,
     })
+    if a.busy:
+        truth['busy'] = True
