@@ -32,6 +32,10 @@ SSDP4 = ip4('239.255.255.250')
 ALL_NODES6 = ip6('ff02::1')
 ALL_ROUTERS6 = ip6('ff02::2')
 MLDV2_ROUTERS6 = ip6('ff02::16')
+# established connections per host kind (min, max)
+PERSISTENT = {'windows': (2, 8), 'macos': (2, 8), 'phone': (2, 6),
+              'linux': (1, 4), 'vm': (1, 4), 'server': (1, 3),
+              'container': (0, 2), 'printer': (0, 1), 'iot': (1, 2)}
 HTTP_BODY = b'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n'
 
 # conversation kinds and their weight per host kind
@@ -616,6 +620,37 @@ class Traffic:
                 up(t + 0.0001, cs, ss, TH_ACK)
         return k
 
+    def persistent(self, seg, h, t0, t1):
+        """Connections a host holds open (push channels, sync clients,
+        streaming, telemetry): already established when the capture
+        starts, each with bursts of data from its server now and then.
+        On a span port they make the gateway show many remote addresses
+        from the first second on."""
+        rng = self.rng
+        n = rng.randint(*PERSISTENT.get(h.kind, (1, 4)))
+        for _ in range(n):
+            v6 = rng.random() < h.v6_share
+            src, ext = (self.src6(h), self.ext6()) if v6 else \
+                (h.ip, self.ext4())
+            sp = self.nport()
+            up = self.tcp_sender(seg.vlan, h.mac, seg.gw.mac, src, ext, sp,
+                                 443, h.ttl)
+            down = self.tcp_sender(seg.vlan, seg.gw.mac, h.mac, ext, src, 443,
+                                   sp, self.wan_ttl(h))
+            cs, ss = rng.getrandbits(32), rng.getrandbits(32)
+            rate = rng.uniform(0.02, 0.5)
+            t = t0 + (rng.uniform(0, 1.0) if rng.random() < 0.6 else
+                      rng.expovariate(rate))
+            while t < t1:
+                for _ in range(rng.randint(1, 3)):
+                    ln = rng.choice((90, 180, 600, 1400))
+                    down(t, ss, cs, TH_PSH | TH_ACK, b'\x17\x03\x03' +
+                         b'\0' * (ln - 3))
+                    ss += ln
+                    t += 0.0002
+                up(t + rng.uniform(0.0001, 0.04), cs, ss, TH_ACK)
+                t += rng.expovariate(rate)
+
     def switch_frames(self, t0, t1, vlans):
         """LLDP every 30 s on each VLAN, STP BPDUs every 2 s untagged."""
         t = t0 + self.rng.uniform(0, 30)
@@ -672,6 +707,7 @@ class Traffic:
             for h in seg.hosts:
                 first = t0 + rng.uniform(0, 0.9) if first_second else None
                 self.host_traffic(seg, h, t0, t1, first)
+                self.persistent(seg, h, t0, t1)
                 if rng.random() < downloads:
                     self.download(seg, h, t0 + rng.uniform(0, 0.5),
                                   t0 + rng.uniform(2, 15),
