@@ -355,6 +355,11 @@ def test_incident_slow(fsgen, d, v6):
         h3 = [x for x in h if x[3] == 3]
         check(len(h3) >= 8 and all(x[4] == 10 and x[5] == 40 for x in h3),
               '%s: OSPFv3 hellos %d' % (name, len(h3)))
+        # R1's OSPFv3 hellos starve with its OSPFv2 ones
+        r1v3 = [x[0] for x in by_router(h, r1m, 3) if x[0] < rec]
+        check(r1v3 and last < r1v3[-1] <= last + 1000,
+              '%s: R1\'s last OSPFv3 hello %s, OSPFv2 %d'
+              % (name, r1v3[-1:], last))
     print('ok %s: %d packets, %d flood' % (name, len(pk), len(fl)))
 
 # ---------------------------------------------------------------- phase

@@ -188,7 +188,9 @@ def run(a, rng, out, hc, truth):
     tr.populate(0.0, dur, first_second=True, ospf=False)
     o = Ospf(cap, rng, r1, r2)
     f = schedule(rng, o, seg, r1, r2, T0, dur, a.ipv6, tr)
-    lo = cap.start + int(round(f['last'] * 1e6))
+    # silent from just after its last hellos (the OSPFv3 one follows the
+    # OSPFv2 one by 0.5 ms) until it is back
+    lo = cap.start + int(round(f['last'] * 1e6)) + 1000
     hi = cap.start + int(round(f['rec'] * 1e6))
     gw = seg.gw
     cap.ev = [e for e in cap.ev if not (lo < e[0] < hi and
