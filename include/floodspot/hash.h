@@ -118,9 +118,24 @@ static inline void fs_hidx_prefetch(const struct fs_hidx *ix, uint64_t hash)
 	__builtin_prefetch(&ix->s[(uint32_t)hash & ix->mask], 1);
 }
 
-/* The key must be absent. false, and nothing stored, when n == cap. */
-bool fs_hidx_insert(struct fs_hidx *ix, uint64_t key, uint64_t hash,
-		    uint32_t val);
+/*
+ * The key must be absent. false, and nothing stored, when n == cap.
+ * Inline: the hosts table inserts on every packet of a spoofed flood.
+ */
+static inline bool fs_hidx_insert(struct fs_hidx *ix, uint64_t key,
+				  uint64_t hash, uint32_t val)
+{
+	if (ix->n >= ix->cap)
+		return false;
+	uint32_t i = (uint32_t)hash & ix->mask;
+	while (ix->s[i].val != FS_HIDX_NONE)
+		i = (i + 1) & ix->mask;
+	ix->s[i].key = key;
+	ix->s[i].val = val;
+	ix->s[i].hash = (uint32_t)hash;
+	ix->n++;
+	return true;
+}
 /* Removes the first entry under key; false when there was none. */
 bool fs_hidx_remove(struct fs_hidx *ix, uint64_t key, uint64_t hash);
 /* Removes the entry (key, val): for folded keys, which may share a word. */

@@ -159,28 +159,13 @@ uint32_t fs_hidx_find_match(const struct fs_hidx *ix, uint64_t key,
 	}
 }
 
-bool fs_hidx_insert(struct fs_hidx *ix, uint64_t key, uint64_t hash,
-		    uint32_t val)
-{
-	if (ix->n >= ix->cap)
-		return false;
-	uint32_t i = (uint32_t)hash & ix->mask;
-
-	while (ix->s[i].val != FS_HIDX_NONE)
-		i = (i + 1) & ix->mask;
-	ix->s[i].key = key;
-	ix->s[i].val = val;
-	ix->s[i].hash = (uint32_t)hash;
-	ix->n++;
-	return true;
-}
-
 /*
  * Backward shift: pull later members of the probe run into the hole at i
  * unless that would put one before its home, so no lookup ever has to
  * step over a deleted slot.
  */
-static void remove_at(struct fs_hidx *ix, uint32_t i)
+static inline __attribute__((always_inline)) void
+remove_at(struct fs_hidx *ix, uint32_t i)
 {
 	uint32_t m = ix->mask;
 
