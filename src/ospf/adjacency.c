@@ -100,6 +100,23 @@ void fs_ospf_adj_del(struct fs_ospf *o, struct fs_ospf_adj *a)
 	fs_hids_put(&o->adj_ids, idx);
 }
 
+int fs_ospf_adj_check(const struct fs_ospf *o)
+{
+	uint32_t used = 0;
+	for (uint32_t i = 0; i < o->cfg.max_neighbors; i++) {
+		const struct fs_ospf_adj *a = &o->adj[i];
+		if (!a->used)
+			continue;
+		used++;
+		if (fs_ospf_adj_find(o, a->version, a->vlan, a->area, a->id[0],
+				     a->id[1]) != a)
+			return -1;
+	}
+	return used == o->adj_ix.n &&
+	       used + o->adj_ids.n == o->cfg.max_neighbors &&
+	       fs_hidx_check(&o->adj_ix) == 0 ? 0 : -1;
+}
+
 static int side_of(const struct fs_ospf_adj *a, uint32_t rid)
 {
 	return a->id[1] == rid;

@@ -161,6 +161,8 @@ struct fs_ospf_rt *fs_ospf_rt_find_ip(const struct fs_ospf *o, uint8_t version,
 void fs_ospf_rt_set_addr(struct fs_ospf *o, struct fs_ospf_rt *r,
 			 const struct fs_pkt *p);
 void fs_ospf_rt_del(struct fs_ospf *o, struct fs_ospf_rt *r);
+/* Both router indexes against the records; 0 when sound. */
+int fs_ospf_rt_check(const struct fs_ospf *o);
 void fs_ospf_rt_confirm(struct fs_ospf *o, struct fs_ospf_rt *r);
 bool fs_ospf_rt_lists(const struct fs_ospf_rt *r, uint32_t id);
 /* v2 names the DR by interface IP, v3 by router id. */
@@ -171,6 +173,8 @@ struct fs_ospf_adj *fs_ospf_adj_find(const struct fs_ospf *o,
 				     uint8_t version, uint16_t vlan,
 				     uint32_t area, uint32_t x, uint32_t y);
 void fs_ospf_adj_del(struct fs_ospf *o, struct fs_ospf_adj *a);
+/* The pair index against the records; 0 when sound. */
+int fs_ospf_adj_check(const struct fs_ospf *o);
 void fs_ospf_adj_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 		       const uint32_t *old_nbrs, uint32_t n_old,
 		       int64_t ts);

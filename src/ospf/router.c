@@ -124,6 +124,28 @@ void fs_ospf_rt_del(struct fs_ospf *o, struct fs_ospf_rt *r)
 	fs_hids_put(&o->rt_ids, idx);
 }
 
+int fs_ospf_rt_check(const struct fs_ospf *o)
+{
+	uint32_t used = 0, in_ip = 0;
+	for (uint32_t i = 0; i < o->cfg.max_routers; i++) {
+		const struct fs_ospf_rt *r = &o->rt[i];
+		if (!r->used)
+			continue;
+		used++;
+		if (fs_ospf_rt_find(o, r->version, r->vlan, r->rid) != r)
+			return -1;
+		if (!r->in_ip_index)
+			continue;
+		in_ip++;
+		if (fs_ospf_rt_find_ip(o, r->version, r->vlan, r->ip) != r)
+			return -1;
+	}
+	return used == o->rt_ix.n && in_ip == o->ip_ix.n &&
+	       used + o->rt_ids.n == o->cfg.max_routers &&
+	       fs_hidx_check(&o->rt_ix) == 0 && fs_hidx_check(&o->ip_ix) == 0
+		       ? 0 : -1;
+}
+
 /* Listed by another router: a real router, so traffic to it is router-bound. */
 void fs_ospf_rt_confirm(struct fs_ospf *o, struct fs_ospf_rt *r)
 {

@@ -69,6 +69,11 @@ void fs_ospf_destroy(struct fs_ospf *o)
 	free(o);
 }
 
+int fs_ospf_check(const struct fs_ospf *o)
+{
+	return fs_ospf_rt_check(o) == 0 && fs_ospf_adj_check(o) == 0 ? 0 : -1;
+}
+
 void fs_ospf_emit(struct fs_ospf *o, struct fs_event *ev)
 {
 	if (o->bus)

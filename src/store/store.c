@@ -360,6 +360,23 @@ void fs_store_trk_remove(struct fs_store *s, uint32_t i)
 	s->trk_count--;
 }
 
+int fs_store_trk_check(const struct fs_store *s)
+{
+	uint32_t used = 0;
+	for (uint32_t i = 0; i < s->cfg.max_host_files; i++) {
+		const struct fs_store_tracked *t = &s->trk[i];
+		if (!t->used)
+			continue;
+		used++;
+		uint64_t key = trk_key(t->vlan, t->mac);
+		if (fs_hidx_find(&s->trk_ix, key, fs_hkey_hash(&s->hkey, key)) != i)
+			return -1;
+	}
+	return used == s->trk_count && used == s->trk_ix.n &&
+	       used + s->trk_ids.n == s->cfg.max_host_files &&
+	       fs_hidx_check(&s->trk_ix) == 0 ? 0 : -1;
+}
+
 void fs_store_feed_host(struct fs_store *s, int64_t sec_start_us,
 			const struct fs_host *h, int force)
 {

@@ -100,6 +100,13 @@ void fs_store_close_idle(struct fs_store *s, int64_t sec_start_us);
 /* store.c: forgets tracked host record i (its host left the table). */
 void fs_store_trk_remove(struct fs_store *s, uint32_t i);
 
+/* store.c: every tracked host found through its index, counts agree;
+ * 0 when sound (tests). */
+int fs_store_trk_check(const struct fs_store *s);
+
+/* writer.c: the same for the writer's files, once it is idle (tests). */
+int fs_store_files_check(const struct fs_store *s);
+
 /* store.c: waits until the writer has taken records up to target. */
 void fs_store_wait_written(struct fs_store *s, uint64_t target);
 

@@ -117,6 +117,22 @@ static struct fs_store_wfile *wfile_get(struct fs_store *s,
 	return &s->files[i];
 }
 
+int fs_store_files_check(const struct fs_store *s)
+{
+	uint32_t taken = s->files_cap - s->files_ids.n;
+	if (taken != s->files_ix.n || fs_hidx_check(&s->files_ix) != 0)
+		return -1;
+	/* Records are taken in order until the first eviction. */
+	for (uint32_t i = 0; i < taken; i++) {
+		const struct fs_store_wfile *f = &s->files[i];
+		struct fkey k = fkey(s, f->kind, f->vlan, f->mac, f->id);
+		if (fs_hidx_find_match(&s->files_ix, k.h.word, k.h.hash,
+				       fkey_match, &k) != i)
+			return -1;
+	}
+	return 0;
+}
+
 static const char *rrd_err(void)
 {
 	const char *e = rrd_get_error();
