@@ -170,8 +170,9 @@ struct fs_detect *fs_detect_create_config(struct fs_ruleset *rules,
 	d->bus = bus;
 	if (d->rules)
 		d->rule_entries = calloc(d->rules->n + 1, sizeof(uint32_t));
+	fs_hkey_init(&d->hkey, 0);
 	if (!d->rules || !d->rule_entries || prepare_rules(d, d->rules) != 0 ||
-	    fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+	    fs_dtable_init(&d->table, d->cfg.table_size, &d->hkey) != 0) {
 		fs_rules_free(d->rules);
 		free(d->rule_entries);
 		free(d->rule_min_pkts);
@@ -583,14 +584,14 @@ static void router_cb(const struct fs_ospf_router_view *rv, void *ctx)
 /*
  * Entries no subject visited this second: hosts gone quiet (their rates
  * are zero now, so their alerts can clear) and routers gone from the
- * table. Collected first because deletion moves entries.
+ * table. In record order, which does not depend on the hash.
  */
 static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 		  const struct fs_segment *seg)
 {
 	struct fs_dtable *t = &d->table;
-	for (uint32_t i = 0; i <= t->mask; i++) {
-		struct fs_dentry *e = &t->slot[i];
+	for (uint32_t i = 0; i < t->cap; i++) {
+		struct fs_dentry *e = &t->e[i];
 		if (e->state == FS_ENTRY_FREE || e->touched == d->tick)
 			continue;
 		e->touched = d->tick;
@@ -616,9 +617,6 @@ static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 			continue;
 		}
 		step(d, ri, key, &v, false);
-		/* A deletion may have shifted an unvisited entry into slot i. */
-		if (t->slot[i].state != FS_ENTRY_FREE && t->slot[i].touched != d->tick)
-			i--;
 	}
 }
 
@@ -669,7 +667,8 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 	struct fs_dtable old = d->table;
 	struct fs_ruleset *old_rules = d->rules;
 	uint32_t *counts = calloc(rules->n + 1, sizeof(uint32_t));
-	if (!counts || fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+	if (!counts ||
+	    fs_dtable_init(&d->table, d->cfg.table_size, &d->hkey) != 0) {
 		free(counts);
 		d->table = old;
 		fs_rules_free(rules);
@@ -686,8 +685,8 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 	d->rule_entries = counts;
 	d->host_entries = 0;
 	d->rules = rules;
-	for (uint32_t i = 0; i <= old.mask; i++) {
-		struct fs_dentry *e = &old.slot[i];
+	for (uint32_t i = 0; i < old.cap; i++) {
+		struct fs_dentry *e = &old.e[i];
 		if (e->state != FS_ENTRY_ACTIVE)
 			continue;
 		const struct fs_rule *orule = &old_rules->rule[e->rule];
