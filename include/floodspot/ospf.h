@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "floodspot/event.h"
+#include "floodspot/ospf_msg.h"
 #include "floodspot/pkt.h"
 #include "floodspot/routers.h"
 
@@ -26,11 +27,13 @@ struct fs_ospf_config {
 	uint32_t max_neighbors;		/* adjacency pairs, default 4096 */
 };
 
+_Static_assert(FS_OR_COUNT <= 16, "fs_ospf_stats.malformed_by_reason");
+
 struct fs_ospf_stats {
 	uint64_t packets;
 	uint64_t by_type[6];		/* index = OSPF packet type 1..5 */
 	uint64_t malformed;		/* sum of malformed_by_reason */
-	uint64_t malformed_by_reason[16];
+	uint64_t malformed_by_reason[16];	/* by enum fs_ospf_reason */
 	uint64_t lsas;
 	uint64_t dropped_table_full;
 	/* Added by the tracker: */
@@ -90,7 +93,13 @@ struct fs_ospf *fs_ospf_create(const struct fs_ospf_config *cfg,
 			       struct fs_routers *routers);
 void fs_ospf_destroy(struct fs_ospf *o);
 
-/* One decoded packet with p->is_ospf; frame is the captured bytes. */
+/*
+ * One decoded packet with p->is_ospf and its message, parsed by
+ * fs_ospf_parse_pkt(); a refused message (m->reason) is counted by reason.
+ */
+void fs_ospf_message(struct fs_ospf *o, const struct fs_pkt *p,
+		     const struct fs_ospf_msg *m);
+/* The same, parsing the packet from frame (the captured bytes) first. */
 void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
 		    const uint8_t *frame);
 /* Any packet (for "no OSPF on VLAN N"); cheap. */

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #include "floodspot/ospf.h"
-#include "ospf_wire.h"
+#include "floodspot/ospf_msg.h"
 
 #define FS_OSPF_USEC 1000000LL
 #define FS_OSPF_DESTS 8		/* unicast (NBMA) hello destinations timed */
@@ -158,6 +158,7 @@ struct fs_ospf {
 	struct fs_ospf_sum *sums;
 	uint64_t sum_pool_empty;
 
+	struct fs_ospf_msg *msg;	/* fs_ospf_packet()'s parse, reused */
 	struct fs_ospf_stats st;
 	uint64_t unresolved_peer;	/* DBD/LSR/LSU whose partner is unknown */
 	uint64_t routers_set_full;

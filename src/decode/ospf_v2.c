@@ -49,11 +49,10 @@ static enum fs_ospf_reason parse_dbd(struct fs_cursor *pkt,
 	m->options = fs_cursor_u8(pkt);
 	m->dbd_flags = fs_cursor_u8(pkt);
 	m->dd_seq = fs_cursor_be32(pkt);
-	if (pkt->failed || pkt->left % 20 != 0)
+	if (pkt->failed)
 		return FS_OR_DBD_SHORT;
-	m->n_items = (uint32_t)(pkt->left / 20);
-	m->items = *pkt;
-	return FS_OR_OK;
+	return fs_ospf_check_entries(pkt, FS_OSPF_LSA_HDR_LEN,
+				     FS_OR_DBD_SHORT, 2, m);
 }
 
 /* Digest, then LLS: both outside the packet length, in that order. */

@@ -1,16 +1,20 @@
 /*
- * OSPF wire parsing (private to src/ospf and its tests). One call checks a
- * whole packet and fills a fixed-size summary; variable-length parts (LSA
- * headers, requests, LSAs) stay as sub-cursors that the walkers below read
- * again, so nothing allocates and nothing is copied twice.
+ * A parsed OSPFv2 (RFC 2328) or OSPFv3 (RFC 5340) packet: fixed-size
+ * fields copied out of the frame, no pointer into it. Decode recognises
+ * OSPF (fs_pkt.route); the tracker asks for the parse, so only OSPF
+ * packets pay for it.
+ *
+ * The OSPF packet length is 16 bits, so the arrays below hold every item
+ * any packet can carry: nothing is dropped for lack of room. The struct
+ * is large (about 160 KiB): keep one per consumer, not one per packet.
  */
-#ifndef FLOODSPOT_OSPF_WIRE_H
-#define FLOODSPOT_OSPF_WIRE_H
+#ifndef FLOODSPOT_OSPF_MSG_H
+#define FLOODSPOT_OSPF_MSG_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "floodspot/cursor.h"
+#include "floodspot/pkt.h"
 
 enum fs_ospf_type {
 	FS_OSPF_HELLO = 1,
@@ -41,10 +45,18 @@ enum fs_ospf_reason {
 	FS_OR_COUNT
 };
 
+/* "bad_length", "truncated", ...; "unknown" out of range. */
 const char *fs_ospf_reason_name(enum fs_ospf_reason r);
 
 /* Neighbors kept from one Hello; a longer list is counted, not stored. */
 #define FS_OSPF_HELLO_MAX_NBRS 64
+
+/* Items of one packet at most: 65535 bytes less the smallest header (16),
+ * over the item size (20-byte LSA header, 12-byte LSR entry, 4-byte
+ * attached router after a 20-byte LSA header and 4 bytes). */
+#define FS_OSPF_MSG_LSAS 3276
+#define FS_OSPF_MSG_LSRS 5460
+#define FS_OSPF_MSG_ATTACHED 16376
 
 #define FS_OSPF_DBD_I 0x04
 #define FS_OSPF_DBD_M 0x02
@@ -67,6 +79,9 @@ struct fs_ospf_lsa_hdr {
 	uint32_t seq;
 	uint16_t checksum;
 	uint16_t length;
+	/* In an LSU, a network-LSA's attached routers are
+	 * fs_ospf_msg.attached[attached_first .. + n_attached]. */
+	uint16_t attached_first, n_attached;
 };
 
 /* One LSR entry. v2 type is 32 bits on the wire, v3 16 bits. */
@@ -77,6 +92,8 @@ struct fs_ospf_lsr_entry {
 };
 
 struct fs_ospf_msg {
+	uint8_t reason;		/* enum fs_ospf_reason; the rest is valid
+				 * only when FS_OR_OK */
 	uint8_t version, type;
 	uint16_t length;	/* packet length field */
 	uint32_t router_id, area;
@@ -114,72 +131,29 @@ struct fs_ospf_msg {
 	uint8_t dbd_flags;
 	uint32_t dd_seq;
 
-	/* DBD/LSAck: LSA headers; LSR: entries; LSU: whole LSAs. */
+	/* DBD, LSAck: LSA headers; LSU: LSAs; LSR: entries. */
 	uint32_t n_items;
-	struct fs_cursor items;
+	uint32_t n_attached;
+	/* Only the first n_items / n_attached entries are written. */
+	union {
+		struct fs_ospf_lsa_hdr lsas[FS_OSPF_MSG_LSAS];
+		struct fs_ospf_lsr_entry lsrs[FS_OSPF_MSG_LSRS];
+	};
+	uint32_t attached[FS_OSPF_MSG_ATTACHED];
 };
 
 /*
  * Parses one OSPF packet. ip_version is 4 or 6 (the transport it came in);
  * snap_cut tells a short buffer caused by the snaplen (truncated) from a
- * sender's short packet (malformed). Returns FS_OR_OK or the reason.
+ * sender's short packet (malformed). Returns and stores m->reason.
  */
 enum fs_ospf_reason fs_ospf_parse(const uint8_t *buf, uint32_t len,
 				  uint8_t ip_version, bool snap_cut,
 				  struct fs_ospf_msg *m);
-
-/* Per-version bodies, called by fs_ospf_parse after the common header. */
-enum fs_ospf_reason fs_ospf_parse_v2(struct fs_cursor *pkt,
-				     struct fs_cursor *after, bool snap_cut,
-				     struct fs_ospf_msg *m);
-enum fs_ospf_reason fs_ospf_parse_v3(struct fs_cursor *pkt,
-				     struct fs_cursor *after, bool snap_cut,
-				     struct fs_ospf_msg *m);
-/* The rest of a Hello: neighbor router ids, the same in v2 and v3. */
-enum fs_ospf_reason fs_ospf_read_neighbors(struct fs_cursor *body,
-					   struct fs_ospf_msg *m);
-/* LSR entries and LSA headers have the same size in v2 and v3. */
-#define FS_OSPF_LSR_ENTRY_LEN 12
-#define FS_OSPF_LSA_HDR_LEN 20
-/* An LSR or LSAck body: whole entries of len bytes, kept in m->items. */
-enum fs_ospf_reason fs_ospf_check_entries(struct fs_cursor *body, size_t len,
-					  enum fs_ospf_reason if_short,
-					  struct fs_ospf_msg *m);
-/* LSR, LSU and LSAck bodies, alike in v2 and v3 but for LSA headers. */
-enum fs_ospf_reason fs_ospf_check_lsa_body(struct fs_cursor *body,
-					   uint8_t version,
-					   struct fs_ospf_msg *m);
-/* Checks every LSA of an LSU body and counts them (lsa.c). */
-enum fs_ospf_reason fs_ospf_check_lsu(struct fs_cursor *body, uint8_t version,
+/* The same for a decoded packet with fs_pkt.route == FS_ROUTE_OSPF. */
+enum fs_ospf_reason fs_ospf_parse_pkt(const struct fs_pkt *p,
+				      const uint8_t *frame,
 				      struct fs_ospf_msg *m);
-
-/* Walkers over m->items (a copy of the cursor is advanced). */
-bool fs_ospf_next_lsa_hdr(struct fs_cursor *c, uint8_t version,
-			  struct fs_ospf_lsa_hdr *h);
-bool fs_ospf_next_lsr(struct fs_cursor *c, uint8_t version,
-		      struct fs_ospf_lsr_entry *e);
-/* LSU: header and the LSA body (length - 20 bytes) as a sub-cursor. */
-bool fs_ospf_next_lsa(struct fs_cursor *c, uint8_t version,
-		      struct fs_ospf_lsa_hdr *h, struct fs_cursor *body);
-
-/* Validates a router-LSA or network-LSA body; other types pass. */
-bool fs_ospf_lsa_body_ok(uint8_t version, const struct fs_ospf_lsa_hdr *h,
-			 struct fs_cursor body);
-/* Router-LSA links: count, and v2/v3 link fields where they exist. */
-struct fs_ospf_rtr_link {
-	uint8_t type;
-	uint16_t metric;
-	uint32_t link_id, link_data;		/* v2 */
-	uint32_t iface_id, nbr_iface_id, nbr_router_id;	/* v3 */
-};
-/* Positions c at the first link and returns the router-LSA flags. */
-uint8_t fs_ospf_rtr_links_begin(uint8_t version, struct fs_cursor *c,
-				uint32_t *n_links);
-bool fs_ospf_next_rtr_link(struct fs_cursor *c, uint8_t version,
-			   struct fs_ospf_rtr_link *l);
-/* Network-LSA: positions c at the attached routers, returns their count. */
-uint32_t fs_ospf_net_attached_begin(uint8_t version, struct fs_cursor *c,
-				    uint32_t *netmask);
 
 bool fs_ospf_is_network_lsa(uint8_t version, uint16_t type);
 bool fs_ospf_is_router_lsa(uint8_t version, uint16_t type);

@@ -34,6 +34,7 @@ bool fs_ospf_next_lsa_hdr(struct fs_cursor *c, uint8_t version,
 	h->seq = fs_cursor_be32(&s);
 	h->checksum = fs_cursor_be16(&s);
 	h->length = fs_cursor_be16(&s);
+	h->attached_first = h->n_attached = 0;
 	return !s.failed;
 }
 
@@ -158,13 +159,38 @@ enum fs_ospf_reason fs_ospf_read_neighbors(struct fs_cursor *body,
 
 enum fs_ospf_reason fs_ospf_check_entries(struct fs_cursor *body, size_t len,
 					  enum fs_ospf_reason if_short,
+					  uint8_t version,
 					  struct fs_ospf_msg *m)
 {
 	if (body->left % len != 0)
 		return if_short;
-	m->n_items = (uint32_t)(body->left / len);
-	m->items = *body;
-	return FS_OR_OK;
+	/* Within the array bounds by the packet length (ospf_msg.h); the
+	 * tests keep the walk honest if those ever disagree. */
+	uint32_t n = 0;
+	if (len == FS_OSPF_LSR_ENTRY_LEN) {
+		while (n < FS_OSPF_MSG_LSRS &&
+		       fs_ospf_next_lsr(body, version, &m->lsrs[n]))
+			n++;
+	} else {
+		while (n < FS_OSPF_MSG_LSAS &&
+		       fs_ospf_next_lsa_hdr(body, version, &m->lsas[n]))
+			n++;
+	}
+	m->n_items = n;
+	return body->left == 0 ? FS_OR_OK : if_short;
+}
+
+/* A network-LSA's attached routers, appended to m->attached. */
+static void copy_attached(uint8_t version, struct fs_ospf_lsa_hdr *h,
+			  struct fs_cursor body, struct fs_ospf_msg *m)
+{
+	uint32_t mask;
+	uint32_t n = fs_ospf_net_attached_begin(version, &body, &mask);
+	h->attached_first = (uint16_t)m->n_attached;
+	for (uint32_t i = 0; i < n && m->n_attached < FS_OSPF_MSG_ATTACHED;
+	     i++)
+		m->attached[m->n_attached++] = fs_cursor_be32(&body);
+	h->n_attached = (uint16_t)(m->n_attached - h->attached_first);
 }
 
 enum fs_ospf_reason fs_ospf_check_lsu(struct fs_cursor *body, uint8_t version,
@@ -173,18 +199,21 @@ enum fs_ospf_reason fs_ospf_check_lsu(struct fs_cursor *body, uint8_t version,
 	uint32_t n = fs_cursor_be32(body);
 	if (body->failed)
 		return FS_OR_LSU_SHORT;
-	m->items = *body;
-	m->n_items = n;
-	/* Each LSA takes at least 20 bytes, so this ends with the bytes. */
+	/* Each LSA takes at least 20 bytes, so this ends with the bytes,
+	 * and FS_OSPF_MSG_LSAS holds them all. */
 	for (uint32_t i = 0; i < n; i++) {
-		struct fs_ospf_lsa_hdr h;
+		struct fs_ospf_lsa_hdr h = { 0 };
 		struct fs_cursor lsa;
-		if (body->left < 20)
+		if (body->left < 20 || i == FS_OSPF_MSG_LSAS)
 			return FS_OR_LSU_SHORT;
 		if (!fs_ospf_next_lsa(body, version, &h, &lsa))
 			return FS_OR_LSA_BAD_LENGTH;
 		if (!fs_ospf_lsa_body_ok(version, &h, lsa))
 			return FS_OR_LSA_BODY;
+		if (fs_ospf_is_network_lsa(version, h.type))
+			copy_attached(version, &h, lsa, m);
+		m->lsas[i] = h;
+		m->n_items = i + 1;
 	}
 	return FS_OR_OK;
 }
@@ -196,11 +225,11 @@ enum fs_ospf_reason fs_ospf_check_lsa_body(struct fs_cursor *body,
 	switch (m->type) {
 	case FS_OSPF_LSR:
 		return fs_ospf_check_entries(body, FS_OSPF_LSR_ENTRY_LEN,
-					     FS_OR_LSR_SHORT, m);
+					     FS_OR_LSR_SHORT, version, m);
 	case FS_OSPF_LSU:
 		return fs_ospf_check_lsu(body, version, m);
 	default:	/* LSAck: LSA headers */
 		return fs_ospf_check_entries(body, FS_OSPF_LSA_HDR_LEN,
-					     FS_OR_ACK_SHORT, m);
+					     FS_OR_ACK_SHORT, version, m);
 	}
 }

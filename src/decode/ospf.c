@@ -2,14 +2,15 @@
  * OSPF parsing entry point: the part of the common header shared by v2
  * (RFC 2328 A.3.1) and v3 (RFC 5340 A.3.1), then the per-version file.
  *
- *   parse.c     common header, packet length as a sub-cursor, reasons
- *   parse_v2.c  v2 header tail, authentication, LLS, the five bodies
- *   parse_v3.c  v3 header tail, the five bodies, LLS, RFC 7166 trailer
- *   lsa.c       LSA header / LSR / LSU walkers, router and network LSAs
+ *   ospf.c      common header, packet length as a sub-cursor, reasons
+ *   ospf_v2.c   v2 header tail, authentication, LLS, the five bodies
+ *   ospf_v3.c   v3 header tail, the five bodies, LLS, RFC 7166 trailer
+ *   ospf_lsa.c  LSA header / LSR / LSU walkers, router and network LSAs
  */
 #include "ospf_wire.h"
-#include "floodspot/ospf.h"
+#include "floodspot/decode.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static const char *const reason_names[FS_OR_COUNT] = {
@@ -38,11 +39,10 @@ const char *fs_ospf_reason_name(enum fs_ospf_reason r)
 	return "unknown";
 }
 
-enum fs_ospf_reason fs_ospf_parse(const uint8_t *buf, uint32_t len,
-				  uint8_t ip_version, bool snap_cut,
-				  struct fs_ospf_msg *m)
+static enum fs_ospf_reason parse(const uint8_t *buf, uint32_t len,
+				 uint8_t ip_version, bool snap_cut,
+				 struct fs_ospf_msg *m)
 {
-	memset(m, 0, sizeof(*m));
 	struct fs_cursor all = fs_cursor_make(buf, len);
 
 	m->version = fs_cursor_u8(&all);
@@ -80,7 +80,28 @@ enum fs_ospf_reason fs_ospf_parse(const uint8_t *buf, uint32_t len,
 	return fs_ospf_parse_v3(&pkt, &whole, snap_cut, m);
 }
 
-const char *fs_ospf_malformed_name(unsigned reason)
+enum fs_ospf_reason fs_ospf_parse(const uint8_t *buf, uint32_t len,
+				  uint8_t ip_version, bool snap_cut,
+				  struct fs_ospf_msg *m)
 {
-	return fs_ospf_reason_name((enum fs_ospf_reason)reason);
+	/* The item arrays are written as far as n_items says, never read
+	 * beyond: clearing them would cost more than the parse. */
+	memset(m, 0, offsetof(struct fs_ospf_msg, lsas));
+	enum fs_ospf_reason r = parse(buf, len, ip_version, snap_cut, m);
+	m->reason = (uint8_t)r;
+	return r;
+}
+
+enum fs_ospf_reason fs_ospf_parse_pkt(const struct fs_pkt *p,
+				      const uint8_t *frame,
+				      struct fs_ospf_msg *m)
+{
+	struct fs_cursor l4 = fs_decode_payload(p, frame);
+	if (l4.failed) {
+		memset(m, 0, offsetof(struct fs_ospf_msg, lsas));
+		m->reason = FS_OR_SHORT;
+		return FS_OR_SHORT;
+	}
+	return fs_ospf_parse(l4.pos, (uint32_t)l4.left, p->ip_version,
+			     p->caplen < p->wirelen, m);
 }
