@@ -75,7 +75,7 @@ def run(fs, path):
 
 def route_msgs(dump, path):
     p = subprocess.run([dump, path], capture_output=True, text=True, timeout=120)
-    if p.returncode != 0:
+    if p.returncode != 0 or "runtime error" in p.stderr or "Sanitizer" in p.stderr:
         return None, p.stderr
     return [json.loads(line) for line in p.stdout.splitlines()], p.stderr
 
