@@ -56,6 +56,7 @@ bool fs_dec_vlan(struct fs_dec *d, struct fs_cursor *c, uint16_t *type);
 void fs_dec_ethertype(struct fs_dec *d, struct fs_cursor *c, uint16_t type);
 /* Link layers. (link.c) */
 void fs_dec_ether(struct fs_dec *d, struct fs_cursor *c);
+void fs_dec_ether_inner(struct fs_dec *d, struct fs_cursor *c); /* mirrors */
 void fs_dec_sll(struct fs_dec *d, struct fs_cursor *c);
 void fs_dec_sll2(struct fs_dec *d, struct fs_cursor *c);
 void fs_dec_raw(struct fs_dec *d, struct fs_cursor *c, int version);
@@ -74,17 +75,17 @@ void fs_dec_l4(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 	       bool clipped, bool first_frag);
 
 /*
- * Remote mirrors (mirror.c). c holds the GRE packet or the UDP payload,
- * declared its length on the wire (for VXLAN the UDP length, ip_rest what
- * the IP header declares from c on); more_frags when the outer packet is
- * a first fragment. They return false, having consumed nothing, when the
- * packet is no mirror (or the outer packet already failed): the caller
- * decodes it as plain GRE or UDP. Otherwise the inner frame has replaced
- * the packet, or the encapsulation's failure is recorded.
+ * GRE, and UDP to the VXLAN port (mirror.c): a remote mirror's inner frame
+ * replaces the packet, or the encapsulation's failure is recorded; any
+ * other packet (or one whose outer part already failed) is plain GRE or
+ * UDP. c holds the GRE packet or the UDP payload, declared its length on
+ * the wire (for VXLAN the UDP length, ip_rest what the IP header declares
+ * from c on); more_frags when the outer packet is a first fragment. Called
+ * last, so fs_dec_l4() stays a leaf function on the common path.
  */
-bool fs_dec_gre_mirror(struct fs_dec *d, struct fs_cursor *c,
-		       uint32_t declared, bool more_frags);
-bool fs_dec_vxlan(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
+void fs_dec_gre(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
+		bool clipped, bool more_frags);
+void fs_dec_vxlan(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 		  uint32_t ip_rest, bool more_frags);
 
 #endif

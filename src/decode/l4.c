@@ -120,9 +120,11 @@ static void udp(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 		fs_dec_fail(d, FS_DR_UDP_BAD_LEN);
 		return;
 	}
-	if (p->dst_port == PORT_VXLAN &&
-	    fs_dec_vxlan(d, c, len - UDP_HDR, declared - UDP_HDR, first_frag))
+	if (p->dst_port == PORT_VXLAN) {
+		fs_dec_vxlan(d, c, len - UDP_HDR, declared - UDP_HDR,
+			     first_frag);
 		return;
+	}
 	fs_dec_payload(d, c, len - UDP_HDR);
 	p->route = udp_route(p->dst_port);
 }
@@ -185,7 +187,6 @@ static size_t router_proto_min_len(uint8_t proto)
 {
 	switch (proto) {
 	case PROTO_IGMP: return 8;
-	case PROTO_GRE: return 4;
 	case PROTO_PIM: return 4;
 	case PROTO_VRRP: return 8;
 	default: return 0;
@@ -219,10 +220,10 @@ void fs_dec_l4(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 	case PROTO_OSPF:
 		ospf(d, c, clipped);
 		break;
+	case PROTO_GRE:
+		fs_dec_gre(d, c, declared, clipped, first_frag);
+		break;
 	default:
-		if (p->ip_proto == PROTO_GRE &&
-		    fs_dec_gre_mirror(d, c, declared, first_frag))
-			break;
 		fs_dec_payload(d, c, (uint32_t)c->left);
 		/* Control protocols routers must parse: an empty or cut header
 		 * aimed at them is malformed (VRRP with no payload is a known

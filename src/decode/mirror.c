@@ -82,7 +82,7 @@ static void open_inner(struct fs_dec *d, struct fs_cursor *inner,
 	if (m->ip_only)
 		fs_dec_raw(d, inner, 0);
 	else
-		fs_dec_ether(d, inner);
+		fs_dec_ether_inner(d, inner);
 	if (m->use_vlan && p->vlan_depth == 0)
 		p->vlan = m->vlan;
 	/* A fragment boundary inside the inner headers is the sender's
@@ -154,11 +154,20 @@ static bool erspan3(struct fs_dec *d, struct fs_cursor *c, bool clipped,
 	return true;
 }
 
-bool fs_dec_gre_mirror(struct fs_dec *d, struct fs_cursor *c,
+/* Not a mirror: the GRE packet is the payload; its 4-byte header must be
+ * there, as for any control protocol routers parse (l4.c). */
+static void plain_gre(struct fs_dec *d, struct fs_cursor *c, bool clipped,
+		      bool more_frags)
+{
+	fs_dec_payload(d, c, (uint32_t)c->left);
+	if (!more_frags && c->left < 4)
+		fs_dec_short(d, FS_DR_L4_SHORT, clipped);
+}
+
+static bool gre_mirror(struct fs_dec *d, struct fs_cursor *c,
 		       uint32_t declared, bool more_frags)
 {
 	uint8_t h[4];
-
 	struct fs_cursor peek = *c;
 
 	fs_cursor_copy(&peek, h, sizeof(h));
@@ -202,7 +211,18 @@ bool fs_dec_gre_mirror(struct fs_dec *d, struct fs_cursor *c,
 	return true;
 }
 
-bool fs_dec_vxlan(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
+/* Out of line, as fs_dec_vxlan(): inlined into fs_dec_l4() they cost
+ * every TCP and UDP packet a stack frame. */
+__attribute__((noinline)) void fs_dec_gre(struct fs_dec *d,
+					  struct fs_cursor *c,
+					  uint32_t declared, bool clipped,
+					  bool more_frags)
+{
+	if (!gre_mirror(d, c, declared, more_frags))
+		plain_gre(d, c, clipped, more_frags);
+}
+
+static bool vxlan(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 		  uint32_t ip_rest, bool more_frags)
 {
 	/* Too short to hold the header: a datagram to the port, not VXLAN. */
@@ -233,4 +253,13 @@ bool fs_dec_vxlan(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 		c, inner_len < c->left ? inner_len : c->left);
 	open_inner(d, &inner, cut, more_frags, &m);
 	return true;
+}
+
+__attribute__((noinline)) void fs_dec_vxlan(struct fs_dec *d,
+					    struct fs_cursor *c,
+					    uint32_t declared, uint32_t ip_rest,
+					    bool more_frags)
+{
+	if (!vxlan(d, c, declared, ip_rest, more_frags))
+		fs_dec_payload(d, c, declared);
 }
