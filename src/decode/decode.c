@@ -17,8 +17,9 @@
  *
  *   ospf.c, ospf_v2.c, ospf_v3.c, ospf_lsa.c   OSPFv2/v3 (ospf_wire.h)
  *   bgp.c, bgp_update.c, bgp_names.c           BGP framing and messages
+ *                                              (bgp_int.h)
  *   bfd.c                                      BFD control packets
- *   vrrp.c, hsrp.c                             VRRP v2/v3, CARP, HSRP
+ *   vrrp.c, hsrp.c, fhrp.c                     VRRP v2/v3, CARP, HSRP
  *
  * Every read goes through struct fs_cursor; a length from the wire becomes
  * a sub-cursor. l4_off/l4_len describe the bytes after the TCP/UDP/ICMP
