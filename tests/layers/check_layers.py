@@ -18,7 +18,8 @@ import sys
 LAYERS = [
     (0, "base", ["pkt.h", "cursor.h", "fmt.h", "log.h", "event.h",
                  "clock.h", "hash.h"]),
-    (1, "decode", ["decode.h"]),
+    (1, "decode", ["decode.h", "ospf_msg.h", "bgp_msg.h", "bfd_msg.h",
+                   "fhrp_msg.h"]),
     (1, "kernel", ["kernel.h"]),
     (1, "alert", ["alert.h"]),
     (2, "capture", ["capture.h"]),
