@@ -6,9 +6,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "floodspot/pkt.h"
+
 #define FS_MAC_STRLEN 18
 #define FS_IP_STRLEN 46
 #define FS_TIME_STRLEN 32
+#define FS_SEG_STRLEN 40
 
 /* "02:00:0a:00:00:0d" */
 char *fs_fmt_mac(char buf[FS_MAC_STRLEN], const uint8_t mac[6]);
@@ -16,6 +19,10 @@ char *fs_fmt_mac(char buf[FS_MAC_STRLEN], const uint8_t mac[6]);
 char *fs_fmt_ip(char buf[FS_IP_STRLEN], uint8_t version, const uint8_t *addr);
 /* dotted quad of a host-order 32-bit id (OSPF router ids) */
 char *fs_fmt_id(char buf[16], uint32_t id);
+/* "vlan 10", or with a remote mirror "vlan 10 vxlan 5000" */
+char *fs_fmt_seg(char buf[FS_SEG_STRLEN], struct fs_seg s);
+/* The same for file names: "10", "10-vxlan-5000" */
+char *fs_fmt_seg_path(char buf[FS_SEG_STRLEN], struct fs_seg s);
 /* ISO 8601 UTC with milliseconds: "2026-11-23T20:44:00.123Z" */
 char *fs_fmt_time(char buf[FS_TIME_STRLEN], int64_t ts_us);
 

@@ -125,4 +125,33 @@ struct fs_pkt {
 	uint8_t reason;		/* enum fs_decode_reason when status != OK */
 };
 
+/*
+ * The segment a frame was seen on: its outermost VLAN and, when it came
+ * inside a remote mirror, the mirror session. Routing sessions are keyed
+ * on it as hosts are on their VLAN.
+ */
+struct fs_seg {
+	uint16_t vlan;
+	uint8_t mirror;		/* enum fs_mirror_kind; NONE: the local port */
+	uint32_t mirror_id;	/* ERSPAN session id, VXLAN VNI, GRE key */
+};
+
+static inline struct fs_seg fs_pkt_seg(const struct fs_pkt *p)
+{
+	struct fs_seg s = { p->vlan, p->mirror, p->mirror_id };
+	return s;
+}
+
+/* The whole segment in one key word. */
+static inline uint64_t fs_seg_word(struct fs_seg s)
+{
+	return (uint64_t)s.mirror_id << 24 | (uint64_t)s.mirror << 16 | s.vlan;
+}
+
+static inline int fs_seg_eq(struct fs_seg a, struct fs_seg b)
+{
+	return a.vlan == b.vlan && a.mirror == b.mirror &&
+	       a.mirror_id == b.mirror_id;
+}
+
 #endif

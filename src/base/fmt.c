@@ -2,6 +2,7 @@
 #include "floodspot/fmt.h"
 
 #include <arpa/inet.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -27,6 +28,31 @@ char *fs_fmt_id(char buf[16], uint32_t id)
 	snprintf(buf, 16, "%u.%u.%u.%u", id >> 24, (id >> 16) & 0xff,
 		 (id >> 8) & 0xff, id & 0xff);
 	return buf;
+}
+
+/* path: a file name's form, without spaces. */
+static char *fmt_seg(char *buf, struct fs_seg s, bool path)
+{
+	const char *kind = fs_mirror_kind_name((enum fs_mirror_kind)s.mirror);
+	if (s.mirror == FS_MIRROR_NONE)
+		snprintf(buf, FS_SEG_STRLEN, path ? "%u" : "vlan %u", s.vlan);
+	else if (path)
+		snprintf(buf, FS_SEG_STRLEN, "%u-%s-%u", s.vlan, kind,
+			 s.mirror_id);
+	else
+		snprintf(buf, FS_SEG_STRLEN, "vlan %u %s %u", s.vlan, kind,
+			 s.mirror_id);
+	return buf;
+}
+
+char *fs_fmt_seg(char buf[FS_SEG_STRLEN], struct fs_seg s)
+{
+	return fmt_seg(buf, s, false);
+}
+
+char *fs_fmt_seg_path(char buf[FS_SEG_STRLEN], struct fs_seg s)
+{
+	return fmt_seg(buf, s, true);
 }
 
 char *fs_fmt_time(char buf[FS_TIME_STRLEN], int64_t ts_us)

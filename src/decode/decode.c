@@ -66,39 +66,6 @@ static const char *const reason_names[FS_DR_COUNT] = {
 	[FS_DR_MIRROR_TOO_DEEP] = "mirror_too_deep",
 };
 
-static const char *const mirror_names[FS_MIRROR_COUNT] = {
-	[FS_MIRROR_NONE] = "none",
-	[FS_MIRROR_ERSPAN_I] = "erspan1",
-	[FS_MIRROR_ERSPAN_II] = "erspan2",
-	[FS_MIRROR_ERSPAN_III] = "erspan3",
-	[FS_MIRROR_GRE_TEB] = "gre_teb",
-	[FS_MIRROR_VXLAN] = "vxlan",
-};
-
-static const char *const route_names[FS_ROUTE_COUNT] = {
-	[FS_ROUTE_NONE] = "none",
-	[FS_ROUTE_OSPF] = "ospf",
-	[FS_ROUTE_BGP] = "bgp",
-	[FS_ROUTE_BFD] = "bfd",
-	[FS_ROUTE_VRRP] = "vrrp",
-	[FS_ROUTE_CARP] = "carp",
-	[FS_ROUTE_HSRP] = "hsrp",
-};
-
-const char *fs_mirror_kind_name(enum fs_mirror_kind k)
-{
-	if ((unsigned)k >= FS_MIRROR_COUNT)
-		return "unknown";
-	return mirror_names[k];
-}
-
-const char *fs_route_kind_name(enum fs_route_kind k)
-{
-	if ((unsigned)k >= FS_ROUTE_COUNT)
-		return "unknown";
-	return route_names[k];
-}
-
 struct fs_cursor fs_decode_payload(const struct fs_pkt *p,
 				   const uint8_t *frame)
 {

@@ -20,6 +20,7 @@ LAYERS = [
                  "clock.h", "hash.h"]),
     (1, "decode", ["decode.h", "ospf_msg.h", "bgp_msg.h", "bfd_msg.h",
                    "fhrp_msg.h"]),
+    (1, "session", ["session.h"]),
     (1, "kernel", ["kernel.h"]),
     (1, "alert", ["alert.h"]),
     (2, "capture", ["capture.h"]),

@@ -16,6 +16,7 @@
 #include <pcap/dlt.h>
 
 #include "floodspot/decode.h"
+#include "floodspot/fmt.h"
 
 /* ---- frame builder ---------------------------------------------------- */
 
@@ -1627,6 +1628,30 @@ static void test_kind_names(void **state)
 				fs_route_kind_name((enum fs_route_kind)j));
 }
 
+/* A mirrored frame's segment names its mirror session, in text and in
+ * file names; a local one only its VLAN. */
+static void test_segment(void **state)
+{
+	(void)state;
+	struct fs_pkt p;
+	memset(&p, 0, sizeof(p));
+	p.vlan = 10;
+	char b[FS_SEG_STRLEN];
+	struct fs_seg local = fs_pkt_seg(&p);
+	assert_string_equal(fs_fmt_seg(b, local), "vlan 10");
+	assert_string_equal(fs_fmt_seg_path(b, local), "10");
+	p.mirror = FS_MIRROR_VXLAN;
+	p.mirror_id = 16777215;
+	p.vlan = 4095;
+	struct fs_seg far = fs_pkt_seg(&p);
+	assert_string_equal(fs_fmt_seg(b, far), "vlan 4095 vxlan 16777215");
+	assert_string_equal(fs_fmt_seg_path(b, far), "4095-vxlan-16777215");
+	assert_false(fs_seg_eq(local, far));
+	assert_true(fs_seg_word(local) != fs_seg_word(far));
+	p.mirror = FS_MIRROR_ERSPAN_II;
+	assert_true(fs_seg_word(fs_pkt_seg(&p)) != fs_seg_word(far));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1636,6 +1661,7 @@ int main(void)
 		cmocka_unit_test(test_linktypes),
 		cmocka_unit_test(test_reason_names),
 		cmocka_unit_test(test_kind_names),
+		cmocka_unit_test(test_segment),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
