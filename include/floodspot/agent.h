@@ -30,6 +30,7 @@ struct fs_agent_config {
 	unsigned top;			/* --top N, 0: off */
 	unsigned top_interval_s;	/* live refresh of --top */
 	bool ospf_table;		/* --ospf */
+	bool sessions_table;		/* --sessions */
 	const char *routers[FS_MAX_ROUTER_ARGS];
 	unsigned n_routers;
 	uint32_t capacity;		/* hosts table */

@@ -10,11 +10,15 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "floodspot/pkt.h"
+
 enum fs_event_type {
 	FS_EV_OSPF_ROUTER,	/* a router seen for the first time */
 	FS_EV_OSPF_ADJACENCY,	/* adjacency state change */
 	FS_EV_HELLO_LATE,
 	FS_EV_OSPF_ABSENT,	/* no OSPF seen on a VLAN for a while */
+	FS_EV_SESSION,		/* a BGP or BFD session changed state */
+	FS_EV_SESSION_LATE,	/* a keepalive, BFD packet or advert overdue */
 	FS_EV_ROUTE_CHANGE,
 	FS_EV_LINK_CHANGE,
 	FS_EV_ALERT,
@@ -72,6 +76,49 @@ struct fs_ev_ospf_absent {
 	uint32_t seconds;	/* how long traffic was seen without OSPF */
 };
 
+/* Routing sessions other than OSPF's (session.h, bgp.h, bfd.h, fhrp.h). */
+enum fs_sess_proto {
+	FS_SESS_BGP,
+	FS_SESS_BFD,
+	FS_SESS_FHRP,		/* VRRP, CARP, HSRP: the kind in fhrp */
+	FS_SESS_PROTO_COUNT
+};
+
+/* "bgp", "bfd", "fhrp". */
+const char *fs_sess_proto_name(enum fs_sess_proto p);
+
+/* Which end of a session told a change. */
+#define FS_SESS_BY_WIRE 2	/* neither: inferred from what the wire showed */
+
+struct fs_ev_session {
+	uint8_t proto;		/* FS_SESS_BGP or FS_SESS_BFD */
+	struct fs_seg seg;
+	uint8_t ip_version;
+	uint8_t ip[2][16];	/* the two ends, lower address first */
+	uint32_t id[2];		/* BGP: AS numbers; BFD: discriminators */
+	uint8_t from, to;	/* fs_bgp_state / fs_bfd_state, by name in
+				 * bgp.h and bfd_msg.h */
+	bool up;		/* entered the up state */
+	bool down;		/* left it */
+	uint8_t by;		/* 0 or 1: the end that said so; or BY_WIRE */
+	uint8_t code, subcode;	/* BGP NOTIFICATION; BFD diagnostic in code */
+	char reason[64];
+};
+
+struct fs_ev_session_late {
+	uint8_t proto;		/* enum fs_sess_proto */
+	uint8_t fhrp;		/* enum fs_fhrp_proto when FS_SESS_FHRP */
+	struct fs_seg seg;
+	uint8_t ip_version;
+	uint8_t from[16];	/* the late sender */
+	uint8_t to[16];		/* its peer; zero for FHRP adverts */
+	uint32_t group;		/* FHRP group; BFD: the sender's discriminator */
+	uint32_t interval_ms;	/* what the protocol promised */
+	uint32_t gap_ms;	/* since the sender's previous message */
+	uint32_t late_ms;	/* gap minus interval */
+	bool silent;		/* told the moment it was overdue, not yet arrived */
+};
+
 struct fs_ev_route_change {
 	bool added;		/* false: removed */
 	uint8_t family;		/* AF_INET / AF_INET6 */
@@ -101,6 +148,8 @@ struct fs_event {
 		struct fs_ev_ospf_adjacency adj;
 		struct fs_ev_hello_late late;
 		struct fs_ev_ospf_absent absent;
+		struct fs_ev_session session;
+		struct fs_ev_session_late slate;
 		struct fs_ev_route_change route;
 		struct fs_ev_link_change link;
 		const struct fs_alert *alert;

@@ -100,6 +100,7 @@ struct fs_pkt {
 	uint16_t src_port;
 	uint16_t dst_port;
 	uint8_t tcp_flags;
+	uint32_t tcp_seq;	/* for the BGP tracker's reassembly */
 	uint8_t icmp_type;
 	uint8_t icmp_code;
 

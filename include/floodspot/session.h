@@ -41,11 +41,12 @@ struct fs_arrivals {
 	uint64_t late;		/* of those, late */
 	uint32_t gaps;		/* regular gaps in mean and jitter */
 	uint32_t last_gap_ms, max_gap_ms;
-	float mean_ms, jitter_ms;	/* of regular gaps */
+	float mean_ms, jitter_ms;	/* of regular gaps, bursts and
+					 * outages left out */
 	int64_t learn_max_us;	/* longest of the first regular gaps */
 	uint32_t learn_n;
+	int64_t last_regular_us;	/* latest regular arrival */
 	bool told;		/* the open interval was told overdue */
-	bool last_regular;
 };
 
 enum fs_arrival {
@@ -55,10 +56,12 @@ enum fs_arrival {
 	FS_ARR_LATE,		/* late, and not told before: tell it now */
 	FS_ARR_LATE_TOLD,	/* late, told when it became overdue */
 	FS_ARR_COPY,		/* a mirrored copy of the previous one */
+	FS_ARR_SAME,		/* another message of the same packet */
 	FS_ARR_REORDERED,	/* older than the previous one: no gap */
 };
 
-/* "first", "untimed", "on_time", "late", "late_told", "copy", "reordered". */
+/* "first", "untimed", "on_time", "late", "late_told", "copy", "same",
+ * "reordered". */
 const char *fs_arrival_name(enum fs_arrival a);
 
 /* expect_us may be 0 (not known yet); copy_us starts at FS_ARR_COPY_US. */
@@ -75,9 +78,10 @@ void fs_arrivals_reset(struct fs_arrivals *t);
 int64_t fs_arrivals_limit(const struct fs_arrivals *t, float late_ratio);
 
 /*
- * A message arrived at ts_us. regular: it is one of the sender's
- * periodic messages (a KEEPALIVE, not an UPDATE), so the gap from a
- * previous regular one joins mean and jitter; every gap is judged.
+ * A message arrived at ts_us. Every gap since the previous message is
+ * judged. regular: it is one of the sender's periodic messages (a
+ * KEEPALIVE, not an UPDATE): the gap since the previous regular one,
+ * whatever came between, joins mean and jitter.
  */
 enum fs_arrival fs_arrivals_arrive(struct fs_arrivals *t, int64_t ts_us,
 				   float late_ratio, bool regular);

@@ -17,6 +17,15 @@ const char *fs_ospf_state_name(enum fs_ospf_state s)
 	return "unknown";
 }
 
+const char *fs_sess_proto_name(enum fs_sess_proto p)
+{
+	static const char *const names[FS_SESS_PROTO_COUNT] = {
+		[FS_SESS_BGP] = "bgp", [FS_SESS_BFD] = "bfd",
+		[FS_SESS_FHRP] = "fhrp",
+	};
+	return (unsigned)p < FS_SESS_PROTO_COUNT ? names[p] : "unknown";
+}
+
 void fs_event_bus_init(struct fs_event_bus *bus)
 {
 	memset(bus, 0, sizeof(*bus));

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "floodspot/alert.h"
+#include "floodspot/bgp.h"
 #include "floodspot/capture.h"
 #include "floodspot/config.h"
 #include "floodspot/clock.h"
@@ -66,6 +67,7 @@ struct agent {
 	struct fs_output out;
 	FILE *top_out;
 	struct fs_ospf *ospf;
+	struct fs_bgp *bgp;
 	struct fs_kernel *kernel;
 	struct fs_store *store;
 	struct fs_html *html;
@@ -110,6 +112,7 @@ static void on_tick(int64_t sec, void *ctx)
 		end = a->clock.now_us;
 	fs_hosts_tick(a->hosts, sec);
 	fs_ospf_tick(a->ospf, end);
+	fs_bgp_tick(a->bgp, end);
 	if (a->kernel)
 		fs_kernel_tick(a->kernel, end);
 	struct fs_detect_inputs in = {
@@ -149,6 +152,8 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 
 	if (p.is_ospf)
 		fs_ospf_packet(a->ospf, &p, frame);
+	else if (p.route == FS_ROUTE_BGP)
+		fs_bgp_packet(a->bgp, &p, frame);
 	/* Encrypted OSPF (ESP) still proves its sender alive. */
 	fs_ospf_seen_esp(a->ospf, &p);
 	fs_ospf_seen_vlan(a->ospf, p.vlan, ts);
@@ -223,6 +228,8 @@ static void dump(struct agent *a, int64_t now)
 		fs_output_top(a->top_out, a->hosts, a->cfg->top, now);
 	if (a->cfg->ospf_table)
 		fs_ospf_print_table(a->ospf, a->top_out);
+	if (a->cfg->sessions_table)
+		fs_bgp_print_table(a->bgp, a->top_out);
 }
 
 const char *fs_agent_default_rules(void)
@@ -524,6 +531,14 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		return 1;
 	}
 
+	struct fs_bgp_config bcfg;
+	fs_bgp_config_defaults(&bcfg);
+	a->bgp = fs_bgp_create(&bcfg, &a->bus);
+	if (!a->bgp) {
+		snprintf(err, errlen, "cannot allocate the BGP tracker");
+		return 1;
+	}
+
 	unsigned rule_errors = 0;
 	const char *rules = rules_path(cfg);
 	struct fs_ruleset *rs = fs_rules_load(rules, stderr, &rule_errors);
@@ -604,6 +619,7 @@ static void teardown(struct agent *a)
 	fs_detect_destroy(a->detect);
 	if (a->kernel)
 		fs_kernel_destroy(a->kernel);
+	fs_bgp_destroy(a->bgp);
 	fs_ospf_destroy(a->ospf);
 	fs_hosts_destroy(a->hosts);
 	fs_capture_close(a->cap);

@@ -44,6 +44,8 @@ const struct fs_option fs_options[FS_OPT_N] = {
 			    "declare a router (repeatable)" },
 	[FS_OPT_OSPF] = { "ospf", 0, FLG, NULL,
 			  "print the OSPF routers and adjacencies" },
+	[FS_OPT_SESSIONS] = { "sessions", 0, FLG, NULL,
+			      "print the BGP and BFD sessions, VRRP/HSRP groups" },
 	[FS_OPT_CAPACITY] = { "capacity", 0, 0, "N",
 			      "hosts table capacity (default 65536)" },
 	[FS_OPT_RULES] = { "rules", 0, RLD, "PATH", "rules file or directory" },
@@ -253,6 +255,7 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 		cfg->routers[cfg->n_routers++] = v;
 		break;
 	case FS_OPT_OSPF: cfg->ospf_table = b; break;
+	case FS_OPT_SESSIONS: cfg->sessions_table = b; break;
 	case FS_OPT_CAPACITY:
 		if (parse_u64(label, v, 16, 1u << 24, &n, err, errlen))
 			return -1;

@@ -5,6 +5,8 @@
 #include <sys/socket.h>
 
 #include "floodspot/alert.h"
+#include "floodspot/bfd_msg.h"
+#include "floodspot/bgp.h"
 #include "floodspot/fmt.h"
 
 static void json_router(FILE *f, const char *ts, const struct fs_ev_ospf_router *r)
@@ -46,6 +48,100 @@ static void json_late(FILE *f, const char *ts, const struct fs_ev_hello_late *l)
 		"\"silent\":%s}\n",
 		ts, fs_fmt_id(id, l->router_id), l->vlan, l->hello_interval_ms,
 		l->gap_ms, l->late_ms, l->silent ? "true" : "false");
+}
+
+static const char *sess_state_name(uint8_t proto, uint8_t s)
+{
+	return proto == FS_SESS_BFD ? fs_bfd_state_name((enum fs_bfd_state)s)
+				    : fs_bgp_state_name(s);
+}
+
+/* ,"vlan":N and, for a remote mirror, its kind and session */
+static void json_seg(FILE *f, struct fs_seg seg)
+{
+	fprintf(f, ",\"vlan\":%u", seg.vlan);
+	if (seg.mirror != FS_MIRROR_NONE)
+		fprintf(f, ",\"mirror\":\"%s\",\"mirror_id\":%u",
+			fs_mirror_kind_name((enum fs_mirror_kind)seg.mirror),
+			seg.mirror_id);
+}
+
+static void json_session(FILE *f, const char *ts, const struct fs_ev_session *e)
+{
+	char a[FS_IP_STRLEN], b[FS_IP_STRLEN], by[FS_IP_STRLEN] = "wire";
+	const char *id = e->proto == FS_SESS_BFD ? "disc" : "as";
+	if (e->by < 2)
+		fs_fmt_ip(by, e->ip_version, e->ip[e->by]);
+	fprintf(f,
+		"{\"event\":\"session\",\"ts\":\"%s\",\"proto\":\"%s\","
+		"\"speaker\":\"%s\",\"speaker_%s\":%u,\"peer\":\"%s\","
+		"\"peer_%s\":%u",
+		ts, fs_sess_proto_name((enum fs_sess_proto)e->proto),
+		fs_fmt_ip(a, e->ip_version, e->ip[0]), id, e->id[0],
+		fs_fmt_ip(b, e->ip_version, e->ip[1]), id, e->id[1]);
+	json_seg(f, e->seg);
+	fprintf(f, ",\"from\":\"%s\",\"to\":\"%s\",\"up\":%s,\"down\":%s,"
+		   "\"by\":\"%s\"",
+		sess_state_name(e->proto, e->from), sess_state_name(e->proto, e->to),
+		e->up ? "true" : "false", e->down ? "true" : "false", by);
+	char n1[FS_BGP_NAME_BUF], n2[FS_BGP_NAME_BUF];
+	if (e->proto == FS_SESS_BGP && e->code)
+		fprintf(f, ",\"notification\":\"%s\",\"subcode\":\"%s\"",
+			fs_bgp_error_name(e->code, n1),
+			fs_bgp_suberror_name(e->code, e->subcode, n2));
+	else if (e->proto == FS_SESS_BFD)
+		fprintf(f, ",\"diag\":\"%s\"", fs_bfd_diag_name(e->code, n1));
+	fputs(",\"reason\":", f);
+	fs_json_string(f, e->reason);
+	fputs("}\n", f);
+}
+
+/* What a late message is called in each protocol. */
+static const char *late_what(uint8_t proto)
+{
+	return proto == FS_SESS_BGP ? "keepalive"
+	       : proto == FS_SESS_BFD ? "control" : "advert";
+}
+
+static void json_slate(FILE *f, const char *ts, const struct fs_ev_session_late *l)
+{
+	char a[FS_IP_STRLEN], b[FS_IP_STRLEN];
+	fprintf(f,
+		"{\"event\":\"session_late\",\"ts\":\"%s\",\"proto\":\"%s\","
+		"\"what\":\"%s\",\"from\":\"%s\"",
+		ts, fs_sess_proto_name((enum fs_sess_proto)l->proto),
+		late_what(l->proto), fs_fmt_ip(a, l->ip_version, l->from));
+	if (l->proto != FS_SESS_FHRP)
+		fprintf(f, ",\"to\":\"%s\"", fs_fmt_ip(b, l->ip_version, l->to));
+	else
+		fprintf(f, ",\"group\":%u", l->group);
+	json_seg(f, l->seg);
+	fprintf(f, ",\"interval_ms\":%u,\"gap_ms\":%u,\"late_ms\":%u,"
+		   "\"silent\":%s}\n",
+		l->interval_ms, l->gap_ms, l->late_ms,
+		l->silent ? "true" : "false");
+}
+
+static void text_session(FILE *f, const char *ts, const struct fs_ev_session *e)
+{
+	char a[FS_IP_STRLEN], b[FS_IP_STRLEN], seg[FS_SEG_STRLEN];
+	fprintf(f, "%s %s %s-%s %s: %s -> %s (%s)\n", ts,
+		fs_sess_proto_name((enum fs_sess_proto)e->proto),
+		fs_fmt_ip(a, e->ip_version, e->ip[0]),
+		fs_fmt_ip(b, e->ip_version, e->ip[1]), fs_fmt_seg(seg, e->seg),
+		sess_state_name(e->proto, e->from),
+		sess_state_name(e->proto, e->to), e->reason);
+}
+
+static void text_slate(FILE *f, const char *ts, const struct fs_ev_session_late *l)
+{
+	char a[FS_IP_STRLEN], b[FS_IP_STRLEN], seg[FS_SEG_STRLEN];
+	fprintf(f, "%s %s %s -> %s %s: %s %s (gap %u ms, interval %u ms)\n", ts,
+		fs_sess_proto_name((enum fs_sess_proto)l->proto),
+		fs_fmt_ip(a, l->ip_version, l->from),
+		fs_fmt_ip(b, l->ip_version, l->to), fs_fmt_seg(seg, l->seg),
+		late_what(l->proto), l->silent ? "silent" : "late", l->gap_ms,
+		l->interval_ms);
 }
 
 static void fmt_prefix(char *buf, size_t len, const struct fs_ev_route_change *r)
@@ -92,6 +188,8 @@ static void print_json(FILE *f, const struct fs_event *ev)
 			   "\"seconds\":%u}\n",
 			ts, ev->u.absent.vlan, ev->u.absent.seconds);
 		break;
+	case FS_EV_SESSION: json_session(f, ts, &ev->u.session); break;
+	case FS_EV_SESSION_LATE: json_slate(f, ts, &ev->u.slate); break;
 	case FS_EV_ROUTE_CHANGE: json_route(f, ts, &ev->u.route); break;
 	case FS_EV_LINK_CHANGE: json_link(f, ts, &ev->u.link); break;
 	case FS_EV_ALERT: fs_alert_print_json(ev->u.alert, f); break;
@@ -127,6 +225,12 @@ static void print_text(FILE *f, const struct fs_event *ev, int verbose)
 	case FS_EV_OSPF_ABSENT:
 		fprintf(f, "%s no OSPF observed on VLAN %u for %u s\n", ts,
 			ev->u.absent.vlan, ev->u.absent.seconds);
+		break;
+	case FS_EV_SESSION:
+		text_session(f, ts, &ev->u.session);
+		break;
+	case FS_EV_SESSION_LATE:
+		text_slate(f, ts, &ev->u.slate);
 		break;
 	case FS_EV_ROUTE_CHANGE: {
 		char dst[FS_IP_STRLEN + 8];

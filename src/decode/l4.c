@@ -66,6 +66,7 @@ static void tcp(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 	fs_cursor_copy(c, h, TCP_MIN_HDR);
 	p->src_port = fs_dec_be16(h, 0);
 	p->dst_port = fs_dec_be16(h, 2);
+	p->tcp_seq = (uint32_t)fs_dec_be16(h, 4) << 16 | fs_dec_be16(h, 6);
 	uint8_t off = h[12];
 	p->tcp_flags = h[13];
 	if ((p->tcp_flags & (TCP_SYN | TCP_ACK)) == TCP_SYN)

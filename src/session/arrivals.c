@@ -9,12 +9,14 @@
 #define MS 1000
 /* A gap longer than this many intervals is an outage, not jitter. */
 #define OUTAGE_INTERVALS 4
+/* A regular gap shorter than this part of the interval is a burst. */
+#define BURST_PART 4
 
 static const char *const arrival_names[] = {
 	[FS_ARR_FIRST] = "first",	  [FS_ARR_UNTIMED] = "untimed",
 	[FS_ARR_ON_TIME] = "on_time",	  [FS_ARR_LATE] = "late",
 	[FS_ARR_LATE_TOLD] = "late_told", [FS_ARR_COPY] = "copy",
-	[FS_ARR_REORDERED] = "reordered",
+	[FS_ARR_SAME] = "same",		  [FS_ARR_REORDERED] = "reordered",
 };
 
 const char *fs_arrival_name(enum fs_arrival a)
@@ -34,8 +36,8 @@ void fs_arrivals_init(struct fs_arrivals *t, int64_t expect_us)
 void fs_arrivals_reset(struct fs_arrivals *t)
 {
 	t->last_us = 0;
+	t->last_regular_us = 0;
 	t->told = false;
-	t->last_regular = false;
 }
 
 static uint32_t to_ms(int64_t us)
@@ -87,13 +89,28 @@ static void add_gap(struct fs_arrivals *t, int64_t gap_us)
 	}
 }
 
+static void note_regular(struct fs_arrivals *t, int64_t ts_us, bool regular)
+{
+	if (!regular || t->last_regular_us == ts_us)
+		return;
+	int64_t rgap = ts_us - t->last_regular_us;
+	/* An outage is no jitter; nor is a burst (a BGP speaker's
+	 * KEEPALIVEs as the session comes up, a BFD poll answered). */
+	if (t->last_regular_us &&
+	    (t->expect_us == 0 ||
+	     (rgap <= OUTAGE_INTERVALS * t->expect_us &&
+	      rgap * BURST_PART >= t->expect_us)))
+		add_gap(t, rgap);
+	t->last_regular_us = ts_us;
+}
+
 enum fs_arrival fs_arrivals_arrive(struct fs_arrivals *t, int64_t ts_us,
 				   float late_ratio, bool regular)
 {
 	int64_t prev = t->last_us;
 	if (prev == 0) {
 		t->last_us = ts_us;
-		t->last_regular = regular;
+		t->last_regular_us = regular ? ts_us : 0;
 		t->told = false;
 		t->arrivals++;
 		return FS_ARR_FIRST;
@@ -106,22 +123,23 @@ enum fs_arrival fs_arrivals_arrive(struct fs_arrivals *t, int64_t ts_us,
 	int64_t copy = t->copy_us;
 	if (t->expect_us > 0 && t->expect_us / 4 < copy)
 		copy = t->expect_us / 4;
+	if (gap == 0 && copy == 0) {
+		/* Several messages in one segment: one arrival. */
+		note_regular(t, ts_us, regular);
+		return FS_ARR_SAME;
+	}
 	if (gap < copy) {
 		t->copies++;
 		return FS_ARR_COPY;
 	}
 	t->arrivals++;
 	bool told = t->told;
-	bool both_regular = regular && t->last_regular;
 	t->last_us = ts_us;
-	t->last_regular = regular;
 	t->told = false;
 	t->last_gap_ms = to_ms(gap);
 	if (t->last_gap_ms > t->max_gap_ms)
 		t->max_gap_ms = t->last_gap_ms;
-	if (both_regular &&
-	    (t->expect_us == 0 || gap <= OUTAGE_INTERVALS * t->expect_us))
-		add_gap(t, gap);
+	note_regular(t, ts_us, regular);
 
 	int64_t limit = fs_arrivals_limit(t, late_ratio);
 	if (limit == 0)

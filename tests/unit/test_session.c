@@ -88,10 +88,16 @@ static void test_copy_and_reordered(void **state)
 	fs_arrivals_arrive(&t, 5 * S, 0.25f, true);
 	assert_int_equal(fs_arrivals_arrive(&t, 5 * S + 15 * MS, 0.25f, true),
 			 FS_ARR_ON_TIME);
-	/* TCP callers remove copies themselves. */
+	/* TCP callers remove copies themselves; messages of one segment
+	 * are one arrival, a KEEPALIVE among them still regular. */
 	fs_arrivals_init(&t, 1 * S);
 	t.copy_us = 0;
+	fs_arrivals_arrive(&t, 4 * S, 0.25f, true);
 	fs_arrivals_arrive(&t, 5 * S, 0.25f, false);
+	assert_int_equal(fs_arrivals_arrive(&t, 5 * S, 0.25f, true), FS_ARR_SAME);
+	assert_int_equal(fs_arrivals_arrive(&t, 5 * S, 0.25f, true), FS_ARR_SAME);
+	assert_int_equal(t.gaps, 1);
+	assert_int_equal(t.copies, 0);
 	assert_int_equal(fs_arrivals_arrive(&t, 5 * S + 10, 0.25f, true),
 			 FS_ARR_ON_TIME);
 }
@@ -113,19 +119,23 @@ static void test_margin_follows_jitter(void **state)
 	assert_false(fs_arrivals_overdue(&t, 100 * S, 0.25f, NULL));
 }
 
-/* Only gaps between two regular messages are rhythm; all are judged. */
+/* The rhythm is from regular message to regular message, whatever came
+ * between (an UPDATE does not move a router's keepalive schedule); every
+ * gap is judged. */
 static void test_regular_and_learned(void **state)
 {
 	(void)state;
 	struct fs_arrivals t;
 	fs_arrivals_init(&t, 0);
-	int64_t ts[] = { 1 * S, 4 * S, 6500 * MS, 9 * S, 12 * S };
+	int64_t ts[] = { 1 * S, 4 * S, 6500 * MS, 7 * S, 10 * S };
 	bool reg[] = { true, true, false, true, true };
 	for (int i = 0; i < 5; i++)
 		fs_arrivals_arrive(&t, ts[i], 0.25f, reg[i]);
-	assert_int_equal(t.gaps, 2);
-	assert_int_equal(fs_arrivals_learned_us(&t), 0);
-	fs_arrivals_arrive(&t, 14900 * MS, 0.25f, true);
+	assert_int_equal(t.gaps, 3);
+	assert_true(t.mean_ms > 2999 && t.mean_ms < 3001);
+	assert_int_equal(t.last_gap_ms, 3000);
+	assert_int_equal(fs_arrivals_learned_us(&t), 3 * S);
+	fs_arrivals_arrive(&t, 12900 * MS, 0.25f, true);
 	assert_int_equal(fs_arrivals_learned_us(&t), 3 * S);
 	/* An outage is no jitter. */
 	t.expect_us = 3 * S;
@@ -134,6 +144,14 @@ static void test_regular_and_learned(void **state)
 	assert_int_equal(t.gaps, gaps);
 	fs_arrivals_reset(&t);
 	assert_int_equal(fs_arrivals_arrive(&t, 61 * S, 0.25f, true), FS_ARR_FIRST);
+	/* Nor is a burst (keepalives as a session comes up). */
+	fs_arrivals_init(&t, 1 * S);
+	t.copy_us = 0;
+	int64_t b[] = { 0 + 1, 1 * MS, 2 * MS, 1 * S, 2 * S };
+	for (int i = 0; i < 5; i++)
+		fs_arrivals_arrive(&t, b[i], 0.25f, true);
+	assert_int_equal(t.gaps, 2);
+	assert_true(t.mean_ms > 997 && t.mean_ms < 1000);
 }
 
 /* A small machine: off/on, with an unexpected pair. */
