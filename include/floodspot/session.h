@@ -19,8 +19,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "floodspot/hash.h"
 #include "floodspot/log.h"
+#include "floodspot/pkt.h"
 
 /* Gaps seen before the late margin follows the sender's own jitter. */
 #define FS_ARR_JITTER_GAPS 3
@@ -107,6 +110,76 @@ double fs_arrivals_late_share(const struct fs_arrivals *t, int64_t now_us);
  * 0 before. */
 int64_t fs_arrivals_learned_us(const struct fs_arrivals *t);
 
+/* ---- the two ends of a session ---- */
+
+/* Which end sent p: 0 when its address is the lower of the two (then
+ * its port, for a session with itself), else 1. */
+int fs_sess_side(const struct fs_pkt *p);
+
+/*
+ * The index key of a session between addresses lo < hi on a segment;
+ * extra tells sessions of one pair apart (BFD's port: single hop,
+ * multihop, LAG). The addresses are folded first, then with the rest:
+ * a table's records settle a fold's rare tie.
+ */
+struct fs_hword fs_sess_key(const struct fs_hkey *k, struct fs_seg seg,
+			    uint8_t ip_version, uint16_t extra,
+			    const uint8_t lo[16], const uint8_t hi[16]);
+
+/* ---- a tracker's table of sessions ---- */
+
+/*
+ * Records of one size in an array fixed at init, found through the one
+ * keyed index (hash.h). When the table is full a newcomer may take the
+ * place of a record the tracker lets go (one not up): a few past a hand
+ * are tried, so the work per packet stays constant and real sessions
+ * survive a flood of made-up ones.
+ */
+#define FS_SESS_EVICT_TRIES 8
+
+struct fs_sess_table {
+	uint8_t *recs;
+	size_t rec_size;
+	uint32_t cap;
+	struct fs_hids ids;
+	struct fs_hidx ix;
+	uint32_t hand;
+	uint64_t full;		/* newcomers refused */
+	uint64_t evicted;	/* records let go for one */
+};
+
+/* 0, or -1 without memory (then fini it). */
+int fs_sess_table_init(struct fs_sess_table *t, uint32_t cap, size_t rec_size);
+void fs_sess_table_fini(struct fs_sess_table *t);
+/* Bytes a table of cap records of rec_size takes. */
+size_t fs_sess_table_memory(uint32_t cap, size_t rec_size);
+
+static inline void *fs_sess_table_rec(const struct fs_sess_table *t,
+				      uint32_t idx)
+{
+	return t->recs + (size_t)idx * t->rec_size;
+}
+
+/* The record under key h that match accepts, or NULL. */
+void *fs_sess_table_find(const struct fs_sess_table *t, struct fs_hword h,
+			 fs_hidx_match_fn match, const void *ctx);
+
+/* May this record go (not up)? And how the tracker forgets one: it
+ * frees what the record holds and calls fs_sess_table_drop. */
+typedef bool (*fs_sess_evictable_fn)(const void *rec);
+typedef void (*fs_sess_forget_fn)(void *tracker, void *rec);
+
+/* A zeroed record indexed under h, or NULL when the table is full and
+ * none of the records tried may go (counted in full). */
+void *fs_sess_table_take(struct fs_sess_table *t, struct fs_hword h,
+			 fs_sess_evictable_fn evictable,
+			 fs_sess_forget_fn forget, void *tracker);
+/* Unindexes and frees the record (zeroed). */
+void fs_sess_table_drop(struct fs_sess_table *t, struct fs_hword h, void *rec);
+/* The index sound and holding as many records as are used (each found
+ * by the caller); 0 when so. */
+int fs_sess_table_check(const struct fs_sess_table *t, uint32_t used);
+
 /* ---- state machines ---- */
 
 #define FS_FSM_MAX_STATES 16
@@ -127,8 +200,8 @@ struct fs_fsm {
 	const struct fs_fsm_row *rows;
 	unsigned n_rows;
 	unsigned n_states, n_events;
-	const char *(*state_name)(unsigned s);
-	const char *(*event_name)(unsigned e);
+	const char *const *state_names;	/* n_states of them */
+	const char *const *event_names;	/* n_events */
 };
 
 /* Per tracker and machine: steps taken, pairs not expected. */
@@ -163,5 +236,10 @@ typedef void (*fs_fsm_pair_fn)(const struct fs_fsm *m, unsigned state,
 void fs_fsm_foreach_unexpected(const struct fs_fsm *m,
 			       const struct fs_fsm_counts *c,
 			       fs_fsm_pair_fn fn, void *ctx);
+/* For the --sessions tables: "\nWHAT (state, event) pairs not expected:
+ * N" and a line per pair; nothing when there were none. */
+void fs_fsm_print_unexpected(const struct fs_fsm *m,
+			     const struct fs_fsm_counts *c, const char *what,
+			     FILE *f);
 
 #endif

@@ -21,8 +21,6 @@
 #define FS_BGP_PENDING_US (240 * FS_BGP_USEC)
 /* The same segment twice within this: a mirrored copy. */
 #define FS_BGP_COPY_US 20000
-/* Slots tried for eviction when the table is full. */
-#define FS_BGP_EVICT_TRIES 8
 
 /* One direction's byte stream, as far as framing needs it. */
 struct fs_bgp_stream {
@@ -93,10 +91,8 @@ struct fs_bgp {
 	struct fs_bgp_config cfg;
 	struct fs_event_bus *bus;
 	struct fs_hkey hkey;
-	struct fs_bgp_sess *sess;
-	struct fs_hids ids;
-	struct fs_hidx ix;
-	uint32_t evict_hand;
+	struct fs_sess_table tab;	/* struct fs_bgp_sess records */
+	struct fs_bgp_sess *sess;	/* = tab.recs */
 	/* message buffers: FS_BGP_MAX_LEN bytes each, and who holds them */
 	uint8_t *bufs;
 	uint32_t *buf_free;

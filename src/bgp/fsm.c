@@ -73,19 +73,9 @@ const char *fs_bgp_state_name(unsigned s)
 	return s < FS_BGP_STATES ? state_names[s] : "unknown";
 }
 
-static const char *event_name(unsigned e)
-{
-	return e < FS_BGP_EVENTS ? event_names[e] : NULL;
-}
-
-static const char *state_name(unsigned s)
-{
-	return s < FS_BGP_STATES ? state_names[s] : NULL;
-}
-
 static const struct fs_fsm machine = {
 	"bgp", rows, sizeof(rows) / sizeof(rows[0]), FS_BGP_STATES,
-	FS_BGP_EVENTS, state_name, event_name,
+	FS_BGP_EVENTS, state_names, event_names,
 };
 
 const struct fs_fsm *fs_bgp_fsm(void)

@@ -99,13 +99,6 @@ static void print_direction(const struct fs_bgp_sess *s, int i, FILE *f)
 		sd->messages, sd->updates, sd->announced, sd->withdrawn);
 }
 
-static void print_pair(const struct fs_fsm *m, unsigned state, unsigned event,
-		       uint64_t n, void *ctx)
-{
-	fprintf(ctx, "  (%s, %s) %" PRIu64 "\n", m->state_name(state),
-		m->event_name(event), n);
-}
-
 void fs_bgp_print_table(const struct fs_bgp *b, FILE *f)
 {
 	fprintf(f, "BGP sessions\n%-39s  %10s  %-39s  %10s  %-14s  %-11s  "
@@ -125,15 +118,13 @@ void fs_bgp_print_table(const struct fs_bgp *b, FILE *f)
 		if (b->sess[i].used)
 			for (int d = 0; d < 2; d++)
 				print_direction(&b->sess[i], d, f);
-	if (b->fsm.unexpected) {
-		fprintf(f, "\nBGP (state, event) pairs not expected: %" PRIu64 "\n",
-			b->fsm.unexpected);
-		fs_fsm_foreach_unexpected(fs_bgp_fsm(), &b->fsm, print_pair, f);
-	}
+	fs_fsm_print_unexpected(fs_bgp_fsm(), &b->fsm, "BGP", f);
 }
 
 void fs_bgp_stats(const struct fs_bgp *b, struct fs_bgp_stats *st)
 {
 	*st = b->st;
 	st->fsm_unexpected = b->fsm.unexpected;
+	st->sessions_full = b->tab.full;
+	st->sessions_evicted = b->tab.evicted;
 }

@@ -41,10 +41,9 @@ size_t fs_bgp_memory(const struct fs_bgp_config *cfg)
 {
 	if (!config_ok(cfg))
 		return 0;
-	size_t n = cfg->max_sessions;
 	return sizeof(struct fs_bgp) + sizeof(struct fs_bgp_msg) +
-	       n * (sizeof(struct fs_bgp_sess) + sizeof(uint32_t)) +
-	       fs_hidx_nslots((uint32_t)n) * sizeof(struct fs_hidx_slot) +
+	       fs_sess_table_memory(cfg->max_sessions,
+				    sizeof(struct fs_bgp_sess)) +
 	       (size_t)cfg->buffers * (FS_BGP_MAX_LEN + sizeof(uint32_t));
 }
 
@@ -60,16 +59,16 @@ struct fs_bgp *fs_bgp_create(const struct fs_bgp_config *cfg,
 	b->bus = bus;
 	fs_hkey_init(&b->hkey, 0);
 	fs_fsm_counts_init(&b->fsm);
-	b->sess = calloc(cfg->max_sessions, sizeof(*b->sess));
 	b->msg = malloc(sizeof(*b->msg));
 	b->bufs = malloc((size_t)cfg->buffers * FS_BGP_MAX_LEN + 1);
 	b->buf_free = malloc(((size_t)cfg->buffers + 1) * sizeof(uint32_t));
-	if (!b->sess || !b->msg || !b->bufs || !b->buf_free ||
-	    fs_hids_init(&b->ids, cfg->max_sessions) < 0 ||
-	    fs_hidx_init(&b->ix, cfg->max_sessions) < 0) {
+	if (fs_sess_table_init(&b->tab, cfg->max_sessions,
+			       sizeof(struct fs_bgp_sess)) < 0 ||
+	    !b->msg || !b->bufs || !b->buf_free) {
 		fs_bgp_destroy(b);
 		return NULL;
 	}
+	b->sess = (struct fs_bgp_sess *)(void *)b->tab.recs;
 	/* Lowest buffer first, so runs are repeatable. */
 	for (uint32_t i = 0; i < cfg->buffers; i++)
 		b->buf_free[i] = cfg->buffers - 1 - i;
@@ -81,9 +80,7 @@ void fs_bgp_destroy(struct fs_bgp *b)
 {
 	if (!b)
 		return;
-	fs_hidx_fini(&b->ix);
-	fs_hids_fini(&b->ids);
-	free(b->sess);
+	fs_sess_table_fini(&b->tab);
 	free(b->msg);
 	free(b->bufs);
 	free(b->buf_free);
@@ -132,8 +129,7 @@ void fs_bgp_conn_reset(struct fs_bgp *b, struct fs_bgp_conn *c,
 	fs_bgp_stream_init(&c->st[1]);
 }
 
-/* (segment, IP version, both addresses): the two addresses folded first,
- * then with the segment; the record settles a fold's rare tie. */
+/* (segment, IP version, both addresses); the record settles a tie. */
 struct key {
 	const struct fs_bgp *b;
 	struct fs_seg seg;
@@ -145,12 +141,8 @@ struct key {
 static struct key make_key(const struct fs_bgp *b, struct fs_seg seg,
 			   uint8_t ipv, const uint8_t *lo, const uint8_t *hi)
 {
-	uint64_t ipw[4];
-	memcpy(ipw, lo, 16);
-	memcpy(ipw + 2, hi, 16);
-	uint64_t w[2] = { fs_seg_word(seg) ^ (uint64_t)ipv << 56,
-			  fs_hkey_fold(&b->hkey, ipw, 4) };
-	struct key k = { b, seg, ipv, { lo, hi }, fs_hkey_words(&b->hkey, w, 2) };
+	struct key k = { b, seg, ipv, { lo, hi },
+			 fs_sess_key(&b->hkey, seg, ipv, 0, lo, hi) };
 	return k;
 }
 
@@ -165,52 +157,34 @@ static bool key_match(const void *ctx, uint32_t idx)
 
 static struct fs_bgp_sess *sess_find(const struct fs_bgp *b, const struct key *k)
 {
-	uint32_t i = fs_hidx_find_match(&b->ix, k->h.word, k->h.hash,
-					key_match, k);
-	return i == FS_HIDX_NONE ? NULL : &b->sess[i];
+	return fs_sess_table_find(&b->tab, k->h, key_match, k);
 }
 
-static void sess_del(struct fs_bgp *b, struct fs_bgp_sess *s)
+static void sess_del(void *tracker, void *rec)
 {
-	uint32_t idx = (uint32_t)(s - b->sess);
+	struct fs_bgp *b = tracker;
+	struct fs_bgp_sess *s = rec;
 	struct key k = make_key(b, s->seg, s->ip_version, s->side[0].ip,
 				s->side[1].ip);
-	fs_hidx_remove_val(&b->ix, k.h.word, k.h.hash, idx);
 	fs_bgp_conn_free(b, &s->conn[0]);
 	fs_bgp_conn_free(b, &s->conn[1]);
-	memset(s, 0, sizeof(*s));
-	fs_hids_put(&b->ids, idx);
+	fs_sess_table_drop(&b->tab, k.h, s);
 }
 
-/* Room for a new session: a few slots past the hand are tried, and the
- * first not established is forgotten; real sessions survive a flood of
- * made-up ones. */
-static uint32_t take_id(struct fs_bgp *b)
+/* A full table lets a session not established go for a newcomer. */
+static bool evictable(const void *rec)
 {
-	uint32_t idx = fs_hids_get(&b->ids);
-	if (idx != FS_HIDX_NONE)
-		return idx;
-	for (unsigned k = 0; k < FS_BGP_EVICT_TRIES; k++) {
-		struct fs_bgp_sess *s = &b->sess[b->evict_hand];
-		b->evict_hand = (b->evict_hand + 1) % b->cfg.max_sessions;
-		if (s->used && fs_bgp_cur(s)->state != FS_BGP_ESTABLISHED) {
-			sess_del(b, s);
-			b->st.sessions_evicted++;
-			return fs_hids_get(&b->ids);
-		}
-	}
-	b->st.sessions_full++;
-	return FS_HIDX_NONE;
+	const struct fs_bgp_sess *s = rec;
+	return s->used && s->conn[s->cur].state != FS_BGP_ESTABLISHED;
 }
 
 static struct fs_bgp_sess *sess_get(struct fs_bgp *b, const struct key *k,
 				    int64_t ts)
 {
-	uint32_t idx = take_id(b);
-	if (idx == FS_HIDX_NONE)
+	struct fs_bgp_sess *s = fs_sess_table_take(&b->tab, k->h, evictable,
+						   sess_del, b);
+	if (!s)
 		return NULL;
-	struct fs_bgp_sess *s = &b->sess[idx];
-	memset(s, 0, sizeof(*s));
 	s->used = true;
 	s->seg = k->seg;
 	s->ip_version = k->ipv;
@@ -220,7 +194,6 @@ static struct fs_bgp_sess *sess_get(struct fs_bgp *b, const struct key *k,
 		s->side[i].ka.copy_us = 0;
 	}
 	s->first_us = ts;
-	fs_hidx_insert(&b->ix, k->h.word, k->h.hash, idx);
 	return s;
 }
 
@@ -257,6 +230,25 @@ static void sweep(struct fs_bgp *b, struct fs_bgp_sess *s)
 			fs_bgp_conn_free(b, &s->conn[i]);
 }
 
+/* Keepalives overdue, hold times expired: at each tick, and before a
+ * session's own segment is read. */
+static void session_timers(struct fs_bgp *b, struct fs_bgp_sess *s,
+			   int64_t now_us)
+{
+	struct fs_bgp_conn *c = fs_bgp_cur(s);
+	if (c->state == FS_BGP_ESTABLISHED) {
+		fs_bgp_check_overdue(b, s, now_us);
+		int64_t grace = (int64_t)b->cfg.hold_grace_ms * 1000;
+		for (int i = 0; s->hold_us && i < 2; i++) {
+			int64_t last = s->side[i].last_msg_us;
+			if (last && now_us - last > s->hold_us + grace) {
+				fs_bgp_hold_expired(b, s, i, last + s->hold_us);
+				break;
+			}
+		}
+	}
+}
+
 void fs_bgp_packet(struct fs_bgp *b, const struct fs_pkt *p,
 		   const uint8_t *frame)
 {
@@ -272,8 +264,7 @@ void fs_bgp_packet(struct fs_bgp *b, const struct fs_pkt *p,
 	uint8_t fl = p->tcp_flags;
 	bool syn = fl & TCP_SYN, rst = fl & TCP_RST, fin = fl & TCP_FIN;
 
-	int cmp = memcmp(p->src_ip, p->dst_ip, 16);
-	int side = cmp > 0 || (cmp == 0 && p->src_port > p->dst_port);
+	int side = fs_sess_side(p);
 	const uint8_t *lo = side ? p->dst_ip : p->src_ip;
 	const uint8_t *hi = side ? p->src_ip : p->dst_ip;
 	struct key k = make_key(b, fs_pkt_seg(p), p->ip_version, lo, hi);
@@ -286,6 +277,7 @@ void fs_bgp_packet(struct fs_bgp *b, const struct fs_pkt *p,
 		if (!s)
 			return;
 	}
+	session_timers(b, s, p->ts_us);
 	s->last_us = p->ts_us;
 	if (n == 0 && !(fl & (TCP_SYN | TCP_FIN | TCP_RST)))
 		return;		/* a bare ACK */
@@ -331,23 +323,12 @@ static void roll_second(struct fs_bgp_sess *s)
 static void tick_session(struct fs_bgp *b, struct fs_bgp_sess *s,
 			 int64_t now_us)
 {
-	struct fs_bgp_conn *c = fs_bgp_cur(s);
-	if (c->state == FS_BGP_ESTABLISHED) {
-		fs_bgp_check_overdue(b, s, now_us);
-		int64_t grace = (int64_t)b->cfg.hold_grace_ms * 1000;
-		for (int i = 0; s->hold_us && i < 2; i++) {
-			int64_t last = s->side[i].last_msg_us;
-			if (last && now_us - last > s->hold_us + grace) {
-				fs_bgp_hold_expired(b, s, i, last + s->hold_us);
-				break;
-			}
-		}
-	}
+	session_timers(b, s, now_us);
 	struct fs_bgp_conn *o = fs_bgp_other(s);
 	if (o->used && now_us - o->last_us > FS_BGP_PENDING_US)
 		o->done = true;
 	sweep(b, s);
-	c = fs_bgp_cur(s);
+	struct fs_bgp_conn *c = fs_bgp_cur(s);
 	if (c->state != FS_BGP_ESTABLISHED &&
 	    now_us - s->last_us > FS_BGP_FORGET_US)
 		sess_del(b, s);
@@ -373,7 +354,7 @@ void fs_bgp_tick(struct fs_bgp *b, int64_t now_us)
 
 int fs_bgp_check(const struct fs_bgp *b)
 {
-	if (fs_hidx_check(&b->ix) != 0 || b->n_free > b->cfg.buffers)
+	if (b->n_free > b->cfg.buffers)
 		return -1;
 	uint32_t used = 0, held = 0;
 	for (uint32_t i = 0; i < b->cfg.max_sessions; i++) {
@@ -384,7 +365,7 @@ int fs_bgp_check(const struct fs_bgp *b)
 		struct key k = make_key(b, s->seg, s->ip_version, s->side[0].ip,
 					s->side[1].ip);
 		if (sess_find(b, &k) != s || s->cur > 1 ||
-		    fs_bgp_cur((struct fs_bgp_sess *)s)->state >= FS_BGP_STATES)
+		    s->conn[s->cur].state >= FS_BGP_STATES)
 			return -1;
 		for (int c = 0; c < 2; c++)
 			for (int d = 0; d < 2; d++) {
@@ -398,7 +379,8 @@ int fs_bgp_check(const struct fs_bgp *b)
 					return -1;
 			}
 	}
-	if (used != b->ix.n || held + b->n_free != b->cfg.buffers)
+	if (fs_sess_table_check(&b->tab, used) != 0 ||
+	    held + b->n_free != b->cfg.buffers)
 		return -1;
 	return 0;
 }

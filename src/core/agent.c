@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "floodspot/alert.h"
+#include "floodspot/bfd.h"
 #include "floodspot/bgp.h"
 #include "floodspot/capture.h"
 #include "floodspot/config.h"
@@ -68,6 +69,7 @@ struct agent {
 	FILE *top_out;
 	struct fs_ospf *ospf;
 	struct fs_bgp *bgp;
+	struct fs_bfd *bfd;
 	struct fs_kernel *kernel;
 	struct fs_store *store;
 	struct fs_html *html;
@@ -113,6 +115,7 @@ static void on_tick(int64_t sec, void *ctx)
 	fs_hosts_tick(a->hosts, sec);
 	fs_ospf_tick(a->ospf, end);
 	fs_bgp_tick(a->bgp, end);
+	fs_bfd_tick(a->bfd, end);
 	if (a->kernel)
 		fs_kernel_tick(a->kernel, end);
 	struct fs_detect_inputs in = {
@@ -154,6 +157,8 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 		fs_ospf_packet(a->ospf, &p, frame);
 	else if (p.route == FS_ROUTE_BGP)
 		fs_bgp_packet(a->bgp, &p, frame);
+	else if (p.route == FS_ROUTE_BFD)
+		fs_bfd_packet(a->bfd, &p, frame);
 	/* Encrypted OSPF (ESP) still proves its sender alive. */
 	fs_ospf_seen_esp(a->ospf, &p);
 	fs_ospf_seen_vlan(a->ospf, p.vlan, ts);
@@ -230,6 +235,10 @@ static void dump(struct agent *a, int64_t now)
 		fs_ospf_print_table(a->ospf, a->top_out);
 	if (a->cfg->sessions_table)
 		fs_bgp_print_table(a->bgp, a->top_out);
+	if (a->cfg->sessions_table) {
+		fputc('\n', a->top_out);
+		fs_bfd_print_table(a->bfd, a->top_out);
+	}
 }
 
 const char *fs_agent_default_rules(void)
@@ -538,6 +547,13 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot allocate the BGP tracker");
 		return 1;
 	}
+	struct fs_bfd_config fcfg;
+	fs_bfd_config_defaults(&fcfg);
+	a->bfd = fs_bfd_create(&fcfg, &a->bus);
+	if (!a->bfd) {
+		snprintf(err, errlen, "cannot allocate the BFD tracker");
+		return 1;
+	}
 
 	unsigned rule_errors = 0;
 	const char *rules = rules_path(cfg);
@@ -619,6 +635,7 @@ static void teardown(struct agent *a)
 	fs_detect_destroy(a->detect);
 	if (a->kernel)
 		fs_kernel_destroy(a->kernel);
+	fs_bfd_destroy(a->bfd);
 	fs_bgp_destroy(a->bgp);
 	fs_ospf_destroy(a->ospf);
 	fs_hosts_destroy(a->hosts);

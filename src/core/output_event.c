@@ -5,7 +5,7 @@
 #include <sys/socket.h>
 
 #include "floodspot/alert.h"
-#include "floodspot/bfd_msg.h"
+#include "floodspot/bfd.h"
 #include "floodspot/bgp.h"
 #include "floodspot/fmt.h"
 
@@ -52,7 +52,7 @@ static void json_late(FILE *f, const char *ts, const struct fs_ev_hello_late *l)
 
 static const char *sess_state_name(uint8_t proto, uint8_t s)
 {
-	return proto == FS_SESS_BFD ? fs_bfd_state_name((enum fs_bfd_state)s)
+	return proto == FS_SESS_BFD ? fs_bfd_end_state_name(s)
 				    : fs_bgp_state_name(s);
 }
 
@@ -125,12 +125,16 @@ static void json_slate(FILE *f, const char *ts, const struct fs_ev_session_late 
 static void text_session(FILE *f, const char *ts, const struct fs_ev_session *e)
 {
 	char a[FS_IP_STRLEN], b[FS_IP_STRLEN], seg[FS_SEG_STRLEN];
-	fprintf(f, "%s %s %s-%s %s: %s -> %s (%s)\n", ts,
+	/* BFD's states are an end's: say when the session moved with it. */
+	const char *sess = e->proto != FS_SESS_BFD ? ""
+			   : e->up ? ", session up"
+			   : e->down ? ", session down" : "";
+	fprintf(f, "%s %s %s-%s %s: %s -> %s (%s)%s\n", ts,
 		fs_sess_proto_name((enum fs_sess_proto)e->proto),
 		fs_fmt_ip(a, e->ip_version, e->ip[0]),
 		fs_fmt_ip(b, e->ip_version, e->ip[1]), fs_fmt_seg(seg, e->seg),
 		sess_state_name(e->proto, e->from),
-		sess_state_name(e->proto, e->to), e->reason);
+		sess_state_name(e->proto, e->to), e->reason, sess);
 }
 
 static void text_slate(FILE *f, const char *ts, const struct fs_ev_session_late *l)

@@ -4,6 +4,7 @@
  * state. Pairs no row answers are what a passive observer must not act
  * on but must count: a message out of order, a capture that missed one.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,12 +16,11 @@ void fs_fsm_counts_init(struct fs_fsm_counts *c)
 	c->rl = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 10);
 }
 
-static const char *name_or_number(const char *(*fn)(unsigned), unsigned v,
-				  char buf[12])
+static const char *name_or_number(const char *const *names, unsigned n,
+				  unsigned v, char buf[12])
 {
-	const char *n = fn ? fn(v) : NULL;
-	if (n)
-		return n;
+	if (names && v < n && names[v])
+		return names[v];
 	snprintf(buf, 12, "%u", v);
 	return buf;
 }
@@ -50,8 +50,8 @@ int fs_fsm_step(const struct fs_fsm *m, struct fs_fsm_counts *c,
 	char eb[12], sb[12];
 	fs_log_limited(&c->rl, now_us, FS_LOG_NOTICE,
 		       "%s %s: event %s not expected in state %s", m->name,
-		       subj, name_or_number(m->event_name, event, eb),
-		       name_or_number(m->state_name, s, sb));
+		       subj, name_or_number(m->event_names, m->n_events, event, eb),
+		       name_or_number(m->state_names, m->n_states, s, sb));
 	return -1;
 }
 
@@ -86,4 +86,24 @@ void fs_fsm_foreach_unexpected(const struct fs_fsm *m,
 		     e++)
 			if (c->pair[s][e])
 				fn(m, s, e, c->pair[s][e], ctx);
+}
+
+static void print_pair(const struct fs_fsm *m, unsigned state, unsigned event,
+		       uint64_t n, void *ctx)
+{
+	char sb[12], eb[12];
+	fprintf(ctx, "  (%s, %s) %" PRIu64 "\n",
+		name_or_number(m->state_names, m->n_states, state, sb),
+		name_or_number(m->event_names, m->n_events, event, eb), n);
+}
+
+void fs_fsm_print_unexpected(const struct fs_fsm *m,
+			     const struct fs_fsm_counts *c, const char *what,
+			     FILE *f)
+{
+	if (!c->unexpected)
+		return;
+	fprintf(f, "\n%s (state, event) pairs not expected: %" PRIu64 "\n",
+		what, c->unexpected);
+	fs_fsm_foreach_unexpected(m, c, print_pair, f);
 }

@@ -27,6 +27,7 @@ LAYERS = [
     (2, "hosts", ["hosts.h", "baseline.h", "routers.h"]),
     (3, "ospf", ["ospf.h"]),
     (3, "bgp", ["bgp.h"]),
+    (3, "bfd", ["bfd.h"]),
     (4, "rules", ["rules.h", "detect.h"]),
     (4, "store", ["store.h"]),
     (5, "html", ["html.h"]),

@@ -159,15 +159,8 @@ enum { ST_OFF, ST_ON, N_ST };
 enum { EV_PRESS, EV_RELEASE, EV_BREAK, N_EV };
 enum { ACT_NONE, ACT_LIGHT, ACT_DARK };
 
-static const char *st_name(unsigned s)
-{
-	return s == ST_OFF ? "off" : s == ST_ON ? "on" : NULL;
-}
-
-static const char *ev_name(unsigned e)
-{
-	return e == EV_PRESS ? "press" : e == EV_RELEASE ? "release" : NULL;
-}
+static const char *const st_names[N_ST] = { "off", "on" };
+static const char *const ev_names[N_EV] = { "press", "release", NULL };
 
 static const struct fs_fsm_row rows[] = {
 	{ FS_FSM_BIT(ST_OFF), EV_PRESS, ACT_LIGHT, ST_ON },
@@ -177,8 +170,8 @@ static const struct fs_fsm_row rows[] = {
 };
 
 static const struct fs_fsm machine = {
-	"switch", rows, sizeof(rows) / sizeof(rows[0]), N_ST, N_EV, st_name,
-	ev_name,
+	"switch", rows, sizeof(rows) / sizeof(rows[0]), N_ST, N_EV, st_names,
+	ev_names,
 };
 
 static void subject(char *buf, unsigned len, const void *ctx)
@@ -254,6 +247,85 @@ static void test_fsm_check(void **state)
 	assert_string_equal(fs_arrival_name((enum fs_arrival)99), "unknown");
 }
 
+/* A table of three records: full, it lets go only what may go. */
+struct rec {
+	uint64_t key;
+	bool used, up;
+};
+
+static struct fs_hkey hk;
+static struct fs_sess_table tab;
+
+static struct fs_hword word(uint64_t key)
+{
+	return fs_hkey_words(&hk, &key, 1);
+}
+
+static bool rec_match(const void *ctx, uint32_t idx)
+{
+	const struct rec *r = fs_sess_table_rec(&tab, idx);
+	return r->used && r->key == *(const uint64_t *)ctx;
+}
+
+static bool rec_evictable(const void *rec)
+{
+	return !((const struct rec *)rec)->up;
+}
+
+static void rec_forget(void *tracker, void *rec)
+{
+	(*(unsigned *)tracker)++;
+	fs_sess_table_drop(&tab, word(((struct rec *)rec)->key), rec);
+}
+
+static struct rec *rec_take(uint64_t key, bool up, unsigned *forgot)
+{
+	struct rec *r = fs_sess_table_take(&tab, word(key), rec_evictable,
+					   rec_forget, forgot);
+	if (r) {
+		r->key = key;
+		r->used = true;
+		r->up = up;
+	}
+	return r;
+}
+
+static unsigned used_recs(void)
+{
+	unsigned n = 0;
+	for (uint32_t i = 0; i < tab.cap; i++)
+		n += ((struct rec *)fs_sess_table_rec(&tab, i))->used;
+	return n;
+}
+
+static void test_table(void **state)
+{
+	(void)state;
+	fs_hkey_init(&hk, 7);
+	assert_int_equal(fs_sess_table_init(&tab, 3, sizeof(struct rec)), 0);
+	unsigned forgot = 0;
+	for (uint64_t k = 1; k <= 3; k++)
+		assert_non_null(rec_take(k, k != 2, &forgot));
+	uint64_t key = 2;
+	assert_non_null(fs_sess_table_find(&tab, word(2), rec_match, &key));
+	assert_int_equal(fs_sess_table_check(&tab, used_recs()), 0);
+	/* Full: record 2 is not up and goes for 4. */
+	assert_non_null(rec_take(4, true, &forgot));
+	assert_int_equal(forgot, 1);
+	assert_null(fs_sess_table_find(&tab, word(2), rec_match, &key));
+	/* All up now: a fifth is refused. */
+	assert_null(rec_take(5, false, &forgot));
+	assert_int_equal(tab.full, 1);
+	assert_int_equal(tab.evicted, 1);
+	assert_int_equal(fs_sess_table_check(&tab, used_recs()), 0);
+	assert_int_equal(fs_sess_table_check(&tab, used_recs() + 1), -1);
+	assert_true(fs_sess_table_memory(3, sizeof(struct rec)) >=
+		    3 * sizeof(struct rec));
+	fs_sess_table_fini(&tab);
+	assert_int_equal(fs_sess_table_init(&tab, 0, 8), -1);
+	fs_sess_table_fini(&tab);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_regular_and_learned),
 		cmocka_unit_test(test_fsm),
 		cmocka_unit_test(test_fsm_check),
+		cmocka_unit_test(test_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
