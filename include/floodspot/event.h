@@ -19,6 +19,7 @@ enum fs_event_type {
 	FS_EV_OSPF_ABSENT,	/* no OSPF seen on a VLAN for a while */
 	FS_EV_SESSION,		/* a BGP or BFD session changed state */
 	FS_EV_SESSION_LATE,	/* a keepalive, BFD packet or advert overdue */
+	FS_EV_FHRP_MASTER,	/* a VRRP/CARP/HSRP group changed master */
 	FS_EV_ROUTE_CHANGE,
 	FS_EV_LINK_CHANGE,
 	FS_EV_ALERT,
@@ -119,6 +120,21 @@ struct fs_ev_session_late {
 	bool silent;		/* told the moment it was overdue, not yet arrived */
 };
 
+struct fs_ev_fhrp_master {
+	uint8_t proto;		/* enum fs_fhrp_proto (fhrp_msg.h) */
+	struct fs_seg seg;
+	uint16_t group;
+	uint8_t ip_version;
+	/* The new master; all zero when the group lost its master. */
+	uint8_t ip[16], mac[6];
+	uint32_t priority;
+	/* The previous one; all zero when this is the first. */
+	uint8_t old_ip[16], old_mac[6];
+	uint32_t old_priority;
+	uint8_t cause;		/* enum fs_fhrp_cause, named in fhrp.h */
+	uint32_t silent_ms;	/* the old master's silence at the change */
+};
+
 struct fs_ev_route_change {
 	bool added;		/* false: removed */
 	uint8_t family;		/* AF_INET / AF_INET6 */
@@ -150,6 +166,7 @@ struct fs_event {
 		struct fs_ev_ospf_absent absent;
 		struct fs_ev_session session;
 		struct fs_ev_session_late slate;
+		struct fs_ev_fhrp_master master;
 		struct fs_ev_route_change route;
 		struct fs_ev_link_change link;
 		const struct fs_alert *alert;

@@ -29,6 +29,7 @@
 #include "floodspot/decode.h"
 #include "floodspot/detect.h"
 #include "floodspot/event.h"
+#include "floodspot/fhrp.h"
 #include "floodspot/fmt.h"
 #include "floodspot/hosts.h"
 #include "floodspot/kernel.h"
@@ -70,6 +71,7 @@ struct agent {
 	struct fs_ospf *ospf;
 	struct fs_bgp *bgp;
 	struct fs_bfd *bfd;
+	struct fs_fhrp *fhrp;
 	struct fs_kernel *kernel;
 	struct fs_store *store;
 	struct fs_html *html;
@@ -116,6 +118,7 @@ static void on_tick(int64_t sec, void *ctx)
 	fs_ospf_tick(a->ospf, end);
 	fs_bgp_tick(a->bgp, end);
 	fs_bfd_tick(a->bfd, end);
+	fs_fhrp_tick(a->fhrp, end);
 	if (a->kernel)
 		fs_kernel_tick(a->kernel, end);
 	struct fs_detect_inputs in = {
@@ -159,6 +162,8 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 		fs_bgp_packet(a->bgp, &p, frame);
 	else if (p.route == FS_ROUTE_BFD)
 		fs_bfd_packet(a->bfd, &p, frame);
+	else if (p.route >= FS_ROUTE_VRRP)
+		fs_fhrp_packet(a->fhrp, &p, frame);
 	/* Encrypted OSPF (ESP) still proves its sender alive. */
 	fs_ospf_seen_esp(a->ospf, &p);
 	fs_ospf_seen_vlan(a->ospf, p.vlan, ts);
@@ -238,6 +243,8 @@ static void dump(struct agent *a, int64_t now)
 	if (a->cfg->sessions_table) {
 		fputc('\n', a->top_out);
 		fs_bfd_print_table(a->bfd, a->top_out);
+		fputc('\n', a->top_out);
+		fs_fhrp_print_table(a->fhrp, a->top_out);
 	}
 }
 
@@ -554,6 +561,13 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot allocate the BFD tracker");
 		return 1;
 	}
+	struct fs_fhrp_config hcfg;
+	fs_fhrp_config_defaults(&hcfg);
+	a->fhrp = fs_fhrp_create(&hcfg, &a->bus);
+	if (!a->fhrp) {
+		snprintf(err, errlen, "cannot allocate the VRRP/HSRP tracker");
+		return 1;
+	}
 
 	unsigned rule_errors = 0;
 	const char *rules = rules_path(cfg);
@@ -635,6 +649,7 @@ static void teardown(struct agent *a)
 	fs_detect_destroy(a->detect);
 	if (a->kernel)
 		fs_kernel_destroy(a->kernel);
+	fs_fhrp_destroy(a->fhrp);
 	fs_bfd_destroy(a->bfd);
 	fs_bgp_destroy(a->bgp);
 	fs_ospf_destroy(a->ospf);

@@ -2,11 +2,13 @@
 #include "floodspot/output.h"
 
 #include <arpa/inet.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "floodspot/alert.h"
 #include "floodspot/bfd.h"
 #include "floodspot/bgp.h"
+#include "floodspot/fhrp.h"
 #include "floodspot/fmt.h"
 
 static void json_router(FILE *f, const char *ts, const struct fs_ev_ospf_router *r)
@@ -103,14 +105,22 @@ static const char *late_what(uint8_t proto)
 	       : proto == FS_SESS_BFD ? "control" : "advert";
 }
 
+/* "bgp", "bfd", or the first-hop protocol's own name ("vrrp3"). */
+static const char *late_proto(const struct fs_ev_session_late *l)
+{
+	return l->proto == FS_SESS_FHRP
+		       ? fs_fhrp_proto_name((enum fs_fhrp_proto)l->fhrp)
+		       : fs_sess_proto_name((enum fs_sess_proto)l->proto);
+}
+
 static void json_slate(FILE *f, const char *ts, const struct fs_ev_session_late *l)
 {
 	char a[FS_IP_STRLEN], b[FS_IP_STRLEN];
 	fprintf(f,
 		"{\"event\":\"session_late\",\"ts\":\"%s\",\"proto\":\"%s\","
 		"\"what\":\"%s\",\"from\":\"%s\"",
-		ts, fs_sess_proto_name((enum fs_sess_proto)l->proto),
-		late_what(l->proto), fs_fmt_ip(a, l->ip_version, l->from));
+		ts, late_proto(l), late_what(l->proto),
+		fs_fmt_ip(a, l->ip_version, l->from));
 	if (l->proto != FS_SESS_FHRP)
 		fprintf(f, ",\"to\":\"%s\"", fs_fmt_ip(b, l->ip_version, l->to));
 	else
@@ -139,13 +149,55 @@ static void text_session(FILE *f, const char *ts, const struct fs_ev_session *e)
 
 static void text_slate(FILE *f, const char *ts, const struct fs_ev_session_late *l)
 {
-	char a[FS_IP_STRLEN], b[FS_IP_STRLEN], seg[FS_SEG_STRLEN];
-	fprintf(f, "%s %s %s -> %s %s: %s %s (gap %u ms, interval %u ms)\n", ts,
-		fs_sess_proto_name((enum fs_sess_proto)l->proto),
-		fs_fmt_ip(a, l->ip_version, l->from),
-		fs_fmt_ip(b, l->ip_version, l->to), fs_fmt_seg(seg, l->seg),
-		late_what(l->proto), l->silent ? "silent" : "late", l->gap_ms,
-		l->interval_ms);
+	char a[FS_IP_STRLEN], b[FS_IP_STRLEN], seg[FS_SEG_STRLEN], who[80];
+	fs_fmt_ip(a, l->ip_version, l->from);
+	if (l->proto == FS_SESS_FHRP)
+		snprintf(who, sizeof(who), "group %u master %s", l->group, a);
+	else
+		snprintf(who, sizeof(who), "%s -> %s", a,
+			 fs_fmt_ip(b, l->ip_version, l->to));
+	fprintf(f, "%s %s %s %s: %s %s (gap %u ms, interval %u ms)\n", ts,
+		late_proto(l), who, fs_fmt_seg(seg, l->seg), late_what(l->proto),
+		l->silent ? "silent" : "late", l->gap_ms, l->interval_ms);
+}
+
+static void json_master(FILE *f, const char *ts, const struct fs_ev_fhrp_master *m)
+{
+	char ip[FS_IP_STRLEN], mac[FS_MAC_STRLEN];
+	static const uint8_t zero[16];
+	fprintf(f, "{\"event\":\"fhrp_master\",\"ts\":\"%s\",\"proto\":\"%s\","
+		   "\"group\":%u",
+		ts, fs_fhrp_proto_name((enum fs_fhrp_proto)m->proto), m->group);
+	json_seg(f, m->seg);
+	if (memcmp(m->ip, zero, 16) != 0)
+		fprintf(f, ",\"master\":\"%s\",\"master_mac\":\"%s\",\"priority\":%u",
+			fs_fmt_ip(ip, m->ip_version, m->ip), fs_fmt_mac(mac, m->mac),
+			m->priority);
+	if (memcmp(m->old_ip, zero, 16) != 0)
+		fprintf(f, ",\"previous\":\"%s\",\"previous_mac\":\"%s\","
+			   "\"previous_priority\":%u,\"previous_silent_ms\":%u",
+			fs_fmt_ip(ip, m->ip_version, m->old_ip),
+			fs_fmt_mac(mac, m->old_mac), m->old_priority, m->silent_ms);
+	fprintf(f, ",\"cause\":\"%s\"}\n", fs_fhrp_cause_name(m->cause));
+}
+
+static void text_master(FILE *f, const char *ts, const struct fs_ev_fhrp_master *m)
+{
+	static const uint8_t zero[16];
+	char a[FS_IP_STRLEN] = "none", b[FS_IP_STRLEN] = "none";
+	char seg[FS_SEG_STRLEN];
+	if (memcmp(m->ip, zero, 16) != 0)
+		fs_fmt_ip(a, m->ip_version, m->ip);
+	if (memcmp(m->old_ip, zero, 16) != 0)
+		fs_fmt_ip(b, m->ip_version, m->old_ip);
+	fprintf(f, "%s %s group %u %s: master %s -> %s (%s", ts,
+		fs_fhrp_proto_name((enum fs_fhrp_proto)m->proto), m->group,
+		fs_fmt_seg(seg, m->seg), b, a, fs_fhrp_cause_name(m->cause));
+	if (m->cause == FS_FHRP_CAUSE_PREEMPT || m->cause == FS_FHRP_CAUSE_DUAL)
+		fprintf(f, ", priority %u over %u", m->priority, m->old_priority);
+	else if (m->cause == FS_FHRP_CAUSE_SILENT || m->cause == FS_FHRP_CAUSE_LOST)
+		fprintf(f, " %u ms", m->silent_ms);
+	fputs(")\n", f);
 }
 
 static void fmt_prefix(char *buf, size_t len, const struct fs_ev_route_change *r)
@@ -194,6 +246,7 @@ static void print_json(FILE *f, const struct fs_event *ev)
 		break;
 	case FS_EV_SESSION: json_session(f, ts, &ev->u.session); break;
 	case FS_EV_SESSION_LATE: json_slate(f, ts, &ev->u.slate); break;
+	case FS_EV_FHRP_MASTER: json_master(f, ts, &ev->u.master); break;
 	case FS_EV_ROUTE_CHANGE: json_route(f, ts, &ev->u.route); break;
 	case FS_EV_LINK_CHANGE: json_link(f, ts, &ev->u.link); break;
 	case FS_EV_ALERT: fs_alert_print_json(ev->u.alert, f); break;
@@ -235,6 +288,9 @@ static void print_text(FILE *f, const struct fs_event *ev, int verbose)
 		break;
 	case FS_EV_SESSION_LATE:
 		text_slate(f, ts, &ev->u.slate);
+		break;
+	case FS_EV_FHRP_MASTER:
+		text_master(f, ts, &ev->u.master);
 		break;
 	case FS_EV_ROUTE_CHANGE: {
 		char dst[FS_IP_STRLEN + 8];

@@ -28,6 +28,7 @@ LAYERS = [
     (3, "ospf", ["ospf.h"]),
     (3, "bgp", ["bgp.h"]),
     (3, "bfd", ["bfd.h"]),
+    (3, "fhrp", ["fhrp.h"]),
     (4, "rules", ["rules.h", "detect.h"]),
     (4, "store", ["store.h"]),
     (5, "html", ["html.h"]),
