@@ -17,7 +17,7 @@ DEMO_DEPS=(build-essential meson ninja-build pkg-config python3
 TEST_DEPS=("${DEMO_DEPS[@]}" libcmocka-dev
            rrdtool rrdcached tcpdump iproute2 bird2 rsyslog chromium time
            debhelper dpkg-dev lintian adduser man-db systemd util-linux
-           prometheus curl)
+           prometheus curl poppler-utils)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

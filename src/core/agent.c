@@ -708,6 +708,8 @@ int fs_agent_run(const struct fs_agent_config *cfg_in)
 	char err[512] = "";
 
 	fs_agent_name(cfg, a.name, sizeof(a.name));
+	/* Before any thread: librrd and the pages read the process's zone. */
+	fs_graph_set_tz(cfg->tz_local);
 
 	fs_clock_init(&a.clock);
 	struct fs_capture_config cc = {

@@ -97,8 +97,9 @@ int fs_metrics_parse_addr(const char *text, struct sockaddr_storage *out,
 
 /* ---- the server's thread ---- */
 
-/* A copy of the published snapshot, rendered; NULL before the first. */
-static char *render_latest(struct fs_metrics *m, size_t *len, bool mark)
+/* A copy of the published snapshot, rendered; NULL before the first.
+ * *seq: the snapshot's number. */
+static char *render_latest(struct fs_metrics *m, size_t *len, uint64_t *seq)
 {
 	struct fs_metrics_snap *copy = malloc(sizeof(*copy));
 	if (!copy)
@@ -114,20 +115,33 @@ static char *render_latest(struct fs_metrics *m, size_t *len, bool mark)
 		copy->self.rejected = atomic_load(&m->rejected);
 		text = fs_metrics_format(m, copy, len);
 	}
-	if (text && mark) {
-		pthread_mutex_lock(&m->mu);
-		if (copy->seq > m->served_seq)
-			m->served_seq = copy->seq;
-		pthread_cond_broadcast(&m->scraped_cv);
-		pthread_mutex_unlock(&m->mu);
-	}
+	*seq = copy->seq;
 	free(copy);
 	return text;
 }
 
 char *fs_metrics_render(struct fs_metrics *m, size_t *len)
 {
-	return render_latest(m, len, false);
+	uint64_t seq;
+	return render_latest(m, len, &seq);
+}
+
+/* A scrape counts as served once its answer is wholly sent, so a replay
+ * waiting for it may exit without cutting the answer short. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **state,
+			 enum MHD_RequestTerminationCode why)
+{
+	struct fs_metrics *m = cls;
+	uint64_t seq = (uint64_t)(uintptr_t)*state;
+	(void)c;
+	*state = NULL;
+	if (why != MHD_REQUEST_TERMINATED_COMPLETED_OK || !seq)
+		return;
+	pthread_mutex_lock(&m->mu);
+	if (seq > m->served_seq)
+		m->served_seq = seq;
+	pthread_cond_broadcast(&m->scraped_cv);
+	pthread_mutex_unlock(&m->mu);
 }
 
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned status,
@@ -175,7 +189,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 			     MHD_RESPMEM_PERSISTENT);
 	}
 	size_t len = 0;
-	char *text = render_latest(m, &len, true);
+	uint64_t seq = 0;
+	char *text = render_latest(m, &len, &seq);
 	if (!text) {
 		bool none;
 		pthread_mutex_lock(&m->mu);
@@ -189,6 +204,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 			     MHD_RESPMEM_PERSISTENT);
 	}
 	atomic_fetch_add(&m->scrapes, 1);
+	*state = (void *)(uintptr_t)seq;
 	return reply(c, MHD_HTTP_OK, CONTENT_TYPE, text, len,
 		     MHD_RESPMEM_MUST_FREE);
 }
@@ -259,6 +275,7 @@ struct fs_metrics *fs_metrics_create(const struct fs_metrics_config *cfg,
 			flags, port, NULL, NULL, on_request, m,
 			MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 			MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+			MHD_OPTION_NOTIFY_COMPLETED, on_completed, m,
 			MHD_OPTION_CONNECTION_LIMIT, (unsigned)CONN_LIMIT,
 			MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONN_TIMEOUT_S,
 			MHD_OPTION_END);
