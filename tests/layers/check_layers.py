@@ -25,9 +25,10 @@ LAYERS = [
     (2, "capture", ["capture.h"]),
     (2, "hosts", ["hosts.h", "baseline.h", "routers.h"]),
     (3, "ospf", ["ospf.h"]),
-    (4, "rules", ["rules.h", "detect.h"]),
+    (4, "rules", ["rules.h", "detect.h", "health.h"]),
     (4, "store", ["store.h"]),
     (5, "html", ["html.h"]),
+    (5, "metrics", ["metrics.h"]),
     (6, "core", ["agent.h", "config.h", "options.h", "output.h"]),
 ]
 
