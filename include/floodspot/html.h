@@ -111,8 +111,9 @@ void fs_html_begin(struct fs_html *h, int64_t now_us);
 void fs_html_add_host(struct fs_html *h, const struct fs_html_host *host);
 void fs_html_add_router(struct fs_html *h, const struct fs_html_router *r);
 void fs_html_add_adjacency(struct fs_html *h, const struct fs_ospf_adj_view *a);
-/* Hands the snapshot to the renderer thread; never blocks (a refresh
- * still rendering makes this one skipped and counted). */
+/* Hands the snapshot to the renderer thread: a pointer swap under a lock
+ * the renderer never holds while drawing. A snapshot not yet taken is
+ * replaced by this newer one. */
 void fs_html_commit(struct fs_html *h);
 
 #endif

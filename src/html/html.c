@@ -6,7 +6,7 @@
  * day.html, week.html, year.html, redrawn less often), every time in the
  * one zone of the process (fs_graph_set_tz). The
  * capture thread only fills a snapshot (bounded: top_n hosts, capped
- * routers and adjacencies) and hands it over with a trylock; a renderer
+ * routers and adjacencies) and hands it over under a lock held only for swaps; a renderer
  * thread draws the graphs and rewrites index.html atomically (temp file
  * and rename), so a browser never sees half a page.
  */
@@ -84,7 +84,6 @@ struct fs_html {
 	uint64_t alerts_total;
 	struct adj_event events[MAX_EVENTS];
 	uint32_t event_pos, event_n;
-	uint64_t skipped_busy;
 
 	/* shared under mu */
 	pthread_mutex_t mu;
@@ -813,10 +812,10 @@ void fs_html_commit(struct fs_html *h)
 		s->events[i] = h->events[(h->event_pos + MAX_EVENTS -
 					  h->event_n + i) % MAX_EVENTS];
 	s->store_target = h->store ? fs_store_queued_mark(h->store) : 0;
-	if (pthread_mutex_trylock(&h->mu) != 0) {
-		h->skipped_busy++;
-		return;
-	}
+	/* The renderer holds mu only to swap pointers, never while drawing,
+	 * so this waits for a swap at most. A try-lock here lost the final
+	 * refresh of a replay when it met the renderer's first swap. */
+	pthread_mutex_lock(&h->mu);
 	/* Swap, not copy: a snapshot still pending is replaced by this
 	 * newer one. */
 	h->build = h->pending;
