@@ -22,8 +22,16 @@ struct fs_store_rec {
 	uint32_t id, id2;
 	uint32_t unknown;	/* bit i: value i is unknown */
 	int32_t ts_frac_us;	/* FS_STORE_K_ADJ: sub-second part */
-	uint64_t v[FS_STORE_MAX_DS];
+	union {
+		uint64_t v[FS_STORE_MAX_DS];
+		char rule[8 * FS_STORE_MAX_DS];	/* FS_STORE_K_ALERT */
+	};
 };
+
+/* FS_STORE_K_ALERT: which of mac/vlan and id (router id) it names, in
+ * .unknown; .from is the state, .to the severity. */
+#define FS_STORE_ALERT_HOST 1u
+#define FS_STORE_ALERT_ROUTER 2u
 
 /* Capture side: a host that has a file, and its own cumulative counters. */
 struct fs_store_tracked {

@@ -29,9 +29,10 @@ LAYERS = [
     (3, "bgp", ["bgp.h"]),
     (3, "bfd", ["bfd.h"]),
     (3, "fhrp", ["fhrp.h"]),
-    (4, "rules", ["rules.h", "detect.h"]),
+    (4, "rules", ["rules.h", "detect.h", "health.h"]),
     (4, "store", ["store.h"]),
     (5, "html", ["html.h"]),
+    (5, "metrics", ["metrics.h"]),
     (6, "core", ["agent.h", "config.h", "options.h", "output.h"]),
 ]
 
