@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "floodspot/event.h"
+#include "floodspot/fmt.h"
 #include "floodspot/hosts.h"
 #include "floodspot/ospf.h"
 #include "floodspot/pkt.h"
@@ -21,7 +22,7 @@
 
 /* Graphs (graph.c), for floodspot-graph and the HTML pages. */
 enum fs_graph_kind { FS_GRAPH_HOST, FS_GRAPH_SEGMENT, FS_GRAPH_TOP,
-		     FS_GRAPH_ROUTER };
+		     FS_GRAPH_ROUTER, FS_GRAPH_SESSION };
 struct fs_graph_req {
 	enum fs_graph_kind kind;
 	const char *dir;		/* the --rrd-dir */
@@ -31,6 +32,7 @@ struct fs_graph_req {
 	uint16_t vlan;
 	uint8_t mac[6];
 	uint32_t router_id;
+	const struct fs_store_session *session;	/* FS_GRAPH_SESSION */
 	uint32_t top_n;
 	int64_t end;			/* seconds; 0: the file's last update */
 	int64_t start;			/* 0: end - 1 h; < 0: relative to end */
@@ -107,7 +109,25 @@ struct fs_html_router {
 	uint32_t neighbors, adj_full;
 	bool alive;
 };
+/* A BGP or BFD session, a VRRP/CARP/HSRP group, as a row. */
+struct fs_html_session {
+	struct fs_store_session file;	/* its RRD file, for its graph */
+	char what[32];			/* "bgp", "bfd 3784", "vrrp3 group 7" */
+	char ends[120];			/* its ends, or its master */
+	char segment[FS_SEG_STRLEN];
+	char state[24];
+	bool up;
+	uint32_t interval_ms;		/* of the direction judged worst */
+	uint32_t last_gap_ms, max_gap_ms;
+	uint64_t late, judged, downs;
+	int64_t since_us;
+	char last_down[64];
+};
+/* The trackers whose sessions fs_html_tick shows; any may be NULL. */
+void fs_html_set_trackers(struct fs_html *h, const struct fs_bgp *bgp,
+			  const struct fs_bfd *bfd, const struct fs_fhrp *fhrp);
 void fs_html_begin(struct fs_html *h, int64_t now_us);
+void fs_html_add_session(struct fs_html *h, const struct fs_html_session *s);
 void fs_html_add_host(struct fs_html *h, const struct fs_html_host *host);
 void fs_html_add_router(struct fs_html *h, const struct fs_html_router *r);
 void fs_html_add_adjacency(struct fs_html *h, const struct fs_ospf_adj_view *a);

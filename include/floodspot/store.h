@@ -11,7 +11,10 @@
 #include <stdint.h>
 
 #include "floodspot/alert.h"
+#include "floodspot/bfd.h"
+#include "floodspot/bgp.h"
 #include "floodspot/event.h"
+#include "floodspot/fhrp.h"
 #include "floodspot/hosts.h"
 #include "floodspot/ospf.h"
 #include "floodspot/pkt.h"
@@ -23,6 +26,7 @@ struct fs_store_config {
 	const char *rrdcached;		/* --rrdcached or RRDCACHED_ADDRESS; NULL */
 	uint32_t step_s;		/* default 1 */
 	uint32_t max_host_files;	/* cap on hosts/ files, default 200 */
+	uint32_t max_session_files;	/* cap on sessions/ files, default 64 */
 	uint32_t top_n;			/* hosts always stored, default 50 */
 	uint32_t noise_floor_pps;	/* hosts above it get a file, default 100 */
 	uint32_t queue_len;		/* pending updates, default 65536 */
@@ -49,6 +53,8 @@ struct fs_store_stats {
 	uint64_t updates_skipped_old;	/* not after the file's last update */
 	uint64_t events_written;	/* events.log lines */
 	uint64_t hosts_not_stored;	/* above the floor, but files capped */
+	uint32_t session_files;
+	uint64_t sessions_not_stored;	/* per session-second, files capped */
 };
 
 struct fs_store;
@@ -65,6 +71,11 @@ void fs_store_destroy(struct fs_store *s);
 void fs_store_tick(struct fs_store *s, int64_t sec_start_us,
 		   const struct fs_hosts *hosts, const struct fs_ospf *ospf);
 void fs_store_stats(const struct fs_store *s, struct fs_store_stats *st);
+/* Once per closed second: a file per BGP and BFD session and VRRP/HSRP
+ * group, up to max_session_files; any tracker may be NULL. */
+void fs_store_tick_sessions(struct fs_store *s, int64_t sec_start_us,
+			    const struct fs_bgp *bgp, const struct fs_bfd *bfd,
+			    const struct fs_fhrp *fhrp);
 
 /*
  * Lower level, used by fs_store_tick and by tests; capture thread only.
@@ -87,6 +98,27 @@ int fs_store_update_router(struct fs_store *s, int64_t ts_us,
 			   uint32_t router_id, uint32_t gap_ms,
 			   uint32_t neighbors, uint32_t adj_full,
 			   uint64_t lsus);
+/* A routing session's file, by what names it. */
+struct fs_store_session {
+	char proto[8];		/* "bgp", "bfd", "vrrp3", "hsrp1", ... */
+	struct fs_seg seg;
+	uint8_t ip_version;
+	uint8_t ip[2][16];	/* the two ends; none for a VRRP/HSRP group */
+	uint16_t extra;		/* BFD port, VRRP/HSRP group; else 0 */
+};
+
+/* Gaps are the silence so far of each direction (GAUGE, ms); up 1 or 0;
+ * the rest cumulative (DERIVE). A group has one direction, its master. */
+enum fs_store_session_ds {
+	FS_STORE_SS_GAP0, FS_STORE_SS_GAP1, FS_STORE_SS_UP, FS_STORE_SS_LATE,
+	FS_STORE_SS_MESSAGES, FS_STORE_SS_WITHDRAWN, FS_STORE_SS_CHANGES,
+	FS_STORE_SESSION_DS
+};
+/* unknown: bit i for value i stored as unknown. */
+int fs_store_update_session(struct fs_store *s, int64_t ts_us,
+			    const struct fs_store_session *k,
+			    const uint64_t v[FS_STORE_SESSION_DS],
+			    uint32_t unknown);
 /* Appends "ts router_id neighbor_id from to vlan" to DIR/events.log. */
 int fs_store_adjacency(struct fs_store *s, int64_t ts_us,
 		       const struct fs_ev_ospf_adjacency *a);
@@ -124,6 +156,7 @@ enum fs_store_kind {
 	FS_STORE_K_ROUTER,
 	FS_STORE_K_ADJ,		/* adjacency change for events.log */
 	FS_STORE_K_ALERT,	/* alert raised or cleared, for events.log */
+	FS_STORE_K_SESSION,	/* a BGP/BFD session, a VRRP/HSRP group */
 };
 
 #define FS_STORE_PATH_MAX 512
@@ -131,5 +164,10 @@ enum fs_store_kind {
 /* "hosts/10-02-00-0a-00-00-0d.rrd", "segment.rrd", "routers/10.0.0.1.rrd" */
 int fs_store_rel_path(char *buf, size_t len, enum fs_store_kind kind,
 		      uint16_t vlan, const uint8_t mac[6], uint32_t id);
+/* "sessions/bgp-10-10.0.0.1-10.0.0.2.rrd",
+ * "sessions/bfd-10-3784-10.0.0.1-10.0.0.2.rrd", "sessions/vrrp3-10-7.rrd";
+ * a mirrored segment as in fs_fmt_seg_path, ':' of IPv6 as '_'. */
+int fs_store_session_path(char *buf, size_t len,
+			  const struct fs_store_session *k);
 
 #endif

@@ -191,8 +191,10 @@ static void on_tick(int64_t sec, void *ctx)
 		.health = &a->health,
 	};
 	fs_detect_tick(a->detect, sec, &in);
-	if (a->store)
+	if (a->store) {
 		fs_store_tick(a->store, sec, a->hosts, a->ospf);
+		fs_store_tick_sessions(a->store, sec, a->bgp, a->bfd, a->fhrp);
+	}
 	if (a->html)
 		fs_html_tick(a->html, end, a->hosts, a->ospf, 0);
 	if (a->metrics)
@@ -697,6 +699,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		a->html = fs_html_create(&hc, &a->bus, err, errlen);
 		if (!a->html)
 			return 1;
+		fs_html_set_trackers(a->html, a->bgp, a->bfd, a->fhrp);
 	}
 	if (cfg->metrics_addr) {
 		struct fs_metrics_config mc = {

@@ -464,6 +464,46 @@ static void event_marks(struct args *a, const struct fs_graph_req *r)
 	fclose(f);
 }
 
+static void session_title(char *buf, size_t len,
+			  const struct fs_store_session *k)
+{
+	char a[FS_IP_STRLEN], b[FS_IP_STRLEN], seg[FS_SEG_STRLEN];
+	char proto[sizeof(k->proto) + 1];
+	memcpy(proto, k->proto, sizeof(k->proto));
+	proto[sizeof(k->proto)] = '\0';
+	fs_fmt_seg(seg, k->seg);
+	if (!strcmp(proto, "bgp") || !strcmp(proto, "bfd"))
+		snprintf(buf, len, "%s %s-%s %s: silence by direction", proto,
+			 fs_fmt_ip(a, k->ip_version, k->ip[0]),
+			 fs_fmt_ip(b, k->ip_version, k->ip[1]), seg);
+	else
+		snprintf(buf, len, "%s group %u %s: master's silence", proto,
+			 k->extra, seg);
+}
+
+/*
+ * Each direction's silence so far (its largest in each step), and a red
+ * tick wherever the session was down (a group: without a master).
+ */
+static void session_lines(struct args *a, const char *esc, bool pair)
+{
+	add(a, "DEF:g0=%s:gap0_ms:MAX", esc);
+	add(a, "DEF:up=%s:up:MIN", esc);
+	add(a, "CDEF:g0s=g0,1000,/");
+	add(a, "CDEF:down=up,UN,0,up,0,EQ,IF");
+	add(a, "VDEF:g0x=g0s,MAXIMUM");
+	add(a, "TICK:down#e41a1c40:1.0:session down\\l");
+	add(a, "LINE1:g0s#377eb8:%s", pair ? "first end" : "master");
+	add(a, "GPRINT:g0x:largest %%.2lf s\\l");
+	if (!pair)
+		return;
+	add(a, "DEF:g1=%s:gap1_ms:MAX", esc);
+	add(a, "CDEF:g1s=g1,1000,/");
+	add(a, "VDEF:g1x=g1s,MAXIMUM");
+	add(a, "LINE1:g1s#4daf4a:second end");
+	add(a, "GPRINT:g1x:largest %%.2lf s\\l");
+}
+
 int fs_graph_render(const struct fs_graph_req *req, char *err, size_t errlen)
 {
 	struct fs_graph_req r = *req;
@@ -555,6 +595,23 @@ int fs_graph_render(const struct fs_graph_req *req, char *err, size_t errlen)
 		rc = run(a, &r, err, errlen);
 		break;
 	}
+	case FS_GRAPH_SESSION:
+		if (!r.session ||
+		    fs_store_session_path(rel, sizeof(rel), r.session) != 0) {
+			snprintf(err, errlen, "graph: no session");
+			goto out;
+		}
+		snprintf(path, sizeof(path), "%s/%s", r.dir, rel);
+		if (set_range(&r, path, err, errlen) != 0)
+			goto out;
+		session_title(title, sizeof(title), r.session);
+		common(a, &r, title, "gap (s)");
+		escape_path(esc, sizeof(esc), path);
+		session_lines(a, esc, r.session->ip[0][0] || r.session->ip[0][15]);
+		event_marks(a, &r);
+		time_line(a, "g0");
+		rc = run(a, &r, err, errlen);
+		break;
 	default:
 		snprintf(err, errlen, "graph: unknown kind");
 	}

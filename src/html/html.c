@@ -62,6 +62,7 @@ struct snap {
 	struct fs_ospf_adj_view adj[MAX_ADJ];
 	struct fs_alert alerts[MAX_ALERTS];	/* newest first */
 	struct adj_event events[MAX_EVENTS];	/* oldest first */
+	struct fs_html_sess_snap sess;
 	uint64_t alerts_total;
 	bool force;		/* every view now (end of a replay) */
 };
@@ -84,6 +85,9 @@ struct fs_html {
 	uint64_t alerts_total;
 	struct adj_event events[MAX_EVENTS];
 	uint32_t event_pos, event_n;
+	struct fs_html_trackers trackers;
+	struct fs_html_sess_event sev[FS_HTML_MAX_SESSION_EVENTS];
+	uint32_t sev_pos, sev_n;
 
 	/* shared under mu */
 	pthread_mutex_t mu;
@@ -110,6 +114,12 @@ static int64_t mono_us(void)
 static void on_event(const struct fs_event *ev, void *ctx)
 {
 	struct fs_html *h = ctx;
+	if (fs_html_session_event(ev, &h->sev[h->sev_pos])) {
+		h->sev_pos = (h->sev_pos + 1) % FS_HTML_MAX_SESSION_EVENTS;
+		if (h->sev_n < FS_HTML_MAX_SESSION_EVENTS)
+			h->sev_n++;
+		return;
+	}
 	if (ev->type == FS_EV_ALERT && ev->u.alert) {
 		h->alerts[h->alert_pos] = *ev->u.alert;
 		h->alert_pos = (h->alert_pos + 1) % MAX_ALERTS;
@@ -133,7 +143,7 @@ static void on_event(const struct fs_event *ev, void *ctx)
 
 /* ---- rendering (renderer thread) ---- */
 
-static void esc(FILE *f, const char *s)
+void fs_html_esc(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -336,20 +346,20 @@ static void headline(FILE *f, const struct snap *s)
 	const char *evidence = alert_field(a, "evidence");
 	fprintf(f, "<div id=\"headline\" class=\"%s\"><p><b>%s: ",
 		culprit ? "culprit" : "suspect", culprit ? "Culprit" : "Suspect");
-	esc(f, mac);
+	fs_html_esc(f, mac);
 	fputs("</b> (VLAN ", f);
-	esc(f, vlan ? vlan : "?");
+	fs_html_esc(f, vlan ? vlan : "?");
 	if (ip) {
 		fputs(", ", f);
-		esc(f, ip);
+		fs_html_esc(f, ip);
 	}
 	fputs(") &#8212; ", f);
-	esc(f, a->message[0] ? a->message : a->rule);
+	fs_html_esc(f, a->message[0] ? a->message : a->rule);
 	if (cls && pps) {
 		fputs(": ", f);
-		esc(f, cls);
+		fs_html_esc(f, cls);
 		fputs(" at ", f);
-		esc(f, pps);
+		fs_html_esc(f, pps);
 		fputs(" packets/s", f);
 	}
 	if (since) {
@@ -361,14 +371,14 @@ static void headline(FILE *f, const struct snap *s)
 		const char *rest = strptime(since, "%Y-%m-%dT%H:%M:%S", &tm);
 		fputs(" since ", f);
 		if (rest && sscanf(rest, ".%3uZ", &ms) == 1)
-			esc(f, fs_graph_fmt_time(zt, (int64_t)timegm(&tm) * 1000000 +
+			fs_html_esc(f, fs_graph_fmt_time(zt, (int64_t)timegm(&tm) * 1000000 +
 						  ms * 1000));
 		else
-			esc(f, since);
+			fs_html_esc(f, since);
 	}
 	if (adj) {
 		fputs("; adjacencies that suffered: ", f);
-		esc(f, adj);
+		fs_html_esc(f, adj);
 	}
 	fputs(".</p>\n<p>Evidence:", f);
 	if (evidence) {
@@ -417,6 +427,7 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 
 	bool host_img[MAX_HOSTS] = { false }, seg_img = false;
 	bool router_img[MAX_ROUTERS] = { false };
+	bool session_img[FS_HTML_MAX_SESSION_GRAPHS] = { false };
 	if (h->has_rrd) {
 		struct fs_graph_req r = { .kind = FS_GRAPH_SEGMENT,
 					  .start = start_s, .end = now_s,
@@ -461,6 +472,23 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 						   .view = view };
 			router_img[i] = draw(h, &rr, png);
 		}
+		for (uint32_t i = 0;
+		     i < s->sess.n && i < FS_HTML_MAX_SESSION_GRAPHS; i++) {
+			char rel[128], png[48];
+			const struct fs_store_session *k = &s->sess.rows[i].file;
+			if (fs_store_session_path(rel, sizeof(rel), k) != 0 ||
+			    !rrd_exists(h, rel))
+				continue;
+			snprintf(png, sizeof(png), "session-%u%s.png", i, sfx);
+			struct fs_graph_req sr = { .kind = FS_GRAPH_SESSION,
+						   .session = k,
+						   .start = start_s,
+						   .end = now_s,
+						   .view = view,
+						   .width = 600,
+						   .height = 160 };
+			session_img[i] = draw(h, &sr, png);
+		}
 	}
 
 	char path[FS_STORE_PATH_MAX + 32], tmp[FS_STORE_PATH_MAX + 40];
@@ -477,7 +505,7 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
 		"<meta http-equiv=\"refresh\" content=\"%u\">\n"
 		"<title>floodspot overview%s", h->refresh_s, h->agent[0] ? " &#8212; " : "");
-	esc(f, h->agent);
+	fs_html_esc(f, h->agent);
 	fprintf(f, "</title>\n<style>\n"
 		"body{font-family:sans-serif;margin:1em}"
 		"table{border-collapse:collapse;margin-bottom:1em}"
@@ -495,7 +523,7 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 		"  document.body.setAttribute('data-images-loaded', ok);\n"
 		"});\n</script>\n</head>\n<body>\n"
 		"<h1>floodspot%s", h->agent[0] ? " &#8212; " : "");
-	esc(f, h->agent);
+	fs_html_esc(f, h->agent);
 	fprintf(f, "</h1>\n<p>As of %s (packet time).</p>\n",
 		fs_graph_fmt_time(ts, s->now_us));
 	fprintf(f, "<nav id=\"views\">");
@@ -524,12 +552,12 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 				fs_graph_fmt_time(ts, a->ts_us),
 				fs_alert_state_name(a->state),
 				fs_alert_severity_name(a->severity));
-			esc(f, a->rule);
+			fs_html_esc(f, a->rule);
 			fprintf(f, "</td><td><code>");
-			esc(f, kv);
+			fs_html_esc(f, kv);
 			if (a->message[0]) {
 				fprintf(f, "</code><br>");
-				esc(f, a->message);
+				fs_html_esc(f, a->message);
 			} else {
 				fprintf(f, "</code>");
 			}
@@ -557,7 +585,7 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 			"<td><a href=\"#g-%s\">%s</a></td><td>%u</td><td>",
 			fs_fmt_mac(mac, hh->mac), i + 1, name, mac,
 			(unsigned)hh->vlan);
-		esc(f, hh->ips);
+		fs_html_esc(f, hh->ips);
 		fprintf(f, "</td><td class=\"num\">%" PRIu64 "</td>"
 			"<td class=\"num\">%" PRIu64 "</td><td class=\"num\">%u"
 			"</td><td>%s</td><td class=\"num\">%u</td><td>",
@@ -597,7 +625,7 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 			fprintf(f, "<tr><td>%s</td><td>%u</td><td>%s</td><td>",
 				fs_fmt_id(id, r->router_id), (unsigned)r->vlan,
 				fs_fmt_mac(mac, r->mac));
-			esc(f, r->ip);
+			fs_html_esc(f, r->ip);
 			fprintf(f, "</td><td>%u/%u</td><td class=\"num\">%u</td>"
 				"<td class=\"num\">%u</td><td class=\"num\">%u"
 				"</td><td class=\"num\">%u</td><td>%s</td></tr>\n",
@@ -652,13 +680,14 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 				fs_fmt_id(y, e->neighbor_id), (unsigned)e->vlan,
 				fs_ospf_state_name((enum fs_ospf_state)e->from),
 				fs_ospf_state_name((enum fs_ospf_state)e->to));
-			esc(f, e->reason);
+			fs_html_esc(f, e->reason);
 			fprintf(f, "</td></tr>\n");
 		}
 		fprintf(f, "</table>\n");
 	} else if (!s->n_adj) {
 		fprintf(f, "<p>No adjacencies seen.</p>\n");
 	}
+	fs_html_write_sessions(f, &s->sess, session_img, sfx);
 	fprintf(f, "</body></html>\n");
 	bool bad = ferror(f) != 0;
 	if (fclose(f) != 0 || bad) {
@@ -776,6 +805,27 @@ void fs_html_begin(struct fs_html *h, int64_t now_us)
 	s->now_us = now_us;
 	s->force = false;
 	s->n_hosts = s->n_routers = s->n_adj = 0;
+	s->sess.n = 0;
+}
+
+void fs_html_set_trackers(struct fs_html *h, const struct fs_bgp *bgp,
+			  const struct fs_bfd *bfd, const struct fs_fhrp *fhrp)
+{
+	h->trackers.bgp = bgp;
+	h->trackers.bfd = bfd;
+	h->trackers.fhrp = fhrp;
+}
+
+const struct fs_html_trackers *fs_html_trackers(const struct fs_html *h)
+{
+	return &h->trackers;
+}
+
+void fs_html_add_session(struct fs_html *h, const struct fs_html_session *r)
+{
+	struct fs_html_sess_snap *ss = &h->build->sess;
+	if (ss->n < FS_HTML_MAX_SESSIONS)
+		ss->rows[ss->n++] = *r;
 }
 
 void fs_html_add_host(struct fs_html *h, const struct fs_html_host *host)
@@ -807,6 +857,11 @@ void fs_html_commit(struct fs_html *h)
 	for (uint32_t i = 0; i < h->alert_n; i++)
 		s->alerts[i] = h->alerts[(h->alert_pos + MAX_ALERTS - 1 - i) %
 					 MAX_ALERTS];
+	s->sess.n_events = h->sev_n;
+	for (uint32_t i = 0; i < h->sev_n; i++)
+		s->sess.events[i] =
+			h->sev[(h->sev_pos + FS_HTML_MAX_SESSION_EVENTS - h->sev_n +
+				i) % FS_HTML_MAX_SESSION_EVENTS];
 	s->n_events = h->event_n;
 	for (uint32_t i = 0; i < h->event_n; i++)
 		s->events[i] = h->events[(h->event_pos + MAX_EVENTS -

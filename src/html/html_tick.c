@@ -75,5 +75,6 @@ void fs_html_tick(struct fs_html *h, int64_t now_us, const struct fs_hosts *host
 		fs_ospf_foreach_router(ospf, add_router, h);
 		fs_ospf_foreach_adjacency(ospf, add_adj, h);
 	}
+	fs_html_tick_sessions(h);
 	fs_html_commit(h);
 }

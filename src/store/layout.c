@@ -8,6 +8,7 @@
 #include "layout.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "floodspot/fmt.h"
 
@@ -20,6 +21,52 @@ static const char *const router_ds[] = { "hello_gap_ms", "neighbors",
 					  "adj_full", "lsus" };
 static const char *const router_type[] = { "GAUGE", "GAUGE", "GAUGE",
 					   "DERIVE" };
+static const char *const session_ds[FS_STORE_SESSION_DS] = {
+	[FS_STORE_SS_GAP0] = "gap0_ms",	 [FS_STORE_SS_GAP1] = "gap1_ms",
+	[FS_STORE_SS_UP] = "up",	 [FS_STORE_SS_LATE] = "late",
+	[FS_STORE_SS_MESSAGES] = "messages",
+	[FS_STORE_SS_WITHDRAWN] = "withdrawn",
+	[FS_STORE_SS_CHANGES] = "changes",
+};
+
+/* An address for a file name: IPv6's ':' as '_'. */
+static char *path_ip(char buf[FS_IP_STRLEN], uint8_t version, const uint8_t *ip)
+{
+	fs_fmt_ip(buf, version, ip);
+	for (char *c = buf; *c; c++)
+		if (*c == ':')
+			*c = '_';
+	return buf;
+}
+
+int fs_store_session_path(char *buf, size_t len,
+			  const struct fs_store_session *k)
+{
+	char seg[FS_SEG_STRLEN], a[FS_IP_STRLEN], b[FS_IP_STRLEN];
+	char proto[sizeof(k->proto) + 1];
+	int n;
+	/* The name comes from a fixed vocabulary; keep it a name anyway. */
+	size_t i = 0;
+	for (; i < sizeof(k->proto) && k->proto[i]; i++)
+		proto[i] = (k->proto[i] >= 'a' && k->proto[i] <= 'z') ||
+				   (k->proto[i] >= '0' && k->proto[i] <= '9')
+			   ? k->proto[i]
+			   : '_';
+	proto[i] = '\0';
+	fs_fmt_seg_path(seg, k->seg);
+	if (!strcmp(proto, "bgp"))
+		n = snprintf(buf, len, "sessions/%s-%s-%s-%s.rrd", proto, seg,
+			     path_ip(a, k->ip_version, k->ip[0]),
+			     path_ip(b, k->ip_version, k->ip[1]));
+	else if (!strcmp(proto, "bfd"))
+		n = snprintf(buf, len, "sessions/%s-%s-%u-%s-%s.rrd", proto, seg,
+			     k->extra, path_ip(a, k->ip_version, k->ip[0]),
+			     path_ip(b, k->ip_version, k->ip[1]));
+	else
+		n = snprintf(buf, len, "sessions/%s-%s-%u.rrd", proto, seg,
+			     k->extra);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
+}
 
 int fs_store_rel_path(char *buf, size_t len, enum fs_store_kind kind,
 		      uint16_t vlan, const uint8_t mac[6], uint32_t id)
@@ -59,6 +106,9 @@ const char *const *fs_store_ds_names(enum fs_store_kind kind, unsigned *n)
 	case FS_STORE_K_ROUTER:
 		*n = sizeof(router_ds) / sizeof(router_ds[0]);
 		return router_ds;
+	case FS_STORE_K_SESSION:
+		*n = FS_STORE_SESSION_DS;
+		return session_ds;
 	default:
 		*n = 0;
 		return NULL;
@@ -69,6 +119,8 @@ static const char *ds_type(enum fs_store_kind kind, unsigned i)
 {
 	if (kind == FS_STORE_K_ROUTER)
 		return router_type[i];
+	if (kind == FS_STORE_K_SESSION)
+		return i <= FS_STORE_SS_UP ? "GAUGE" : "DERIVE";
 	if (kind == FS_STORE_K_SEGMENT && i == 6)
 		return "GAUGE";
 	return "DERIVE";

@@ -32,6 +32,7 @@ void fs_store_config_defaults(struct fs_store_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->step_s = 1;
 	cfg->max_host_files = 200;	/* ~2.3 GiB with the default archives */
+	cfg->max_session_files = 64;	/* ~870 MiB */
 	cfg->top_n = 50;
 	cfg->noise_floor_pps = 100;
 	cfg->queue_len = 65536;
@@ -180,9 +181,10 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 				 dir, strerror(errno));
 			goto fail;
 		}
-		for (int i = 0; i < 2; i++) {
-			snprintf(sub, sizeof(sub), "%s/%s", dir,
-				 i ? "routers" : "hosts");
+		static const char *const subdirs[] = { "hosts", "routers",
+						       "sessions" };
+		for (int i = 0; i < 3; i++) {
+			snprintf(sub, sizeof(sub), "%s/%s", dir, subdirs[i]);
 			if (mkdir_p(sub) != 0) {
 				snprintf(err, errlen,
 					 "%s: cannot use as RRD directory: %s",
@@ -214,7 +216,8 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 	s->fed_cur = calloc(s->cfg.max_host_files + 1, sizeof(*s->fed_cur));
 	if (!s->ring || !s->trk || !s->fed_prev || !s->fed_cur ||
 	    fs_hidx_init(&s->trk_ix, s->cfg.max_host_files) != 0 ||
-	    fs_hids_init(&s->trk_ids, s->cfg.max_host_files) != 0) {
+	    fs_hids_init(&s->trk_ids, s->cfg.max_host_files) != 0 ||
+	    fs_store_strk_init(s) != 0) {
 		snprintf(err, errlen, "rrd store: out of memory");
 		goto fail;
 	}
@@ -242,6 +245,7 @@ void fs_store_destroy(struct fs_store *s)
 	fs_hids_fini(&s->trk_ids);
 	free(s->fed_prev);
 	free(s->fed_cur);
+	fs_store_strk_fini(s);
 	sem_destroy(&s->wake);
 	pthread_cond_destroy(&s->progress);
 	pthread_mutex_destroy(&s->mu);
@@ -527,4 +531,6 @@ void fs_store_stats(const struct fs_store *s, struct fs_store_stats *st)
 						  memory_order_relaxed);
 	st->host_files = s->trk_count;
 	st->hosts_not_stored = s->hosts_not_stored;
+	st->session_files = s->cfg.max_session_files - s->strk_ids.n;
+	st->sessions_not_stored = s->sessions_not_stored;
 }

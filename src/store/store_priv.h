@@ -17,9 +17,14 @@ struct fs_store_rec {
 	int64_t ts_s;
 	uint8_t kind;		/* enum fs_store_kind */
 	uint8_t from, to;	/* FS_STORE_K_ADJ */
-	uint8_t mac[6];
-	uint16_t vlan;
-	uint32_t id, id2;
+	union {
+		struct {
+			uint8_t mac[6];
+			uint16_t vlan;
+			uint32_t id, id2;
+		};
+		struct fs_store_session sess;	/* FS_STORE_K_SESSION */
+	};
 	uint32_t unknown;	/* bit i: value i is unknown */
 	int32_t ts_frac_us;	/* FS_STORE_K_ADJ: sub-second part */
 	union {
@@ -43,6 +48,12 @@ struct fs_store_tracked {
 	uint64_t cum[FS_STORE_HOST_DS];
 };
 
+/* Capture side: a session that has a file; seen in the current tick. */
+struct fs_store_strk {
+	bool used, seen;
+	struct fs_store_session k;
+};
+
 /* Writer side: what is known about one file. */
 struct fs_store_wfile {
 	bool referenced;	/* used since the clock hand last passed */
@@ -50,6 +61,7 @@ struct fs_store_wfile {
 	uint16_t vlan;
 	uint8_t mac[6];
 	uint32_t id;
+	struct fs_store_session sess;	/* FS_STORE_K_SESSION */
 	bool failed;
 	int64_t last_s;		/* last update in the file */
 	int64_t retry_mono_s;	/* failed: next attempt */
@@ -84,6 +96,11 @@ struct fs_store {
 	uint32_t fed_prev_n, fed_cur_n;
 	uint64_t seg_cum[FS_STORE_HOST_DS];
 	int64_t seg_last_fed_s;
+	/* sessions with a file (sessions.c) */
+	struct fs_store_strk *strk;	/* max_session_files records */
+	struct fs_hidx strk_ix;
+	struct fs_hids strk_ids;
+	uint64_t sessions_not_stored;
 
 	/* keys both tables, the capture thread's and the writer's */
 	struct fs_hkey hkey;
@@ -114,6 +131,12 @@ int fs_store_trk_check(const struct fs_store *s);
 
 /* writer.c: the same for the writer's files, once it is idle (tests). */
 int fs_store_files_check(const struct fs_store *s);
+
+/* sessions.c: the key words of a session's file, for both tables. */
+struct fs_hword fs_store_session_word(const struct fs_store *s,
+				      const struct fs_store_session *k);
+int fs_store_strk_init(struct fs_store *s);
+void fs_store_strk_fini(struct fs_store *s);
 
 /* writer.c */
 int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen);

@@ -34,26 +34,46 @@ static int64_t mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+static bool same_session(const struct fs_store_session *a,
+			 const struct fs_store_session *b)
+{
+	return memcmp(a->proto, b->proto, sizeof(a->proto)) == 0 &&
+	       fs_seg_eq(a->seg, b->seg) && a->ip_version == b->ip_version &&
+	       a->extra == b->extra && memcmp(a->ip, b->ip, sizeof(a->ip)) == 0;
+}
+
 static bool same_key(const struct fs_store_rec *a, const struct fs_store_rec *b)
 {
-	return a->kind == b->kind && a->vlan == b->vlan && a->id == b->id &&
+	if (a->kind != b->kind)
+		return false;
+	if (a->kind == FS_STORE_K_SESSION)
+		return same_session(&a->sess, &b->sess);
+	return a->vlan == b->vlan && a->id == b->id &&
 	       memcmp(a->mac, b->mac, 6) == 0;
 }
 
-/* A file's key: (kind, VLAN, MAC, id), the MAC zero unless a host's. */
+/* A file's key: (kind, VLAN, MAC, id), the MAC zero unless a host's; a
+ * session's by what names it. */
 struct fkey {
 	const struct fs_store *s;
 	uint8_t kind;
 	uint16_t vlan;
 	uint8_t mac[6];
 	uint32_t id;
+	const struct fs_store_session *sess;
 	struct fs_hword h;
 };
 
 static struct fkey fkey(const struct fs_store *s, uint8_t kind, uint16_t vlan,
-			const uint8_t *mac, uint32_t id)
+			const uint8_t *mac, uint32_t id,
+			const struct fs_store_session *sess)
 {
 	struct fkey k = { .s = s, .kind = kind, .vlan = vlan, .id = id };
+	if (kind == FS_STORE_K_SESSION) {
+		k.sess = sess;
+		k.h = fs_store_session_word(s, sess);
+		return k;
+	}
 	uint64_t w[2] = { (uint64_t)kind << 48 | (uint64_t)vlan << 32 | id, 0 };
 	if (kind == FS_STORE_K_HOST) {
 		memcpy(k.mac, mac, 6);
@@ -64,11 +84,27 @@ static struct fkey fkey(const struct fs_store *s, uint8_t kind, uint16_t vlan,
 	return k;
 }
 
+static struct fkey fkey_rec(const struct fs_store *s,
+			    const struct fs_store_rec *r)
+{
+	return fkey(s, r->kind, r->vlan, r->mac, r->id, &r->sess);
+}
+
+static struct fkey fkey_file(const struct fs_store *s,
+			     const struct fs_store_wfile *f)
+{
+	return fkey(s, f->kind, f->vlan, f->mac, f->id, &f->sess);
+}
+
 static bool fkey_match(const void *ctx, uint32_t i)
 {
 	const struct fkey *k = ctx;
 	const struct fs_store_wfile *f = &k->s->files[i];
-	return f->kind == k->kind && f->vlan == k->vlan && f->id == k->id &&
+	if (f->kind != k->kind)
+		return false;
+	if (k->kind == FS_STORE_K_SESSION)
+		return same_session(&f->sess, k->sess);
+	return f->vlan == k->vlan && f->id == k->id &&
 	       memcmp(f->mac, k->mac, 6) == 0;
 }
 
@@ -87,7 +123,7 @@ static uint32_t wfile_evict(struct fs_store *s)
 			f->referenced = false;
 			continue;
 		}
-		struct fkey k = fkey(s, f->kind, f->vlan, f->mac, f->id);
+		struct fkey k = fkey_file(s, f);
 		fs_hidx_remove_val(&s->files_ix, k.h.word, k.h.hash, i);
 		return i;
 	}
@@ -97,7 +133,7 @@ static struct fs_store_wfile *wfile_get(struct fs_store *s,
 					const struct fs_store_rec *r,
 					bool *fresh)
 {
-	struct fkey k = fkey(s, r->kind, r->vlan, r->mac, r->id);
+	struct fkey k = fkey_rec(s, r);
 	uint32_t i = fs_hidx_find_match(&s->files_ix, k.h.word, k.h.hash,
 					fkey_match, &k);
 	*fresh = i == FS_HIDX_NONE;
@@ -112,6 +148,8 @@ static struct fs_store_wfile *wfile_get(struct fs_store *s,
 		f->vlan = k.vlan;
 		memcpy(f->mac, k.mac, 6);
 		f->id = k.id;
+		if (k.kind == FS_STORE_K_SESSION)
+			f->sess = r->sess;
 	}
 	s->files[i].referenced = true;
 	return &s->files[i];
@@ -125,7 +163,7 @@ int fs_store_files_check(const struct fs_store *s)
 	/* Records are taken in order until the first eviction. */
 	for (uint32_t i = 0; i < taken; i++) {
 		const struct fs_store_wfile *f = &s->files[i];
-		struct fkey k = fkey(s, f->kind, f->vlan, f->mac, f->id);
+		struct fkey k = fkey_file(s, f);
 		if (fs_hidx_find_match(&s->files_ix, k.h.word, k.h.hash,
 				       fkey_match, &k) != i)
 			return -1;
@@ -354,8 +392,12 @@ static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
 	unsigned n_ds;
 
 	fs_store_ds_names((enum fs_store_kind)recs[0].kind, &n_ds);
-	fs_store_rel_path(rel, sizeof(rel), (enum fs_store_kind)recs[0].kind,
-			  recs[0].vlan, recs[0].mac, recs[0].id);
+	if (recs[0].kind == FS_STORE_K_SESSION)
+		fs_store_session_path(rel, sizeof(rel), &recs[0].sess);
+	else
+		fs_store_rel_path(rel, sizeof(rel),
+				  (enum fs_store_kind)recs[0].kind, recs[0].vlan,
+				  recs[0].mac, recs[0].id);
 	snprintf(path, sizeof(path), "%s/%s", s->dir, rel);
 
 	if (f->failed && mono_s() >= f->retry_mono_s) {
@@ -473,8 +515,9 @@ static void *writer_main(void *arg)
 
 int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen)
 {
-	/* Host files, routers and the segment, with room to spare. */
-	s->files_cap = s->cfg.max_host_files + 1024 + 16;
+	/* Host files, sessions, routers and the segment, with room to
+	 * spare. */
+	s->files_cap = s->cfg.max_host_files + s->cfg.max_session_files + 1024 + 16;
 	s->files = calloc(s->files_cap, sizeof(*s->files));
 	if (!s->files || fs_hidx_init(&s->files_ix, s->files_cap) != 0 ||
 	    fs_hids_init(&s->files_ids, s->files_cap) != 0) {

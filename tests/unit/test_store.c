@@ -75,6 +75,35 @@ static void test_paths(void **state)
 	/* Too small a buffer is an error, not a truncated name. */
 	assert_int_equal(fs_store_rel_path(buf, 10, FS_STORE_K_HOST, 1, mac, 0),
 			 -1);
+
+	/* Sessions: by protocol, segment, ends or group. */
+	struct fs_store_session k = { .proto = "bgp", .seg = { .vlan = 10 },
+				      .ip_version = 4 };
+	k.ip[0][0] = 10, k.ip[0][3] = 1;
+	k.ip[1][0] = 10, k.ip[1][3] = 2;
+	assert_int_equal(fs_store_session_path(buf, sizeof(buf), &k), 0);
+	assert_string_equal(buf, "sessions/bgp-10-10.0.0.1-10.0.0.2.rrd");
+	memcpy(k.proto, "bfd", 4);
+	k.extra = 4784;
+	k.seg.mirror = FS_MIRROR_VXLAN;
+	k.seg.mirror_id = 5000;
+	assert_int_equal(fs_store_session_path(buf, sizeof(buf), &k), 0);
+	assert_string_equal(buf,
+			    "sessions/bfd-10-vxlan-5000-4784-10.0.0.1-10.0.0.2.rrd");
+	struct fs_store_session g = { .proto = "vrrp3", .seg = { .vlan = 7 },
+				      .ip_version = 6, .extra = 255 };
+	assert_int_equal(fs_store_session_path(buf, sizeof(buf), &g), 0);
+	assert_string_equal(buf, "sessions/vrrp3-7-255.rrd");
+	/* IPv6 without ':', a name kept a name. */
+	struct fs_store_session v6 = { .proto = "bgp/..", .ip_version = 6 };
+	v6.ip[0][0] = 0xfe, v6.ip[0][1] = 0x80, v6.ip[0][15] = 1;
+	v6.ip[1][15] = 2;
+	assert_int_equal(fs_store_session_path(buf, sizeof(buf), &v6), 0);
+	assert_string_equal(buf, "sessions/bgp___-0-0.rrd");
+	memcpy(v6.proto, "bgp", 4);
+	assert_int_equal(fs_store_session_path(buf, sizeof(buf), &v6), 0);
+	assert_string_equal(buf, "sessions/bgp-0-fe80__1-__2.rrd");
+	assert_int_equal(fs_store_session_path(buf, 20, &v6), -1);
 }
 
 static void test_create_args(void **state)
