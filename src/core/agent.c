@@ -238,6 +238,37 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 	fs_hosts_account(a->hosts, &p);
 }
 
+/* The routing trackers' counts, members of the stats object. */
+static void print_session_stats(struct agent *a, FILE *f)
+{
+	struct fs_bgp_stats b;
+	struct fs_bfd_stats d;
+	struct fs_fhrp_stats h;
+	fs_bgp_stats(a->bgp, &b);
+	fs_bfd_stats(a->bfd, &d);
+	fs_fhrp_stats(a->fhrp, &h);
+	fprintf(f,
+		"\"bgp_segments\":%llu,\"bgp_messages\":%llu,"
+		"\"bgp_malformed\":%llu,\"bgp_retransmits\":%llu,"
+		"\"bgp_holes\":%llu,\"bgp_resyncs\":%llu,"
+		"\"bgp_unparsed\":%llu,\"bgp_sessions_full\":%llu,"
+		"\"bfd_packets\":%llu,\"bfd_malformed\":%llu,"
+		"\"bfd_sessions_full\":%llu,\"fhrp_packets\":%llu,"
+		"\"fhrp_malformed\":%llu,\"fhrp_groups_full\":%llu,"
+		"\"session_pairs_unexpected\":%llu,",
+		(unsigned long long)b.segments, (unsigned long long)b.messages,
+		(unsigned long long)b.malformed, (unsigned long long)b.retransmits,
+		(unsigned long long)b.holes, (unsigned long long)b.resyncs,
+		(unsigned long long)(b.unparsed_no_buffer + b.unparsed_too_long),
+		(unsigned long long)b.sessions_full,
+		(unsigned long long)d.packets, (unsigned long long)d.malformed,
+		(unsigned long long)d.sessions_full,
+		(unsigned long long)h.packets, (unsigned long long)h.malformed,
+		(unsigned long long)h.groups_full,
+		(unsigned long long)(b.fsm_unexpected + d.fsm_unexpected +
+				     h.fsm_unexpected));
+}
+
 static void print_stats_json(struct agent *a, FILE *f)
 {
 	struct fs_hosts_stats hs;
@@ -276,6 +307,7 @@ static void print_stats_json(struct agent *a, FILE *f)
 			(unsigned long long)cs.received,
 			(unsigned long long)cs.dropped,
 			(unsigned long long)cs.if_dropped);
+	print_session_stats(a, f);
 	fprintf(f,
 		"\"hosts\":%u,\"hosts_capacity\":%u,\"hosts_inserted\":%llu,"
 		"\"hosts_evicted\":%llu,\"evictions_spared\":%llu,"
