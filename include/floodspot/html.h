@@ -57,6 +57,10 @@ struct fs_html *fs_html_create(const struct fs_html_config *cfg,
 /* Rewrites the pages when refresh_s has passed, or always when force. */
 void fs_html_tick(struct fs_html *h, int64_t now_us, const struct fs_hosts *hosts,
 		  const struct fs_ospf *ospf, int force);
+/* Shutdown, bounded: renders what is pending and joins the renderer
+ * within timeout_ms; false, with a message, when it is still busy (then
+ * fs_html_destroy leaves it to the process exit). NULL is fine. */
+bool fs_html_finish(struct fs_html *h, int timeout_ms);
 /* Renders what is pending, joins the renderer. NULL is fine. */
 void fs_html_destroy(struct fs_html *h);
 

@@ -48,6 +48,7 @@ struct fs_store_stats {
 	uint64_t updates_skipped_old;	/* not after the file's last update */
 	uint64_t events_written;	/* events.log lines */
 	uint64_t hosts_not_stored;	/* above the floor, but files capped */
+	uint64_t updates_dropped_exit;	/* still queued at the stop deadline */
 };
 
 struct fs_store;
@@ -57,7 +58,14 @@ void fs_store_config_defaults(struct fs_store_config *cfg);
 struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 				 struct fs_event_bus *bus, char *err,
 				 size_t errlen);
-/* Flushes the queue and joins the writer. */
+/*
+ * Shutdown, bounded: the writer drains the queue for at most timeout_ms,
+ * then drops and counts what is left (updates_dropped_exit). false, with
+ * a message, when the writer is still inside librrd a second later (a
+ * hung rrdcached): it is left to the process exit.
+ */
+bool fs_store_finish(struct fs_store *s, int timeout_ms);
+/* Flushes the queue and joins the writer (after fs_store_finish: frees). */
 void fs_store_destroy(struct fs_store *s);
 
 /* Once per closed second (after fs_hosts_tick); ospf may be NULL. */

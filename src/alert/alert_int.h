@@ -30,11 +30,15 @@ int fs_alert_syslog_level(enum fs_alert_severity sev);
 size_t fs_alert_format_rfc5424(const struct fs_alert *a, int facility,
 			       const char *hostname, long pid, char *buf,
 			       size_t len);
+/* What a summary reports: the sink's losses since its last summary. */
+struct fs_alert_losses {
+	uint64_t queue_full, send_error;
+	uint64_t unconfirmed;	/* written, never acknowledged by TCP */
+};
 /* The summary sent after losses: msgid "alerts-dropped". */
-size_t fs_alert_format_dropped(int64_t ts_us, uint64_t queue_full,
-			       uint64_t send_error, int facility,
-			       const char *hostname, long pid, char *buf,
-			       size_t len);
+size_t fs_alert_format_dropped(int64_t ts_us, const struct fs_alert_losses *l,
+			       int facility, const char *hostname, long pid,
+			       char *buf, size_t len);
 /* RFC 6587 3.4.1 octet counting: "LEN SP MSG". Returns the framed length,
  * or 0 when it does not fit in cap. */
 size_t fs_alert_frame_octet(const char *msg, size_t n, char *out, size_t cap);

@@ -4,10 +4,13 @@
  * sockets are non-blocking, a partly written message stays at the head of
  * the queue with its offset, and a TCP connect is polled, not waited for.
  * TCP: reconnect after 1 s, doubling per failed attempt up to 60 s; a
- * connection that carried alerts or stayed up 10 s resets the delay. Known limit of syslog over TCP
- * (RFC 6587 has no acknowledgements): messages the kernel accepted just
- * before the collector went away are lost; a partly sent one is sent again
- * whole on the next connection.
+ * connection that carried alerts or stayed up 10 s resets the delay.
+ * Syslog over TCP (RFC 6587) has no acknowledgements, so messages the
+ * kernel accepted just before the collector went away can be lost. We
+ * watch TCP's own acknowledgements (SIOCOUTQ: bytes the peer has not
+ * acknowledged) and count messages written but never acknowledged when a
+ * connection ends as "unconfirmed", reported like any other loss; a
+ * partly sent one is sent again whole on the next connection.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -15,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +33,7 @@
 #define CONNECT_TIMEOUT_US (10 * US)
 #define STABLE_US (10 * US)
 #define SLOT_SIZE (FS_ALERT_SYSLOG_MAX + 24)
+#define INFLIGHT_MAX 256	/* written messages awaiting TCP's ack */
 
 enum conn { CONN_IDLE, CONN_CONNECTING, CONN_UP };
 
@@ -51,7 +57,12 @@ struct fs_alert_remote {
 	char hostname[256];
 	long pid;
 	int64_t last_ts_us;	/* packet time of the last alert, for summaries */
-	uint64_t unreported_full, unreported_error;
+	struct fs_alert_losses unreported;
+	/* TCP: lengths of the messages written on this connection that the
+	 * peer has not acknowledged yet, oldest first, and their sum. */
+	uint32_t infl_len[INFLIGHT_MAX];
+	uint32_t infl_head, infl_n;
+	uint64_t infl_bytes;
 	bool path_ok;		/* a send succeeded since the last loss */
 	struct fs_ratelimit warn;
 	struct fs_alert_sinks_stats st;
@@ -159,8 +170,64 @@ struct fs_alert_remote *fs_alert_remote_create(const char *url,
 	return r;
 }
 
+/* Forgets the written messages TCP has acknowledged. The count stays
+ * right after a reset: SIOCOUTQ is write_seq - snd_una, which a reset
+ * does not move. */
+static void infl_acked(struct fs_alert_remote *r)
+{
+	int outq;
+	if (r->infl_n == 0 || r->fd < 0 || ioctl(r->fd, SIOCOUTQ, &outq) < 0)
+		return;
+	uint64_t unacked = (uint64_t)(outq > 0 ? outq : 0);
+	/* The partly written head's bytes are the newest in the queue. */
+	uint64_t partial = r->head_off;
+	while (r->infl_n &&
+	       r->infl_bytes - r->infl_len[r->infl_head] + partial >= unacked) {
+		r->infl_bytes -= r->infl_len[r->infl_head];
+		r->infl_head = (r->infl_head + 1) % INFLIGHT_MAX;
+		r->infl_n--;
+	}
+}
+
+static void infl_add(struct fs_alert_remote *r, size_t n)
+{
+	if (r->infl_n == INFLIGHT_MAX)
+		infl_acked(r);
+	if (r->infl_n == INFLIGHT_MAX) {
+		/* Too many unacknowledged to follow: the oldest counts as
+		 * unconfirmed now rather than never. */
+		r->st.remote_unconfirmed++;
+		r->unreported.unconfirmed++;
+		r->infl_bytes -= r->infl_len[r->infl_head];
+		r->infl_head = (r->infl_head + 1) % INFLIGHT_MAX;
+		r->infl_n--;
+	}
+	r->infl_len[(r->infl_head + r->infl_n) % INFLIGHT_MAX] = (uint32_t)n;
+	r->infl_n++;
+	r->infl_bytes += n;
+}
+
+/* The connection ends: what it never acknowledged is unconfirmed. */
+static void infl_end(struct fs_alert_remote *r)
+{
+	infl_acked(r);
+	if (r->infl_n) {
+		r->st.remote_unconfirmed += r->infl_n;
+		r->unreported.unconfirmed += r->infl_n;
+		r->path_ok = false;
+		fs_log(FS_LOG_WARNING,
+		       "remote syslog %s: %u alerts written but not acknowledged "
+		       "by the collector before the connection ended",
+		       r->url, r->infl_n);
+	}
+	r->infl_n = r->infl_head = 0;
+	r->infl_bytes = 0;
+}
+
 static void conn_close(struct fs_alert_remote *r)
 {
+	if (r->tcp)
+		infl_end(r);
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;
@@ -283,7 +350,7 @@ static void push(struct fs_alert_remote *r, const char *msg, size_t n)
 			       "remote syslog %s: queue full, oldest alert dropped",
 			       r->url);
 		r->st.remote_dropped_queue_full++;
-		r->unreported_full++;
+		r->unreported.queue_full++;
 		r->path_ok = false;
 	}
 }
@@ -303,7 +370,7 @@ static bool send_head(struct fs_alert_remote *r)
 		if (w < 0) {
 			int e = errno;
 			r->st.remote_dropped_send_error++;
-			r->unreported_error++;
+			r->unreported.send_error++;
 			r->path_ok = false;
 			fs_log_limited(&r->warn, r->now_us, FS_LOG_WARNING,
 				       "remote syslog %s: alert dropped: %s",
@@ -326,6 +393,7 @@ static bool send_head(struct fs_alert_remote *r)
 	if (r->head_off == n) {
 		fs_alert_queue_pop(&r->q);
 		r->head_off = 0;
+		infl_add(r, n);
 		r->st.remote_sent++;
 		r->path_ok = true;
 		r->sent_on_conn = true;
@@ -338,21 +406,24 @@ static bool send_head(struct fs_alert_remote *r)
  * into a path that keeps failing would only fail and count itself). */
 static void pump(struct fs_alert_remote *r)
 {
-	if (r->tcp)
+	if (r->tcp) {
 		conn_drive(r);
+		if (r->conn == CONN_UP)
+			infl_acked(r);
+	}
 	for (int round = 0; round < 2; round++) {
 		while (r->conn == CONN_UP && send_head(r))
 			;
-		bool lost = r->unreported_full || r->unreported_error;
+		bool lost = r->unreported.queue_full || r->unreported.send_error ||
+			    r->unreported.unconfirmed;
 		if (!lost || !r->path_ok || r->conn != CONN_UP ||
 		    r->q.count == r->q.cap)
 			return;
 		char msg[FS_ALERT_SYSLOG_MAX];
-		size_t n = fs_alert_format_dropped(r->last_ts_us, r->unreported_full,
-						   r->unreported_error, r->facility,
-						   r->hostname, r->pid, msg,
-						   sizeof(msg));
-		r->unreported_full = r->unreported_error = 0;
+		size_t n = fs_alert_format_dropped(r->last_ts_us, &r->unreported,
+						   r->facility, r->hostname,
+						   r->pid, msg, sizeof(msg));
+		memset(&r->unreported, 0, sizeof(r->unreported));
 		r->st.remote_summaries++;
 		push(r, msg, n);
 	}
@@ -401,6 +472,8 @@ void fs_alert_remote_stats(const struct fs_alert_remote *r,
 	st->remote_sent = r->st.remote_sent;
 	st->remote_dropped_queue_full = r->st.remote_dropped_queue_full;
 	st->remote_dropped_send_error = r->st.remote_dropped_send_error;
+	st->remote_unconfirmed = r->st.remote_unconfirmed;
+	st->remote_dropped_exit = r->st.remote_dropped_exit;
 	st->remote_summaries = r->st.remote_summaries;
 	st->remote_connects = r->st.remote_connects;
 	st->remote_reconnects = r->st.remote_reconnects;
@@ -417,9 +490,35 @@ static int64_t clock_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Shutdown only: waits up to timeout_ms for the queue to drain. A collector
- * that is away gets one immediate attempt, not the backoff. Our clock runs
- * on from the caller's last mono_us. */
+/* Drops what is still queued (and unacknowledged) at exit, counted and
+ * said once on stderr: at exit there is no next message to summarise in. */
+static void drop_at_exit(struct fs_alert_remote *r)
+{
+	if (r->tcp && r->conn == CONN_UP) {
+		infl_acked(r);
+		r->st.remote_unconfirmed += r->infl_n;
+		if (r->infl_n)
+			fs_log(FS_LOG_WARNING,
+			       "remote syslog %s: %u alerts not acknowledged by "
+			       "the collector at exit", r->url, r->infl_n);
+		r->infl_n = r->infl_head = 0;
+		r->infl_bytes = 0;
+	}
+	if (r->q.count == 0)
+		return;
+	r->st.remote_dropped_exit += r->q.count;
+	fs_log(FS_LOG_ERR, "remote syslog %s: %u alerts not delivered at exit "
+	       "(collector %s)", r->url, r->q.count,
+	       r->conn == CONN_UP ? "too slow" : "unreachable");
+	while (r->q.count)
+		fs_alert_queue_pop(&r->q);
+	r->head_off = 0;
+}
+
+/* Shutdown only: waits up to timeout_ms for the queue to drain and TCP to
+ * acknowledge it. A collector that is away gets one immediate attempt, not
+ * the backoff. What is left is dropped and counted. Our clock runs on from
+ * the caller's last mono_us. */
 bool fs_alert_remote_flush(struct fs_alert_remote *r, int timeout_ms)
 {
 	int64_t start = clock_us(), base = r->now_us;
@@ -429,16 +528,21 @@ bool fs_alert_remote_flush(struct fs_alert_remote *r, int timeout_ms)
 		int64_t now = clock_us();
 		r->now_us = base + (now - start);
 		if (r->tcp && r->conn == CONN_IDLE && r->q.count) {
-			if (retried)
+			if (retried) {
+				drop_at_exit(r);
 				return false;
+			}
 			r->next_attempt_us = r->now_us;
 			retried = true;
 		}
 		pump(r);
-		if (r->q.count == 0)
+		if (r->q.count == 0 && r->infl_n == 0)
 			return true;
-		if (now >= deadline)
-			return false;
+		if (now >= deadline) {
+			bool all_acked = r->q.count == 0;
+			drop_at_exit(r);
+			return all_acked;
+		}
 		short events = 0;
 		int fd = fs_alert_remote_poll_fd(r, &events);
 		int wait_ms = (int)((deadline - now + 999) / 1000);

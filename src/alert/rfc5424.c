@@ -163,8 +163,8 @@ size_t fs_alert_format_rfc5424(const struct fs_alert *a, int facility,
 	return b.len;
 }
 
-size_t fs_alert_format_dropped(int64_t ts_us, uint64_t queue_full,
-			       uint64_t send_error, int facility,
+size_t fs_alert_format_dropped(int64_t ts_us,
+			       const struct fs_alert_losses *l, int facility,
 			       const char *hostname, long pid, char *buf,
 			       size_t len)
 {
@@ -175,16 +175,16 @@ size_t fs_alert_format_dropped(int64_t ts_us, uint64_t queue_full,
 	if (!put_header(&b, pri_of(facility, FS_SEV_WARNING), ts_us, hostname,
 			pid, "alerts-dropped"))
 		return 0;
-	char tmp[256];
-	unsigned long long total = (unsigned long long)(queue_full + send_error);
+	char tmp[320];
+	unsigned long long full = l->queue_full, error = l->send_error,
+			   unconf = l->unconfirmed;
+	unsigned long long total = full + error + unconf;
 	int n = snprintf(tmp, sizeof(tmp),
 			 "[" FS_ALERT_SD_ID " dropped=\"%llu\" queue_full=\"%llu\""
-			 " send_error=\"%llu\"] alerts-dropped dropped=%llu"
-			 " queue_full=%llu send_error=%llu",
-			 total, (unsigned long long)queue_full,
-			 (unsigned long long)send_error, total,
-			 (unsigned long long)queue_full,
-			 (unsigned long long)send_error);
+			 " send_error=\"%llu\" unconfirmed=\"%llu\"]"
+			 " alerts-dropped dropped=%llu queue_full=%llu"
+			 " send_error=%llu unconfirmed=%llu",
+			 total, full, error, unconf, total, full, error, unconf);
 	if (n < 0 || !sb_put(&b, tmp, (size_t)n))
 		return 0;
 	return b.len;

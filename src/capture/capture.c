@@ -69,7 +69,7 @@ static int check_linktype(struct fs_capture *c, char *err, size_t errlen)
 static int open_offline(struct fs_capture *c, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	FILE *f = fopen(c->file, "rb");
+	FILE *f = fopen(c->file, "rbe");
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", c->file, strerror(errno));
 		return -1;

@@ -36,12 +36,19 @@
 #include "floodspot/rules.h"
 #include "floodspot/html.h"
 #include "floodspot/store.h"
+#include "floodspot/thread.h"
 #include "fs_config.h"
 
 #define USEC 1000000LL
 #define TIMER_PERIOD_MS 100
 #define REOPEN_MIN_S 1
 #define REOPEN_MAX_S 30
+/* Shutdown bounds: queued alerts get this long to reach a collector, the
+ * RRD writer and the page renderer this long to finish; then what is left
+ * is dropped, counted and reported, and the process exits. */
+#define EXIT_ALERTS_MS 2000
+#define EXIT_STORE_MS 3000
+#define EXIT_HTML_MS 3000
 
 struct agent_counters {
 	uint64_t packets, bytes;
@@ -67,6 +74,7 @@ struct agent {
 	struct fs_html *html;
 	struct fs_detect *detect;
 	struct fs_alert_sinks *sinks;
+	struct fs_alert_sinks_config sinks_cfg;
 	struct agent_counters n;
 
 	/* live mode: packet time advances with the monotonic clock when idle */
@@ -77,7 +85,9 @@ struct agent {
 	unsigned reopen_backoff_s;
 	bool capture_down;
 	bool stop;
+	int stop_signal;	/* the signal that ended the run, 0: none */
 	bool final_tick;	/* closing a partial last second at the end */
+	int sfd;		/* signalfd of the handled signals */
 };
 
 static int64_t mono_us(void)
@@ -152,6 +162,75 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 	fs_hosts_account(a->hosts, &p);
 }
 
+/* Where every alert went: the detector's counts, then each sink's. A
+ * sink's alerts are its sent + dropped + still queued. */
+static void print_alert_stats_json(struct agent *a, FILE *f)
+{
+	struct fs_detect_stats ds;
+	fs_detect_stats(a->detect, &ds);
+	fprintf(f, "\"alerts\":{\"raised\":%llu,\"repeated\":%llu,"
+		"\"cleared\":%llu,\"culprits\":%llu,\"deferred_cap\":%llu,"
+		"\"table_full\":%llu",
+		(unsigned long long)ds.raised, (unsigned long long)ds.repeated,
+		(unsigned long long)ds.cleared, (unsigned long long)ds.culprits,
+		(unsigned long long)ds.deferred_cap,
+		(unsigned long long)ds.table_full);
+	if (a->sinks) {
+		struct fs_alert_sinks_stats st;
+		fs_alert_sinks_stats(a->sinks, &st);
+		fprintf(f, ",\"emitted\":%llu", (unsigned long long)st.alerts);
+		if (a->sinks_cfg.use_syslog)
+			fprintf(f, ",\"local\":{\"sent\":%llu,\"dropped\":%llu,"
+				"\"summaries\":%llu}",
+				(unsigned long long)st.local_sent,
+				(unsigned long long)st.local_dropped,
+				(unsigned long long)st.local_summaries);
+		if (a->sinks_cfg.remote)
+			fprintf(f, ",\"remote\":{\"sent\":%llu,"
+				"\"dropped_queue_full\":%llu,"
+				"\"dropped_send_error\":%llu,"
+				"\"dropped_exit\":%llu,\"unconfirmed\":%llu,"
+				"\"queued\":%u,\"summaries\":%llu,"
+				"\"disconnects\":%llu,\"connect_failures\":%llu}",
+				(unsigned long long)st.remote_sent,
+				(unsigned long long)st.remote_dropped_queue_full,
+				(unsigned long long)st.remote_dropped_send_error,
+				(unsigned long long)st.remote_dropped_exit,
+				(unsigned long long)st.remote_unconfirmed,
+				st.remote_queued,
+				(unsigned long long)st.remote_summaries,
+				(unsigned long long)st.remote_disconnects,
+				(unsigned long long)st.remote_connect_failures);
+		if (a->sinks_cfg.exec_cmd)
+			fprintf(f, ",\"exec\":{\"spawned\":%llu,"
+				"\"dropped_busy\":%llu,\"failed\":%llu,"
+				"\"exit_nonzero\":%llu}",
+				(unsigned long long)st.exec_spawned,
+				(unsigned long long)st.exec_dropped_busy,
+				(unsigned long long)st.exec_failed,
+				(unsigned long long)st.exec_exit_nonzero);
+	}
+	fputs("}", f);
+}
+
+static void print_store_stats_json(struct agent *a, FILE *f)
+{
+	struct fs_store_stats st;
+	fs_store_stats(a->store, &st);
+	fprintf(f, ",\"rrd\":{\"queued\":%llu,\"written\":%llu,"
+		"\"dropped_full\":%llu,\"dropped_exit\":%llu,"
+		"\"errors\":%llu,\"skipped_old\":%llu,\"files_created\":%llu,"
+		"\"host_files\":%u,\"hosts_not_stored\":%llu}",
+		(unsigned long long)st.updates_queued,
+		(unsigned long long)st.updates_written,
+		(unsigned long long)st.updates_dropped_full,
+		(unsigned long long)st.updates_dropped_exit,
+		(unsigned long long)st.update_errors,
+		(unsigned long long)st.updates_skipped_old,
+		(unsigned long long)st.files_created, st.host_files,
+		(unsigned long long)st.hosts_not_stored);
+}
+
 static void print_stats_json(struct agent *a, FILE *f)
 {
 	struct fs_hosts_stats hs;
@@ -196,7 +275,7 @@ static void print_stats_json(struct agent *a, FILE *f)
 		"\"memory_bound_bytes\":%zu,\"seconds\":%llu,"
 		"\"clock_jumps\":%llu,\"clock_backwards\":%llu,"
 		"\"ospf_packets\":%llu,\"ospf_malformed\":%llu,"
-		"\"alerts_raised\":%llu}\n",
+		"\"alerts_raised\":%llu,",
 		hs.in_use, hs.capacity, (unsigned long long)hs.inserted,
 		(unsigned long long)hs.evicted,
 		(unsigned long long)hs.evict_protected_skips,
@@ -206,14 +285,58 @@ static void print_stats_json(struct agent *a, FILE *f)
 		(unsigned long long)a->clock.backwards,
 		(unsigned long long)os.packets, (unsigned long long)os.malformed,
 		(unsigned long long)fs_detect_alerts_raised(a->detect));
+	print_alert_stats_json(a, f);
+	if (a->store)
+		print_store_stats_json(a, f);
+	fputs("}\n", f);
 	fflush(f);
 }
 
-static void dump(struct agent *a, int64_t now)
+/* One line on stderr at exit, whatever the output mode: what was seen and
+ * what could not be delivered. */
+static void print_summary(struct agent *a)
+{
+	struct fs_capture_stats cs = { 0 };
+	bool have_cs = a->cap && fs_capture_stats(a->cap, &cs);
+	uint64_t alert_losses = 0;
+	if (a->sinks) {
+		struct fs_alert_sinks_stats st;
+		fs_alert_sinks_stats(a->sinks, &st);
+		alert_losses = st.local_dropped + st.remote_dropped_queue_full +
+			       st.remote_dropped_send_error +
+			       st.remote_dropped_exit + st.remote_unconfirmed +
+			       st.exec_dropped_busy + st.exec_failed;
+	}
+	uint64_t rrd_losses = 0;
+	if (a->store) {
+		struct fs_store_stats st;
+		fs_store_stats(a->store, &st);
+		rrd_losses = st.updates_dropped_full + st.updates_dropped_exit +
+			     st.update_errors;
+	}
+	char drops[64] = "";
+	if (have_cs)
+		snprintf(drops, sizeof(drops), ", %llu dropped by the kernel",
+			 (unsigned long long)(cs.dropped + cs.if_dropped));
+	fs_log(alert_losses || rrd_losses ? FS_LOG_WARNING : FS_LOG_NOTICE,
+	       "exit%s%s: %llu packets%s; %llu alerts raised, %llu alert "
+	       "deliveries lost; %llu RRD updates lost",
+	       a->stop_signal ? " on " : "",
+	       a->stop_signal ? strsignal(a->stop_signal) : "",
+	       (unsigned long long)a->n.packets, drops,
+	       (unsigned long long)fs_detect_alerts_raised(a->detect),
+	       (unsigned long long)alert_losses,
+	       (unsigned long long)rrd_losses);
+}
+
+/* The hosts, --top and --ospf tables; the stats unless with_stats is
+ * false (at exit they come after the last deliveries). */
+static void dump(struct agent *a, int64_t now, bool with_stats)
 {
 	if (a->cfg->json) {
 		fs_output_hosts_json(stdout, a->hosts);
-		print_stats_json(a, stdout);
+		if (with_stats)
+			print_stats_json(a, stdout);
 	}
 	if (a->cfg->top)
 		fs_output_top(a->top_out, a->hosts, a->cfg->top, now);
@@ -244,6 +367,24 @@ static void reload_rules(struct agent *a)
 	}
 	fs_log(FS_LOG_NOTICE, "%s: %zu rules loaded", path, fs_rules_count(rs));
 	fs_detect_set_rules(a->detect, rs);
+}
+
+/* Acts on the pending signals: reload, dump, or stop. */
+static void take_signals(struct agent *a)
+{
+	struct signalfd_siginfo si;
+	while (read(a->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			reload_rules(a);
+		} else if (si.ssi_signo == SIGUSR1) {
+			dump(a, a->clock.now_us, true);
+		} else {
+			fs_log(FS_LOG_NOTICE, "%s: stopping",
+			       strsignal((int)si.ssi_signo));
+			a->stop_signal = (int)si.ssi_signo;
+			a->stop = true;
+		}
+	}
 }
 
 static int drop_privileges(const char *user)
@@ -297,17 +438,10 @@ static void try_reopen(struct agent *a)
 /* Live loop: one poll over capture, netlink, signals and a 100 ms timer. */
 static int run_live(struct agent *a)
 {
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	int sfd = a->sfd;
 	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (sfd < 0 || tfd < 0) {
-		fs_log_errno(FS_LOG_ERR, errno, "signalfd/timerfd");
+	if (tfd < 0) {
+		fs_log_errno(FS_LOG_ERR, errno, "timerfd");
 		return 1;
 	}
 	struct itimerspec its = {
@@ -379,19 +513,9 @@ static int run_live(struct agent *a)
 			if (a->capture_down && now >= a->reopen_at_mono)
 				try_reopen(a);
 		}
-		if (pfd[0].revents) {
-			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-				if (si.ssi_signo == SIGHUP)
-					reload_rules(a);
-				else if (si.ssi_signo == SIGUSR1)
-					dump(a, a->clock.now_us);
-				else
-					a->stop = true;
-			}
-		}
+		if (pfd[0].revents)
+			take_signals(a);
 	}
-	close(sfd);
 	close(tfd);
 	return 0;
 }
@@ -399,6 +523,9 @@ static int run_live(struct agent *a)
 static int run_offline(struct agent *a)
 {
 	for (;;) {
+		take_signals(a);
+		if (a->stop)
+			return 0;
 		int max = 4096;
 		if (a->cfg->count) {
 			uint64_t left = a->cfg->count - fs_capture_count(a->cap);
@@ -472,7 +599,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		return 1;
 	}
 
-	struct fs_alert_sinks_config scfg = {
+	a->sinks_cfg = (struct fs_alert_sinks_config){
 		.use_syslog = cfg->local_syslog < 0 ? a->live : cfg->local_syslog,
 		.syslog_facility = cfg->syslog_facility >= 0 ? cfg->syslog_facility
 							     : LOG_DAEMON,
@@ -480,7 +607,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		.exec_cmd = cfg->exec_cmd,
 		.remote_queue_len = 1024,
 	};
-	a->sinks = fs_alert_sinks_create(&scfg, &a->bus, err, errlen);
+	a->sinks = fs_alert_sinks_create(&a->sinks_cfg, &a->bus, err, errlen);
 	if (!a->sinks)
 		return 2;
 
@@ -551,6 +678,15 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 	struct agent a = { .cfg = cfg };
 	char err[512] = "";
 
+	/* Before any thread exists (writer, renderer, librrd's): only this
+	 * thread may take a signal, through the signalfd. */
+	sigset_t handled;
+	fs_signals_take(&handled);
+	a.sfd = signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (a.sfd < 0) {
+		fs_log_errno(FS_LOG_ERR, errno, "signalfd");
+		return 1;
+	}
 	fs_clock_init(&a.clock);
 	struct fs_capture_config cc = {
 		.ifname = cfg->ifname,
@@ -562,6 +698,7 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 	a.cap = fs_capture_open(&cc, err, sizeof(err));
 	if (!a.cap) {
 		fs_log(FS_LOG_ERR, "%s", err);
+		close(a.sfd);
 		return 2;
 	}
 	a.dlt = fs_capture_datalink(a.cap);
@@ -574,6 +711,7 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 		if (err[0])
 			fs_log(FS_LOG_ERR, "%s", err);
 		teardown(&a);
+		close(a.sfd);
 		return rc;
 	}
 
@@ -585,10 +723,17 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 	fs_clock_flush(&a.clock, on_tick, &a);
 	if (a.html)
 		fs_html_tick(a.html, a.clock.now_us, a.hosts, a.ospf, 1);
-	dump(&a, a.clock.now_us);
-	/* Alerts still queued for a TCP collector would be lost at exit. */
+	dump(&a, a.clock.now_us, false);
+	/* Bounded: alerts still queued for a collector, RRD updates and the
+	 * last page; what misses its deadline is counted in the stats. */
 	if (a.sinks)
-		fs_alert_sinks_flush(a.sinks, 2000);
+		fs_alert_sinks_flush(a.sinks, EXIT_ALERTS_MS);
+	fs_store_finish(a.store, EXIT_STORE_MS);
+	fs_html_finish(a.html, EXIT_HTML_MS);
+	if (cfg->json)
+		print_stats_json(&a, stdout);
+	print_summary(&a);
 	teardown(&a);
+	close(a.sfd);
 	return rc;
 }

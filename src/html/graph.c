@@ -317,7 +317,7 @@ static void adjacency_rules(struct args *a, const struct fs_graph_req *r)
 	char path[FS_STORE_PATH_MAX + 16], id[16], line[256];
 	snprintf(path, sizeof(path), "%s/events.log", r->dir);
 	fs_fmt_id(id, r->router_id);
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	if (!f)
 		return;
 	unsigned n = 0;

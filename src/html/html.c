@@ -19,6 +19,7 @@
 #include "floodspot/alert.h"
 #include "floodspot/fmt.h"
 #include "floodspot/log.h"
+#include "floodspot/thread.h"
 #include "html_int.h"
 
 
@@ -78,6 +79,7 @@ struct fs_html {
 	struct snap *render;
 	pthread_t thread;
 	bool thread_started;
+	bool abandoned;		/* still rendering at the stop deadline */
 	struct fs_ratelimit rl;
 };
 
@@ -316,7 +318,7 @@ static void render(struct fs_html *h, struct snap *s)
 	char path[FS_STORE_PATH_MAX + 32], tmp[FS_STORE_PATH_MAX + 40];
 	snprintf(path, sizeof(path), "%s/index.html", h->dir);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
+	FILE *f = fopen(tmp, "we");
 	if (!f) {
 		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING, "html: %s: %s", tmp,
 			       strerror(errno));
@@ -576,7 +578,7 @@ struct fs_html *fs_html_create(const struct fs_html_config *cfg,
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cv, NULL);
 	if (!h->build || !h->pending || !h->render ||
-	    pthread_create(&h->thread, NULL, render_main, h) != 0) {
+	    fs_thread_start(&h->thread, render_main, h) != 0) {
 		snprintf(err, errlen, "html: cannot start renderer");
 		fs_html_destroy(h);
 		return NULL;
@@ -643,10 +645,36 @@ void fs_html_commit(struct fs_html *h)
 	h->refreshed_once = true;
 }
 
+bool fs_html_finish(struct fs_html *h, int timeout_ms)
+{
+	if (!h || !h->thread_started)
+		return true;
+	pthread_mutex_lock(&h->mu);
+	h->stop = true;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	struct timespec at;
+	clock_gettime(CLOCK_REALTIME, &at);
+	at.tv_sec += timeout_ms / 1000;
+	at.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (at.tv_nsec >= 1000000000L) {
+		at.tv_sec++;
+		at.tv_nsec -= 1000000000L;
+	}
+	if (pthread_timedjoin_np(h->thread, NULL, &at) != 0) {
+		h->abandoned = true;
+		fs_log(FS_LOG_ERR, "html: renderer still busy %d ms after stop; "
+		       "the last page is not written", timeout_ms);
+		return false;
+	}
+	h->thread_started = false;
+	return true;
+}
+
 void fs_html_destroy(struct fs_html *h)
 {
-	if (!h)
-		return;
+	if (!h || h->abandoned)
+		return;	/* an abandoned renderer may still use everything */
 	if (h->thread_started) {
 		pthread_mutex_lock(&h->mu);
 		h->stop = true;

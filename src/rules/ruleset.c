@@ -78,7 +78,7 @@ struct fs_ruleset *fs_rules_parse(const char *name, const char *text,
 
 static unsigned load_file(struct fs_ruleset *rs, const char *path, FILE *err)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(path, "rbe");
 	if (!f) {
 		if (err)
 			fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));

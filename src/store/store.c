@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "store_priv.h"
@@ -236,10 +237,33 @@ fail:
 	return NULL;
 }
 
+bool fs_store_finish(struct fs_store *s, int timeout_ms)
+{
+	if (!s)
+		return true;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	bool done = fs_store_writer_finish(s, now + (int64_t)timeout_ms * 1000);
+	uint64_t lost = atomic_load(&s->dropped_exit);
+	if (!done)
+		fs_log(FS_LOG_ERR, "rrd writer still busy %d ms after stop "
+		       "(rrdcached or disk hung); %llu queued updates lost",
+		       timeout_ms + 1000,
+		       (unsigned long long)(s->queued - atomic_load(&s->tail)));
+	else if (lost)
+		fs_log(FS_LOG_WARNING, "rrd: %llu queued updates not written "
+		       "within %d ms of stop", (unsigned long long)lost,
+		       timeout_ms);
+	return done;
+}
+
 void fs_store_destroy(struct fs_store *s)
 {
 	if (!s)
 		return;
+	if (s->abandoned)
+		return;	/* its thread may still use everything */
 	fs_store_writer_stop(s);
 	free(s->ring);
 	free(s->trk);
@@ -491,4 +515,6 @@ void fs_store_stats(const struct fs_store *s, struct fs_store_stats *st)
 						  memory_order_relaxed);
 	st->host_files = s->trk_count;
 	st->hosts_not_stored = s->hosts_not_stored;
+	st->updates_dropped_exit = atomic_load_explicit(&s->dropped_exit,
+							memory_order_relaxed);
 }

@@ -60,6 +60,10 @@ struct fs_store {
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stop;
+	/* Shutdown: past this monotonic time the writer drops what is left;
+	 * 0: drain everything. */
+	_Atomic int64_t stop_deadline_us;
+	bool abandoned;		/* writer stuck at shutdown: not joined */
 	pthread_mutex_t mu;
 	pthread_cond_t progress;
 	atomic_uint waiters;	/* threads in fs_store_wait_written */
@@ -76,6 +80,7 @@ struct fs_store {
 
 	/* written by the writer, read anywhere */
 	_Atomic uint64_t written, errors, created, skipped_old, events_written;
+	_Atomic uint64_t dropped_exit;	/* left in the queue at the deadline */
 
 	/* writer thread only */
 	struct fs_store_wfile *files;
@@ -92,6 +97,9 @@ void fs_store_close_idle(struct fs_store *s, int64_t sec_start_us);
 /* writer.c */
 int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen);
 void fs_store_writer_stop(struct fs_store *s);
+/* Stops the writer, which drains until deadline_us (monotonic) and drops
+ * the rest; false when it is still busy a second after that. */
+bool fs_store_writer_finish(struct fs_store *s, int64_t deadline_us);
 
 /* store.c: enqueue one record; 0, or -1 when dropped. */
 int fs_store_push(struct fs_store *s, const struct fs_store_rec *r);

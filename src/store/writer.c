@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "floodspot/fmt.h"
+#include "floodspot/thread.h"
 #include "store_priv.h"
 
 #define FAIL_RETRY_S 30		/* a file that failed is retried this late */
@@ -217,7 +218,7 @@ static double events_last_ts(const char *path)
 {
 	char buf[512];
 	double ts = -1;
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	if (!f)
 		return -1;
 	if (fseek(f, -(long)sizeof(buf) + 1, SEEK_END) != 0)
@@ -239,7 +240,7 @@ static void write_event(struct fs_store *s, const struct fs_store_rec *r)
 		char path[FS_STORE_PATH_MAX + 16];
 		snprintf(path, sizeof(path), "%s/events.log", s->dir);
 		s->events_last = events_last_ts(path);
-		s->events = fopen(path, "a");
+		s->events = fopen(path, "ae");
 		if (!s->events) {
 			int e = errno;
 			atomic_fetch_add_explicit(&s->errors, 1,
@@ -362,6 +363,16 @@ static uint64_t drain(struct fs_store *s)
 	struct fs_store_rec batch[BATCH_VALUES];
 
 	while (tail != head) {
+		int64_t deadline = atomic_load_explicit(&s->stop_deadline_us,
+							memory_order_relaxed);
+		if (deadline && mono_us() >= deadline) {
+			atomic_fetch_add_explicit(&s->dropped_exit, head - tail,
+						  memory_order_relaxed);
+			tail = head;
+			atomic_store_explicit(&s->tail, tail,
+					      memory_order_release);
+			break;
+		}
 		unsigned n = 0;
 		batch[n++] = s->ring[tail & s->mask];
 		tail++;
@@ -419,7 +430,7 @@ int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen)
 		return -1;
 	}
 	s->files_mask = cap - 1;
-	int rc = pthread_create(&s->thread, NULL, writer_main, s);
+	int rc = fs_thread_start(&s->thread, writer_main, s);
 	if (rc != 0) {
 		snprintf(err, errlen, "rrd store: cannot start writer: %s",
 			 strerror(rc));
@@ -429,8 +440,38 @@ int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen)
 	return 0;
 }
 
+bool fs_store_writer_finish(struct fs_store *s, int64_t deadline_us)
+{
+	if (!s->thread_started)
+		return true;
+	atomic_store(&s->stop_deadline_us, deadline_us);
+	atomic_store(&s->stop, true);
+	sem_post(&s->wake);
+	/* A write can hang inside librrd (a stopped rrdcached): wait a
+	 * second past the deadline, then leave the thread to the exit. */
+	struct timespec at;
+	clock_gettime(CLOCK_REALTIME, &at);
+	int64_t wait_us = deadline_us - mono_us() + 1000000;
+	if (wait_us < 0)
+		wait_us = 0;
+	at.tv_sec += wait_us / 1000000;
+	at.tv_nsec += (wait_us % 1000000) * 1000;
+	if (at.tv_nsec >= 1000000000) {
+		at.tv_sec++;
+		at.tv_nsec -= 1000000000;
+	}
+	if (pthread_timedjoin_np(s->thread, NULL, &at) != 0) {
+		s->abandoned = true;
+		return false;
+	}
+	s->thread_started = false;
+	return true;
+}
+
 void fs_store_writer_stop(struct fs_store *s)
 {
+	if (s->abandoned)
+		return;
 	if (s->thread_started) {
 		atomic_store(&s->stop, true);
 		sem_post(&s->wake);

@@ -171,7 +171,8 @@ def test_tcp_absent_then_started():
         check_alert(parse_msg(m, p.pid), 6 + k)
     s = parse_msg(frames[4], p.pid)
     assert s["msgid"] == "alerts-dropped", s
-    assert s["sd"] == {"dropped": "6", "queue_full": "6", "send_error": "0"}, s
+    assert s["sd"] == {"dropped": "6", "queue_full": "6", "send_error": "0",
+                       "unconfirmed": "0"}, s
     assert s["pri"] == 3 * 8 + 4, s    # daemon.warning
     assert st["dropped_queue_full"] == 6 and st["summaries"] == 1, st
     assert st["connect_failures"] >= 1 and st["connects"] == 1, st
@@ -237,7 +238,10 @@ def test_tcp_flush_at_exit():
     p = run_driver("--remote", "tcp://127.0.0.1:%d" % free_port(), "--alerts",
                    "5", "--flush-ms", "3000")
     rc, st, err = finish(p)
-    assert rc == 1 and st["queued"] == 5 and st["sent"] == 0, st
+    # Nothing to deliver to: dropped at the deadline, counted and said.
+    assert rc == 1 and st["dropped_exit"] == 5 and st["queued"] == 0, st
+    assert st["sent"] == 0, st
+    assert "5 alerts not delivered at exit" in err, err
     assert time.time() - t0 < 2.5, time.time() - t0
     print("ok tcp flush at exit")
 

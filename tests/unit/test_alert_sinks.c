@@ -387,7 +387,7 @@ static void test_remote_queue_and_summary(void **state)
 	}
 	assert_non_null(strstr(msgs[4], " floodspot "));
 	assert_non_null(strstr(msgs[4], " alerts-dropped [floodspot@32473 dropped=\"6\" "
-					"queue_full=\"6\" send_error=\"0\"]"));
+					"queue_full=\"6\" send_error=\"0\" unconfirmed=\"0\"]"));
 	assert_memory_equal(msgs[4], "<28>1 2026-01-15T10:00:39.000Z ", 31);
 	fs_alert_sinks_stats(s, &st);
 	assert_int_equal(st.remote_sent, 5);
