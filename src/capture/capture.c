@@ -5,10 +5,12 @@
 #include "floodspot/capture.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "floodspot/decode.h"
 
@@ -69,7 +71,17 @@ static int check_linktype(struct fs_capture *c, char *err, size_t errlen)
 static int open_offline(struct fs_capture *c, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	FILE *f = fopen(c->file, "rbe");
+	FILE *f;
+	if (strcmp(c->file, "-") == 0) {
+		/* Standard input, as tcpdump: a copy, so closing the capture
+		 * leaves descriptor 0 alone. */
+		int fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
+		f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+		if (!f && fd >= 0)
+			close(fd);
+	} else {
+		f = fopen(c->file, "rbe");
+	}
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", c->file, strerror(errno));
 		return -1;

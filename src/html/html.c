@@ -29,6 +29,8 @@
 #define MAX_ALERTS 50
 #define MAX_EVENTS 200
 #define MAX_ROUTER_GRAPHS 16
+#define MAX_JOBS (1 + MAX_HOSTS + MAX_ROUTER_GRAPHS)
+#define DRAW_TIMEOUT_MS 60000	/* one refresh's graphs */
 
 struct adj_event {
 	int64_t ts_us;
@@ -77,6 +79,7 @@ struct fs_html {
 
 	/* renderer thread */
 	struct snap *render;
+	struct fs_html_job jobs[MAX_JOBS];
 	pthread_t thread;
 	bool thread_started;
 	bool abandoned;		/* still rendering at the stop deadline */
@@ -136,37 +139,18 @@ static void host_name(char *buf, size_t len, const struct fs_html_host *h)
 		 h->mac[4], h->mac[5]);
 }
 
-/* Draws into NAME.tmp and renames; returns true when the image exists. */
-static bool draw(struct fs_html *h, struct fs_graph_req *r, const char *name)
+/* A graph job for the RRD file rel (when it exists) into png. */
+static bool add_job(struct fs_html *h, struct fs_html_job *j, const char *rel,
+		    const char *png, const struct fs_graph_req *req)
 {
-	char out[FS_STORE_PATH_MAX + 80], tmp[FS_STORE_PATH_MAX + 90];
-	char err[512];
-	snprintf(out, sizeof(out), "%s/%s", h->dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
-	r->dir = h->rrd_dir;
-	r->out = tmp;
-	r->format = "png";
-	r->daemon = h->has_daemon ? h->daemon : NULL;
-	if (fs_graph_render(r, err, sizeof(err)) != 0) {
-		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING, "html: %s: %s", name,
-			       err);
-		unlink(tmp);
-		return false;
-	}
-	if (rename(tmp, out) != 0) {
-		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING, "html: %s: %s", out,
-			       strerror(errno));
-		return false;
-	}
-	return true;
-}
-
-static bool rrd_exists(struct fs_html *h, const char *rel)
-{
-	char path[FS_STORE_PATH_MAX + 160];
 	struct stat st;
-	snprintf(path, sizeof(path), "%s/%s", h->rrd_dir, rel);
-	return stat(path, &st) == 0;
+	snprintf(j->rrd_file, sizeof(j->rrd_file), "%s/%s", h->rrd_dir, rel);
+	if (stat(j->rrd_file, &st) != 0)
+		return false;
+	j->req = *req;
+	j->req.dir = h->rrd_dir;
+	snprintf(j->name, sizeof(j->name), "%s", png);
+	return true;
 }
 
 static void classes_cell(FILE *f, const struct fs_html_host *hh)
@@ -275,17 +259,20 @@ static void render(struct fs_html *h, struct snap *s)
 	bool host_img[MAX_HOSTS] = { false }, seg_img = false;
 	bool router_img[MAX_ROUTERS] = { false };
 	if (h->has_rrd) {
-		struct fs_graph_req r = { .kind = FS_GRAPH_SEGMENT,
-					  .start = start_s, .end = now_s };
-		if (rrd_exists(h, "segment.rrd"))
-			seg_img = draw(h, &r, "segment.png");
+		/* Which job draws what: -1 none. */
+		int seg_job = -1, host_job[MAX_HOSTS], router_job[MAX_ROUTERS];
+		struct fs_html_job *jobs = h->jobs;
+		unsigned nj = 0;
+		if (add_job(h, &jobs[nj], "segment.rrd", "segment.png",
+			    &(struct fs_graph_req){ .kind = FS_GRAPH_SEGMENT,
+						    .start = start_s,
+						    .end = now_s }))
+			seg_job = (int)nj++;
 		for (uint32_t i = 0; i < s->n_hosts; i++) {
 			char rel[128], name[64], png[80];
 			const struct fs_html_host *hh = &s->hosts[i];
 			fs_store_rel_path(rel, sizeof(rel), FS_STORE_K_HOST,
 					  hh->vlan, hh->mac, 0);
-			if (!rrd_exists(h, rel))
-				continue;
 			host_name(name, sizeof(name), hh);
 			snprintf(png, sizeof(png), "host-%s.png", name);
 			struct fs_graph_req hr = { .kind = FS_GRAPH_HOST,
@@ -295,15 +282,15 @@ static void render(struct fs_html *h, struct snap *s)
 						   .width = 600,
 						   .height = 160 };
 			memcpy(hr.mac, hh->mac, 6);
-			host_img[i] = draw(h, &hr, png);
+			host_job[i] = -1;
+			if (add_job(h, &jobs[nj], rel, png, &hr))
+				host_job[i] = (int)nj++;
 		}
 		for (uint32_t i = 0; i < s->n_routers && i < MAX_ROUTER_GRAPHS;
 		     i++) {
 			char rel[128], id[16], png[48];
 			fs_store_rel_path(rel, sizeof(rel), FS_STORE_K_ROUTER, 0,
 					  NULL, s->routers[i].router_id);
-			if (!rrd_exists(h, rel))
-				continue;
 			snprintf(png, sizeof(png), "router-%s.png",
 				 fs_fmt_id(id, s->routers[i].router_id));
 			struct fs_graph_req rr = { .kind = FS_GRAPH_ROUTER,
@@ -311,8 +298,32 @@ static void render(struct fs_html *h, struct snap *s)
 							   s->routers[i].router_id,
 						   .start = start_s,
 						   .end = now_s };
-			router_img[i] = draw(h, &rr, png);
+			router_job[i] = -1;
+			if (add_job(h, &jobs[nj], rel, png, &rr))
+				router_job[i] = (int)nj++;
 		}
+		struct fs_html_draw_cfg dc = {
+			.dir = h->dir,
+			.daemon = h->has_daemon ? h->daemon : NULL,
+			.timeout_ms = DRAW_TIMEOUT_MS,
+			.rl = &h->rl,
+		};
+		fs_html_draw(&dc, jobs, nj);
+		/* A graph that could not be redrawn keeps its last good image. */
+		for (unsigned i = 0; i < nj; i++) {
+			char out[FS_STORE_PATH_MAX + 96];
+			struct stat st;
+			snprintf(out, sizeof(out), "%s/%s", h->dir, jobs[i].name);
+			if (!jobs[i].ok && stat(out, &st) == 0)
+				jobs[i].ok = true;
+		}
+		seg_img = seg_job >= 0 && jobs[seg_job].ok;
+		for (uint32_t i = 0; i < s->n_hosts; i++)
+			host_img[i] = host_job[i] >= 0 && jobs[host_job[i]].ok;
+		for (uint32_t i = 0; i < s->n_routers && i < MAX_ROUTER_GRAPHS;
+		     i++)
+			router_img[i] = router_job[i] >= 0 &&
+					jobs[router_job[i]].ok;
 	}
 
 	char path[FS_STORE_PATH_MAX + 32], tmp[FS_STORE_PATH_MAX + 40];
@@ -498,7 +509,8 @@ static void render(struct fs_html *h, struct snap *s)
 		fprintf(f, "<p>No adjacencies seen.</p>\n");
 	}
 	fprintf(f, "</body></html>\n");
-	bool bad = ferror(f) != 0;
+	/* On disk before it replaces the page a browser may be reading. */
+	bool bad = fflush(f) != 0 || ferror(f) != 0 || fsync(fileno(f)) != 0;
 	if (fclose(f) != 0 || bad) {
 		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING,
 			       "html: %s: write failed", tmp);

@@ -14,9 +14,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define FILE_MAX (1u << 20)
 
@@ -76,12 +78,38 @@ struct fs_ruleset *fs_rules_parse(const char *name, const char *text,
 	return rs;
 }
 
+static const char *file_type(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket"
+	       : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+	       : S_ISDIR(m) ? "a directory" : "not a regular file";
+}
+
 static unsigned load_file(struct fs_ruleset *rs, const char *path, FILE *err)
 {
-	FILE *f = fopen(path, "rbe");
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer (a reload
+	 * runs on the capture thread); only regular files are read. */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (err)
+			fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (err)
+			fprintf(err, "%s: %s, not a rules file\n", path,
+				file_type(st.st_mode));
+		close(fd);
+		return 1;
+	}
+	FILE *f = fdopen(fd, "rb");
 	if (!f) {
 		if (err)
 			fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
+		close(fd);
 		return 1;
 	}
 	char *buf = malloc(FILE_MAX + 1);
@@ -143,6 +171,14 @@ struct fs_ruleset *fs_rules_load(const char *path, FILE *err,
 		}
 	} else {
 		e = load_file(rs, path, err);
+	}
+	/* No rules is no detection: never what a reload should switch to. */
+	if (rs && e == 0 && rs->n == 0) {
+		if (err)
+			fprintf(err, "%s: no rules (%s)\n", path,
+				S_ISDIR(st.st_mode) ? "no *.rules file, or only empty ones"
+						    : "the file is empty or only comments");
+		e = 1;
 	}
 	if (n_errors)
 		*n_errors = e;

@@ -86,6 +86,7 @@ struct fs_store {
 	struct fs_store_wfile *files;
 	uint32_t files_mask, files_count;
 	int64_t client_retry_mono_s;
+	bool daemon_failed;	/* the last connect failed: say when it works */
 	FILE *events;
 	double events_last;	/* events.log's last time before this run */
 	struct fs_ratelimit rl_create, rl_update, rl_events, rl_daemon;

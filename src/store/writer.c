@@ -103,8 +103,14 @@ static bool daemon_ready(struct fs_store *s)
 	if (mono_s() < s->client_retry_mono_s)
 		return false;
 	rrd_clear_error();
-	if (rrdc_connect(s->daemon) == 0 && rrdc_is_connected(s->daemon))
+	if (rrdc_connect(s->daemon) == 0 && rrdc_is_connected(s->daemon)) {
+		if (s->daemon_failed)
+			fs_log(FS_LOG_NOTICE, "rrdcached %s: connected again",
+			       s->daemon);
+		s->daemon_failed = false;
 		return true;
+	}
+	s->daemon_failed = true;
 	s->client_retry_mono_s = mono_s() + 5;
 	fs_log_limited(&s->rl_daemon, mono_us(), FS_LOG_WARNING,
 		       "rrdcached %s: cannot connect: %s", s->daemon,

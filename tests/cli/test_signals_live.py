@@ -93,6 +93,22 @@ with tempfile.TemporaryDirectory() as tmp:
               "SIGHUP with a broken file: no message")
         check(d.alive(), "broken reload killed it")
 
+        # SIGHUP with an empty rules file, then with a FIFO named *.rules
+        # beside it: errors, the running rules stay, nothing waits.
+        open(os.path.join(rules, "test.rules"), "w").close()
+        d.proc.send_signal(signal.SIGHUP)
+        check(lh.wait_for(lambda: "no rules" in d.stderr(), 5),
+              "SIGHUP with an empty file: no error")
+        with open(os.path.join(rules, "test.rules"), "w") as f:
+            f.write(lh.RULES)
+        os.mkfifo(os.path.join(rules, "zz.rules"))
+        d.proc.send_signal(signal.SIGHUP)
+        check(lh.wait_for(lambda: "zz.rules: a FIFO" in d.stderr(), 5),
+              "SIGHUP with a FIFO: no error")
+        os.unlink(os.path.join(rules, "zz.rules"))
+        check(d.stderr().count("running rules stay") == 3,
+              "bad reloads did not keep the running rules")
+
         # SIGUSR1: a dump with stats, still running.
         d.proc.send_signal(signal.SIGUSR1)
         check(lh.wait_for(lambda: len(d.stats()) == 1, 5),
@@ -109,12 +125,13 @@ with tempfile.TemporaryDirectory() as tmp:
         check(lh.wait_for(lambda: "rrdcached" in d.stderr(), 8),
               "rrdcached gone: not reported")
         cache.start()
-        lh.send_udp(port, 200, 2.0)
+        # The client reconnects within 5 s; keep traffic coming meanwhile.
+        lh.send_udp(port, 200, 7.0)
         d.proc.send_signal(signal.SIGUSR1)
         lh.wait_for(lambda: len(d.stats()) == 2, 5)
         st = d.stats()
         check(len(st) == 2 and st[1]["rrd"]["written"] >
-              st[0]["rrd"]["written"] and st[1]["rrd"]["errors"] > 0,
+              st[0]["rrd"]["written"] + 3 and st[1]["rrd"]["errors"] > 0,
               "rrdcached back: writes did not resume: %s"
               % [s.get("rrd") for s in st])
         check(d.alive(), "rrdcached restart killed it")
