@@ -31,6 +31,9 @@ struct fs_agent_config {
 	const char *rrdcached;
 	uint32_t rrd_max_hosts;		/* 0: the store's default */
 	const char *rrd_archives;	/* "1s:1h,10s:1d,..."; NULL: default */
+	uint64_t rrd_max_bytes;		/* 0: the store's default */
+	uint32_t rrd_retire_s;		/* 0: the store's default */
+	uint32_t rrd_max_routers;	/* 0: the store's default */
 	const char *html_dir;
 	const char *syslog_remote;
 	int syslog_facility;

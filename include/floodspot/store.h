@@ -22,6 +22,14 @@ struct fs_store_config {
 	const char *rrdcached;		/* --rrdcached or RRDCACHED_ADDRESS; NULL */
 	uint32_t step_s;		/* default 1 */
 	uint32_t max_host_files;	/* cap on hosts/ files, default 200 */
+	/* Cap on the bytes of hosts/ files; 0: max_host_files files of the
+	 * configured archives (fs_store_max_bytes). */
+	uint64_t max_bytes;
+	/* Cap on routers/ files (their bytes follow); default 64. */
+	uint32_t max_router_files;
+	/* At a cap, a file that has had no update this long is deleted
+	 * (oldest first) to make room; default 600. */
+	uint32_t retire_after_s;
 	uint32_t top_n;			/* hosts always stored, default 50 */
 	uint32_t noise_floor_pps;	/* hosts above it get a file, default 100 */
 	uint32_t queue_len;		/* pending updates, default 65536 */
@@ -48,6 +56,12 @@ struct fs_store_stats {
 	uint64_t updates_skipped_old;	/* not after the file's last update */
 	uint64_t events_written;	/* events.log lines */
 	uint64_t hosts_not_stored;	/* above the floor, but files capped */
+	uint64_t files_retired;		/* deleted to make room at a cap */
+	uint64_t files_refused;		/* not created: at a cap, none old enough */
+	uint64_t updates_no_file;	/* for hosts whose file was refused */
+	uint32_t disk_files;		/* files in hosts/ now (writer's count) */
+	uint64_t disk_bytes;		/* and their bytes */
+	uint32_t router_files;		/* files in routers/ now */
 	uint64_t updates_dropped_exit;	/* still queued at the stop deadline */
 };
 
@@ -106,6 +120,10 @@ void fs_store_feed_host(struct fs_store *s, int64_t sec_start_us,
 			const struct fs_host *h, int force);
 /* Blocks until everything queued so far is written (end of replay). */
 void fs_store_flush(struct fs_store *s);
+/* "90", "10m", "2h", "1d": seconds; 0 or -1. */
+int fs_store_parse_duration(const char *spec, uint32_t *out);
+/* "4096", "500M", "2G" (binary multiples): bytes; 0 or -1. */
+int fs_store_parse_size(const char *spec, uint64_t *out);
 /* Parses "1s:1h,10s:1d,1m:1w,5m:1y" into cfg->rras; 0 or -1. */
 int fs_store_parse_rras(struct fs_store_config *cfg, const char *spec);
 /* Where the files are, as the writer addresses them. */
@@ -131,5 +149,11 @@ enum fs_store_kind {
 /* "hosts/10-02-00-0a-00-00-0d.rrd", "segment.rrd", "routers/10.0.0.1.rrd" */
 int fs_store_rel_path(char *buf, size_t len, enum fs_store_kind kind,
 		      uint16_t vlan, const uint8_t mac[6], uint32_t id);
+
+/* Bytes of one file of the kind with cfg's archives (header included). */
+uint64_t fs_store_file_bytes(const struct fs_store_config *cfg,
+			     enum fs_store_kind kind);
+/* cfg->max_bytes, or its default: max_host_files host files. */
+uint64_t fs_store_max_bytes(const struct fs_store_config *cfg);
 
 #endif

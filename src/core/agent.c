@@ -219,16 +219,23 @@ static void print_store_stats_json(struct agent *a, FILE *f)
 	fs_store_stats(a->store, &st);
 	fprintf(f, ",\"rrd\":{\"queued\":%llu,\"written\":%llu,"
 		"\"dropped_full\":%llu,\"dropped_exit\":%llu,"
-		"\"errors\":%llu,\"skipped_old\":%llu,\"files_created\":%llu,"
-		"\"host_files\":%u,\"hosts_not_stored\":%llu}",
+		"\"errors\":%llu,\"skipped_old\":%llu,\"no_file\":%llu,"
+		"\"files_created\":%llu,\"files_retired\":%llu,"
+		"\"files_refused\":%llu,\"host_files\":%u,"
+		"\"hosts_not_stored\":%llu,\"disk_files\":%u,"
+		"\"disk_bytes\":%llu,\"router_files\":%u}",
 		(unsigned long long)st.updates_queued,
 		(unsigned long long)st.updates_written,
 		(unsigned long long)st.updates_dropped_full,
 		(unsigned long long)st.updates_dropped_exit,
 		(unsigned long long)st.update_errors,
 		(unsigned long long)st.updates_skipped_old,
-		(unsigned long long)st.files_created, st.host_files,
-		(unsigned long long)st.hosts_not_stored);
+		(unsigned long long)st.updates_no_file,
+		(unsigned long long)st.files_created,
+		(unsigned long long)st.files_retired,
+		(unsigned long long)st.files_refused, st.host_files,
+		(unsigned long long)st.hosts_not_stored, st.disk_files,
+		(unsigned long long)st.disk_bytes, st.router_files);
 }
 
 static void print_stats_json(struct agent *a, FILE *f)
@@ -621,6 +628,12 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 			st.max_host_files = cfg->rrd_max_hosts;
 		if (cfg->rrd_archives)
 			fs_store_parse_rras(&st, cfg->rrd_archives);
+		if (cfg->rrd_max_bytes)
+			st.max_bytes = cfg->rrd_max_bytes;
+		if (cfg->rrd_retire_s)
+			st.retire_after_s = cfg->rrd_retire_s;
+		if (cfg->rrd_max_routers)
+			st.max_router_files = cfg->rrd_max_routers;
 		/* A replay may wait for the writer; live capture never does. */
 		st.wait_when_full = !a->live;
 		a->store = fs_store_create(&st, &a->bus, err, errlen);

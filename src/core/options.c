@@ -31,6 +31,9 @@ enum {
 	OPT_SEED,
 	OPT_RRD_MAX_HOSTS,
 	OPT_RRD_ARCHIVES,
+	OPT_RRD_MAX_SIZE,
+	OPT_RRD_RETIRE,
+	OPT_RRD_MAX_ROUTERS,
 };
 
 static const struct option long_opts[] = {
@@ -62,6 +65,9 @@ static const struct option long_opts[] = {
 	{ "seed", required_argument, NULL, OPT_SEED },
 	{ "rrd-max-hosts", required_argument, NULL, OPT_RRD_MAX_HOSTS },
 	{ "rrd-archives", required_argument, NULL, OPT_RRD_ARCHIVES },
+	{ "rrd-max-size", required_argument, NULL, OPT_RRD_MAX_SIZE },
+	{ "rrd-retire", required_argument, NULL, OPT_RRD_RETIRE },
+	{ "rrd-max-routers", required_argument, NULL, OPT_RRD_MAX_ROUTERS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -88,6 +94,9 @@ void fs_options_usage(FILE *f)
 	      "  --rrdcached ADDR    write RRDs through rrdcached\n"
 	      "  --rrd-max-hosts N   cap on host RRD files (default 200)\n"
 	      "  --rrd-archives SPEC step:span list (default 1s:1h,10s:1d,1m:1w,5m:1y)\n"
+	      "  --rrd-max-size SIZE cap on host RRD bytes (default: max hosts x file)\n"
+	      "  --rrd-max-routers N cap on router RRD files (default 64)\n"
+	      "  --rrd-retire AGE    at a cap, delete files idle this long (default 10m)\n"
 	      "  --html DIR          write an HTML overview to DIR\n"
 	      "  --syslog URL        remote RFC 5424: udp://HOST:PORT, tcp://HOST:PORT\n"
 	      "  --syslog-facility F syslog facility (default daemon)\n"
@@ -250,6 +259,28 @@ enum fs_cli_action fs_options_parse(int argc, char **argv,
 			cfg->rrd_archives = optarg;
 			break;
 		}
+		case OPT_RRD_MAX_SIZE:
+			if (fs_store_parse_size(optarg, &cfg->rrd_max_bytes) != 0) {
+				snprintf(err, errlen,
+					 "--rrd-max-size: '%s' is not a size "
+					 "(e.g. 500M, 2G)", optarg);
+				return FS_CLI_ERROR;
+			}
+			break;
+		case OPT_RRD_MAX_ROUTERS:
+			if (parse_u64("--rrd-max-routers", optarg, 1, 100000, &v,
+				      err, errlen))
+				return FS_CLI_ERROR;
+			cfg->rrd_max_routers = (uint32_t)v;
+			break;
+		case OPT_RRD_RETIRE:
+			if (fs_store_parse_duration(optarg, &cfg->rrd_retire_s) != 0) {
+				snprintf(err, errlen,
+					 "--rrd-retire: '%s' is not a duration "
+					 "(e.g. 90s, 10m, 1h)", optarg);
+				return FS_CLI_ERROR;
+			}
+			break;
 		case OPT_SEED:
 			if (parse_u64("--seed", optarg, 1, UINT64_MAX, &cfg->seed,
 				      err, errlen))

@@ -3,7 +3,8 @@
  *   store.c   configuration, the queue's producer side, host tracking
  *   tick.c    fs_store_tick: which hosts, segment and routers to feed
  *   writer.c  the writer thread: create/resume files, librrd or rrdcached
- *   layout.c  file names, data sources and archives
+ *   layout.c  file names, data sources and archives, file sizes
+ *   retire.c  host files on disk within their caps (count, bytes)
  *   graph.c   graphs through librrd (floodspot-graph and the HTML pages)
  *   html.c    the static HTML overview and its renderer thread
  *   html_tick.c  fs_html_tick: the snapshot from the hosts and OSPF tables
@@ -31,6 +32,8 @@ void fs_store_config_defaults(struct fs_store_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->step_s = 1;
 	cfg->max_host_files = 200;	/* ~2.3 GiB with the default archives */
+	cfg->retire_after_s = 600;
+	cfg->max_router_files = 64;
 	cfg->top_n = 50;
 	cfg->noise_floor_pps = 100;
 	cfg->queue_len = 65536;
@@ -58,6 +61,33 @@ static int parse_dur(const char *s, char **end, uint32_t *out)
 	if (v == 0 || v > UINT32_MAX / mul)
 		return -1;
 	*out = (uint32_t)(v * mul);
+	return 0;
+}
+
+int fs_store_parse_duration(const char *spec, uint32_t *out)
+{
+	char *end;
+	return parse_dur(spec, &end, out) == 0 && *end == '\0' ? 0 : -1;
+}
+
+int fs_store_parse_size(const char *spec, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (*spec < '0' || *spec > '9')
+		return -1;
+	unsigned long long v = strtoull(spec, &end, 10);
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	case 'T': shift = 40; end++; break;
+	default: break;
+	}
+	if (errno || *end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
 	return 0;
 }
 
@@ -150,6 +180,10 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 		s->cfg.idle_refresh_s = s->cfg.heartbeat_s / 2;
 	if (!s->cfg.queue_len)
 		s->cfg.queue_len = 65536;
+	if (!s->cfg.max_router_files)
+		s->cfg.max_router_files = 64;
+	if (!s->cfg.retire_after_s)
+		s->cfg.retire_after_s = 600;
 	if (s->cfg.n_rras == 0 || s->cfg.n_rras > FS_STORE_MAX_RRAS)
 		fs_store_parse_rras(&s->cfg, "1s:1h,10s:1d,1m:1w,5m:1y");
 	s->cfg.dir = NULL;
@@ -158,6 +192,8 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 	s->rl_update = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
 	s->rl_events = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
 	s->rl_daemon = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
+	s->rl_retire = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
+	s->rl_refuse = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->progress, NULL);
 	sem_init(&s->wake, 0, 0);
@@ -170,6 +206,7 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 	/* A remote rrdcached resolves relative names against its own -b
 	 * directory, which we cannot create from here. */
 	bool local = !s->use_daemon || is_local_daemon(s->daemon);
+	s->local_dir = local;
 	if (local) {
 		char sub[FS_STORE_PATH_MAX];
 		if (mkdir_p(dir) != 0) {
@@ -517,4 +554,16 @@ void fs_store_stats(const struct fs_store *s, struct fs_store_stats *st)
 	st->hosts_not_stored = s->hosts_not_stored;
 	st->updates_dropped_exit = atomic_load_explicit(&s->dropped_exit,
 							memory_order_relaxed);
+	st->files_retired = atomic_load_explicit(&s->retired,
+						 memory_order_relaxed);
+	st->files_refused = atomic_load_explicit(&s->refused,
+						 memory_order_relaxed);
+	st->updates_no_file = atomic_load_explicit(&s->no_file,
+						   memory_order_relaxed);
+	st->disk_files = atomic_load_explicit(&s->disk_files,
+					      memory_order_relaxed);
+	st->disk_bytes = atomic_load_explicit(&s->disk_bytes,
+					      memory_order_relaxed);
+	st->router_files = atomic_load_explicit(&s->router_files,
+						memory_order_relaxed);
 }

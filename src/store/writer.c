@@ -20,6 +20,7 @@
 
 #define FAIL_RETRY_S 30		/* a file that failed is retried this late */
 #define BATCH_VALUES 32		/* updates to one file in one call */
+#define FS_STORE_EVENTS_MAX (16L << 20)	/* events.log, then events.log.1 */
 
 static int64_t mono_s(void)
 {
@@ -28,12 +29,14 @@ static int64_t mono_s(void)
 	return ts.tv_sec;
 }
 
-static int64_t mono_us(void)
+int64_t fs_store_mono_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
+
+#define mono_us fs_store_mono_us
 
 static uint64_t key_hash(uint8_t kind, uint16_t vlan, const uint8_t mac[6],
 			 uint32_t id)
@@ -88,13 +91,35 @@ static struct fs_store_wfile *wfile_get(struct fs_store *s,
 	}
 }
 
+void fs_store_wfile_reopen(struct fs_store *s, uint8_t kind, uint16_t vlan,
+			   const uint8_t mac[6], uint32_t id)
+{
+	uint8_t m[6] = { 0 };
+	if (mac)
+		memcpy(m, mac, 6);
+	uint32_t i = (uint32_t)key_hash(kind, vlan, m, id) & s->files_mask;
+	for (;; i = (i + 1) & s->files_mask) {
+		struct fs_store_wfile *f = &s->files[i];
+		if (!f->used)
+			return;
+		if (f->kind == kind && f->vlan == vlan && f->id == id &&
+		    memcmp(f->mac, m, 6) == 0) {
+			/* The retry path learns the file's state again. */
+			f->failed = true;
+			f->refused = false;
+			f->retry_mono_s = 0;
+			return;
+		}
+	}
+}
+
 static const char *rrd_err(void)
 {
 	const char *e = rrd_get_error();
 	return e && *e ? e : "unknown librrd error";
 }
 
-static bool daemon_ready(struct fs_store *s)
+bool fs_store_daemon_ready(struct fs_store *s)
 {
 	/* librrd exports only the simple client (one connection per
 	 * process, locked inside librrd); only this thread writes. */
@@ -118,19 +143,6 @@ static bool daemon_ready(struct fs_store *s)
 	return false;
 }
 
-/* Bytes of data a new file takes, for the free-space diagnosis. */
-static uint64_t file_bytes(const struct fs_store *s, uint8_t kind)
-{
-	unsigned n_ds;
-	uint64_t rows = 0;
-	fs_store_ds_names((enum fs_store_kind)kind, &n_ds);
-	for (uint32_t r = 0; r < s->cfg.n_rras; r++) {
-		uint32_t res = s->cfg.rras[r].res_s / s->cfg.step_s;
-		rows += s->cfg.rras[r].keep_s / ((res ? res : 1) * s->cfg.step_s);
-	}
-	return rows * 2 * n_ds * sizeof(double);
-}
-
 /*
  * librrd 1.7 fails a create on a full filesystem without any error text
  * (and errno is clobbered by its cleanup), so say what we can see.
@@ -149,7 +161,8 @@ static const char *create_error(const struct fs_store *s, uint8_t kind,
 	struct statvfs vfs;
 	if (!s->use_daemon && statvfs(dir, &vfs) == 0) {
 		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-		uint64_t need = file_bytes(s, kind);
+		uint64_t need = fs_store_file_bytes(&s->cfg,
+							   (enum fs_store_kind)kind);
 		snprintf(buf, len, "%s (%" PRIu64 " KiB free, file needs %" PRIu64
 			 " KiB)", avail < need ? strerror(ENOSPC)
 					       : "librrd gave no reason",
@@ -157,6 +170,47 @@ static const char *create_error(const struct fs_store *s, uint8_t kind,
 		return buf;
 	}
 	return "librrd gave no reason";
+}
+
+static void publish_disk(struct fs_store *s)
+{
+	const struct fs_store_disk *h = &s->disk[FS_STORE_DISK_HOSTS];
+	atomic_store_explicit(&s->disk_files, h->n, memory_order_relaxed);
+	atomic_store_explicit(&s->disk_bytes, h->bytes, memory_order_relaxed);
+	atomic_store_explicit(&s->router_files,
+			      s->disk[FS_STORE_DISK_ROUTERS].n,
+			      memory_order_relaxed);
+}
+
+/* Which capped directory a kind's files live in, or -1. */
+static int disk_of(uint8_t kind)
+{
+	return kind == FS_STORE_K_HOST ? FS_STORE_DISK_HOSTS
+	       : kind == FS_STORE_K_ROUTER ? FS_STORE_DISK_ROUTERS : -1;
+}
+
+/* A new host or router file must fit under its caps (retire.c); refused,
+ * it is counted and its updates are dropped until a retry finds room. */
+static bool make_room(struct fs_store *s, struct fs_store_wfile *f,
+		      const char *path, int64_t now_s)
+{
+	int w = disk_of(f->kind);
+	if (w < 0)
+		return true;
+	bool ok = fs_store_disk_room(s, (unsigned)w, now_s,
+				     fs_store_file_bytes(&s->cfg,
+							 (enum fs_store_kind)f->kind));
+	publish_disk(s);
+	if (ok)
+		return true;
+	f->refused = true;
+	atomic_fetch_add_explicit(&s->refused, 1, memory_order_relaxed);
+	fs_log_limited(&s->rl_refuse, mono_us(), FS_LOG_WARNING,
+		       "%s: not created: files at the cap (%u files, "
+		       "%" PRIu64 " MiB) and none idle for %u s",
+		       path, s->disk[w].n, s->disk[w].bytes >> 20,
+		       s->cfg.retire_after_s);
+	return false;
 }
 
 /* Creates the file, or learns the last update of an existing one. */
@@ -176,13 +230,15 @@ static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
 		return -1;
 	rrd_clear_error();
 	if (s->use_daemon) {
-		if (!daemon_ready(s))
+		if (!fs_store_daemon_ready(s))
 			return -1;
 		time_t last = rrdc_last(path);
 		if (last > 0) {
 			f->last_s = last;
 			return 0;
 		}
+		if (!make_room(s, f, path, first_ts))
+			return -1;
 		rrd_clear_error();
 		rc = rrdc_create_r2(path, step, start, 1,
 					  NULL, NULL, argc, argv);
@@ -200,6 +256,8 @@ static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
 			f->last_s = last;
 			return 0;
 		}
+		if (!make_room(s, f, path, first_ts))
+			return -1;
 		rc = rrd_create_r2(path, step, start, 1, NULL, NULL, argc,
 				   argv);
 	}
@@ -215,6 +273,18 @@ static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
 	}
 	atomic_fetch_add_explicit(&s->created, 1, memory_order_relaxed);
 	f->last_s = start;
+	int w = disk_of(f->kind);
+	if (w >= 0) {
+		struct stat st;
+		uint64_t bytes = stat(path, &st) == 0
+					 ? (uint64_t)st.st_size
+					 : fs_store_file_bytes(&s->cfg,
+							       (enum fs_store_kind)f->kind);
+		const char *slash = strrchr(path, '/');
+		fs_store_disk_created(s, (unsigned)w, slash ? slash + 1 : path,
+				      first_ts, bytes);
+		publish_disk(s);
+	}
 	return 0;
 }
 
@@ -270,6 +340,20 @@ static void write_event(struct fs_store *s, const struct fs_store_rec *r)
 		fs_ospf_state_name((enum fs_ospf_state)r->to),
 		(unsigned)r->vlan);
 	atomic_fetch_add_explicit(&s->events_written, 1, memory_order_relaxed);
+	/* Bounded like the RRD files: a flapping (or forged) adjacency must
+	 * not fill the disk. One older generation is kept. */
+	long size = ftell(s->events);
+	if (size > FS_STORE_EVENTS_MAX) {
+		char path[FS_STORE_PATH_MAX + 16], old[FS_STORE_PATH_MAX + 16];
+		snprintf(path, sizeof(path), "%s/events.log", s->dir);
+		snprintf(old, sizeof(old), "%s/events.log.1", s->dir);
+		fclose(s->events);
+		s->events = NULL;
+		if (rename(path, old) != 0)
+			fs_log_limited(&s->rl_events, mono_us(), FS_LOG_WARNING,
+				       "%s: cannot rotate: %s", path,
+				       strerror(errno));
+	}
 }
 
 /* Formats "ts:v:v:..." into buf; returns the next free byte. */
@@ -305,6 +389,7 @@ static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
 
 	if (f->failed && mono_s() >= f->retry_mono_s) {
 		f->failed = false;
+		f->refused = false;
 		fresh = true;
 	}
 	if (fresh && !f->failed && wfile_open(s, f, path, recs[0].ts_s) != 0) {
@@ -312,7 +397,8 @@ static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
 		f->retry_mono_s = mono_s() + FAIL_RETRY_S;
 	}
 	if (f->failed) {
-		atomic_fetch_add_explicit(&s->errors, n, memory_order_relaxed);
+		atomic_fetch_add_explicit(f->refused ? &s->no_file : &s->errors,
+					  n, memory_order_relaxed);
 		return;
 	}
 
@@ -322,6 +408,8 @@ static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
 	int argc = 0;
 	int64_t last = f->last_s;
 	uint64_t skipped = 0;
+	if (recs[n - 1].ts_s > s->now_s)
+		s->now_s = recs[n - 1].ts_s;
 	for (unsigned i = 0; i < n; i++) {
 		if (recs[i].ts_s <= last) {
 			skipped++;
@@ -341,7 +429,7 @@ static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
 	int rc;
 	rrd_clear_error();
 	if (s->use_daemon)
-		rc = daemon_ready(s) ? rrdc_update(path, argc, argv)
+		rc = fs_store_daemon_ready(s) ? rrdc_update(path, argc, argv)
 				     : -1;
 	else
 		rc = rrd_update_r(path, NULL, argc, argv);
@@ -409,10 +497,17 @@ static void *writer_main(void *arg)
 {
 	struct fs_store *s = arg;
 	if (s->use_daemon)
-		daemon_ready(s);
+		fs_store_daemon_ready(s);
+	if (fs_store_disk_init(s) != 0)
+		fs_log_errno(FS_LOG_WARNING, errno, "%s/hosts: cannot list "
+			     "(files there are not counted against the cap)",
+			     s->dir);
+	publish_disk(s);
 	for (;;) {
 		bool stopping = atomic_load(&s->stop);
 		drain(s);
+		fs_store_disk_trim(s, s->now_s);
+		publish_disk(s);
 		pthread_mutex_lock(&s->mu);
 		pthread_cond_broadcast(&s->progress);
 		pthread_mutex_unlock(&s->mu);
@@ -489,6 +584,7 @@ void fs_store_writer_stop(struct fs_store *s)
 	s->events = NULL;
 	if (s->use_daemon)
 		rrdc_disconnect();
+	fs_store_disk_fini(s);
 	free(s->files);
 	s->files = NULL;
 }
