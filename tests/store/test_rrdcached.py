@@ -2,7 +2,6 @@
 files are created through the daemon and values arrive."""
 import os
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
