@@ -120,6 +120,9 @@ void fs_store_feed_host(struct fs_store *s, int64_t sec_start_us,
 			const struct fs_host *h, int force);
 /* Blocks until everything queued so far is written (end of replay). */
 void fs_store_flush(struct fs_store *s);
+/* mkdir -p with mode 0755; 0, or -1 with errno (ENOTDIR when path is a
+ * file). */
+int fs_store_mkdir_p(const char *path);
 /* "90", "10m", "2h", "1d": seconds; 0 or -1. */
 int fs_store_parse_duration(const char *spec, uint32_t *out);
 /* "4096", "500M", "2G" (binary multiples): bytes; 0 or -1. */

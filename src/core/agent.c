@@ -7,9 +7,7 @@
 #include "floodspot/agent.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +36,7 @@
 #include "floodspot/store.h"
 #include "floodspot/thread.h"
 #include "fs_config.h"
+#include "privdrop.h"
 
 #define USEC 1000000LL
 #define TIMER_PERIOD_MS 100
@@ -85,6 +84,7 @@ struct agent {
 	unsigned reopen_backoff_s;
 	bool capture_down;
 	bool stop;
+	bool failed;		/* the capture is gone for good: exit 1 */
 	int stop_signal;	/* the signal that ended the run, 0: none */
 	bool final_tick;	/* closing a partial last second at the end */
 	int sfd;		/* signalfd of the handled signals */
@@ -394,22 +394,6 @@ static void take_signals(struct agent *a)
 	}
 }
 
-static int drop_privileges(const char *user)
-{
-	struct passwd *pw = getpwnam(user);
-	if (!pw) {
-		fs_log(FS_LOG_ERR, "-Z %s: no such user", user);
-		return -1;
-	}
-	if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
-	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
-		fs_log_errno(FS_LOG_ERR, errno, "-Z %s: cannot drop privileges",
-			     user);
-		return -1;
-	}
-	return 0;
-}
-
 static void on_event(const struct fs_event *ev, void *ctx)
 {
 	struct agent *a = ctx;
@@ -461,12 +445,17 @@ static int run_live(struct agent *a)
 	while (!a->stop) {
 		struct pollfd pfd[4];
 		int np = 0;
-		int cap_i = -1, nl_i = -1;
+		int cap_i = -1, nl_i = -1, ctl_i = -1;
 		pfd[np++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		pfd[np++] = (struct pollfd){ .fd = tfd, .events = POLLIN };
 		if (!a->capture_down && fs_capture_fd(a->cap) >= 0) {
 			cap_i = np;
 			pfd[np++] = (struct pollfd){ .fd = fs_capture_fd(a->cap),
+						     .events = POLLIN };
+		}
+		if (fs_capture_ctl_fd(a->cap) >= 0) {
+			ctl_i = np;
+			pfd[np++] = (struct pollfd){ .fd = fs_capture_ctl_fd(a->cap),
 						     .events = POLLIN };
 		}
 		if (a->kernel) {
@@ -480,12 +469,20 @@ static int run_live(struct agent *a)
 			fs_log_errno(FS_LOG_ERR, errno, "poll");
 			break;
 		}
-		if (cap_i >= 0 && pfd[cap_i].revents) {
+		if ((cap_i >= 0 && pfd[cap_i].revents) ||
+		    (ctl_i >= 0 && pfd[ctl_i].revents)) {
 			/* Drain the ring: bounded batches keep timers fair. */
 			for (int batch = 0; batch < 64; batch++) {
 				uint64_t before = fs_capture_count(a->cap);
 				enum fs_capture_result r = fs_capture_dispatch(
 					a->cap, 512, on_packet, a);
+				if (r == FS_CAPTURE_FATAL) {
+					fs_log(FS_LOG_ERR, "%s; stopping",
+					       fs_capture_error(a->cap));
+					a->stop = true;
+					a->failed = true;
+					break;
+				}
 				if (r == FS_CAPTURE_ERROR) {
 					capture_failed(a, fs_capture_error(a->cap));
 					break;
@@ -524,7 +521,7 @@ static int run_live(struct agent *a)
 			take_signals(a);
 	}
 	close(tfd);
-	return 0;
+	return a->failed ? 1 : 0;
 }
 
 static int run_offline(struct agent *a)
@@ -708,7 +705,22 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 		.snaplen = cfg->snaplen,
 		.buffer_kib = cfg->buffer_kib,
 	};
-	a.cap = fs_capture_open(&cc, err, sizeof(err));
+	struct fs_user user;
+	if (cfg->user && fs_user_find(cfg->user, &user, err, sizeof(err)) != 0) {
+		fs_log(FS_LOG_ERR, "%s", err);
+		close(a.sfd);
+		return 2;
+	}
+	/* -Z on a live capture as root: the capture stays with a small
+	 * privileged parent; from here on this process is the worker. */
+	if (cfg->user && cfg->ifname && geteuid() == 0) {
+		struct fs_capture_user cu = { .uid = user.uid, .gid = user.gid,
+					      .name = user.name };
+		a.cap = fs_capture_open_privsep(&cc, &cu, a.sfd, err,
+						sizeof(err));
+	} else {
+		a.cap = fs_capture_open(&cc, err, sizeof(err));
+	}
 	if (!a.cap) {
 		fs_log(FS_LOG_ERR, "%s", err);
 		close(a.sfd);
@@ -717,9 +729,14 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 	a.dlt = fs_capture_datalink(a.cap);
 	a.live = fs_capture_is_live(a.cap);
 
-	int rc = setup_modules(&a, err, sizeof(err));
-	if (rc == 0 && cfg->user && drop_privileges(cfg->user) != 0)
+	/* The user owns what it will write, then the drop: every module
+	 * (and every thread) starts unprivileged. */
+	int rc = 0;
+	if (cfg->user && (fs_user_own_outputs(cfg, &user, err, sizeof(err)) != 0 ||
+			  fs_user_become(&user, err, sizeof(err)) != 0))
 		rc = 2;
+	if (rc == 0)
+		rc = setup_modules(&a, err, sizeof(err));
 	if (rc != 0) {
 		if (err[0])
 			fs_log(FS_LOG_ERR, "%s", err);

@@ -121,7 +121,7 @@ int fs_store_parse_rras(struct fs_store_config *cfg, const char *spec)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
+int fs_store_mkdir_p(const char *path)
 {
 	char tmp[FS_STORE_PATH_MAX];
 	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp)) {
@@ -209,7 +209,7 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 	s->local_dir = local;
 	if (local) {
 		char sub[FS_STORE_PATH_MAX];
-		if (mkdir_p(dir) != 0) {
+		if (fs_store_mkdir_p(dir) != 0) {
 			snprintf(err, errlen, "%s: cannot use as RRD directory: %s",
 				 dir, strerror(errno));
 			goto fail;
@@ -217,7 +217,7 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 		for (int i = 0; i < 2; i++) {
 			snprintf(sub, sizeof(sub), "%s/%s", dir,
 				 i ? "routers" : "hosts");
-			if (mkdir_p(sub) != 0) {
+			if (fs_store_mkdir_p(sub) != 0) {
 				snprintf(err, errlen,
 					 "%s: cannot use as RRD directory: %s",
 					 sub, strerror(errno));

@@ -381,6 +381,22 @@ class Lab:
             self._mirror(node["port"], name)
         return self.monitors[name]
 
+    def replug_monitor(self, name="mon", down_s=0):
+        """Deletes the span port (span0 and its switch side) and, after
+        down_s seconds, makes it again with the same name and the mirrors
+        of every port: a new ifindex, as a replaced NIC."""
+        m = self.monitors[name]
+        self.run(name, "ip link del dev span0")
+        if down_s:
+            time.sleep(down_s)
+        self.run(name, ["ip", "link", "add", "span0", "type", "veth",
+                        "peer", "name", m["tap"], "netns",
+                        self.ns(self.switch)])
+        self.run(name, "ip link set span0 up")
+        self.run(self.switch, ["ip", "link", "set", m["tap"], "up"])
+        for node in self.nodes.values():
+            self._mirror(node["port"], name)
+
     def _mirror(self, port, mon):
         tap = self.monitors[mon]["tap"]
         sw = self.switch
@@ -574,6 +590,16 @@ class Lab:
                "--rfc5424", "-t", "fslab"] + (["-T"] if tcp else ["-d"]) + \
             [msg]
         return self.run(node, cmd)
+
+    @staticmethod
+    def stats(fs, timeout=5):
+        """SIGUSR1 to a spawn_json() floodspot -> the stats line it dumps,
+        or None."""
+        mark = len(fs.snapshot())
+        fs.proc.send_signal(signal.SIGUSR1)
+        _, st = fs.wait_for(lambda e: e.get("event") == "stats", timeout,
+                            start=mark)
+        return st
 
     # ---- files -----------------------------------------------------------
 
