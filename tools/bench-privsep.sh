@@ -24,7 +24,7 @@ ip netns add "$RX"
 ip -n "$TX" link add b0 type veth peer name b1 netns "$RX"
 ip -n "$TX" link set b0 up
 ip -n "$RX" link set b1 up
-cc -O2 -o "/tmp/$P-blast" "$SRC/tools/pkt-blast.c"
+BLAST=$BUILD/tools/pkt-blast
 cpu() {	# user+system seconds of a pid and its children still alive
 	local t=0 p
 	for p in "$@"; do
@@ -43,7 +43,7 @@ for mode in direct privsep; do
 	fs=$!
 	sleep 1.5
 	kids=$(cat /proc/$fs/task/$fs/children 2>/dev/null || true)
-	sent=$(ip netns exec "$TX" "/tmp/$P-blast" b0 "$COUNT" "$PPS")
+	sent=$(ip netns exec "$TX" "$BLAST" b0 "$COUNT" "$PPS")
 	sleep 2
 	c=$(cpu $fs $kids)
 	kill -TERM $fs
@@ -60,4 +60,4 @@ print("%-8s sent %d in %.2f s (%.0f/s): counted %d (%.2f %%), kernel "
          1e6 * float(cpu) / max(1, st["packets"])))
 PY
 done
-rm -f "/tmp/$P-blast" /tmp/$P-*.out /tmp/$P-*.err
+rm -f /tmp/$P-*.out /tmp/$P-*.err

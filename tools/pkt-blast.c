@@ -1,4 +1,3 @@
-#define _GNU_SOURCE
 /*
  * pkt-blast: sends COUNT minimum-size Ethernet frames (UDP, a new source
  * MAC every frame) on IFACE at PPS frames per second (0: as fast as
