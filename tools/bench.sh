@@ -49,8 +49,9 @@ done
 GEN=$SRC/tools/fs-gen
 FLOOR=$BUILD/tools/pcap-floor
 FS=$BUILD/floodspot
-FS_OPTS=()
-[ -n "$CAPACITY" ] && FS_OPTS=(--capacity "$CAPACITY")
+# The source tree's rules: the program knows only the installed ones.
+FS_OPTS=(--rules "$SRC/rules")
+[ -n "$CAPACITY" ] && FS_OPTS+=(--capacity "$CAPACITY")
 
 die() { echo "bench.sh: $*" >&2; exit 1; }
 [ -x "$FLOOR" ] || die "$FLOOR missing: run ninja -C $BUILD"
@@ -58,11 +59,12 @@ die() { echo "bench.sh: $*" >&2; exit 1; }
 mkdir -p "$WORK"
 
 # gen NAME ARGS...: generate $WORK/NAME.pcap (atomically) unless present and
-# newer than fs-gen; print its path
+# newer than fs-gen and its fsgen package; print its path
 gen() {
 	local name=$1 out=$WORK/$1.pcap
 	shift
-	if [ ! -s "$out" ] || [ "$GEN" -nt "$out" ]; then
+	if [ ! -s "$out" ] || [ "$GEN" -nt "$out" ] ||
+		[ -n "$(find "$SRC/tools/fsgen" -name '*.py' -newer "$out" -print -quit)" ]; then
 		echo "generating $name ..." >&2
 		"$GEN" "$@" -o "$out.tmp" --truth "$WORK/$name.json" >&2
 		mv "$out.tmp" "$out"

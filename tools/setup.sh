@@ -3,21 +3,25 @@
 #   tools/setup.sh demo   install what is missing, build, replay the generated
 #                         incident: culprit on top, alerts, RRD files, graphs, HTML
 #   tools/setup.sh test   install what is missing, build, run every test, then
-#                         again under ASan+UBSan
-# Also: deps, build.
+#                         again under ASan+UBSan, then the Debian package
+#                         check (tools/package-check.sh)
+# Also: deps, build. The demo installs only what it needs; the tests add
+# routers (bird2), rsyslog, a browser and the packaging tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
 
-DEPS=(build-essential meson ninja-build pkg-config python3
-      libpcap-dev libnl-3-dev libnl-route-3-dev librrd-dev libcmocka-dev
-      rrdtool rrdcached tcpdump iproute2 bird2 rsyslog chromium time)
+DEMO_DEPS=(build-essential meson ninja-build pkg-config python3
+           libpcap-dev libnl-3-dev libnl-route-3-dev librrd-dev)
+TEST_DEPS=("${DEMO_DEPS[@]}" libcmocka-dev
+           rrdtool rrdcached tcpdump iproute2 bird2 rsyslog chromium time
+           debhelper dpkg-dev lintian adduser man-db systemd util-linux)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
 deps() {
 	local missing=()
-	for p in "${DEPS[@]}"; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 			missing+=("$p")
 	done
@@ -57,34 +61,38 @@ PY
 run_tests() {
 	local rc=0
 	build build
+	# A build directory the demo made has no tests: turn them on.
+	meson configure build -Dtests=true
 	meson test -C build --print-errorlogs --num-processes 2 || rc=1
 	# -O2 as shipped: the sanitizers see the code the users run.
 	build build-asan -Db_sanitize=address,undefined -Db_lundef=false \
 		-Db_lto=false
 	meson test -C build-asan --print-errorlogs --num-processes 2 || rc=1
 	summarise build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
+	tools/package-check.sh
+	case $? in 0|77) ;; *) rc=1 ;; esac
 	return $rc
 }
 
 demo() {
-	build build
+	build build -Dtests=false
 	local out=$top/out/demo
 	rm -rf "$out"
 	mkdir -p "$out"
 	python3 tools/fs-gen incident -o "$out/incident.pcap" --truth "$out/incident.truth.json"
 	echo "== replaying the generated incident ($out/incident.pcap)"
-	build/floodspot -r "$out/incident.pcap" --top 5 --ospf \
+	build/floodspot -r "$out/incident.pcap" --rules rules --name demo --top 5 --ospf \
 		--rrd-dir "$out/rrd" --html "$out/html"
 	echo
 	echo "RRD files:  $out/rrd"
 	echo "HTML:       $out/html/index.html"
-	echo "JSON:       build/floodspot -r $out/incident.pcap --json"
+	echo "JSON:       build/floodspot -r $out/incident.pcap --rules rules --json"
 }
 
 case "${1:-}" in
-deps) deps ;;
-build) deps; build build ;;
-demo) deps; demo ;;
-test) deps; run_tests ;;
+deps) deps "${TEST_DEPS[@]}" ;;
+build) deps "${DEMO_DEPS[@]}"; build build -Dtests=false ;;
+demo) deps "${DEMO_DEPS[@]}"; demo ;;
+test) deps "${TEST_DEPS[@]}"; run_tests ;;
 *) echo "usage: $0 demo|test|deps|build" >&2; exit 2 ;;
 esac

@@ -7,9 +7,16 @@
 #define FLOODSPOT_AGENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "floodspot/alert.h"
+
 #define FS_MAX_ROUTER_ARGS 64
+#define FS_AGENT_NAME_MAX FS_ALERT_AGENT_MAX
+
+struct fs_cli;
+struct fs_conf;
 
 struct fs_agent_config {
 	const char *ifname;
@@ -41,9 +48,22 @@ struct fs_agent_config {
 	const char *exec_cmd;
 	int verbose;
 	uint64_t seed;			/* hash seed, 0: random (tests pin it) */
+	const char *name;		/* --name; NULL: host[/interface] */
+	const char *sd_id;		/* --sd-id NAME@PEN; NULL: none */
+	/* --config: on SIGHUP the file is read again and the command line
+	 * applied over it, as at start; conf is the file read at start. */
+	const char *config_path;
+	const struct fs_cli *cli;
+	const struct fs_conf *conf;
 };
 
 void fs_agent_config_defaults(struct fs_agent_config *cfg);
+
+/* The rules used when none are configured: FLOODSPOT_RULES from the
+ * environment, else the installed ones. */
+const char *fs_agent_default_rules(void);
+/* cfg->name, else "host/interface" live or "host" on replay. */
+void fs_agent_name(const struct fs_agent_config *cfg, char *out, size_t len);
 
 /*
  * Runs to the end of the file, the packet count, or a terminating signal.

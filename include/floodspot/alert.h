@@ -22,18 +22,32 @@ enum fs_alert_severity {
 };
 
 #define FS_ALERT_MAX_FIELDS 24
+/* HOST_NAME_MAX, "/", IFNAMSIZ - 1: a default agent name always fits. */
+#define FS_ALERT_AGENT_MAX 80
+/* The version of the JSON alert object ("schema"): bumped when a field
+ * changes meaning or type, not when one is added. */
+#define FS_ALERT_JSON_SCHEMA 1
+
+/* How a field's value is typed in JSON (key=value is the same text). */
+enum fs_alert_ftype {
+	FS_AF_TEXT,	/* a JSON number when it reads as one, else a string */
+	FS_AF_LIST,	/* comma-separated: a JSON array of strings */
+	FS_AF_BOOL,	/* "yes" / "no": JSON true / false */
+};
 
 /* An alert is a rule name, a state and ordered key=value fields. */
 struct fs_alert {
 	int64_t ts_us;
 	enum fs_alert_state state;
 	enum fs_alert_severity severity;
+	char agent[FS_ALERT_AGENT_MAX + 1];	/* who saw it; "" when unnamed */
 	char rule[48];
 	char kind[32];		/* "flood-start", "culprit", "hello-late", ... */
 	unsigned n_fields;
 	struct {
 		char key[24];
 		char value[96];
+		uint8_t type;	/* enum fs_alert_ftype */
 	} field[FS_ALERT_MAX_FIELDS];
 	char message[160];
 };
@@ -44,9 +58,15 @@ const char *fs_alert_severity_name(enum fs_alert_severity s);
 /* Appends key=value; silently ignored past FS_ALERT_MAX_FIELDS (counted). */
 void fs_alert_add(struct fs_alert *a, const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* "kind state=... rule=... key=value ..." as sent to syslog. */
+/* A list field: items joined with ',' (an item holds no ','). */
+void fs_alert_add_list(struct fs_alert *a, const char *key, const char *items);
+/* A yes/no field. */
+void fs_alert_add_bool(struct fs_alert *a, const char *key, bool v);
+/* "kind state=... rule=... severity=... [agent=...] key=value ..." as sent
+ * to syslog. */
 size_t fs_alert_format_kv(const struct fs_alert *a, char *buf, size_t len);
-/* {"event":"alert","ts":...,"state":...,"rule":...,<fields>} */
+/* {"event":"alert","schema":1,["agent":...,]"ts":...,"state":...,
+ *  "severity":...,"rule":...,"kind":...,<fields>,"message":...} */
 void fs_alert_print_json(const struct fs_alert *a, FILE *f);
 
 /* Fields refused by fs_alert_add since start (FS_ALERT_MAX_FIELDS reached). */
@@ -63,6 +83,10 @@ struct fs_alert_sinks_config {
 	const char *exec_cmd;
 	uint32_t remote_queue_len;	/* 0: 1024 */
 	const char *syslog_path;	/* local socket; NULL: "/dev/log" */
+	const char *agent_name;		/* RFC 5424 HOSTNAME is its part before
+					 * '/'; NULL: gethostname() */
+	const char *sd_id;		/* RFC 5424 SD-ID for the fields,
+					 * NAME@PEN; NULL: fields in MSG only */
 };
 
 #define FS_ALERT_EXEC_MAX 4	/* --exec children running at once */

@@ -39,6 +39,8 @@ struct fs_detect_config {
 	float baseline_window_s;	/* = fs_hosts_config.baseline_window_s
 					 * (60): to report the baseline as it
 					 * was before the second that raised */
+	const char *agent_name;		/* stamped on every alert; must outlive
+					 * the detector; NULL: none */
 };
 
 struct fs_detect_stats {

@@ -48,6 +48,7 @@ struct fs_html_config {
 	/* When set, a refresh waits for this store's queued updates to be
 	 * written before drawing (complete graphs at the end of a replay). */
 	struct fs_store *store;
+	const char *agent_name;		/* in the title; NULL: none */
 };
 
 struct fs_html;

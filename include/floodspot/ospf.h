@@ -119,5 +119,8 @@ void fs_ospf_print_table(const struct fs_ospf *o, FILE *f);
 void fs_ospf_stats(const struct fs_ospf *o, struct fs_ospf_stats *st);
 /* Name of a malformed_by_reason index ("bad_length", "truncated", ...). */
 const char *fs_ospf_malformed_name(unsigned reason);
+/* Every router and adjacency found through its index, the indexes sound
+ * and within capacity; 0 when so (tests, fuzzers). */
+int fs_ospf_check(const struct fs_ospf *o);
 
 #endif

@@ -10,12 +10,15 @@
  *
  * The key=value body (one line, what syslog and SIEMs parse):
  *   line  = kind SP "state=" state SP "rule=" value SP "severity=" sev
- *           *(SP key "=" value) [SP "msg=" quoted] [SP "truncated=" count]
+ *           [SP "agent=" value] *(SP key "=" value) [SP "msg=" quoted]
+ *           [SP "truncated=" count]
  *   key   = [a-z_][a-z0-9_]*                (fs_alert_add normalises keys)
  *   value = bare / quoted
  *   bare  = 1*(%x21-7E except '"' '\' '=')
  *   quoted= '"' *(%x20-7E with '"' and '\' written as \" and \\) '"'
  * Fields keep insertion order. Bytes outside printable ASCII become '?'.
+ * A list is its items joined by ',', a flag is yes or no; JSON gives them
+ * as an array and a boolean.
  * A line that does not fit ends after the last whole item with
  * "truncated=N", N being the number of items left out.
  */
@@ -113,6 +116,7 @@ void fs_alert_add(struct fs_alert *a, const char *key, const char *fmt, ...)
 	}
 	char *k = a->field[a->n_fields].key;
 	char *v = a->field[a->n_fields].value;
+	a->field[a->n_fields].type = FS_AF_TEXT;
 	size_t vlen = sizeof(a->field[0].value);
 	a->n_fields++;
 	normalize_key(k, sizeof(a->field[0].key), key);
@@ -128,6 +132,22 @@ void fs_alert_add(struct fs_alert *a, const char *key, const char *fmt, ...)
 	/* A cut value says so rather than passing for a real one. */
 	if (n >= (int)vlen)
 		memcpy(v + vlen - 4, "...", 4);
+}
+
+void fs_alert_add_list(struct fs_alert *a, const char *key, const char *items)
+{
+	unsigned before = a->n_fields;
+	fs_alert_add(a, key, "%s", items);
+	if (a->n_fields > before)
+		a->field[before].type = FS_AF_LIST;
+}
+
+void fs_alert_add_bool(struct fs_alert *a, const char *key, bool v)
+{
+	unsigned before = a->n_fields;
+	fs_alert_add(a, key, "%s", v ? "yes" : "no");
+	if (a->n_fields > before)
+		a->field[before].type = FS_AF_BOOL;
 }
 
 static bool bare_char(unsigned char c)
@@ -177,10 +197,20 @@ static void kind_token(char *out, size_t outlen, const char *kind)
 	out[o] = '\0';
 }
 
-/* Item i of the line: 0 kind, 1 state, 2 rule, 3 severity, fields, msg. */
+/* Item i of the line: 0 kind, 1 state, 2 rule, 3 severity, [agent,]
+ * fields, msg. */
 static size_t kv_item(const struct fs_alert *a, unsigned n_fields, unsigned i,
 		      char *out, size_t cap)
 {
+	if (i >= 4 && a->agent[0]) {
+		if (i == 4) {
+			char clean[sizeof(a->agent)], val[2 * sizeof(a->agent) + 4];
+			fs_alert_sanitize(clean, sizeof(clean), a->agent);
+			fs_alert_kv_value(val, sizeof(val), clean);
+			return (size_t)snprintf(out, cap, " agent=%s", val);
+		}
+		i--;
+	}
 	char val[2 * sizeof(a->message) + 4];
 	char clean[sizeof(a->message)];
 	char fkey[sizeof(a->field[0].key)];
@@ -230,7 +260,8 @@ size_t fs_alert_format_kv(const struct fs_alert *a, char *buf, size_t len)
 		return 0;
 	unsigned n_fields = a->n_fields <= FS_ALERT_MAX_FIELDS
 				    ? a->n_fields : FS_ALERT_MAX_FIELDS;
-	unsigned n_items = 4 + n_fields + (a->message[0] ? 1 : 0);
+	unsigned n_items = 4 + (a->agent[0] ? 1 : 0) + n_fields +
+			   (a->message[0] ? 1 : 0);
 	/* Room kept for " truncated=NN" while more items follow. */
 	const size_t reserve = 13;
 	char item[2 * sizeof(a->message) + 32];
@@ -277,12 +308,37 @@ static bool plain_number(const char *s)
 	return *p == '\0' && p - s <= 20;
 }
 
+/* "a,b" as ["a","b"]; "" as []. */
+static void json_list(FILE *f, const char *items)
+{
+	char item[sizeof(((struct fs_alert *)0)->field[0].value)];
+	putc('[', f);
+	for (const char *p = items; *p;) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		memcpy(item, p, n);
+		item[n] = '\0';
+		if (p != items)
+			putc(',', f);
+		fs_json_string(f, item);
+		p += n + (comma ? 1 : 0);
+	}
+	putc(']', f);
+}
+
 void fs_alert_print_json(const struct fs_alert *a, FILE *f)
 {
 	char ts[FS_TIME_STRLEN];
 	char clean[sizeof(a->message)];
-	fprintf(f, "{\"event\":\"alert\",\"ts\":\"%s\",\"state\":\"%s\","
-		   "\"severity\":\"%s\",\"rule\":",
+	fprintf(f, "{\"event\":\"alert\",\"schema\":%d,", FS_ALERT_JSON_SCHEMA);
+	if (a->agent[0]) {
+		char agent[sizeof(a->agent)];
+		fs_alert_sanitize(agent, sizeof(agent), a->agent);
+		fputs("\"agent\":", f);
+		fs_json_string(f, agent);
+		putc(',', f);
+	}
+	fprintf(f, "\"ts\":\"%s\",\"state\":\"%s\",\"severity\":\"%s\",\"rule\":",
 		fs_fmt_time(ts, a->ts_us), fs_alert_state_name(a->state),
 		fs_alert_severity_name(a->severity));
 	fs_alert_sanitize(clean, sizeof(a->rule), a->rule);
@@ -300,7 +356,11 @@ void fs_alert_print_json(const struct fs_alert *a, FILE *f)
 		putc(',', f);
 		fs_json_string(f, key);
 		putc(':', f);
-		if (plain_number(clean))
+		if (a->field[i].type == FS_AF_BOOL)
+			fputs(strcmp(clean, "yes") == 0 ? "true" : "false", f);
+		else if (a->field[i].type == FS_AF_LIST)
+			json_list(f, clean);
+		else if (plain_number(clean))
 			fputs(clean, f);
 		else
 			fs_json_string(f, clean);

@@ -11,9 +11,6 @@
 /* Largest syslog message we build. RFC 5424 6.1: receivers SHOULD accept
  * 2048 octets; anything longer risks silent truncation on the way. */
 #define FS_ALERT_SYSLOG_MAX 2048
-/* Private Enterprise Number 32473 is reserved for documentation (RFC 5612);
- * the SD-ID stays stable until floodspot has a number of its own. */
-#define FS_ALERT_SD_ID "floodspot@32473"
 
 /* Copies s into out (outlen > 0) with every byte outside printable ASCII
  * replaced by '?': alerts are ASCII so no sink can be broken by them. */
@@ -25,10 +22,21 @@ size_t fs_alert_kv_value(char *out, size_t cap, const char *v);
 /* RFC 5424 syslog severity (0..7) of an alert severity. */
 int fs_alert_syslog_level(enum fs_alert_severity sev);
 
-/* RFC 5424 message (no framing, no trailing newline), at most len-1 bytes.
- * facility is a LOG_* value; pid <= 0 gives the NILVALUE. Returns length. */
-size_t fs_alert_format_rfc5424(const struct fs_alert *a, int facility,
-			       const char *hostname, long pid, char *buf,
+/* Who sends, for the RFC 5424 header and structured data. */
+struct fs_alert_origin {
+	int facility;		/* LOG_* */
+	const char *hostname;	/* HOSTNAME; NULL or "": the NILVALUE */
+	long pid;		/* PROCID; <= 0: the NILVALUE */
+	const char *sd_id;	/* NAME@PEN for the fields; NULL: MSG only */
+};
+
+/* The host part of an agent name ("host/eth0" -> "host"), or
+ * gethostname() when name is NULL or empty. */
+void fs_alert_hostname(char *out, size_t len, const char *agent_name);
+/* RFC 5424 message (no framing, no trailing newline), at most len-1 bytes:
+ * the IANA "origin" element, then the fields as o->sd_id. Returns length. */
+size_t fs_alert_format_rfc5424(const struct fs_alert *a,
+			       const struct fs_alert_origin *o, char *buf,
 			       size_t len);
 /* What a summary reports: the sink's losses since its last summary. */
 struct fs_alert_losses {
@@ -37,8 +45,8 @@ struct fs_alert_losses {
 };
 /* The summary sent after losses: msgid "alerts-dropped". */
 size_t fs_alert_format_dropped(int64_t ts_us, const struct fs_alert_losses *l,
-			       int facility, const char *hostname, long pid,
-			       char *buf, size_t len);
+			       const struct fs_alert_origin *o, char *buf,
+			       size_t len);
 /* RFC 6587 3.4.1 octet counting: "LEN SP MSG". Returns the framed length,
  * or 0 when it does not fit in cap. */
 size_t fs_alert_frame_octet(const char *msg, size_t n, char *out, size_t cap);
@@ -76,6 +84,8 @@ void fs_alert_local_destroy(struct fs_alert_local *l);
 struct fs_alert_remote;
 struct fs_alert_remote *fs_alert_remote_create(const char *url,
 					       uint32_t queue_len, int facility,
+					       const char *agent_name,
+					       const char *sd_id,
 					       char *err, size_t errlen);
 void fs_alert_remote_send(struct fs_alert_remote *r, const struct fs_alert *a,
 			  int64_t mono_us);

@@ -1,6 +1,6 @@
 /*
  * --exec CMD: on raise and clear, /bin/sh -c CMD with the alert in the
- * environment (FLOODSPOT_KIND, _STATE, _RULE, _SEVERITY, _TS, _MESSAGE,
+ * environment (FLOODSPOT_KIND, _STATE, _RULE, _SEVERITY, _TS, _MESSAGE, _AGENT,
  * then FLOODSPOT_<KEY> per field; the fixed names come first, and getenv
  * returns the first). posix_spawn, which glibc implements with
  * clone(CLONE_VM|CLONE_VFORK): no copy of our tables, no waiting for the
@@ -32,7 +32,7 @@
 
 extern char **environ;
 
-#define N_FIXED 7	/* kind state rule severity ts message dropped */
+#define N_FIXED 8	/* kind state rule severity ts message agent dropped */
 #define N_PASSED 2	/* TZ LANG */
 #define VAR_MAX 200
 #define CHILD_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -120,6 +120,7 @@ void fs_alert_exec_run(struct fs_alert_exec *x, const struct fs_alert *a)
 		VAR_MAX);
 	set_var(vars[nv++], "ts", fs_fmt_time(ts, a->ts_us), sizeof(ts));
 	set_var(vars[nv++], "message", a->message, sizeof(a->message));
+	set_var(vars[nv++], "agent", a->agent, sizeof(a->agent));
 	if (x->unreported) {
 		char n[24];
 		snprintf(n, sizeof(n), "%llu", (unsigned long long)x->unreported);

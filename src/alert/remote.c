@@ -55,6 +55,7 @@ struct fs_alert_remote {
 	struct fs_alert_queue q;
 	int facility;
 	char hostname[256];
+	char sd_id[40];		/* "" when none */
 	long pid;
 	int64_t last_ts_us;	/* packet time of the last alert, for summaries */
 	struct fs_alert_losses unreported;
@@ -67,6 +68,12 @@ struct fs_alert_remote {
 	struct fs_ratelimit warn;
 	struct fs_alert_sinks_stats st;
 };
+
+static struct fs_alert_origin origin(const struct fs_alert_remote *r)
+{
+	return (struct fs_alert_origin){ r->facility, r->hostname, r->pid,
+					 r->sd_id[0] ? r->sd_id : NULL };
+}
 
 /* "udp://HOST:PORT", "tcp://[V6]:PORT"; PORT defaults to 514. */
 static int parse_url(const char *url, bool *tcp, char *host, size_t hostlen,
@@ -116,6 +123,8 @@ static int parse_url(const char *url, bool *tcp, char *host, size_t hostlen,
 
 struct fs_alert_remote *fs_alert_remote_create(const char *url,
 					       uint32_t queue_len, int facility,
+					       const char *agent_name,
+					       const char *sd_id,
 					       char *err, size_t errlen)
 {
 	bool tcp;
@@ -148,8 +157,8 @@ struct fs_alert_remote *fs_alert_remote_create(const char *url,
 	r->warn = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
 	r->facility = facility;
 	r->pid = (long)getpid();
-	if (gethostname(r->hostname, sizeof(r->hostname) - 1) < 0)
-		r->hostname[0] = '\0';
+	fs_alert_hostname(r->hostname, sizeof(r->hostname), agent_name);
+	snprintf(r->sd_id, sizeof(r->sd_id), "%s", sd_id ? sd_id : "");
 	if (fs_alert_queue_init(&r->q, queue_len ? queue_len : 1024, SLOT_SIZE) < 0) {
 		snprintf(err, errlen, "remote syslog: cannot allocate the queue");
 		free(r);
@@ -420,9 +429,9 @@ static void pump(struct fs_alert_remote *r)
 		    r->q.count == r->q.cap)
 			return;
 		char msg[FS_ALERT_SYSLOG_MAX];
+		struct fs_alert_origin o = origin(r);
 		size_t n = fs_alert_format_dropped(r->last_ts_us, &r->unreported,
-						   r->facility, r->hostname,
-						   r->pid, msg, sizeof(msg));
+						   &o, msg, sizeof(msg));
 		memset(&r->unreported, 0, sizeof(r->unreported));
 		r->st.remote_summaries++;
 		push(r, msg, n);
@@ -436,8 +445,8 @@ void fs_alert_remote_send(struct fs_alert_remote *r, const struct fs_alert *a,
 		r->now_us = mono_us;
 	r->last_ts_us = a->ts_us;
 	char msg[FS_ALERT_SYSLOG_MAX];
-	size_t n = fs_alert_format_rfc5424(a, r->facility, r->hostname, r->pid,
-					   msg, sizeof(msg));
+	struct fs_alert_origin o = origin(r);
+	size_t n = fs_alert_format_rfc5424(a, &o, msg, sizeof(msg));
 	push(r, msg, n);
 	pump(r);
 }

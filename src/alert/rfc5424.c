@@ -1,17 +1,25 @@
 /*
  * RFC 5424 messages and RFC 6587 octet-counting framing:
- *   <PRI>1 TIMESTAMP HOSTNAME floodspot PROCID MSGID [SD] MSG
- * TIMESTAMP is the alert's packet time (RFC 3339, ms, UTC), MSGID its kind,
- * SD one element floodspot@32473 with state, rule, severity and the fields,
- * MSG the key=value line, so a collector that ignores structured data still
+ *   <PRI>1 TIMESTAMP HOSTNAME floodspot PROCID MSGID SD MSG
+ * TIMESTAMP is the alert's packet time (RFC 3339, ms, UTC), HOSTNAME the
+ * agent name's host part, MSGID the alert's kind, MSG the key=value line
+ * (agent included), so a collector that ignores structured data still
  * gets the same body as local syslog.
+ * SD: the IANA-registered "origin" element (RFC 5424 7.2: software,
+ * swVersion), then, when an SD-ID is configured, one element of that ID
+ * with state, rule, severity, agent and the fields. 6.3.2 reserves names
+ * without '@' for IANA and wants NAME@PEN with the sender's own private
+ * enterprise number otherwise; floodspot has none, and 32473 is for
+ * documentation only (RFC 5612), so the operator supplies one (--sd-id).
  */
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "alert_int.h"
 #include "floodspot/fmt.h"
+#include "fs_config.h"
 
 struct sb {
 	char *buf;
@@ -70,6 +78,20 @@ static void sd_name(char *out, size_t outlen, const char *key)
 	out[o] = '\0';
 }
 
+void fs_alert_hostname(char *out, size_t len, const char *agent_name)
+{
+	if (agent_name && *agent_name) {
+		size_t n = strcspn(agent_name, "/");
+		if (n == 0)
+			n = strlen(agent_name);
+		snprintf(out, len, "%.*s", (int)n, agent_name);
+		return;
+	}
+	if (gethostname(out, len) != 0)
+		out[0] = '\0';
+	out[len - 1] = '\0';
+}
+
 static int pri_of(int facility, enum fs_alert_severity sev)
 {
 	if (facility < 0 || facility > LOG_LOCAL7 || (facility & 7))
@@ -110,27 +132,26 @@ static bool put_param(struct sb *b, const char *name, const char *value,
 	return sb_put(b, tmp, (size_t)n);
 }
 
-size_t fs_alert_format_rfc5424(const struct fs_alert *a, int facility,
-			       const char *hostname, long pid, char *buf,
-			       size_t len)
+/* [SD-ID state=.. rule=.. severity=.. agent=.. fields..], cut short with
+ * truncated="N" rather than overflow. */
+static bool put_fields(struct sb *b, const struct fs_alert *a,
+		       const char *sd_id)
 {
-	if (len == 0)
-		return 0;
-	struct sb b = { buf, len - 1, 0 };
-	buf[0] = '\0';
-	char kind[sizeof(a->kind)], rule[sizeof(a->rule)];
-	fs_alert_sanitize(kind, sizeof(kind), a->kind);
+	char id[40], rule[sizeof(a->rule)];
+	header_token(id, sizeof(id), sd_id);
+	/* Room for at least [ID truncated="NN"], else no element at all: a
+	 * message stays well-formed however short the buffer. */
+	if (b->len + strlen(id) + 24 > b->cap)
+		return true;
+	if (!sb_put(b, "[", 1) || !sb_put(b, id, strlen(id)))
+		return false;
 	fs_alert_sanitize(rule, sizeof(rule), a->rule);
-	if (!put_header(&b, pri_of(facility, a->severity), a->ts_us, hostname,
-			pid, kind[0] ? kind : "alert"))
-		return 0;
-	if (!sb_put(&b, "[" FS_ALERT_SD_ID, strlen("[" FS_ALERT_SD_ID)))
-		return 0;
 	/* Keep room for the marker param, "]" and a short MSG. */
 	const size_t keep = 64;
 	unsigned n_fields = a->n_fields <= FS_ALERT_MAX_FIELDS
 				    ? a->n_fields : FS_ALERT_MAX_FIELDS;
-	unsigned total = 3 + n_fields, i;
+	unsigned head = a->agent[0] ? 4 : 3;
+	unsigned total = head + n_fields, i;
 	for (i = 0; i < total; i++) {
 		const char *name, *value;
 		size_t vmax = sizeof(a->field[0].value);
@@ -144,47 +165,84 @@ size_t fs_alert_format_rfc5424(const struct fs_alert *a, int facility,
 		} else if (i == 2) {
 			name = "severity";
 			value = fs_alert_severity_name(a->severity);
+		} else if (i == 3 && head == 4) {
+			name = "agent";
+			value = a->agent;
 		} else {
-			sd_name(sdname, sizeof(sdname), a->field[i - 3].key);
+			sd_name(sdname, sizeof(sdname), a->field[i - head].key);
 			name = sdname;
-			value = a->field[i - 3].value;
+			value = a->field[i - head].value;
 		}
-		if (!put_param(&b, name, value, vmax, keep))
+		if (!put_param(b, name, value, vmax, keep))
 			break;
 	}
 	if (i < total) {
 		char cnt[16];
 		snprintf(cnt, sizeof(cnt), "%u", total - i);
-		put_param(&b, "truncated", cnt, sizeof(cnt), 0);
+		put_param(b, "truncated", cnt, sizeof(cnt), 0);
 	}
-	if (!sb_put(&b, "] ", 2))
-		return b.len;
-	b.len += fs_alert_format_kv(a, buf + b.len, b.cap + 1 - b.len);
-	return b.len;
+	return sb_put(b, "]", 1);
 }
 
-size_t fs_alert_format_dropped(int64_t ts_us,
-			       const struct fs_alert_losses *l, int facility,
-			       const char *hostname, long pid, char *buf,
+#define ORIGIN "[origin software=\"floodspot\" swVersion=\"" FS_VERSION "\"]"
+
+/* The header and the origin element, which every message has. */
+static bool put_head(struct sb *b, const struct fs_alert_origin *o,
+		     enum fs_alert_severity sev, int64_t ts_us,
+		     const char *msgid)
+{
+	return put_header(b, pri_of(o->facility, sev), ts_us, o->hostname,
+			  o->pid, msgid) &&
+	       sb_put(b, ORIGIN, strlen(ORIGIN));
+}
+
+size_t fs_alert_format_rfc5424(const struct fs_alert *a,
+			       const struct fs_alert_origin *o, char *buf,
 			       size_t len)
 {
 	if (len == 0)
 		return 0;
 	struct sb b = { buf, len - 1, 0 };
 	buf[0] = '\0';
-	if (!put_header(&b, pri_of(facility, FS_SEV_WARNING), ts_us, hostname,
-			pid, "alerts-dropped"))
+	char kind[sizeof(a->kind)];
+	fs_alert_sanitize(kind, sizeof(kind), a->kind);
+	if (!put_head(&b, o, a->severity, a->ts_us, kind[0] ? kind : "alert"))
 		return 0;
-	char tmp[320];
+	if (o->sd_id && !put_fields(&b, a, o->sd_id))
+		return b.len;
+	if (!sb_put(&b, " ", 1))
+		return b.len;
+	b.len += fs_alert_format_kv(a, buf + b.len, b.cap + 1 - b.len);
+	return b.len;
+}
+
+size_t fs_alert_format_dropped(int64_t ts_us, const struct fs_alert_losses *l,
+			       const struct fs_alert_origin *o, char *buf,
+			       size_t len)
+{
+	if (len == 0)
+		return 0;
+	struct sb b = { buf, len - 1, 0 };
+	buf[0] = '\0';
+	if (!put_head(&b, o, FS_SEV_WARNING, ts_us, "alerts-dropped"))
+		return 0;
+	char tmp[400], id[40];
 	unsigned long long full = l->queue_full, error = l->send_error,
 			   unconf = l->unconfirmed;
 	unsigned long long total = full + error + unconf;
-	int n = snprintf(tmp, sizeof(tmp),
-			 "[" FS_ALERT_SD_ID " dropped=\"%llu\" queue_full=\"%llu\""
-			 " send_error=\"%llu\" unconfirmed=\"%llu\"]"
-			 " alerts-dropped dropped=%llu queue_full=%llu"
-			 " send_error=%llu unconfirmed=%llu",
-			 total, full, error, unconf, total, full, error, unconf);
+	int n = 0;
+	if (o->sd_id) {
+		header_token(id, sizeof(id), o->sd_id);
+		n = snprintf(tmp, sizeof(tmp),
+			     "[%s dropped=\"%llu\" queue_full=\"%llu\" "
+			     "send_error=\"%llu\" unconfirmed=\"%llu\"]",
+			     id, total, full, error, unconf);
+	}
+	if (n < 0 || (size_t)n >= sizeof(tmp) || !sb_put(&b, tmp, (size_t)n))
+		return 0;
+	n = snprintf(tmp, sizeof(tmp),
+		     " alerts-dropped dropped=%llu queue_full=%llu send_error=%llu"
+		     " unconfirmed=%llu", total, full, error, unconf);
 	if (n < 0 || !sb_put(&b, tmp, (size_t)n))
 		return 0;
 	return b.len;

@@ -55,7 +55,8 @@ struct fs_alert_sinks *fs_alert_sinks_create(const struct fs_alert_sinks_config 
 	}
 	if (cfg->remote && cfg->remote[0]) {
 		s->remote = fs_alert_remote_create(cfg->remote, cfg->remote_queue_len,
-						   facility, err, errlen);
+						   facility, cfg->agent_name,
+						   cfg->sd_id, err, errlen);
 		if (!s->remote)
 			goto fail;
 	}

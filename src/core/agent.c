@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <syslog.h>
 #include <time.h>
@@ -20,6 +21,7 @@
 
 #include "floodspot/alert.h"
 #include "floodspot/capture.h"
+#include "floodspot/config.h"
 #include "floodspot/clock.h"
 #include "floodspot/decode.h"
 #include "floodspot/detect.h"
@@ -56,7 +58,10 @@ struct agent_counters {
 };
 
 struct agent {
-	const struct fs_agent_config *cfg;
+	struct fs_agent_config *cfg;	/* = &run: reload changes some fields */
+	struct fs_agent_config run;
+	char rules_path[4096];		/* the rules in force */
+	char name[FS_AGENT_NAME_MAX + 1];
 	struct fs_capture *cap;
 	int dlt;
 	bool live;
@@ -351,29 +356,99 @@ static void dump(struct agent *a, int64_t now, bool with_stats)
 		fs_ospf_print_table(a->ospf, a->top_out);
 }
 
-/* --rules, else the installed rules, else (running from the build tree)
- * the source tree's. */
-static const char *default_rules_path(const struct fs_agent_config *cfg)
+const char *fs_agent_default_rules(void)
 {
-	if (cfg->rules_path)
-		return cfg->rules_path;
-	if (access(FS_RULES_DIR, F_OK) == 0)
-		return FS_RULES_DIR;
-	return FS_SOURCE_RULES_DIR;
+	const char *env = getenv("FLOODSPOT_RULES");
+	return env && *env ? env : FS_RULES_DIR;
 }
 
-static void reload_rules(struct agent *a)
+void fs_agent_name(const struct fs_agent_config *cfg, char *out, size_t len)
 {
-	const char *path = default_rules_path(a->cfg);
+	if (cfg->name) {
+		snprintf(out, len, "%s", cfg->name);
+		return;
+	}
+	char host[256];
+	if (gethostname(host, sizeof(host)) != 0 || !host[0])
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	if (cfg->ifname)
+		snprintf(out, len, "%s/%s", host, cfg->ifname);
+	else
+		snprintf(out, len, "%s", host);
+}
+
+static const char *rules_path(const struct fs_agent_config *cfg)
+{
+	return cfg->rules_path ? cfg->rules_path : fs_agent_default_rules();
+}
+
+static bool load_rules(struct agent *a, const char *path, const char *keep)
+{
 	unsigned errors = 0;
+	struct stat st;
+	/* A reload runs on the capture thread: nothing that can wait. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		fs_log(FS_LOG_ERR, "%s: not a file or directory; the running %s "
+		       "stay in force", path, keep);
+		return false;
+	}
 	struct fs_ruleset *rs = fs_rules_load(path, stderr, &errors);
 	if (!rs) {
-		fs_log(FS_LOG_ERR, "%s: %u error(s); the running rules stay in force",
-		       path, errors);
-		return;
+		fs_log(FS_LOG_ERR, "%s: %u error(s); the running %s stay in force",
+		       path, errors, keep);
+		return false;
 	}
 	fs_log(FS_LOG_NOTICE, "%s: %zu rules loaded", path, fs_rules_count(rs));
 	fs_detect_set_rules(a->detect, rs);
+	snprintf(a->rules_path, sizeof(a->rules_path), "%s", path);
+	return true;
+}
+
+static void restart_needed(const char *key, void *ctx)
+{
+	fs_log(FS_LOG_WARNING, "%s: '%s' changed; it takes effect at restart "
+	       "(the running value stays)", (const char *)ctx, key);
+}
+
+/*
+ * SIGHUP: the configuration file (with the command line over it, as at
+ * start) and the rules it names. Parsed aside and applied only when both
+ * are good. Only options flagged FS_OPTF_RELOAD change; the others are
+ * reported as needing a restart.
+ */
+static void reload(struct agent *a)
+{
+	const char *path = a->cfg->config_path;
+	if (!path) {
+		load_rules(a, rules_path(a->cfg), "rules");
+		return;
+	}
+	struct fs_agent_config fresh;
+	struct fs_conf *conf;
+	unsigned errors = 0;
+	if (fs_config_build(path, a->cfg->cli, &fresh, &conf, stderr,
+			    &errors) != 0) {
+		fs_log(FS_LOG_ERR, "%s: %u error(s); the running configuration "
+		       "and rules stay in force", path, errors);
+		return;
+	}
+	if (!load_rules(a, rules_path(&fresh), "configuration and rules")) {
+		fs_conf_free(conf);
+		return;
+	}
+	fs_conf_restart_changes(a->cfg->conf, conf, a->cfg->cli,
+				restart_needed, (void *)path);
+	a->cfg->rules_path = a->rules_path;
+	a->cfg->top_interval_s = fresh.top_interval_s;
+	if (a->cfg->verbose != fresh.verbose) {
+		a->cfg->verbose = fresh.verbose;
+		a->out.verbose = fresh.verbose;
+		fs_log_init("floodspot", false, fresh.verbose);
+	}
+	fs_log(FS_LOG_NOTICE, "%s: configuration reloaded", path);
+	fs_conf_free(conf);
 }
 
 /* Acts on the pending signals: reload, dump, or stop. */
@@ -382,7 +457,7 @@ static void take_signals(struct agent *a)
 	struct signalfd_siginfo si;
 	while (read(a->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
 		if (si.ssi_signo == SIGHUP) {
-			reload_rules(a);
+			reload(a);
 		} else if (si.ssi_signo == SIGUSR1) {
 			dump(a, a->clock.now_us, true);
 		} else {
@@ -590,14 +665,18 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 	}
 
 	unsigned rule_errors = 0;
-	const char *rules = default_rules_path(cfg);
+	const char *rules = rules_path(cfg);
 	struct fs_ruleset *rs = fs_rules_load(rules, stderr, &rule_errors);
 	if (!rs) {
 		snprintf(err, errlen, "%s: %u error(s) in the rules", rules,
 			 rule_errors);
 		return 2;
 	}
-	a->detect = fs_detect_create(rs, &a->bus);
+	snprintf(a->rules_path, sizeof(a->rules_path), "%s", rules);
+	struct fs_detect_config dcfg;
+	fs_detect_config_defaults(&dcfg);
+	dcfg.agent_name = a->name;
+	a->detect = fs_detect_create_config(rs, &a->bus, &dcfg);
 	if (!a->detect) {
 		snprintf(err, errlen, "cannot create the detector");
 		return 1;
@@ -610,6 +689,8 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		.remote = cfg->syslog_remote,
 		.exec_cmd = cfg->exec_cmd,
 		.remote_queue_len = 1024,
+		.agent_name = a->name,
+		.sd_id = cfg->sd_id,
 	};
 	a->sinks = fs_alert_sinks_create(&a->sinks_cfg, &a->bus, err, errlen);
 	if (!a->sinks)
@@ -646,6 +727,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 			.rrdcached = cfg->rrdcached ? cfg->rrdcached
 						    : getenv("RRDCACHED_ADDRESS"),
 			.store = a->store,
+			.agent_name = a->name,
 		};
 		a->html = fs_html_create(&hc, &a->bus, err, errlen);
 		if (!a->html)
@@ -683,9 +765,11 @@ void fs_agent_config_defaults(struct fs_agent_config *cfg)
 	cfg->local_syslog = -1;
 }
 
-int fs_agent_run(const struct fs_agent_config *cfg)
+int fs_agent_run(const struct fs_agent_config *cfg_in)
 {
-	struct agent a = { .cfg = cfg };
+	struct agent a = { .run = *cfg_in };
+	a.cfg = &a.run;
+	const struct fs_agent_config *cfg = a.cfg;
 	char err[512] = "";
 
 	/* Before any thread exists (writer, renderer, librrd's): only this
@@ -697,6 +781,8 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 		fs_log_errno(FS_LOG_ERR, errno, "signalfd");
 		return 1;
 	}
+	fs_agent_name(cfg, a.name, sizeof(a.name));
+
 	fs_clock_init(&a.clock);
 	struct fs_capture_config cc = {
 		.ifname = cfg->ifname,

@@ -60,7 +60,8 @@ void fs_hh_init(struct fs_hh *hh, uint32_t k, void *mem)
 	p += (size_t)k * sizeof(struct fs_hh_entry);
 	hh->b = (struct fs_hh_bucket *)(void *)p;
 	p += (size_t)k * sizeof(struct fs_hh_bucket);
-	fs_hidx_init(&hh->idx, (struct fs_hidx_slot *)(void *)p, idx_slots(k));
+	fs_hidx_init_in(&hh->idx, (struct fs_hidx_slot *)(void *)p,
+			idx_slots(k));
 	p += (size_t)idx_slots(k) * sizeof(struct fs_hidx_slot);
 	hh->alpha = (uint64_t *)(void *)p;
 	hh->fmask = filter_slots(k) - 1;

@@ -101,7 +101,7 @@ static int plan(const struct fs_hosts_config *cfg, struct layout *l)
 	l->cap = cap;
 	l->k = k;
 	/* Load factor at most one half: short probe runs. */
-	l->nslots = fs_pow2_ceil(cap) * 2;
+	l->nslots = fs_hidx_nslots(cap);
 
 	size_t off = align_up(sizeof(struct fs_hosts));
 	l->off_host = off;
@@ -159,8 +159,9 @@ struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg)
 	fs_hkey_init(&h->hkey, cfg->seed);
 	h->host = (struct fs_host *)(void *)(base + l.off_host);
 	h->meta = (struct meta *)(void *)(base + l.off_meta);
-	fs_hidx_init(&h->idx, (struct fs_hidx_slot *)(void *)(base + l.off_slots),
-		     l.nslots);
+	fs_hidx_init_in(&h->idx,
+			(struct fs_hidx_slot *)(void *)(base + l.off_slots),
+			l.nslots);
 	h->act_cur = (uint32_t *)(void *)(base + l.off_cur);
 	h->act_prev = (uint32_t *)(void *)(base + l.off_prev);
 	fs_hh_init(&h->hh, l.k, base + l.off_hh);

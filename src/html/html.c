@@ -56,6 +56,7 @@ struct fs_html {
 	char dir[FS_STORE_PATH_MAX];
 	char rrd_dir[FS_STORE_PATH_MAX];
 	char daemon[256];
+	char agent[FS_ALERT_AGENT_MAX + 1];
 	bool has_rrd, has_daemon;
 	struct fs_store *store;
 	uint32_t refresh_s, top_n;
@@ -339,7 +340,9 @@ static void render(struct fs_html *h, struct snap *s)
 	fprintf(f,
 		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
 		"<meta http-equiv=\"refresh\" content=\"%u\">\n"
-		"<title>floodspot overview</title>\n<style>\n"
+		"<title>floodspot overview%s", h->refresh_s, h->agent[0] ? " &#8212; " : "");
+	esc(f, h->agent);
+	fprintf(f, "</title>\n<style>\n"
 		"body{font-family:sans-serif;margin:1em}"
 		"table{border-collapse:collapse;margin-bottom:1em}"
 		"td,th{border:1px solid #bbb;padding:2px 6px;font-size:13px}"
@@ -353,8 +356,10 @@ static void render(struct fs_html *h, struct snap *s)
 		"  document.body.setAttribute('data-images-total', imgs.length);\n"
 		"  document.body.setAttribute('data-images-loaded', ok);\n"
 		"});\n</script>\n</head>\n<body>\n"
-		"<h1>floodspot</h1>\n<p>As of %s (packet time).</p>\n",
-		h->refresh_s, fs_fmt_time(ts, s->now_us));
+		"<h1>floodspot%s", h->agent[0] ? " &#8212; " : "");
+	esc(f, h->agent);
+	fprintf(f, "</h1>\n<p>As of %s (packet time).</p>\n",
+		fs_fmt_time(ts, s->now_us));
 
 	/* Alerts first: the culprit is what an operator opens the page for. */
 	fprintf(f, "<h2>Alerts</h2>\n");
@@ -580,6 +585,8 @@ struct fs_html *fs_html_create(const struct fs_html_config *cfg,
 	}
 	h->store = cfg->store;
 	h->refresh_s = cfg->refresh_s ? cfg->refresh_s : 10;
+	snprintf(h->agent, sizeof(h->agent), "%s",
+		 cfg->agent_name ? cfg->agent_name : "");
 	h->top_n = cfg->top_n ? cfg->top_n : 10;
 	if (h->top_n > MAX_HOSTS)
 		h->top_n = MAX_HOSTS;

@@ -20,45 +20,44 @@
 
 static void sum_release(struct fs_ospf *o, struct fs_ospf_adj *a);
 
+/* The unordered pair as (lo, hi); folded, and matched on the adjacency. */
 struct adj_key {
+	const struct fs_ospf *o;
 	uint8_t version;
 	uint16_t vlan;
 	uint32_t area, lo, hi;
+	struct fs_hword h;
 };
 
-static uint32_t adj_hash(const struct fs_ospf *o, const struct adj_key *k)
+static struct adj_key make_key(const struct fs_ospf *o, uint8_t version,
+			       uint16_t vlan, uint32_t area, uint32_t x,
+			       uint32_t y)
 {
+	uint32_t lo = x < y ? x : y, hi = x < y ? y : x;
 	uint64_t w[2] = {
-		(uint64_t)k->version << 48 | (uint64_t)k->vlan << 32 | k->area,
-		(uint64_t)k->lo << 32 | k->hi,
+		(uint64_t)version << 48 | (uint64_t)vlan << 32 | area,
+		(uint64_t)lo << 32 | hi,
 	};
-	return fs_ospf_hash(o->seed ^ 0x5851f42d4c957f2dULL, w, 2);
+	return (struct adj_key){ o, version, vlan, area, lo, hi,
+				 fs_hkey_words(&o->hkey, w, 2) };
 }
 
-static bool adj_match(const struct fs_ospf *o, uint32_t idx, const void *key)
+static bool adj_match(const void *ctx, uint32_t idx)
 {
-	const struct adj_key *k = key;
-	const struct fs_ospf_adj *a = &o->adj[idx];
+	const struct adj_key *k = ctx;
+	const struct fs_ospf_adj *a = &k->o->adj[idx];
 	return a->version == k->version && a->vlan == k->vlan &&
 	       a->area == k->area && a->id[0] == k->lo && a->id[1] == k->hi;
-}
-
-static struct adj_key make_key(uint8_t version, uint16_t vlan, uint32_t area,
-			       uint32_t x, uint32_t y)
-{
-	struct adj_key k = { version, vlan, area, x < y ? x : y,
-			     x < y ? y : x };
-	return k;
 }
 
 struct fs_ospf_adj *fs_ospf_adj_find(const struct fs_ospf *o,
 				     uint8_t version, uint16_t vlan,
 				     uint32_t area, uint32_t x, uint32_t y)
 {
-	struct adj_key k = make_key(version, vlan, area, x, y);
-	int64_t i = fs_ospf_index_find(&o->adj_ix, o, adj_hash(o, &k),
-				       adj_match, &k);
-	return i < 0 ? NULL : &o->adj[i];
+	struct adj_key k = make_key(o, version, vlan, area, x, y);
+	uint32_t i = fs_hidx_find_match(&o->adj_ix, k.h.word, k.h.hash,
+					adj_match, &k);
+	return i == FS_HIDX_NONE ? NULL : &o->adj[i];
 }
 
 static struct fs_ospf_adj *adj_get(struct fs_ospf *o, uint8_t version,
@@ -70,12 +69,12 @@ static struct fs_ospf_adj *adj_get(struct fs_ospf *o, uint8_t version,
 	struct fs_ospf_adj *a = fs_ospf_adj_find(o, version, vlan, area, x, y);
 	if (a)
 		return a;
-	if (o->n_adj_free == 0) {
+	uint32_t idx = fs_hids_get(&o->adj_ids);
+	if (idx == FS_HIDX_NONE) {
 		o->st.dropped_table_full++;
 		return NULL;
 	}
-	struct adj_key k = make_key(version, vlan, area, x, y);
-	uint32_t idx = o->adj_free[--o->n_adj_free];
+	struct adj_key k = make_key(o, version, vlan, area, x, y);
 	a = &o->adj[idx];
 	memset(a, 0, sizeof(*a));
 	a->used = true;
@@ -86,18 +85,36 @@ static struct fs_ospf_adj *adj_get(struct fs_ospf *o, uint8_t version,
 	a->id[1] = k.hi;
 	a->state = FS_OSPF_DOWN;
 	a->since_us = ts;
-	fs_ospf_index_add(&o->adj_ix, adj_hash(o, &k), idx);
+	fs_hidx_insert(&o->adj_ix, k.h.word, k.h.hash, idx);
 	return a;
 }
 
 void fs_ospf_adj_del(struct fs_ospf *o, struct fs_ospf_adj *a)
 {
-	struct adj_key k = { a->version, a->vlan, a->area, a->id[0], a->id[1] };
+	struct adj_key k = make_key(o, a->version, a->vlan, a->area, a->id[0],
+				    a->id[1]);
 	uint32_t idx = (uint32_t)(a - o->adj);
 	sum_release(o, a);
-	fs_ospf_index_del(&o->adj_ix, adj_hash(o, &k), idx);
+	fs_hidx_remove_val(&o->adj_ix, k.h.word, k.h.hash, idx);
 	a->used = false;
-	o->adj_free[o->n_adj_free++] = idx;
+	fs_hids_put(&o->adj_ids, idx);
+}
+
+int fs_ospf_adj_check(const struct fs_ospf *o)
+{
+	uint32_t used = 0;
+	for (uint32_t i = 0; i < o->cfg.max_neighbors; i++) {
+		const struct fs_ospf_adj *a = &o->adj[i];
+		if (!a->used)
+			continue;
+		used++;
+		if (fs_ospf_adj_find(o, a->version, a->vlan, a->area, a->id[0],
+				     a->id[1]) != a)
+			return -1;
+	}
+	return used == o->adj_ix.n &&
+	       used + o->adj_ids.n == o->cfg.max_neighbors &&
+	       fs_hidx_check(&o->adj_ix) == 0 ? 0 : -1;
 }
 
 static int side_of(const struct fs_ospf_adj *a, uint32_t rid)

@@ -8,22 +8,20 @@
 
 #include <string.h>
 
+/* The instance sent to dst, as a keyed 64-bit fingerprint. */
 static uint64_t instance_key(const struct fs_ospf *o,
-			     const struct fs_ospf_lsa_hdr *h, uint64_t dst)
+			     const struct fs_ospf_lsa_hdr *h,
+			     const uint8_t dst[16])
 {
-	uint64_t w[3] = { (uint64_t)h->type << 32 | h->ls_id,
-			  (uint64_t)h->adv_router << 32 | h->seq, dst };
-	uint64_t lo = fs_ospf_hash(o->seed, w, 3);
-	uint64_t hi = fs_ospf_hash(~o->seed, w, 3);
-	return hi << 32 | lo;
+	uint64_t w[4] = { (uint64_t)h->type << 32 | h->ls_id,
+			  (uint64_t)h->adv_router << 32 | h->seq };
+	memcpy(&w[2], dst, 16);
+	return fs_hkey_fold(&o->hkey, w, 4);
 }
 
 void fs_ospf_churn_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
 		       const struct fs_ospf_msg *m, const struct fs_pkt *p)
 {
-	uint64_t w[2];
-	memcpy(w, p->dst_ip, 16);
-	uint64_t dst = fs_ospf_hash(o->seed, w, 2);
 	r->lsus++;
 	r->lsus_cur++;
 	struct fs_cursor c = m->items;
@@ -32,7 +30,7 @@ void fs_ospf_churn_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
 	while (fs_ospf_next_lsa(&c, r->version, &h, &body)) {
 		r->lsas++;
 		o->st.lsas++;
-		uint64_t k = instance_key(o, &h, dst);
+		uint64_t k = instance_key(o, &h, p->dst_ip);
 		bool seen = false;
 		for (uint32_t i = 0; i < r->lsa_ring_n; i++)
 			seen |= r->lsa_ring[i] == k;

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "floodspot/hash.h"
 #include "floodspot/ospf.h"
 #include "ospf_wire.h"
 
@@ -26,25 +27,6 @@ _Static_assert(FS_OSPF_LSACK < FS_OSPF_TYPES,
 #define FS_OSPF_SUM_LSAS 128
 /* Dead routers and down pairs are forgotten after this long (tick). */
 #define FS_OSPF_FORGET_US (600 * FS_OSPF_USEC)
-
-/* Open addressing, linear probing, backward-shift deletion. */
-struct fs_ospf_index {
-	uint32_t *slot;		/* entry index + 1; 0 = empty */
-	uint32_t *hash;		/* full hash of the slot's entry */
-	uint32_t mask;
-};
-
-typedef bool (*fs_ospf_match_fn)(const struct fs_ospf *o, uint32_t idx,
-				 const void *key);
-
-int fs_ospf_index_init(struct fs_ospf_index *ix, uint32_t capacity);
-void fs_ospf_index_fini(struct fs_ospf_index *ix);
-int64_t fs_ospf_index_find(const struct fs_ospf_index *ix,
-			   const struct fs_ospf *o, uint32_t h,
-			   fs_ospf_match_fn match, const void *key);
-void fs_ospf_index_add(struct fs_ospf_index *ix, uint32_t h, uint32_t idx);
-void fs_ospf_index_del(struct fs_ospf_index *ix, uint32_t h, uint32_t idx);
-uint32_t fs_ospf_hash(uint64_t seed, const uint64_t *w, unsigned n);
 
 /* Last hello per destination: a hub's unicast hellos are timed apart. */
 struct fs_ospf_dest {
@@ -148,18 +130,17 @@ struct fs_ospf {
 	struct fs_ospf_config cfg;
 	struct fs_event_bus *bus;
 	struct fs_routers *routers;
-	uint64_t seed;
+	struct fs_hkey hkey;	/* seeded per process: ids cannot collide */
 	int64_t now_us;
 
+	/* routers by (version, VLAN, id), and by (version, VLAN, source IP) */
 	struct fs_ospf_rt *rt;
-	uint32_t *rt_free;
-	uint32_t n_rt_free;
-	struct fs_ospf_index rt_ix, ip_ix;
+	struct fs_hids rt_ids;
+	struct fs_hidx rt_ix, ip_ix;
 
 	struct fs_ospf_adj *adj;
-	uint32_t *adj_free;
-	uint32_t n_adj_free;
-	struct fs_ospf_index adj_ix;
+	struct fs_hids adj_ids;
+	struct fs_hidx adj_ix;
 	struct fs_ospf_sum *sums;
 	uint64_t sum_pool_empty;
 
@@ -185,6 +166,8 @@ struct fs_ospf_rt *fs_ospf_rt_find_ip(const struct fs_ospf *o, uint8_t version,
 void fs_ospf_rt_set_addr(struct fs_ospf *o, struct fs_ospf_rt *r,
 			 const struct fs_pkt *p);
 void fs_ospf_rt_del(struct fs_ospf *o, struct fs_ospf_rt *r);
+/* Both router indexes against the records; 0 when sound. */
+int fs_ospf_rt_check(const struct fs_ospf *o);
 void fs_ospf_rt_confirm(struct fs_ospf *o, struct fs_ospf_rt *r);
 bool fs_ospf_rt_lists(const struct fs_ospf_rt *r, uint32_t id);
 /* v2 names the DR by interface IP, v3 by router id. */
@@ -195,6 +178,8 @@ struct fs_ospf_adj *fs_ospf_adj_find(const struct fs_ospf *o,
 				     uint8_t version, uint16_t vlan,
 				     uint32_t area, uint32_t x, uint32_t y);
 void fs_ospf_adj_del(struct fs_ospf *o, struct fs_ospf_adj *a);
+/* The pair index against the records; 0 when sound. */
+int fs_ospf_adj_check(const struct fs_ospf *o);
 void fs_ospf_adj_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 		       const uint32_t *old_nbrs, uint32_t n_old,
 		       int64_t ts);

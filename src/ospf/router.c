@@ -7,46 +7,35 @@
 
 #include <string.h>
 
-struct rt_key {
-	uint8_t version;
-	uint16_t vlan;
-	uint32_t rid;
-};
+/* (version, VLAN, router id) fits one word: the index compares it whole. */
+static uint64_t rt_word(uint8_t version, uint16_t vlan, uint32_t rid)
+{
+	return (uint64_t)version << 48 | (uint64_t)vlan << 32 | rid;
+}
 
+/* (version, VLAN, source IP) does not: folded, and matched on the router. */
 struct ip_key {
+	const struct fs_ospf *o;
 	uint8_t version;
 	uint16_t vlan;
 	const uint8_t *ip;
+	struct fs_hword h;
 };
 
-static uint32_t rt_hash(const struct fs_ospf *o, uint8_t version,
-			uint16_t vlan, uint32_t rid)
-{
-	uint64_t w = (uint64_t)version << 48 | (uint64_t)vlan << 32 | rid;
-	return fs_ospf_hash(o->seed, &w, 1);
-}
-
-static uint32_t ip_hash(const struct fs_ospf *o, uint8_t version,
-			uint16_t vlan, const uint8_t *ip)
+static struct ip_key ip_key(const struct fs_ospf *o, uint8_t version,
+			    uint16_t vlan, const uint8_t *ip)
 {
 	uint64_t w[3] = { (uint64_t)version << 16 | vlan, 0, 0 };
 	memcpy(&w[1], ip, 8);
 	memcpy(&w[2], ip + 8, 8);
-	return fs_ospf_hash(o->seed ^ 0x9e3779b97f4a7c15ULL, w, 3);
+	return (struct ip_key){ o, version, vlan, ip,
+				fs_hkey_words(&o->hkey, w, 3) };
 }
 
-static bool rt_match(const struct fs_ospf *o, uint32_t idx, const void *key)
+static bool ip_match(const void *ctx, uint32_t idx)
 {
-	const struct rt_key *k = key;
-	const struct fs_ospf_rt *r = &o->rt[idx];
-	return r->version == k->version && r->vlan == k->vlan &&
-	       r->rid == k->rid;
-}
-
-static bool ip_match(const struct fs_ospf *o, uint32_t idx, const void *key)
-{
-	const struct ip_key *k = key;
-	const struct fs_ospf_rt *r = &o->rt[idx];
+	const struct ip_key *k = ctx;
+	const struct fs_ospf_rt *r = &k->o->rt[idx];
 	return r->version == k->version && r->vlan == k->vlan &&
 	       memcmp(r->ip, k->ip, 16) == 0;
 }
@@ -54,11 +43,9 @@ static bool ip_match(const struct fs_ospf *o, uint32_t idx, const void *key)
 struct fs_ospf_rt *fs_ospf_rt_find(const struct fs_ospf *o, uint8_t version,
 				   uint16_t vlan, uint32_t rid)
 {
-	struct rt_key k = { version, vlan, rid };
-	int64_t i = fs_ospf_index_find(&o->rt_ix, o,
-				       rt_hash(o, version, vlan, rid),
-				       rt_match, &k);
-	return i < 0 ? NULL : &o->rt[i];
+	uint64_t w = rt_word(version, vlan, rid);
+	uint32_t i = fs_hidx_find(&o->rt_ix, w, fs_hkey_hash(&o->hkey, w));
+	return i == FS_HIDX_NONE ? NULL : &o->rt[i];
 }
 
 struct fs_ospf_rt *fs_ospf_rt_get(struct fs_ospf *o, uint8_t version,
@@ -68,18 +55,19 @@ struct fs_ospf_rt *fs_ospf_rt_get(struct fs_ospf *o, uint8_t version,
 	struct fs_ospf_rt *r = fs_ospf_rt_find(o, version, vlan, rid);
 	if (r)
 		return r;
-	if (o->n_rt_free == 0) {
+	uint32_t idx = fs_hids_get(&o->rt_ids);
+	if (idx == FS_HIDX_NONE) {
 		o->st.dropped_table_full++;
 		return NULL;
 	}
-	uint32_t idx = o->rt_free[--o->n_rt_free];
 	r = &o->rt[idx];
 	memset(r, 0, sizeof(*r));
 	r->used = true;
 	r->version = version;
 	r->vlan = vlan;
 	r->rid = rid;
-	fs_ospf_index_add(&o->rt_ix, rt_hash(o, version, vlan, rid), idx);
+	uint64_t w = rt_word(version, vlan, rid);
+	fs_hidx_insert(&o->rt_ix, w, fs_hkey_hash(&o->hkey, w), idx);
 	*created = true;
 	return r;
 }
@@ -87,19 +75,19 @@ struct fs_ospf_rt *fs_ospf_rt_get(struct fs_ospf *o, uint8_t version,
 struct fs_ospf_rt *fs_ospf_rt_find_ip(const struct fs_ospf *o, uint8_t version,
 				      uint16_t vlan, const uint8_t *ip)
 {
-	struct ip_key k = { version, vlan, ip };
-	int64_t i = fs_ospf_index_find(&o->ip_ix, o,
-				       ip_hash(o, version, vlan, ip),
-				       ip_match, &k);
-	return i < 0 ? NULL : &o->rt[i];
+	struct ip_key k = ip_key(o, version, vlan, ip);
+	uint32_t i = fs_hidx_find_match(&o->ip_ix, k.h.word, k.h.hash, ip_match,
+					&k);
+	return i == FS_HIDX_NONE ? NULL : &o->rt[i];
 }
 
 static void ip_unindex(struct fs_ospf *o, struct fs_ospf_rt *r)
 {
 	if (!r->in_ip_index)
 		return;
-	fs_ospf_index_del(&o->ip_ix, ip_hash(o, r->version, r->vlan, r->ip),
-			  (uint32_t)(r - o->rt));
+	struct ip_key k = ip_key(o, r->version, r->vlan, r->ip);
+	fs_hidx_remove_val(&o->ip_ix, k.h.word, k.h.hash,
+			   (uint32_t)(r - o->rt));
 	r->in_ip_index = false;
 }
 
@@ -121,8 +109,8 @@ void fs_ospf_rt_set_addr(struct fs_ospf *o, struct fs_ospf_rt *r,
 						     r->ip);
 	if (prev)
 		ip_unindex(o, prev);
-	fs_ospf_index_add(&o->ip_ix, ip_hash(o, r->version, r->vlan, r->ip),
-			  (uint32_t)(r - o->rt));
+	struct ip_key k = ip_key(o, r->version, r->vlan, r->ip);
+	fs_hidx_insert(&o->ip_ix, k.h.word, k.h.hash, (uint32_t)(r - o->rt));
 	r->in_ip_index = true;
 }
 
@@ -130,10 +118,32 @@ void fs_ospf_rt_del(struct fs_ospf *o, struct fs_ospf_rt *r)
 {
 	uint32_t idx = (uint32_t)(r - o->rt);
 	ip_unindex(o, r);
-	fs_ospf_index_del(&o->rt_ix, rt_hash(o, r->version, r->vlan, r->rid),
-			  idx);
+	uint64_t w = rt_word(r->version, r->vlan, r->rid);
+	fs_hidx_remove(&o->rt_ix, w, fs_hkey_hash(&o->hkey, w));
 	r->used = false;
-	o->rt_free[o->n_rt_free++] = idx;
+	fs_hids_put(&o->rt_ids, idx);
+}
+
+int fs_ospf_rt_check(const struct fs_ospf *o)
+{
+	uint32_t used = 0, in_ip = 0;
+	for (uint32_t i = 0; i < o->cfg.max_routers; i++) {
+		const struct fs_ospf_rt *r = &o->rt[i];
+		if (!r->used)
+			continue;
+		used++;
+		if (fs_ospf_rt_find(o, r->version, r->vlan, r->rid) != r)
+			return -1;
+		if (!r->in_ip_index)
+			continue;
+		in_ip++;
+		if (fs_ospf_rt_find_ip(o, r->version, r->vlan, r->ip) != r)
+			return -1;
+	}
+	return used == o->rt_ix.n && in_ip == o->ip_ix.n &&
+	       used + o->rt_ids.n == o->cfg.max_routers &&
+	       fs_hidx_check(&o->rt_ix) == 0 && fs_hidx_check(&o->ip_ix) == 0
+		       ? 0 : -1;
 }
 
 /* Listed by another router: a real router, so traffic to it is router-bound. */

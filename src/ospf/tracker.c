@@ -7,15 +7,12 @@
  *   timing.c     hello inter-arrival, lateness, silence
  *   churn.c      LSU/LSA counts and retransmissions
  *   print.c      foreach views and the `show ip ospf neighbor` table
- *   index.c      the open-addressing index under both tables
  *   parse*.c, lsa.c  wire parsing (ospf_wire.h)
  */
 #include "ospf_int.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
 
 void fs_ospf_config_defaults(struct fs_ospf_config *cfg)
 {
@@ -39,29 +36,21 @@ struct fs_ospf *fs_ospf_create(const struct fs_ospf_config *cfg,
 	o->cfg = *cfg;
 	o->bus = bus;
 	o->routers = routers;
-	if (getrandom(&o->seed, sizeof(o->seed), GRND_NONBLOCK) !=
-	    (ssize_t)sizeof(o->seed))
-		o->seed = (uint64_t)time(NULL) * 0x9e3779b97f4a7c15ULL ^
-			  (uint64_t)(uintptr_t)o;
+	fs_hkey_init(&o->hkey, 0);
 	o->rt = calloc(cfg->max_routers, sizeof(*o->rt));
-	o->rt_free = calloc(cfg->max_routers, sizeof(*o->rt_free));
 	o->adj = calloc(cfg->max_neighbors, sizeof(*o->adj));
-	o->adj_free = calloc(cfg->max_neighbors, sizeof(*o->adj_free));
 	o->sums = calloc(FS_OSPF_SUM_SLOTS, sizeof(*o->sums));
-	if (!o->rt || !o->rt_free || !o->adj || !o->adj_free || !o->sums ||
-	    fs_ospf_index_init(&o->rt_ix, cfg->max_routers) < 0 ||
-	    fs_ospf_index_init(&o->ip_ix, cfg->max_routers) < 0 ||
-	    fs_ospf_index_init(&o->adj_ix, cfg->max_neighbors) < 0) {
+	/* Records are taken lowest first and listed in array order, so
+	 * output order does not depend on the hash. */
+	if (!o->rt || !o->adj || !o->sums ||
+	    fs_hids_init(&o->rt_ids, cfg->max_routers) < 0 ||
+	    fs_hids_init(&o->adj_ids, cfg->max_neighbors) < 0 ||
+	    fs_hidx_init(&o->rt_ix, cfg->max_routers) < 0 ||
+	    fs_hidx_init(&o->ip_ix, cfg->max_routers) < 0 ||
+	    fs_hidx_init(&o->adj_ix, cfg->max_neighbors) < 0) {
 		fs_ospf_destroy(o);
 		return NULL;
 	}
-	/* Free stacks pop the lowest index first, so output order is stable. */
-	for (uint32_t i = 0; i < cfg->max_routers; i++)
-		o->rt_free[i] = cfg->max_routers - 1 - i;
-	o->n_rt_free = cfg->max_routers;
-	for (uint32_t i = 0; i < cfg->max_neighbors; i++)
-		o->adj_free[i] = cfg->max_neighbors - 1 - i;
-	o->n_adj_free = cfg->max_neighbors;
 	return o;
 }
 
@@ -69,15 +58,20 @@ void fs_ospf_destroy(struct fs_ospf *o)
 {
 	if (!o)
 		return;
-	fs_ospf_index_fini(&o->rt_ix);
-	fs_ospf_index_fini(&o->ip_ix);
-	fs_ospf_index_fini(&o->adj_ix);
+	fs_hidx_fini(&o->rt_ix);
+	fs_hidx_fini(&o->ip_ix);
+	fs_hidx_fini(&o->adj_ix);
+	fs_hids_fini(&o->rt_ids);
+	fs_hids_fini(&o->adj_ids);
 	free(o->rt);
-	free(o->rt_free);
 	free(o->adj);
-	free(o->adj_free);
 	free(o->sums);
 	free(o);
+}
+
+int fs_ospf_check(const struct fs_ospf *o)
+{
+	return fs_ospf_rt_check(o) == 0 && fs_ospf_adj_check(o) == 0 ? 0 : -1;
 }
 
 void fs_ospf_emit(struct fs_ospf *o, struct fs_event *ev)

@@ -215,9 +215,9 @@ static bool name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in,
 	char vict[96];
 	victims(c, vict, sizeof(vict));
 	if (vict[0])
-		fs_alert_add(a, "adjacencies", "%s", vict);
+		fs_alert_add_list(a, "adjacencies", vict);
 	fs_alert_add(a, "drops", "%llu", (unsigned long long)drops);
-	fs_alert_add(a, "lossy", "%s", drops ? "yes" : "no");
+	fs_alert_add_bool(a, "lossy", drops != 0);
 	fs_alert_add(a, "suspects", "%u", rc.n);
 	if (r->h)
 		add_suspect(a, "runner_up_", r);
@@ -247,7 +247,7 @@ static void update_victims(struct fs_detect *d)
 	if (i < a->n_fields)
 		snprintf(a->field[i].value, sizeof(a->field[i].value), "%s", vict);
 	else
-		fs_alert_add(a, "adjacencies", "%s", vict);
+		fs_alert_add_list(a, "adjacencies", vict);
 	fs_detect_emit(d, a, false);
 }
 

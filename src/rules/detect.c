@@ -27,6 +27,7 @@ void fs_detect_config_defaults(struct fs_detect_config *cfg)
 	cfg->onset_k = 4.0f;
 	cfg->min_excess = 500;
 	cfg->baseline_window_s = 60.0f;
+	cfg->agent_name = NULL;
 }
 
 static uint64_t host_key(uint16_t vlan, const uint8_t mac[6])
@@ -169,8 +170,9 @@ struct fs_detect *fs_detect_create_config(struct fs_ruleset *rules,
 	d->bus = bus;
 	if (d->rules)
 		d->rule_entries = calloc(d->rules->n + 1, sizeof(uint32_t));
+	fs_hkey_init(&d->hkey, 0);
 	if (!d->rules || !d->rule_entries || prepare_rules(d, d->rules) != 0 ||
-	    fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+	    fs_dtable_init(&d->table, d->cfg.table_size, &d->hkey) != 0) {
 		fs_rules_free(d->rules);
 		free(d->rule_entries);
 		free(d->rule_min_pkts);
@@ -222,6 +224,8 @@ void fs_detect_emit(struct fs_detect *d, struct fs_alert *a, bool capped)
 	}
 	if (!d->bus)
 		return;
+	if (d->cfg.agent_name)
+		snprintf(a->agent, sizeof(a->agent), "%s", d->cfg.agent_name);
 	struct fs_event ev;
 	memset(&ev, 0, sizeof(ev));
 	ev.type = FS_EV_ALERT;
@@ -322,7 +326,7 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 	uint64_t drops = fs_corr_drops_since(d, e->since_us);
 	if (drops) {
 		fs_alert_add(a, "drops", "%llu", (unsigned long long)drops);
-		fs_alert_add(a, "lossy", "yes");
+		fs_alert_add_bool(a, "lossy", true);
 	}
 }
 
@@ -580,14 +584,14 @@ static void router_cb(const struct fs_ospf_router_view *rv, void *ctx)
 /*
  * Entries no subject visited this second: hosts gone quiet (their rates
  * are zero now, so their alerts can clear) and routers gone from the
- * table. Collected first because deletion moves entries.
+ * table. In record order, which does not depend on the hash.
  */
 static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 		  const struct fs_segment *seg)
 {
 	struct fs_dtable *t = &d->table;
-	for (uint32_t i = 0; i <= t->mask; i++) {
-		struct fs_dentry *e = &t->slot[i];
+	for (uint32_t i = 0; i < t->cap; i++) {
+		struct fs_dentry *e = &t->e[i];
 		if (e->state == FS_ENTRY_FREE || e->touched == d->tick)
 			continue;
 		e->touched = d->tick;
@@ -613,9 +617,6 @@ static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 			continue;
 		}
 		step(d, ri, key, &v, false);
-		/* A deletion may have shifted an unvisited entry into slot i. */
-		if (t->slot[i].state != FS_ENTRY_FREE && t->slot[i].touched != d->tick)
-			i--;
 	}
 }
 
@@ -666,7 +667,8 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 	struct fs_dtable old = d->table;
 	struct fs_ruleset *old_rules = d->rules;
 	uint32_t *counts = calloc(rules->n + 1, sizeof(uint32_t));
-	if (!counts || fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+	if (!counts ||
+	    fs_dtable_init(&d->table, d->cfg.table_size, &d->hkey) != 0) {
 		free(counts);
 		d->table = old;
 		fs_rules_free(rules);
@@ -683,8 +685,8 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 	d->rule_entries = counts;
 	d->host_entries = 0;
 	d->rules = rules;
-	for (uint32_t i = 0; i <= old.mask; i++) {
-		struct fs_dentry *e = &old.slot[i];
+	for (uint32_t i = 0; i < old.cap; i++) {
+		struct fs_dentry *e = &old.e[i];
 		if (e->state != FS_ENTRY_ACTIVE)
 			continue;
 		const struct fs_rule *orule = &old_rules->rule[e->rule];

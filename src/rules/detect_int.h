@@ -7,6 +7,7 @@
 
 #include "floodspot/alert.h"
 #include "floodspot/detect.h"
+#include "floodspot/hash.h"
 #include "floodspot/hosts.h"
 #include "floodspot/ospf.h"
 #include "rules_impl.h"
@@ -35,20 +36,22 @@ struct fs_dentry {
 };
 
 struct fs_dtable {
-	struct fs_dentry *slot;
-	uint32_t mask;		/* slots - 1 */
-	uint32_t max_used;	/* entries allowed: half the slots */
-	uint32_t used;
+	struct fs_dentry *e;	/* cap records, FS_ENTRY_FREE when unused */
+	uint32_t cap, used;
+	struct fs_hidx ix;	/* (rule, subject) -> record */
+	struct fs_hids ids;	/* free records */
+	const struct fs_hkey *hkey;
 };
 
-int fs_dtable_init(struct fs_dtable *t, uint32_t entries);
+int fs_dtable_init(struct fs_dtable *t, uint32_t entries,
+		   const struct fs_hkey *hkey);
 void fs_dtable_fini(struct fs_dtable *t);
 struct fs_dentry *fs_dtable_find(struct fs_dtable *t, uint32_t rule,
 				 uint64_t key);
 /* Inserts a zeroed PENDING entry; NULL when full. */
 struct fs_dentry *fs_dtable_add(struct fs_dtable *t, uint32_t rule,
 				uint64_t key);
-/* Backward-shift deletion: no tombstones. */
+/* Frees e's record; no other record moves. */
 void fs_dtable_del(struct fs_dtable *t, struct fs_dentry *e);
 
 /* ---- eval.c: metric values of a subject ---- */
@@ -117,6 +120,7 @@ struct fs_detect {
 	struct fs_ruleset *rules;
 	struct fs_event_bus *bus;
 	struct fs_detect_config cfg;
+	struct fs_hkey hkey;		/* the table's, seeded per process */
 	struct fs_dtable table;
 	uint32_t *rule_entries;		/* table entries per rule: skip lookups */
 	uint32_t *rule_min_pkts;	/* a host rule cannot hold below this */

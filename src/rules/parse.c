@@ -432,7 +432,7 @@ static bool parse_cond(struct parser *ps, struct rule_state *st,
 		return false;
 	}
 	if (rc == -2) {
-		tok_error(ps, "unknown %s metric '%s' (see docs/RULES.md)",
+		tok_error(ps, "unknown %s metric '%s' (see floodspot.rules(5))",
 			  fs_subject_name(c.m.subject), ps->tok.text);
 		return false;
 	}

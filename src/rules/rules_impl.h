@@ -1,6 +1,7 @@
 /*
  * Private to src/rules: the parsed form of a rule, shared by the parser,
- * the printer and the detector. The language is described in docs/RULES.md.
+ * the printer and the detector. The language is described in floodspot.rules(5)
+ * (man/floodspot.rules.5).
  */
 #ifndef FLOODSPOT_RULES_IMPL_H
 #define FLOODSPOT_RULES_IMPL_H

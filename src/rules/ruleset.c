@@ -85,11 +85,14 @@ static const char *file_type(mode_t m)
 	       : S_ISDIR(m) ? "a directory" : "not a regular file";
 }
 
-static unsigned load_file(struct fs_ruleset *rs, const char *path, FILE *err)
+/* in_dir: found by listing a directory, where only regular files are read
+ * and nothing waits (a FIFO named *.rules must not hang a reload); a path
+ * named on its own may be a pipe (--check-rules /dev/stdin). */
+static unsigned load_file(struct fs_ruleset *rs, const char *path, FILE *err,
+			  bool in_dir)
 {
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer (a reload
-	 * runs on the capture thread); only regular files are read. */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+				    (in_dir ? O_NONBLOCK : 0));
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
 		if (err)
@@ -98,7 +101,7 @@ static unsigned load_file(struct fs_ruleset *rs, const char *path, FILE *err)
 			close(fd);
 		return 1;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (in_dir ? !S_ISREG(st.st_mode) : S_ISDIR(st.st_mode)) {
 		if (err)
 			fprintf(err, "%s: %s, not a rules file\n", path,
 				file_type(st.st_mode));
@@ -164,13 +167,13 @@ struct fs_ruleset *fs_rules_load(const char *path, FILE *err,
 				char sub[4096];
 				snprintf(sub, sizeof(sub), "%s/%s", path,
 					 names[i]->d_name);
-				e += load_file(rs, sub, err);
+				e += load_file(rs, sub, err, true);
 				free(names[i]);
 			}
 			free(names);
 		}
 	} else {
-		e = load_file(rs, path, err);
+		e = load_file(rs, path, err, false);
 	}
 	/* No rules is no detection: never what a reload should switch to. */
 	if (rs && e == 0 && rs->n == 0) {

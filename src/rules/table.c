@@ -1,71 +1,76 @@
 /*
- * The detector's alert table: open addressing keyed by (rule, subject),
- * linear probing, backward-shift deletion. Fixed size; when full, new
- * pending entries are refused (counted by the caller), active ones stay.
+ * The detector's alert table: records keyed by (rule, subject) in an array,
+ * found through the keyed index of floodspot/hash.h. Fixed size; when full,
+ * new pending entries are refused (counted by the caller), active ones
+ * stay. Records never move, so a sweep may delete as it walks them.
  */
 #include "detect_int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t mix(uint64_t x)
+struct dkey {
+	const struct fs_dtable *t;
+	uint32_t rule;
+	uint64_t key;
+	struct fs_hword h;
+};
+
+static struct dkey dkey(const struct fs_dtable *t, uint32_t rule,
+			uint64_t key)
 {
-	/* splitmix64 finaliser */
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
+	uint64_t w[2] = { rule, key };
+	return (struct dkey){ t, rule, key, fs_hkey_words(t->hkey, w, 2) };
 }
 
-static uint32_t slot_of(const struct fs_dtable *t, uint32_t rule, uint64_t key)
+static bool match(const void *ctx, uint32_t i)
 {
-	return (uint32_t)mix(key ^ ((uint64_t)rule * 0x9e3779b97f4a7c15ULL)) &
-	       t->mask;
+	const struct dkey *k = ctx;
+	const struct fs_dentry *e = &k->t->e[i];
+	return e->rule == k->rule && e->key == k->key;
 }
 
-int fs_dtable_init(struct fs_dtable *t, uint32_t entries)
+int fs_dtable_init(struct fs_dtable *t, uint32_t entries,
+		   const struct fs_hkey *hkey)
 {
-	uint32_t slots = 16;
-	while (slots < 2 * entries && slots < (1u << 30))
-		slots <<= 1;
-	t->slot = calloc(slots, sizeof(*t->slot));
-	if (!t->slot)
+	memset(t, 0, sizeof(*t));
+	t->hkey = hkey;
+	t->cap = entries;
+	t->e = calloc(entries ? entries : 1, sizeof(*t->e));
+	if (!t->e || fs_hids_init(&t->ids, entries) != 0 ||
+	    fs_hidx_init(&t->ix, entries) != 0) {
+		fs_dtable_fini(t);
 		return -1;
-	t->mask = slots - 1;
-	t->max_used = slots / 2;
-	t->used = 0;
+	}
 	return 0;
 }
 
 void fs_dtable_fini(struct fs_dtable *t)
 {
-	free(t->slot);
-	t->slot = NULL;
+	fs_hidx_fini(&t->ix);
+	fs_hids_fini(&t->ids);
+	free(t->e);
+	t->e = NULL;
+	t->cap = 0;
 }
 
 struct fs_dentry *fs_dtable_find(struct fs_dtable *t, uint32_t rule,
 				 uint64_t key)
 {
-	for (uint32_t i = slot_of(t, rule, key);; i = (i + 1) & t->mask) {
-		struct fs_dentry *e = &t->slot[i];
-		if (e->state == FS_ENTRY_FREE)
-			return NULL;
-		if (e->rule == rule && e->key == key)
-			return e;
-	}
+	struct dkey k = dkey(t, rule, key);
+	uint32_t i = fs_hidx_find_match(&t->ix, k.h.word, k.h.hash, match, &k);
+	return i == FS_HIDX_NONE ? NULL : &t->e[i];
 }
 
 struct fs_dentry *fs_dtable_add(struct fs_dtable *t, uint32_t rule,
 				uint64_t key)
 {
-	if (t->used >= t->max_used)
+	uint32_t i = fs_hids_get(&t->ids);
+	if (i == FS_HIDX_NONE)
 		return NULL;
-	uint32_t i = slot_of(t, rule, key);
-	while (t->slot[i].state != FS_ENTRY_FREE)
-		i = (i + 1) & t->mask;
-	struct fs_dentry *e = &t->slot[i];
+	struct dkey k = dkey(t, rule, key);
+	fs_hidx_insert(&t->ix, k.h.word, k.h.hash, i);
+	struct fs_dentry *e = &t->e[i];
 	memset(e, 0, sizeof(*e));
 	e->rule = rule;
 	e->key = key;
@@ -76,18 +81,10 @@ struct fs_dentry *fs_dtable_add(struct fs_dtable *t, uint32_t rule,
 
 void fs_dtable_del(struct fs_dtable *t, struct fs_dentry *e)
 {
-	uint32_t i = (uint32_t)(e - t->slot);
-	t->slot[i].state = FS_ENTRY_FREE;
+	uint32_t i = (uint32_t)(e - t->e);
+	struct dkey k = dkey(t, e->rule, e->key);
+	fs_hidx_remove_val(&t->ix, k.h.word, k.h.hash, i);
+	fs_hids_put(&t->ids, i);
+	e->state = FS_ENTRY_FREE;
 	t->used--;
-	/* Move later entries of the probe run back into the hole. */
-	for (uint32_t j = (i + 1) & t->mask; t->slot[j].state != FS_ENTRY_FREE;
-	     j = (j + 1) & t->mask) {
-		uint32_t home = slot_of(t, t->slot[j].rule, t->slot[j].key);
-		/* j may move to i when home is not cyclically in (i, j]. */
-		if (((j - home) & t->mask) >= ((j - i) & t->mask)) {
-			t->slot[i] = t->slot[j];
-			t->slot[j].state = FS_ENTRY_FREE;
-			i = j;
-		}
-	}
 }

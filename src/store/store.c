@@ -242,14 +242,13 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 		cap <<= 1;
 	s->ring = calloc(cap, sizeof(*s->ring));
 	s->mask = cap - 1;
-	uint32_t tcap = 16;
-	while (tcap < 2 * s->cfg.max_host_files + 2)
-		tcap <<= 1;
-	s->trk = calloc(tcap, sizeof(*s->trk));
-	s->trk_mask = tcap - 1;
+	fs_hkey_init(&s->hkey, 0);
+	s->trk = calloc(s->cfg.max_host_files + 1, sizeof(*s->trk));
 	s->fed_prev = calloc(s->cfg.max_host_files + 1, sizeof(*s->fed_prev));
 	s->fed_cur = calloc(s->cfg.max_host_files + 1, sizeof(*s->fed_cur));
-	if (!s->ring || !s->trk || !s->fed_prev || !s->fed_cur) {
+	if (!s->ring || !s->trk || !s->fed_prev || !s->fed_cur ||
+	    fs_hidx_init(&s->trk_ix, s->cfg.max_host_files) != 0 ||
+	    fs_hids_init(&s->trk_ids, s->cfg.max_host_files) != 0) {
 		snprintf(err, errlen, "rrd store: out of memory");
 		goto fail;
 	}
@@ -262,15 +261,7 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 	}
 	return s;
 fail:
-	fs_store_writer_stop(s);
-	free(s->ring);
-	free(s->trk);
-	free(s->fed_prev);
-	free(s->fed_cur);
-	sem_destroy(&s->wake);
-	pthread_cond_destroy(&s->progress);
-	pthread_mutex_destroy(&s->mu);
-	free(s);
+	fs_store_destroy(s);
 	return NULL;
 }
 
@@ -304,6 +295,8 @@ void fs_store_destroy(struct fs_store *s)
 	fs_store_writer_stop(s);
 	free(s->ring);
 	free(s->trk);
+	fs_hidx_fini(&s->trk_ix);
+	fs_hids_fini(&s->trk_ids);
 	free(s->fed_prev);
 	free(s->fed_cur);
 	sem_destroy(&s->wake);
@@ -389,57 +382,60 @@ int fs_store_adjacency(struct fs_store *s, int64_t ts_us,
 }
 
 
-static uint32_t trk_hash(uint16_t vlan, const uint8_t mac[6])
+/* (VLAN, MAC) in one word, the index's key. */
+static uint64_t trk_key(uint16_t vlan, const uint8_t mac[6])
 {
-	uint64_t h = 0x9e3779b97f4a7c15ull * (vlan + 1u);
+	uint64_t k = (uint64_t)vlan << 48;
 	for (int i = 0; i < 6; i++)
-		h = (h ^ mac[i]) * 0x100000001b3ull;
-	return (uint32_t)(h ^ (h >> 32));
+		k |= (uint64_t)mac[i] << (8 * (5 - i));
+	return k;
 }
 
 static struct fs_store_tracked *trk_find(struct fs_store *s, uint16_t vlan,
 					 const uint8_t mac[6], bool insert)
 {
-	uint32_t i = trk_hash(vlan, mac) & s->trk_mask;
-	for (;; i = (i + 1) & s->trk_mask) {
-		struct fs_store_tracked *t = &s->trk[i];
-		if (!t->used) {
-			if (!insert || s->trk_count >= s->cfg.max_host_files)
-				return NULL;
-			memset(t, 0, sizeof(*t));
-			t->used = true;
-			t->vlan = vlan;
-			memcpy(t->mac, mac, 6);
-			s->trk_count++;
-			return t;
-		}
-		if (t->vlan == vlan && memcmp(t->mac, mac, 6) == 0)
-			return t;
-	}
+	uint64_t key = trk_key(vlan, mac);
+	uint64_t hash = fs_hkey_hash(&s->hkey, key);
+	uint32_t i = fs_hidx_find(&s->trk_ix, key, hash);
+	if (i != FS_HIDX_NONE)
+		return &s->trk[i];
+	if (!insert || (i = fs_hids_get(&s->trk_ids)) == FS_HIDX_NONE)
+		return NULL;
+	fs_hidx_insert(&s->trk_ix, key, hash, i);
+	struct fs_store_tracked *t = &s->trk[i];
+	memset(t, 0, sizeof(*t));
+	t->used = true;
+	t->vlan = vlan;
+	memcpy(t->mac, mac, 6);
+	s->trk_count++;
+	return t;
 }
 
-/* Backward-shift deletion keeps probe chains intact without tombstones. */
-void fs_store_trk_remove(struct fs_store *s, uint32_t i);
 void fs_store_trk_remove(struct fs_store *s, uint32_t i)
 {
-	uint32_t j = i;
-	s->trk[i].used = false;
+	struct fs_store_tracked *t = &s->trk[i];
+	uint64_t key = trk_key(t->vlan, t->mac);
+	fs_hidx_remove(&s->trk_ix, key, fs_hkey_hash(&s->hkey, key));
+	fs_hids_put(&s->trk_ids, i);
+	t->used = false;
 	s->trk_count--;
-	for (;;) {
-		j = (j + 1) & s->trk_mask;
-		if (!s->trk[j].used)
-			return;
-		uint32_t home = trk_hash(s->trk[j].vlan, s->trk[j].mac) &
-				s->trk_mask;
-		/* Move j back to i unless its home lies cyclically in (i, j]. */
-		bool stays = i <= j ? (home > i && home <= j)
-				    : (home > i || home <= j);
-		if (!stays) {
-			s->trk[i] = s->trk[j];
-			s->trk[j].used = false;
-			i = j;
-		}
+}
+
+int fs_store_trk_check(const struct fs_store *s)
+{
+	uint32_t used = 0;
+	for (uint32_t i = 0; i < s->cfg.max_host_files; i++) {
+		const struct fs_store_tracked *t = &s->trk[i];
+		if (!t->used)
+			continue;
+		used++;
+		uint64_t key = trk_key(t->vlan, t->mac);
+		if (fs_hidx_find(&s->trk_ix, key, fs_hkey_hash(&s->hkey, key)) != i)
+			return -1;
 	}
+	return used == s->trk_count && used == s->trk_ix.n &&
+	       used + s->trk_ids.n == s->cfg.max_host_files &&
+	       fs_hidx_check(&s->trk_ix) == 0 ? 0 : -1;
 }
 
 void fs_store_feed_host(struct fs_store *s, int64_t sec_start_us,

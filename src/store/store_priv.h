@@ -7,6 +7,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
+#include "floodspot/hash.h"
 #include "floodspot/log.h"
 #include "floodspot/store.h"
 #include "layout.h"
@@ -26,7 +27,7 @@ struct fs_store_rec {
 
 /* Capture side: a host that has a file, and its own cumulative counters. */
 struct fs_store_tracked {
-	bool used;
+	bool used;		/* a record in use (the array has free ones) */
 	uint16_t vlan;
 	uint8_t mac[6];
 	int64_t last_fed_s;	/* time of its last queued update, 0: none */
@@ -36,7 +37,7 @@ struct fs_store_tracked {
 
 /* Writer side: what is known about one file. */
 struct fs_store_wfile {
-	bool used;
+	bool referenced;	/* used since the clock hand last passed */
 	uint8_t kind;
 	uint16_t vlan;
 	uint8_t mac[6];
@@ -89,13 +90,18 @@ struct fs_store {
 
 	/* capture thread only */
 	uint64_t queued, dropped_full, hosts_not_stored;
-	struct fs_store_tracked *trk;
-	uint32_t trk_mask, trk_count, trk_cursor;
+	struct fs_store_tracked *trk;	/* max_host_files records */
+	struct fs_hidx trk_ix;		/* (VLAN, MAC) -> record */
+	struct fs_hids trk_ids;
+	uint32_t trk_count, trk_cursor;
 	/* hosts fed in the previous / this tick, to close idle edges */
 	struct fs_store_key { uint16_t vlan; uint8_t mac[6]; } *fed_prev, *fed_cur;
 	uint32_t fed_prev_n, fed_cur_n;
 	uint64_t seg_cum[FS_STORE_HOST_DS];
 	int64_t seg_last_fed_s;
+
+	/* keys both tables, the capture thread's and the writer's */
+	struct fs_hkey hkey;
 
 	/* written by the writer, read anywhere */
 	_Atomic uint64_t written, errors, created, skipped_old, events_written;
@@ -105,8 +111,10 @@ struct fs_store {
 	_Atomic uint64_t disk_bytes;
 
 	/* writer thread only */
-	struct fs_store_wfile *files;
-	uint32_t files_mask, files_count;
+	struct fs_store_wfile *files;	/* files_cap records */
+	struct fs_hidx files_ix;	/* (kind, VLAN, MAC, id) -> record */
+	struct fs_hids files_ids;
+	uint32_t files_cap, files_hand;	/* clock hand: the next to forget */
 	int64_t client_retry_mono_s;
 	int64_t now_s;		/* newest packet time written */
 	bool daemon_failed;	/* the last connect failed: say when it works */
@@ -119,6 +127,16 @@ struct fs_store {
 
 /* store.c: updates hosts fed last tick but not this one (now idle). */
 void fs_store_close_idle(struct fs_store *s, int64_t sec_start_us);
+
+/* store.c: forgets tracked host record i (its host left the table). */
+void fs_store_trk_remove(struct fs_store *s, uint32_t i);
+
+/* store.c: every tracked host found through its index, counts agree;
+ * 0 when sound (tests). */
+int fs_store_trk_check(const struct fs_store *s);
+
+/* writer.c: the same for the writer's files, once it is idle (tests). */
+int fs_store_files_check(const struct fs_store *s);
 
 /* writer.c */
 int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen);

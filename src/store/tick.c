@@ -8,8 +8,6 @@
 #include "store_priv.h"
 
 
-void fs_store_trk_remove(struct fs_store *s, uint32_t i);
-
 struct feed_ctx {
 	struct fs_store *s;
 	int64_t sec_start_us;
@@ -47,27 +45,24 @@ static void refresh_idle(struct fs_store *s, int64_t sec_start_us,
 			 const struct fs_hosts *hosts)
 {
 	int64_t now_s = sec_start_us / 1000000 + 1;
-	uint32_t slots = s->trk_mask + 1;
-	uint32_t n = slots / s->cfg.idle_refresh_s + 1;
+	uint32_t cap = s->cfg.max_host_files;
+	uint32_t n = cap / s->cfg.idle_refresh_s + 1;
 	uint32_t i = s->trk_cursor;
 
-	for (uint32_t k = 0; k < n; k++) {
+	for (uint32_t k = 0; k < n && cap > 0; k++, i = (i + 1) % cap) {
 		struct fs_store_tracked *t = &s->trk[i];
 		if (!t->used || t->last_fed_s + (int64_t)s->cfg.idle_refresh_s >
-					now_s) {
-			i = (i + 1) & s->trk_mask;
+					now_s)
 			continue;
-		}
 		/* fs_hosts_find does not modify the table. */
 		if (!fs_hosts_find((struct fs_hosts *)hosts, t->vlan, t->mac)) {
 			fs_store_trk_remove(s, i);
-			continue;	/* slot i may hold a shifted entry */
+			continue;
 		}
 		fs_store_update_host(s, now_s * 1000000, t->vlan, t->mac,
 				     t->cum);
 		t->last_fed_s = now_s;
 		t->was_active = false;
-		i = (i + 1) & s->trk_mask;
 	}
 	s->trk_cursor = i;
 }

@@ -38,79 +38,118 @@ int64_t fs_store_mono_us(void)
 
 #define mono_us fs_store_mono_us
 
-static uint64_t key_hash(uint8_t kind, uint16_t vlan, const uint8_t mac[6],
-			 uint32_t id)
-{
-	uint64_t h = 1469598103934665603ull;
-	uint8_t b[13] = { kind, (uint8_t)(vlan >> 8), (uint8_t)vlan };
-	memcpy(b + 3, mac, 6);
-	memcpy(b + 9, &id, 4);
-	for (size_t i = 0; i < sizeof(b); i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	return h ^ (h >> 29);
-}
-
 static bool same_key(const struct fs_store_rec *a, const struct fs_store_rec *b)
 {
 	return a->kind == b->kind && a->vlan == b->vlan && a->id == b->id &&
 	       memcmp(a->mac, b->mac, 6) == 0;
 }
 
-/* The file cache is only a cache: when it fills, start it over. */
+/* A file's key: (kind, VLAN, MAC, id), the MAC zero unless a host's. */
+struct fkey {
+	const struct fs_store *s;
+	uint8_t kind;
+	uint16_t vlan;
+	uint8_t mac[6];
+	uint32_t id;
+	struct fs_hword h;
+};
+
+static struct fkey fkey(const struct fs_store *s, uint8_t kind, uint16_t vlan,
+			const uint8_t *mac, uint32_t id)
+{
+	struct fkey k = { .s = s, .kind = kind, .vlan = vlan, .id = id };
+	uint64_t w[2] = { (uint64_t)kind << 48 | (uint64_t)vlan << 32 | id, 0 };
+	if (kind == FS_STORE_K_HOST) {
+		memcpy(k.mac, mac, 6);
+		for (int i = 0; i < 6; i++)
+			w[1] = w[1] << 8 | mac[i];
+	}
+	k.h = fs_hkey_words(&s->hkey, w, 2);
+	return k;
+}
+
+static bool fkey_match(const void *ctx, uint32_t i)
+{
+	const struct fkey *k = ctx;
+	const struct fs_store_wfile *f = &k->s->files[i];
+	return f->kind == k->kind && f->vlan == k->vlan && f->id == k->id &&
+	       memcmp(f->mac, k->mac, 6) == 0;
+}
+
+/*
+ * The file cache is only a cache: when it is full, the clock hand forgets
+ * a file not used since it last passed (second chance), and that file is
+ * resumed from disk when it is written again.
+ */
+static uint32_t wfile_evict(struct fs_store *s)
+{
+	for (;;) {
+		uint32_t i = s->files_hand;
+		struct fs_store_wfile *f = &s->files[i];
+		s->files_hand = (i + 1) % s->files_cap;
+		if (f->referenced) {
+			f->referenced = false;
+			continue;
+		}
+		struct fkey k = fkey(s, f->kind, f->vlan, f->mac, f->id);
+		fs_hidx_remove_val(&s->files_ix, k.h.word, k.h.hash, i);
+		return i;
+	}
+}
+
 static struct fs_store_wfile *wfile_get(struct fs_store *s,
 					const struct fs_store_rec *r,
 					bool *fresh)
 {
-	uint8_t mac[6] = { 0 };
-	if (r->kind == FS_STORE_K_HOST)
-		memcpy(mac, r->mac, 6);
-	if (s->files_count * 2 > s->files_mask) {
-		memset(s->files, 0, sizeof(*s->files) * (s->files_mask + 1));
-		s->files_count = 0;
-	}
-	uint32_t i = (uint32_t)key_hash(r->kind, r->vlan, mac, r->id) &
-		     s->files_mask;
-	for (;; i = (i + 1) & s->files_mask) {
+	struct fkey k = fkey(s, r->kind, r->vlan, r->mac, r->id);
+	uint32_t i = fs_hidx_find_match(&s->files_ix, k.h.word, k.h.hash,
+					fkey_match, &k);
+	*fresh = i == FS_HIDX_NONE;
+	if (*fresh) {
+		i = fs_hids_get(&s->files_ids);
+		if (i == FS_HIDX_NONE)
+			i = wfile_evict(s);
+		fs_hidx_insert(&s->files_ix, k.h.word, k.h.hash, i);
 		struct fs_store_wfile *f = &s->files[i];
-		if (!f->used) {
-			memset(f, 0, sizeof(*f));
-			f->used = true;
-			f->kind = r->kind;
-			f->vlan = r->vlan;
-			memcpy(f->mac, mac, 6);
-			f->id = r->id;
-			s->files_count++;
-			*fresh = true;
-			return f;
-		}
-		if (f->kind == r->kind && f->vlan == r->vlan && f->id == r->id &&
-		    memcmp(f->mac, mac, 6) == 0) {
-			*fresh = false;
-			return f;
-		}
+		memset(f, 0, sizeof(*f));
+		f->kind = k.kind;
+		f->vlan = k.vlan;
+		memcpy(f->mac, k.mac, 6);
+		f->id = k.id;
 	}
+	s->files[i].referenced = true;
+	return &s->files[i];
+}
+
+int fs_store_files_check(const struct fs_store *s)
+{
+	uint32_t taken = s->files_cap - s->files_ids.n;
+	if (taken != s->files_ix.n || fs_hidx_check(&s->files_ix) != 0)
+		return -1;
+	/* Records are taken in order until the first eviction. */
+	for (uint32_t i = 0; i < taken; i++) {
+		const struct fs_store_wfile *f = &s->files[i];
+		struct fkey k = fkey(s, f->kind, f->vlan, f->mac, f->id);
+		if (fs_hidx_find_match(&s->files_ix, k.h.word, k.h.hash,
+				       fkey_match, &k) != i)
+			return -1;
+	}
+	return 0;
 }
 
 void fs_store_wfile_reopen(struct fs_store *s, uint8_t kind, uint16_t vlan,
 			   const uint8_t mac[6], uint32_t id)
 {
-	uint8_t m[6] = { 0 };
-	if (mac)
-		memcpy(m, mac, 6);
-	uint32_t i = (uint32_t)key_hash(kind, vlan, m, id) & s->files_mask;
-	for (;; i = (i + 1) & s->files_mask) {
-		struct fs_store_wfile *f = &s->files[i];
-		if (!f->used)
-			return;
-		if (f->kind == kind && f->vlan == vlan && f->id == id &&
-		    memcmp(f->mac, m, 6) == 0) {
-			/* The retry path learns the file's state again. */
-			f->failed = true;
-			f->refused = false;
-			f->retry_mono_s = 0;
-			return;
-		}
-	}
+	static const uint8_t zero[6];
+	struct fkey k = fkey(s, kind, vlan, mac ? mac : zero, id);
+	uint32_t i = fs_hidx_find_match(&s->files_ix, k.h.word, k.h.hash,
+					fkey_match, &k);
+	if (i == FS_HIDX_NONE)
+		return;
+	/* The retry path learns the file's state again. */
+	s->files[i].failed = true;
+	s->files[i].refused = false;
+	s->files[i].retry_mono_s = 0;
 }
 
 static const char *rrd_err(void)
@@ -522,15 +561,14 @@ static void *writer_main(void *arg)
 
 int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen)
 {
-	uint32_t cap = 64;
-	while (cap < 2 * (s->cfg.max_host_files + 1024 + 16))
-		cap <<= 1;
-	s->files = calloc(cap, sizeof(*s->files));
-	if (!s->files) {
+	/* Host files, routers and the segment, with room to spare. */
+	s->files_cap = s->cfg.max_host_files + 1024 + 16;
+	s->files = calloc(s->files_cap, sizeof(*s->files));
+	if (!s->files || fs_hidx_init(&s->files_ix, s->files_cap) != 0 ||
+	    fs_hids_init(&s->files_ids, s->files_cap) != 0) {
 		snprintf(err, errlen, "rrd store: out of memory");
 		return -1;
 	}
-	s->files_mask = cap - 1;
 	int rc = fs_thread_start(&s->thread, writer_main, s);
 	if (rc != 0) {
 		snprintf(err, errlen, "rrd store: cannot start writer: %s",
@@ -587,4 +625,6 @@ void fs_store_writer_stop(struct fs_store *s)
 	fs_store_disk_fini(s);
 	free(s->files);
 	s->files = NULL;
+	fs_hidx_fini(&s->files_ix);
+	fs_hids_fini(&s->files_ids);
 }

@@ -7,6 +7,7 @@
  *              [--exec CMD] [--alerts N] [--interval-ms MS] [--states rac]
  *              [--expect-sent N] [--expect-exec N] [--timeout S]
  *              [--flush-ms MS]   (emit all at once, then flush, no service)
+ *              [--sd-id NAME@PEN] [--agent NAME]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -97,6 +98,8 @@ int main(int argc, char **argv)
 		{ "expect-exec", required_argument, NULL, 'E' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "flush-ms", required_argument, NULL, 'F' },
+		{ "sd-id", required_argument, NULL, 'D' },
+		{ "agent", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -123,6 +126,8 @@ int main(int argc, char **argv)
 		case 'E': expect_exec = atol(optarg); break;
 		case 't': timeout_s = atof(optarg); break;
 		case 'F': flush_ms = atoi(optarg); break;
+		case 'D': cfg.sd_id = optarg; break;
+		case 'A': cfg.agent_name = optarg; break;
 		default: return 2;
 		}
 	}

@@ -42,12 +42,21 @@ def parse_sd(s):
     return sdid, params, s[i + 1:]
 
 
+SD_ID = "floodspot@32473"   # RFC 5612's documentation number: a test
+
+
 def parse_msg(m, pid=None):
     h = HEADER.match(m)
     assert h, m
     pri, ts, host, app, procid, msgid = h.groups()
-    sdid, params, rest = parse_sd(m[h.end():])
-    assert sdid == "floodspot@32473"
+    rest = m[h.end():]
+    elements = {}
+    while rest.startswith("["):
+        sdid, params, rest = parse_sd(rest)
+        elements[sdid] = params
+    assert elements.get("origin", {}).get("software") == "floodspot", elements
+    assert list(elements) == ["origin", SD_ID], elements
+    params = elements[SD_ID]
     assert app == "floodspot"
     if pid is not None:
         assert procid == str(pid), (procid, pid)
@@ -94,7 +103,7 @@ def read_frames(conn, want, timeout):
 
 
 def run_driver(*args, timeout=30):
-    p = subprocess.Popen([DRIVER, *args], stdout=subprocess.PIPE,
+    p = subprocess.Popen([DRIVER, "--sd-id", SD_ID, *args], stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     return p
 
@@ -119,12 +128,15 @@ def test_udp(family, host):
     u.settimeout(5)
     port = u.getsockname()[1]
     url = "udp://%s:%d" % ("[%s]" % host if family == socket.AF_INET6 else host, port)
-    p = run_driver("--remote", url, "--alerts", "3", "--expect-sent", "3")
+    p = run_driver("--remote", url, "--alerts", "3", "--expect-sent", "3",
+                   "--agent", "sw9/span3")
     msgs = [u.recv(65536).decode() for _ in range(3)]
     rc, st, err = finish(p)
     assert rc == 0, (st, err)
     for i, m in enumerate(msgs):
-        check_alert(parse_msg(m, p.pid), i)
+        parsed = parse_msg(m, p.pid)
+        check_alert(parsed, i)
+        assert parsed["host"] == "sw9", parsed   # the agent name's host part
     assert st["sent"] == 3 and st["dropped_queue_full"] == 0, st
     u.close()
     print("ok udp", url)

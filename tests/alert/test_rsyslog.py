@@ -6,6 +6,7 @@ also parsed by its own mmpstrucdata; and our local-socket messages (the
 Skipped (77) without rsyslogd."""
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -91,7 +92,8 @@ action(type="omfile" file="{out}" template="fs")
                 time.sleep(0.05)
         for url, n in ((f"udp://127.0.0.1:{udp_port}", 2),
                        (f"tcp://127.0.0.1:{tcp_port}", 2)):
-            r = subprocess.run([driver, "--remote", url, "--facility", "local4",
+            r = subprocess.run([driver, "--sd-id", "floodspot@32473",
+                                "--remote", url, "--facility", "local4",
                                 "--alerts", str(n), "--expect-sent", str(n),
                                 "--timeout", "10"],
                                capture_output=True, text=True, timeout=30)
@@ -143,6 +145,10 @@ action(type="omfile" file="{out}" template="fs")
             assert pri == "162", pri             # local4.crit
             assert app == "floodspot", app
             assert msgid == "flood-start", msgid
+            origin = re.match(r'^\[origin software="floodspot" '
+                              r'swVersion="[^"\\\]]+"\]', sd)
+            assert origin, sd
+            sd = sd[origin.end():]
             assert sd == expected_sd(seq), (sd, expected_sd(seq))
             assert ts.startswith("2026-01-15T10:00:%02d.250" % (30 + seq)), ts
             parsed = json.loads(sdjson)["floodspot@32473"]

@@ -130,6 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (unsigned i = 0; i < FS_OSPF_TYPES; i++)
 		by_type += st.by_type[i];
 	if (cnt.routers > cfg.max_routers || cnt.pairs > cfg.max_neighbors ||
+	    fs_ospf_check(o) != 0 ||
 	    cnt.bad_events || by_reason != st.malformed ||
 	    st.malformed_by_reason[0] != 0 ||
 	    by_type + st.malformed != st.packets)

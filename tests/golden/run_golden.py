@@ -58,6 +58,7 @@ def main():
             continue
         pcap = capture(src_root, workdir, scenario, seed, gen_args)
         cmd = [fs, "-r", pcap, "--json", "--no-local-syslog", "--seed", "1",
+               "--name", "golden", "--rules", os.path.join(src_root, "rules"),
                *options]
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=600,
                            env=dict(os.environ, TZ="UTC"))

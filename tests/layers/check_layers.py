@@ -27,7 +27,7 @@ LAYERS = [
     (4, "rules", ["rules.h", "detect.h"]),
     (4, "store", ["store.h"]),
     (5, "html", ["html.h"]),
-    (6, "core", ["agent.h", "options.h", "output.h"]),
+    (6, "core", ["agent.h", "config.h", "options.h", "output.h"]),
 ]
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

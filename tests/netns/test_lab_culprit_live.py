@@ -21,7 +21,7 @@ Asserts, from floodspot's JSON lines and rsyslog's files:
   c. an alert with rule "culprit" naming H1's MAC (and IP);
   d. rsyslog received an RFC 5424 message (parsed strictly from the raw
      datagram, and as rsyslog itself parsed it) from app "floodspot" whose
-     structured data [floodspot@32473 ...] has rule="culprit" and
+     structured data [floodspot@32473 ...] (--sd-id) has rule="culprit" and
      mac="<H1's MAC>";
   e. no alert names any other host's MAC (a router's own MAC may appear in
      an alert about that router, i.e. one carrying its router_id).
@@ -47,7 +47,7 @@ STOP_S = 6
 FLOOD_S = 30
 NAME_WITHIN_S = 5       # (a): shipped rule holds for 1 s, + 1 s tick slack
 SYSLOG_PORT = 5514
-SD_ID = "floodspot@32473"
+SD_ID = "floodspot@32473"   # RFC 5612's documentation number: a test
 MAC_RX = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 
 
@@ -198,6 +198,7 @@ def main():
         _, plain = L.start_rsyslog("mon", SYSLOG_PORT, raw_file=raw)
 
         fs = L.spawn_json("mon", [exe, "-i", "span0", "--json",
+                                  "--sd-id", SD_ID,
                                   "--no-local-syslog", "--syslog",
                                   "%s://127.0.0.1:%d" % (proto,
                                                           SYSLOG_PORT)],
@@ -267,8 +268,9 @@ def main():
                        e.get("mac") == h1["mac"] and
                        e.get("state") in ("raised", "active") and
                        0 <= ts_s(e["ts"]) - t_down <= 1.0 and
-                       R1 in e.get("adjacencies", "") and
-                       R2 in e.get("adjacencies", "")), 5, start=i_b + 1)
+                       R1 in ",".join(e.get("adjacencies", [])) and
+                       R2 in ",".join(e.get("adjacencies", []))), 5,
+            start=i_b + 1)
         if ev_c2 is None:
             fail("(c) no culprit alert naming %s and the adjacency %s-%s "
                  "within 1 s of its loss at %s" % (h1["mac"], R1, R2,
@@ -341,7 +343,7 @@ def main():
             if "drops" not in e:
                 continue
             if not 0 <= e["drops"] <= total_drops or \
-                    e.get("lossy") != ("yes" if e["drops"] else "no"):
+                    e.get("lossy") is not (e["drops"] > 0):
                 fail("alert's drops=%r lossy=%r disagree with the capture's "
                      "%d drops: %r" % (e["drops"], e.get("lossy"),
                                        total_drops, e), L)

@@ -215,7 +215,8 @@ static void test_json(void **state)
 	fs_alert_add(&a, "bad", "1.");
 	char *j = json_of(&a);
 	assert_string_equal(
-		j, "{\"event\":\"alert\",\"ts\":\"2026-01-15T10:00:30.123Z\","
+		j, "{\"event\":\"alert\",\"schema\":1,"
+		   "\"ts\":\"2026-01-15T10:00:30.123Z\","
 		   "\"state\":\"raised\",\"severity\":\"critical\","
 		   "\"rule\":\"router_flood\",\"kind\":\"flood-start\","
 		   "\"mac\":\"02:00:0a:00:00:0d\",\"vlan\":0,"
@@ -224,6 +225,39 @@ static void test_json(void **state)
 		   "\"ratio\":1.5,\"lead0\":\"007\",\"neg\":-3,"
 		   "\"dots\":\"1.2.3\",\"bad\":\"1.\","
 		   "\"message\":\"flood \\\"to\\\" routers\\\\\"}\n");
+	free(j);
+}
+
+/* The agent in both forms; lists and flags typed in JSON, the same text
+ * in key=value. */
+static void test_agent_and_types(void **state)
+{
+	(void)state;
+	struct fs_alert a;
+	memset(&a, 0, sizeof(a));
+	a.ts_us = T0;
+	snprintf(a.agent, sizeof(a.agent), "sw1/span0");
+	snprintf(a.rule, sizeof(a.rule), "culprit");
+	snprintf(a.kind, sizeof(a.kind), "culprit");
+	fs_alert_add_list(&a, "adjacencies", "1.1.1.1@10,1.1.1.1-2.2.2.2@10");
+	fs_alert_add_list(&a, "none", "");
+	fs_alert_add_bool(&a, "lossy", false);
+	fs_alert_add_bool(&a, "seen", true);
+	fs_alert_add(&a, "plain", "yes");
+	char buf[512];
+	fs_alert_format_kv(&a, buf, sizeof(buf));
+	assert_string_equal(buf, "culprit state=raised rule=culprit severity=info "
+				 "agent=sw1/span0 adjacencies=1.1.1.1@10,"
+				 "1.1.1.1-2.2.2.2@10 none=\"\" lossy=no seen=yes "
+				 "plain=yes");
+	char *j = json_of(&a);
+	assert_string_equal(
+		j, "{\"event\":\"alert\",\"schema\":1,\"agent\":\"sw1/span0\","
+		   "\"ts\":\"2026-01-15T10:00:30.000Z\",\"state\":\"raised\","
+		   "\"severity\":\"info\",\"rule\":\"culprit\","
+		   "\"kind\":\"culprit\",\"adjacencies\":[\"1.1.1.1@10\","
+		   "\"1.1.1.1-2.2.2.2@10\"],\"none\":[],\"lossy\":false,"
+		   "\"seen\":true,\"plain\":\"yes\",\"message\":\"\"}\n");
 	free(j);
 }
 
@@ -241,11 +275,11 @@ static void test_garbage_struct(void **state)
 	char buf[8192];
 	size_t n = fs_alert_format_kv(&a, buf, sizeof(buf));
 	assert_int_equal(n, strlen(buf));
-	/* kind, state, rule, severity, 24 fields, msg: 28 separators. */
+	/* kind, state, rule, severity, agent, 24 fields, msg: 29 separators. */
 	unsigned spaces = 0;
 	for (size_t i = 0; i < n; i++)
 		spaces += buf[i] == ' ';
-	assert_int_equal(spaces, 3 + FS_ALERT_MAX_FIELDS + 1);
+	assert_int_equal(spaces, 4 + FS_ALERT_MAX_FIELDS + 1);
 	assert_null(strstr(buf, "truncated="));
 	char *j = json_of(&a);
 	assert_non_null(strstr(j, "\"message\":\"AAAA"));
@@ -297,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_add_bounds),
 		cmocka_unit_test(test_kv_truncation),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_agent_and_types),
 		cmocka_unit_test(test_garbage_struct),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_facility_parse),

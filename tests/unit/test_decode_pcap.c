@@ -14,7 +14,6 @@
 #include <pcap/pcap.h>
 
 #include "floodspot/decode.h"
-#include "fs_config.h"
 
 #define C(x) FS_CLASS_BIT(FS_CLASS_##x)
 

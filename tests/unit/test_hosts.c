@@ -1,4 +1,4 @@
-/* Hosts table: lookup, LRA eviction, backward shift, bins and tick. */
+/* Hosts table: lookup, LRA eviction, bins and tick (the index: test_hash.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,6 @@
 
 #include "floodspot/hosts.h"
 #include "hosts_util.h"
-#include "floodspot/hash.h"
 
 static struct fs_hosts *mk(uint32_t cap, bool hh_off, uint64_t seed)
 {
@@ -159,47 +158,6 @@ static void test_against_model(void **state)
 	assert_int_equal(st.in_use, CAP);
 	assert_int_equal(st.inserted - st.evicted, CAP);
 	fs_hosts_destroy(h);
-}
-
-/*
- * The index alone, with hashes chosen by the test so probe runs cluster,
- * wrap around the end and interleave: thousands of random inserts and
- * removes against a plain array.
- */
-static void test_backward_shift(void **state)
-{
-	(void)state;
-	enum { SLOTS = 32, KEYS = 100, OPS = 40000 };
-	struct fs_hidx_slot slots[SLOTS];
-	struct fs_hidx ix;
-	uint32_t val[KEYS];
-	uint64_t rng = 0x2545F4914F6CDD1DULL;
-	unsigned n = 0;
-
-	fs_hidx_init(&ix, slots, SLOTS);
-	for (int k = 0; k < KEYS; k++)
-		val[k] = FS_HIDX_NONE;
-	for (int op = 0; op < OPS; op++) {
-		rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
-		uint64_t key = (rng >> 16) % KEYS;
-		/* Homes crowd into slots 28..31 and 0..3 to force wrapping. */
-		uint64_t hash = (key % 8) + 28;
-		if (val[key] == FS_HIDX_NONE && n < SLOTS / 2) {
-			fs_hidx_insert(&ix, key, hash, (uint32_t)op);
-			val[key] = (uint32_t)op;
-			n++;
-		} else if (val[key] != FS_HIDX_NONE) {
-			assert_true(fs_hidx_remove(&ix, key, hash));
-			val[key] = FS_HIDX_NONE;
-			n--;
-		} else {
-			assert_false(fs_hidx_remove(&ix, key, hash));
-		}
-		for (uint64_t k = 0; k < KEYS; k++)
-			assert_int_equal(fs_hidx_find(&ix, k, (k % 8) + 28), val[k]);
-		assert_int_equal(ix.n, n);
-		assert_int_equal(fs_hidx_check(&ix), 0);
-	}
 }
 
 static void test_capacity_never_exceeded(void **state)
@@ -527,13 +485,6 @@ static void test_seed_independent_results(void **state)
 			assert_int_equal(hh[0][i].count, hh[k][i].count);
 		}
 	}
-	/* Same seed, same hash; another seed, another hash. */
-	struct fs_hkey k1, k1b, k2;
-	fs_hkey_init(&k1, 1);
-	fs_hkey_init(&k1b, 1);
-	fs_hkey_init(&k2, 2);
-	assert_int_equal(fs_hkey_hash(&k1, 42), fs_hkey_hash(&k1b, 42));
-	assert_int_not_equal(fs_hkey_hash(&k1, 42), fs_hkey_hash(&k2, 42));
 	for (int k = 0; k < 3; k++)
 		fs_hosts_destroy(h[k]);
 }
@@ -544,7 +495,6 @@ int main(void)
 		cmocka_unit_test(test_insert_find),
 		cmocka_unit_test(test_evict_order_lra),
 		cmocka_unit_test(test_against_model),
-		cmocka_unit_test(test_backward_shift),
 		cmocka_unit_test(test_capacity_never_exceeded),
 		cmocka_unit_test(test_classes_and_ips),
 		cmocka_unit_test(test_raw_ip_key),

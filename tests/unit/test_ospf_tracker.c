@@ -56,8 +56,19 @@ static struct sim *sim_new(const struct fs_ospf_config *cfg)
 	return s;
 }
 
+/* A tracker with room for this many routers and pairs. */
+static struct sim *sim_sized(uint32_t routers, uint32_t pairs)
+{
+	struct fs_ospf_config cfg;
+	fs_ospf_config_defaults(&cfg);
+	cfg.max_routers = routers;
+	cfg.max_neighbors = pairs;
+	return sim_new(&cfg);
+}
+
 static void sim_free(struct sim *s)
 {
+	assert_int_equal(fs_ospf_check(s->o), 0);
 	fs_ospf_destroy(s->o);
 	free(s);
 }
@@ -628,11 +639,7 @@ static void test_vlan_absent(void **state)
 static void test_table_bounds(void **state)
 {
 	(void)state;
-	struct fs_ospf_config cfg;
-	fs_ospf_config_defaults(&cfg);
-	cfg.max_routers = 2;
-	cfg.max_neighbors = 1;
-	struct sim *s = sim_new(&cfg);
+	struct sim *s = sim_sized(2, 1);
 	static const uint32_t both[] = { R2, R3 };
 	hello(s, T0, R1, 1, both, 2);
 	hello(s, T0 + S, R2, 2, L1, 1);
@@ -643,6 +650,60 @@ static void test_table_bounds(void **state)
 	struct rv r;
 	view(s, &r, R1);
 	assert_int_equal(r.n, 2);
+	sim_free(s);
+}
+
+static void count_pair(const struct fs_ospf_adj_view *a, void *ctx)
+{
+	(void)a;
+	(*(int *)ctx)++;
+}
+
+/*
+ * Routers and pairs dead long enough are forgotten: their records and
+ * index entries go, and a full table's worth of new ones (one from a
+ * forgotten router's address) fits again.
+ */
+static void test_forget_and_reuse(void **state)
+{
+	(void)state;
+	struct sim *s = sim_sized(3, 2);
+	hello(s, T0, R1, 1, L2, 1);
+	hello(s, T0, R2, 2, L1, 1);
+	hello(s, T0, R3, 3, L1, 1);
+	struct rv r;
+	int pairs = 0;
+	view(s, &r, R1);
+	fs_ospf_foreach_adjacency(s->o, count_pair, &pairs);
+	assert_int_equal(r.n, 3);
+	assert_int_equal(pairs, 2);
+	assert_int_equal(fs_ospf_check(s->o), 0);
+
+	/* Dead at 40 s, forgotten 600 s later. */
+	advance(s, T0 + 700 * S);
+	pairs = 0;
+	view(s, &r, R1);
+	fs_ospf_foreach_adjacency(s->o, count_pair, &pairs);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(pairs, 0);
+	assert_int_equal(fs_ospf_check(s->o), 0);
+
+	const uint32_t r4 = IP4(4, 4, 4, 4), r5 = IP4(5, 5, 5, 5);
+	const uint32_t l4[] = { r4 }, l5[] = { r5 };
+	int64_t t = T0 + 701 * S;
+	hello(s, t, r4, 1, l5, 1);		/* R1's old address */
+	hello(s, t, r5, 2, l4, 1);
+	hello(s, t, R3, 3, l4, 1);
+	hello(s, t, IP4(6, 6, 6, 6), 6, l4, 1);	/* no room */
+	pairs = 0;
+	assert_non_null(view(s, &r, r4));
+	fs_ospf_foreach_adjacency(s->o, count_pair, &pairs);
+	assert_int_equal(r.n, 3);
+	assert_int_equal(pairs, 2);
+	struct fs_ospf_stats st;
+	fs_ospf_stats(s->o, &st);
+	assert_true(st.dropped_table_full > 0);
+	assert_int_equal(fs_ospf_check(s->o), 0);
 	sim_free(s);
 }
 
@@ -851,11 +912,7 @@ static void count_one(const struct fs_ospf_router_view *v, void *ctx)
 static void test_table_churn(void **state)
 {
 	(void)state;
-	struct fs_ospf_config cfg;
-	fs_ospf_config_defaults(&cfg);
-	cfg.max_routers = 40;
-	cfg.max_neighbors = 8;
-	struct sim *s = sim_new(&cfg);
+	struct sim *s = sim_sized(40, 8);
 	for (uint32_t k = 0; k < 2000; k++)
 		hello(s, T0 + (int64_t)k * 20 * S, IP4(10, 1, k >> 8, k & 0xff),
 		      1 + (k % 200), NULL, 0);
@@ -890,6 +947,7 @@ int main(void)
 		cmocka_unit_test(test_router_id_change),
 		cmocka_unit_test(test_vlan_absent),
 		cmocka_unit_test(test_table_bounds),
+		cmocka_unit_test(test_forget_and_reuse),
 		cmocka_unit_test(test_lsa_churn_and_malformed),
 		cmocka_unit_test(test_print_table),
 		cmocka_unit_test(test_esp_keeps_router_alive),

@@ -10,7 +10,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "fs_config.h"
 #include "floodspot/rules.h"
 #include "src/rules/rules_impl.h"
 

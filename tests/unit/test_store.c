@@ -16,6 +16,7 @@
 #include "floodspot/log.h"
 #include "floodspot/store.h"
 #include "src/store/layout.h"
+#include "src/store/store_priv.h"
 
 static void test_parse_rras(void **state)
 {
@@ -208,6 +209,18 @@ static void test_floor_and_cap(void **state)
 	assert_int_equal(st.host_files, 2);
 	assert_int_equal(st.hosts_not_stored, 1);
 	assert_int_equal(st.updates_queued, 4);
+	assert_int_equal(fs_store_trk_check(s), 0);
+	/* A tracked host forgotten makes room for the next. */
+	assert_true(s->trk[0].used && s->trk[0].mac[5] == 1);
+	fs_store_trk_remove(s, 0);
+	assert_int_equal(fs_store_trk_check(s), 0);
+	fs_store_feed_host(s, t * 1000000, &h[3], 0);
+	fs_store_feed_host(s, t * 1000000, &h[1], 0);
+	fs_store_stats(s, &st);
+	assert_int_equal(st.host_files, 2);
+	assert_int_equal(st.hosts_not_stored, 2);	/* h[1], now refused */
+	assert_true(s->trk[0].used && s->trk[0].mac[5] == 3);
+	assert_int_equal(fs_store_trk_check(s), 0);
 	/* Forced (top N) hosts below the floor get a file when room. */
 	struct fs_store *s2 = s;
 	fs_store_destroy(s2);
@@ -271,6 +284,49 @@ static void test_queue_full_waits(void **state)
 	rm();
 }
 
+/*
+ * More files than the writer remembers: the clock forgets some, which are
+ * resumed from disk (not created again) when written next, and the index
+ * stays full and sound.
+ */
+static void test_file_cache_evicts(void **state)
+{
+	(void)state;
+	mk_wait = true;
+	struct fs_store *s = mk(1, 1, 4096);
+	mk_wait = false;
+	/* More files than the cache holds, all allowed on disk. */
+	s->cfg.max_host_files = s->files_cap + 60;
+	struct fs_store_stats st;
+	uint64_t v[FS_STORE_HOST_DS] = { 0 };
+	const uint32_t n = s->files_cap + 60;
+	int64_t t0 = 1700000000;
+	for (int pass = 0; pass < 2; pass++) {
+		for (uint32_t i = 0; i < n; i++) {
+			uint8_t mac[6] = { 2, 0, 0, 0, (uint8_t)(i >> 8),
+					   (uint8_t)i };
+			v[0] = (uint64_t)pass;
+			assert_int_equal(fs_store_update_host(
+				s, (t0 + pass) * 1000000, 1, mac, v), 0);
+		}
+		fs_store_flush(s);
+		fs_store_stats(s, &st);
+		assert_int_equal(st.files_created, n);
+		assert_int_equal(st.updates_written, (uint64_t)n * (pass + 1));
+		assert_int_equal(st.update_errors, 0);
+		assert_int_equal(s->files_ix.n, s->files_cap);
+		assert_int_equal(fs_store_files_check(s), 0);
+	}
+	/* The first file was forgotten and resumed: it knows its last update. */
+	uint8_t first[6] = { 2, 0, 0, 0, 0, 0 };
+	assert_int_equal(fs_store_update_host(s, t0 * 1000000, 1, first, v), 0);
+	fs_store_flush(s);
+	fs_store_stats(s, &st);
+	assert_int_equal(st.updates_skipped_old, 1);
+	fs_store_destroy(s);
+	rm();
+}
+
 int main(void)
 {
 	fs_log_init("test_store", false, -1);
@@ -282,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_floor_and_cap),
 		cmocka_unit_test(test_queue_full_drops),
 		cmocka_unit_test(test_queue_full_waits),
+		cmocka_unit_test(test_file_cache_evicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
