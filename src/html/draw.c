@@ -168,6 +168,8 @@ unsigned fs_html_draw(const struct fs_html_draw_cfg *c,
 		child(c->dir, jobs, n, p[1]);
 	}
 	close(p[1]);
+	if (c->child)
+		atomic_store(c->child, (int)pid);
 	int64_t deadline = mono_ms() + c->timeout_ms;
 	bool killed = false;
 	for (;;) {
@@ -203,6 +205,8 @@ unsigned fs_html_draw(const struct fs_html_draw_cfg *c,
 	int status;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
+	if (c->child)
+		atomic_store(c->child, 0);
 	if (!killed && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
 		fs_log(FS_LOG_WARNING, "html: graph process ended abnormally "
 		       "(status %d)", status);

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,6 +85,7 @@ struct fs_html {
 	pthread_t thread;
 	bool thread_started;
 	bool abandoned;		/* still rendering at the stop deadline */
+	_Atomic int draw_child;	/* pid of the graph child while it draws */
 	struct fs_ratelimit rl;
 };
 
@@ -308,6 +310,7 @@ static void render(struct fs_html *h, struct snap *s)
 			.daemon = h->has_daemon ? h->daemon : NULL,
 			.timeout_ms = DRAW_TIMEOUT_MS,
 			.rl = &h->rl,
+			.child = &h->draw_child,
 		};
 		fs_html_draw(&dc, jobs, nj);
 		/* A graph that could not be redrawn keeps its last good image. */
@@ -682,6 +685,10 @@ bool fs_html_finish(struct fs_html *h, int timeout_ms)
 	}
 	if (pthread_timedjoin_np(h->thread, NULL, &at) != 0) {
 		h->abandoned = true;
+		/* Our own child, by pid: it would outlive us otherwise. */
+		int pid = atomic_load(&h->draw_child);
+		if (pid > 0)
+			kill(pid, SIGKILL);
 		fs_log(FS_LOG_ERR, "html: renderer still busy %d ms after stop; "
 		       "the last page is not written", timeout_ms);
 		return false;

@@ -3,6 +3,7 @@
 #ifndef FS_HTML_INT_H
 #define FS_HTML_INT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -24,6 +25,7 @@ struct fs_html_draw_cfg {
 	const char *daemon;		/* rrdcached to flush through, or NULL */
 	unsigned timeout_ms;		/* the child is killed past this */
 	struct fs_ratelimit *rl;	/* for per-graph errors */
+	_Atomic int *child;		/* the drawing child's pid while it runs */
 };
 /* Draws the jobs in a child process that exits afterwards (librrd's graph
  * code leaks); sets each job's ok, returns how many were drawn. Renderer
