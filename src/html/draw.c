@@ -97,21 +97,23 @@ static bool draw_one(const char *dir, struct fs_html_job *j, char *err,
 		unlink(tmp);
 		return false;
 	}
+	/* The parent names the graph; the messages say what failed. */
 	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		snprintf(err, errlen, "cannot open what was drawn: %s",
+			 strerror(errno));
 		return false;
 	}
 	bool ok = true;
 	if (fsync(fd) != 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		snprintf(err, errlen, "fsync: %s", strerror(errno));
 		ok = false;
 	} else if (!fs_png_complete(fd, err, errlen)) {
 		ok = false;
 	}
 	close(fd);
 	if (ok && rename(tmp, out) != 0) {
-		snprintf(err, errlen, "%s: %s", out, strerror(errno));
+		snprintf(err, errlen, "rename: %s", strerror(errno));
 		ok = false;
 	}
 	if (!ok)
