@@ -518,7 +518,7 @@ static int run_live(struct agent *a)
 	a->reopen_backoff_s = REOPEN_MIN_S;
 
 	while (!a->stop) {
-		struct pollfd pfd[4];
+		struct pollfd pfd[5];	/* signals, timer, capture, its parent, netlink */
 		int np = 0;
 		int cap_i = -1, nl_i = -1, ctl_i = -1;
 		pfd[np++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
