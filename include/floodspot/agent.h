@@ -33,6 +33,10 @@ struct fs_agent_config {
 	const char *routers[FS_MAX_ROUTER_ARGS];
 	unsigned n_routers;
 	uint32_t capacity;		/* hosts table */
+	/* The OSPF tracker's and the alert table's capacities; 0: their
+	 * defaults (1024 routers, 4096 pairs, 4096 alerts). No option sets
+	 * them: tests and fuzzers size them down. */
+	uint32_t ospf_routers, ospf_neighbors, alert_table;
 	const char *rules_path;
 	const char *rrd_dir;
 	const char *rrdcached;

@@ -658,6 +658,10 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 
 	struct fs_ospf_config ocfg;
 	fs_ospf_config_defaults(&ocfg);
+	if (cfg->ospf_routers)
+		ocfg.max_routers = cfg->ospf_routers;
+	if (cfg->ospf_neighbors)
+		ocfg.max_neighbors = cfg->ospf_neighbors;
 	a->ospf = fs_ospf_create(&ocfg, &a->bus, &a->routers);
 	if (!a->ospf) {
 		snprintf(err, errlen, "cannot allocate the OSPF tracker");
@@ -676,6 +680,8 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 	struct fs_detect_config dcfg;
 	fs_detect_config_defaults(&dcfg);
 	dcfg.agent_name = a->name;
+	if (cfg->alert_table)
+		dcfg.table_size = cfg->alert_table;
 	a->detect = fs_detect_create_config(rs, &a->bus, &dcfg);
 	if (!a->detect) {
 		snprintf(err, errlen, "cannot create the detector");
