@@ -52,11 +52,14 @@ size_t fs_alert_format_dropped(int64_t ts_us, const struct fs_alert_losses *l,
 size_t fs_alert_frame_octet(const char *msg, size_t n, char *out, size_t cap);
 
 /* A ring of fixed-size slots allocated once. */
+#define FS_ALERT_QUEUE_TAGS 2	/* what a message is: an alert, a summary */
 struct fs_alert_queue {
 	uint32_t cap, head, count;
 	uint32_t slot_size;
 	char *data;
 	uint32_t *len;
+	uint8_t *tag;
+	uint32_t n_tag[FS_ALERT_QUEUE_TAGS];	/* messages queued, per tag */
 	uint64_t dropped;	/* oldest messages discarded to make room */
 };
 
@@ -69,6 +72,13 @@ void fs_alert_queue_fini(struct fs_alert_queue *q);
  * dropped, -1 when n is too long, else 0. */
 int fs_alert_queue_push(struct fs_alert_queue *q, const char *msg, size_t n,
 			bool head_in_flight);
+/* The same with a tag (< FS_ALERT_QUEUE_TAGS); when something is dropped,
+ * its tag goes to *dropped_tag. */
+int fs_alert_queue_push_tag(struct fs_alert_queue *q, const char *msg,
+			    size_t n, uint8_t tag, bool head_in_flight,
+			    uint8_t *dropped_tag);
+/* The oldest message's tag, or -1 when empty. */
+int fs_alert_queue_peek_tag(const struct fs_alert_queue *q);
 /* The oldest message, or NULL. */
 const char *fs_alert_queue_peek(const struct fs_alert_queue *q, size_t *n);
 void fs_alert_queue_pop(struct fs_alert_queue *q);

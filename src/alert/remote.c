@@ -34,6 +34,7 @@
 #define STABLE_US (10 * US)
 #define SLOT_SIZE (FS_ALERT_SYSLOG_MAX + 24)
 #define INFLIGHT_MAX 256	/* written messages awaiting TCP's ack */
+enum { TAG_ALERT, TAG_SUMMARY };	/* what a queued message is */
 
 enum conn { CONN_IDLE, CONN_CONNECTING, CONN_UP };
 
@@ -62,7 +63,8 @@ struct fs_alert_remote {
 	/* TCP: lengths of the messages written on this connection that the
 	 * peer has not acknowledged yet, oldest first, and their sum. */
 	uint32_t infl_len[INFLIGHT_MAX];
-	uint32_t infl_head, infl_n;
+	uint8_t infl_tag[INFLIGHT_MAX];
+	uint32_t infl_head, infl_n, infl_alerts;
 	uint64_t infl_bytes;
 	bool path_ok;		/* a send succeeded since the last loss */
 	struct fs_ratelimit warn;
@@ -193,26 +195,29 @@ static void infl_acked(struct fs_alert_remote *r)
 	while (r->infl_n &&
 	       r->infl_bytes - r->infl_len[r->infl_head] + partial >= unacked) {
 		r->infl_bytes -= r->infl_len[r->infl_head];
+		r->infl_alerts -= r->infl_tag[r->infl_head] == TAG_ALERT;
 		r->infl_head = (r->infl_head + 1) % INFLIGHT_MAX;
 		r->infl_n--;
 	}
 }
 
-static void infl_add(struct fs_alert_remote *r, size_t n)
+/* Room to follow one more written message? Past INFLIGHT_MAX awaiting an
+ * ack nothing more is written: the collector is not reading, and what
+ * waits is better in our queue (counted) than in a socket buffer. */
+static bool infl_room(struct fs_alert_remote *r)
 {
 	if (r->infl_n == INFLIGHT_MAX)
 		infl_acked(r);
-	if (r->infl_n == INFLIGHT_MAX) {
-		/* Too many unacknowledged to follow: the oldest counts as
-		 * unconfirmed now rather than never. */
-		r->st.remote_unconfirmed++;
-		r->unreported.unconfirmed++;
-		r->infl_bytes -= r->infl_len[r->infl_head];
-		r->infl_head = (r->infl_head + 1) % INFLIGHT_MAX;
-		r->infl_n--;
-	}
-	r->infl_len[(r->infl_head + r->infl_n) % INFLIGHT_MAX] = (uint32_t)n;
+	return r->infl_n < INFLIGHT_MAX;
+}
+
+static void infl_add(struct fs_alert_remote *r, size_t n, int tag)
+{
+	uint32_t i = (r->infl_head + r->infl_n) % INFLIGHT_MAX;
+	r->infl_len[i] = (uint32_t)n;
+	r->infl_tag[i] = (uint8_t)tag;
 	r->infl_n++;
+	r->infl_alerts += tag == TAG_ALERT;
 	r->infl_bytes += n;
 }
 
@@ -220,16 +225,16 @@ static void infl_add(struct fs_alert_remote *r, size_t n)
 static void infl_end(struct fs_alert_remote *r)
 {
 	infl_acked(r);
-	if (r->infl_n) {
-		r->st.remote_unconfirmed += r->infl_n;
-		r->unreported.unconfirmed += r->infl_n;
+	if (r->infl_alerts) {
+		r->st.remote_unconfirmed += r->infl_alerts;
+		r->unreported.unconfirmed += r->infl_alerts;
 		r->path_ok = false;
 		fs_log(FS_LOG_WARNING,
 		       "remote syslog %s: %u alerts written but not acknowledged "
 		       "by the collector before the connection ended",
-		       r->url, r->infl_n);
+		       r->url, r->infl_alerts);
 	}
-	r->infl_n = r->infl_head = 0;
+	r->infl_n = r->infl_head = r->infl_alerts = 0;
 	r->infl_bytes = 0;
 }
 
@@ -346,15 +351,19 @@ static void conn_drive(struct fs_alert_remote *r)
 	}
 }
 
-static void push(struct fs_alert_remote *r, const char *msg, size_t n)
+static void push(struct fs_alert_remote *r, const char *msg, size_t n,
+		 int tag)
 {
 	char framed[SLOT_SIZE];
 	if (r->tcp) {
 		n = fs_alert_frame_octet(msg, n, framed, sizeof(framed));
 		msg = framed;
 	}
-	int rc = fs_alert_queue_push(&r->q, msg, n, r->head_off > 0);
-	if (rc != 0) {
+	uint8_t gone;
+	int rc = fs_alert_queue_push_tag(&r->q, msg, n, (uint8_t)tag,
+					 r->head_off > 0, &gone);
+	/* A summary that goes loses nothing the stats have not counted. */
+	if (rc == 1 && gone == TAG_ALERT) {
 		fs_log_limited(&r->warn, r->now_us, FS_LOG_WARNING,
 			       "remote syslog %s: queue full, oldest alert dropped",
 			       r->url);
@@ -368,6 +377,7 @@ static bool send_head(struct fs_alert_remote *r)
 {
 	size_t n;
 	const char *msg = fs_alert_queue_peek(&r->q, &n);
+	int tag = fs_alert_queue_peek_tag(&r->q);
 	if (!msg)
 		return false;
 	if (!r->tcp) {
@@ -378,19 +388,23 @@ static bool send_head(struct fs_alert_remote *r)
 			return false;	/* try again on the next service */
 		if (w < 0) {
 			int e = errno;
-			r->st.remote_dropped_send_error++;
-			r->unreported.send_error++;
+			if (tag == TAG_ALERT) {
+				r->st.remote_dropped_send_error++;
+				r->unreported.send_error++;
+			}
 			r->path_ok = false;
 			fs_log_limited(&r->warn, r->now_us, FS_LOG_WARNING,
 				       "remote syslog %s: alert dropped: %s",
 				       r->url, strerror(e));
 		} else {
-			r->st.remote_sent++;
+			r->st.remote_sent += tag == TAG_ALERT;
 			r->path_ok = true;
 		}
 		fs_alert_queue_pop(&r->q);
 		return true;
 	}
+	if (r->head_off == 0 && !infl_room(r))
+		return false;
 	ssize_t w = send(r->fd, msg + r->head_off, n - r->head_off,
 			 MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (w < 0) {
@@ -402,8 +416,8 @@ static bool send_head(struct fs_alert_remote *r)
 	if (r->head_off == n) {
 		fs_alert_queue_pop(&r->q);
 		r->head_off = 0;
-		infl_add(r, n);
-		r->st.remote_sent++;
+		infl_add(r, n, tag);
+		r->st.remote_sent += tag == TAG_ALERT;
 		r->path_ok = true;
 		r->sent_on_conn = true;
 	}
@@ -434,7 +448,7 @@ static void pump(struct fs_alert_remote *r)
 						   &o, msg, sizeof(msg));
 		memset(&r->unreported, 0, sizeof(r->unreported));
 		r->st.remote_summaries++;
-		push(r, msg, n);
+		push(r, msg, n, TAG_SUMMARY);
 	}
 }
 
@@ -447,7 +461,7 @@ void fs_alert_remote_send(struct fs_alert_remote *r, const struct fs_alert *a,
 	char msg[FS_ALERT_SYSLOG_MAX];
 	struct fs_alert_origin o = origin(r);
 	size_t n = fs_alert_format_rfc5424(a, &o, msg, sizeof(msg));
-	push(r, msg, n);
+	push(r, msg, n, TAG_ALERT);
 	pump(r);
 }
 
@@ -488,7 +502,7 @@ void fs_alert_remote_stats(const struct fs_alert_remote *r,
 	st->remote_reconnects = r->st.remote_reconnects;
 	st->remote_connect_failures = r->st.remote_connect_failures;
 	st->remote_disconnects = r->st.remote_disconnects;
-	st->remote_queued = r->q.count;
+	st->remote_queued = r->q.n_tag[TAG_ALERT];
 	st->remote_connected = r->conn == CONN_UP;
 }
 
@@ -505,20 +519,21 @@ static void drop_at_exit(struct fs_alert_remote *r)
 {
 	if (r->tcp && r->conn == CONN_UP) {
 		infl_acked(r);
-		r->st.remote_unconfirmed += r->infl_n;
-		if (r->infl_n)
+		r->st.remote_unconfirmed += r->infl_alerts;
+		if (r->infl_alerts)
 			fs_log(FS_LOG_WARNING,
 			       "remote syslog %s: %u alerts not acknowledged by "
-			       "the collector at exit", r->url, r->infl_n);
-		r->infl_n = r->infl_head = 0;
+			       "the collector at exit", r->url, r->infl_alerts);
+		r->infl_n = r->infl_head = r->infl_alerts = 0;
 		r->infl_bytes = 0;
 	}
-	if (r->q.count == 0)
-		return;
-	r->st.remote_dropped_exit += r->q.count;
-	fs_log(FS_LOG_ERR, "remote syslog %s: %u alerts not delivered at exit "
-	       "(collector %s)", r->url, r->q.count,
-	       r->conn == CONN_UP ? "too slow" : "unreachable");
+	uint32_t alerts = r->q.n_tag[TAG_ALERT];
+	if (alerts) {
+		r->st.remote_dropped_exit += alerts;
+		fs_log(FS_LOG_ERR, "remote syslog %s: %u alerts not delivered at "
+		       "exit (collector %s)", r->url, alerts,
+		       r->conn == CONN_UP ? "too slow" : "unreachable");
+	}
 	while (r->q.count)
 		fs_alert_queue_pop(&r->q);
 	r->head_off = 0;
