@@ -13,16 +13,20 @@
  * ours), no descriptor but stdin from /dev/null and stdout and stderr to
  * our stderr (so a hook cannot corrupt --json lines) — every other one is
  * closed, whoever opened it (libpcap's capture socket, librrd's) — the
- * working directory "/", and the signal mask and dispositions reset (the
- * daemon blocks signals for its signalfd).
+ * working directory "/", no ambient capability (a service given
+ * CAP_NET_RAW that way would pass it on), and the signal mask and
+ * dispositions reset (the daemon blocks signals for its signalfd).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -57,6 +61,25 @@ struct fs_alert_exec *fs_alert_exec_create(const char *cmd)
 		return NULL;
 	}
 	x->warn = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
+	/* Run as a service user with CAP_NET_RAW as an ambient capability,
+	 * every hook would get it too: ambient capabilities survive execve,
+	 * and inheritable ones reach a program with file capabilities. This
+	 * thread spawns the children; it needs neither set itself. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 &&
+	    errno != EINVAL)
+		fs_log_errno(FS_LOG_WARNING, errno,
+			     "--exec: cannot clear ambient capabilities");
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[2];
+	if (syscall(SYS_capget, &hdr, caps) == 0 &&
+	    (caps[0].inheritable || caps[1].inheritable)) {
+		caps[0].inheritable = caps[1].inheritable = 0;
+		if (syscall(SYS_capset, &hdr, caps) != 0)
+			fs_log_errno(FS_LOG_WARNING, errno, "--exec: cannot clear "
+				     "inheritable capabilities");
+	}
 	return x;
 }
 

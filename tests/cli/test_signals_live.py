@@ -193,4 +193,47 @@ with tempfile.TemporaryDirectory() as tmp:
         cache.stop()
         coll.stop()
 
+# As a service runs it (User= with CAP_NET_RAW as an ambient capability):
+# the capture works, and an --exec hook gets no capability at all (before:
+# ambient capabilities survived its execve).
+if shutil.which("setpriv"):
+    with tempfile.TemporaryDirectory() as tmp:
+        os.chmod(tmp, 0o755)
+        out = os.path.join(tmp, "hook")
+        os.mkdir(out)
+        os.chmod(out, 0o1777)
+        rules = os.path.join(tmp, "rules")
+        os.mkdir(rules)
+        with open(os.path.join(rules, "test.rules"), "w") as f:
+            f.write(lh.RULES)
+        os.chmod(rules, 0o755)
+        port = lh.free_port(lh.socket.SOCK_DGRAM)
+        caps = os.path.join(out, "caps")
+        d = lh.Daemon(["setpriv", "--reuid=nobody", "--regid=nogroup",
+                       "--clear-groups", "--inh-caps=-all,+net_raw",
+                       "--ambient-caps=-all,+net_raw", FS, "-i", "lo",
+                       "--json", "--no-local-syslog", "--rules", rules,
+                       "--exec", "grep ^Cap /proc/self/status > " + caps,
+                       "udp port %d" % port], tmp, "fs-c")
+        try:
+            time.sleep(1.0)
+            check(d.alive(), "as a service user: did not start: " +
+                  d.stderr())
+            lh.send_udp(port, 300, 2.5)
+            check(lh.wait_for(lambda: os.path.exists(caps) and
+                              os.path.getsize(caps) > 0, 8),
+                  "as a service user: --exec did not run: " + d.stderr())
+            if os.path.exists(caps):
+                got = dict(l.split(":") for l in open(caps).read().split("\n")
+                           if ":" in l)
+                for k in ("CapInh", "CapPrm", "CapEff", "CapAmb"):
+                    check(int(got.get(k, "1").strip(), 16) == 0,
+                          "--exec child has %s %s" % (k, got.get(k)))
+            d.proc.send_signal(signal.SIGTERM)
+            d.proc.wait(timeout=15)
+            check(d.proc.returncode == 0, "as a service user: exit %s" %
+                  d.proc.returncode)
+        finally:
+            d.kill()
+
 check.exit()
