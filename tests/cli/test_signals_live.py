@@ -174,10 +174,15 @@ with tempfile.TemporaryDirectory() as tmp:
         cache.stop()
         coll.stop()
 
-    # SIGINT: the same clean end.
+    # SIGINT with the collector away: the same clean end, and the alerts
+    # that could not be delivered are counted and said (before: dropped
+    # without a word).
     d, cache, coll, port, rules, rrd, html, exec_log = start_all(tmp, "b")
     try:
+        coll.stop()
         lh.send_udp(port, 300, 2.5)
+        lh.wait_for(lambda: any(e.get("event") == "alert"
+                                for e in d.events()), 5)
         d.proc.send_signal(signal.SIGINT)
         try:
             d.proc.wait(timeout=15)
@@ -187,7 +192,16 @@ with tempfile.TemporaryDirectory() as tmp:
         st = d.stats()
         check(len(st) == 1 and st[0]["packets"] >= 700,
               "SIGINT: final stats %s" % st)
-        check("exit on Interrupt" in d.stderr(), "SIGINT: no summary")
+        err = d.stderr()
+        check("exit on Interrupt" in err, "SIGINT: no summary")
+        if st:
+            r = st[0]["alerts"]["remote"]
+            ok, why = alert_accounting(st[0])
+            check(ok, "collector away: " + why)
+            check(r["dropped_exit"] >= 1 and r["sent"] == 0,
+                  "collector away: undelivered not counted: %s" % r)
+            check("%d alerts not delivered at exit" % r["dropped_exit"] in err,
+                  "collector away: not said on stderr: " + err[-800:])
     finally:
         d.kill()
         cache.stop()
