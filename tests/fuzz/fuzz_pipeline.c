@@ -88,10 +88,13 @@ static size_t gen_rules(const uint8_t *b, char *out, size_t cap)
 		const char *m = is_host ? host[(x >> 1) % 12] : other[(x >> 1) % 9];
 		bool pct = strstr(m, "share") || strstr(m, "ratio");
 		bool time = strstr(m, "gap") != NULL;
+		const char *unit = pct ? "%" : time ? "ms" : "";
+		unsigned v = (unsigned)(y >> 2) * 7;
+		if (pct)
+			v %= 101;
 		int len = snprintf(out + n, cap - n,
 				   "rule r%u {\n when %s %s %u%s for %us\n", r, m,
-				   ops[y % 6], (unsigned)(y >> 2) * 7,
-				   pct ? "%" : time ? "ms" : "", (y >> 6) & 3);
+				   ops[y % 6], v, unit, (y >> 6) & 3);
 		n += len > 0 ? (size_t)len : 0;
 		if (is_host && (x & 0x40) && n < cap)
 			n += (size_t)snprintf(out + n, cap - n,
@@ -99,11 +102,14 @@ static size_t gen_rules(const uint8_t *b, char *out, size_t cap)
 					      1 + (y & 7));
 		if (n < cap)
 			n += (size_t)snprintf(out + n, cap - n,
-					      " severity %s\n clear %s\n repeat %us\n",
+					      " severity %s\n clear %s%s\n repeat %us\n",
 					      sev[x % 4],
-					      (x & 0x80) ? "below 1 for 1s" : "for 2s",
+					      (x & 0x80) ? "below 1" : "for 2s",
+					      (x & 0x80) ? unit : "",
 					      (unsigned)(y & 3) * 5);
-		if ((y & 0x10) && n < cap)
+		/* Scope exists for host and router subjects only. */
+		bool scoped = is_host || strncmp(m, "router.", 7) == 0;
+		if (scoped && (y & 0x10) && n < cap)
 			n += (size_t)snprintf(out + n, cap - n,
 					      " %s vlan %u\n",
 					      (y & 0x20) ? "ignore" : "watch", x % 16);
