@@ -85,8 +85,10 @@ fi
 getent passwd floodspot >/dev/null && ok "system user floodspot" || bad "no user floodspot"
 [ "$(stat -c %U /var/lib/floodspot 2>/dev/null)" = floodspot ] &&
 	ok "/var/lib/floodspot owned by floodspot" || bad "/var/lib/floodspot missing or misowned"
+# floodspot.conf, the rsyslog and logrotate snippets, and each rules file.
+want=$((3 + $(ls rules/*.rules | wc -l)))
 n=$(dpkg-query --showformat='${Conffiles}\n' --show floodspot | grep -c /etc/)
-[ "$n" -eq 4 ] && ok "4 conffiles" || bad "$n conffiles, want 4"
+[ "$n" -eq "$want" ] && ok "$want conffiles" || bad "$n conffiles, want $want"
 if out=$(floodspot -t 2>&1); then ok "floodspot -t: $(echo "$out" | tr '\n' ' ')"; else echo "$out"; bad "floodspot -t"; fi
 if out=$(runuser -u floodspot -- floodspot -t 2>&1); then
 	ok "floodspot -t as the service user"

@@ -12,10 +12,12 @@ cd "$(dirname "$0")/.."
 top=$(pwd)
 
 DEMO_DEPS=(build-essential meson ninja-build pkg-config python3
-           libpcap-dev libnl-3-dev libnl-route-3-dev librrd-dev)
+           libpcap-dev libnl-3-dev libnl-route-3-dev librrd-dev
+           libmicrohttpd-dev)
 TEST_DEPS=("${DEMO_DEPS[@]}" libcmocka-dev
            rrdtool rrdcached tcpdump iproute2 bird2 rsyslog chromium time
-           debhelper dpkg-dev lintian adduser man-db systemd util-linux)
+           debhelper dpkg-dev lintian adduser man-db systemd util-linux
+           prometheus curl poppler-utils)
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

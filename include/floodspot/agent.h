@@ -30,6 +30,7 @@ struct fs_agent_config {
 	unsigned top;			/* --top N, 0: off */
 	unsigned top_interval_s;	/* live refresh of --top */
 	bool ospf_table;		/* --ospf */
+	bool expect_ospf;		/* --expect-ospf: its absence alerts */
 	const char *routers[FS_MAX_ROUTER_ARGS];
 	unsigned n_routers;
 	uint32_t capacity;		/* hosts table */
@@ -46,6 +47,10 @@ struct fs_agent_config {
 	uint32_t rrd_retire_s;		/* 0: the store's default */
 	uint32_t rrd_max_routers;	/* 0: the store's default */
 	const char *html_dir;
+	bool tz_local;			/* --tz local: graphs and pages */
+	const char *metrics_addr;	/* --metrics [ADDR:]PORT; NULL: off */
+	unsigned metrics_top;		/* suspects in /metrics */
+	unsigned metrics_linger_s;	/* replay: serve the end until scraped */
 	const char *syslog_remote;
 	int syslog_facility;
 	int local_syslog;		/* -1: default (live on, replay off) */

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "floodspot/cursor.h"
 #include "floodspot/pkt.h"
 
 /*
@@ -37,10 +38,26 @@ enum fs_decode_reason {
 	FS_DR_SRC_MAC_GROUP,	/* source MAC with the group bit: invalid */
 	FS_DR_LINKTYPE,		/* DLT not decoded: nothing parsed */
 	FS_DR_L4_SHORT,		/* IGMP, GRE, PIM or VRRP header incomplete */
+	/* Remote mirrors (ERSPAN, GRE-TEB, VXLAN): charged to the sender of
+	 * the frame that carried the broken encapsulation. */
+	FS_DR_GRE_SHORT,	/* GRE checksum/key/sequence fields cut */
+	FS_DR_GRE_BAD_HEADER,	/* routing, reserved bits 4-5 or version */
+	FS_DR_ERSPAN_SHORT,
+	FS_DR_ERSPAN_BAD_VERSION,	/* type II not version 1, III not 2 */
+	FS_DR_ERSPAN_FRAME_TYPE,	/* type III neither Ethernet nor IP */
+	FS_DR_VXLAN_SHORT,	/* VXLAN header cut by the snaplen */
+	FS_DR_MIRROR_TOO_DEEP,	/* more nested encapsulations than we remove */
 	FS_DR_COUNT
 };
 
+/* struct fs_pkt keeps the reason in a byte. */
+_Static_assert(FS_DR_COUNT <= 256, "fs_pkt.reason is a uint8_t");
+
 const char *fs_decode_reason_name(enum fs_decode_reason r);
+
+/* Nested remote-mirror encapsulations removed before FS_DR_MIRROR_TOO_DEEP
+ * (public captures nest three VXLAN layers). */
+#define FS_DECODE_MIRROR_MAX 3
 
 /* libpcap DLT_* values we decode: Ethernet, Linux SLL v1/v2, raw IP,
  * BSD loopback (DLT_NULL, DLT_LOOP). */
@@ -55,5 +72,13 @@ bool fs_decode_linktype_supported(int dlt);
 enum fs_decode_status fs_decode(int dlt, const uint8_t *frame, uint32_t caplen,
 				uint32_t wirelen, int64_t ts_us,
 				struct fs_pkt *out);
+
+/*
+ * The upper-layer payload fs_decode() found (l4_off/l4_len) as a cursor
+ * over frame, for the routing-message parsers. A failed cursor when the
+ * offsets do not fit the captured bytes.
+ */
+struct fs_cursor fs_decode_payload(const struct fs_pkt *p,
+				   const uint8_t *frame);
 
 #endif

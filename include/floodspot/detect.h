@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "floodspot/event.h"
+#include "floodspot/health.h"
 #include "floodspot/hosts.h"
 #include "floodspot/ospf.h"
 #include "floodspot/rules.h"
@@ -21,6 +22,7 @@ struct fs_detect_inputs {
 	/* End of the time judged: the second's end, or the last packet's time
 	 * when a replay ends mid-second. 0 means sec_start_us + 1 s. */
 	int64_t now_us;
+	const struct fs_health *health;	/* agent.* metrics; may be NULL */
 };
 
 struct fs_detect;

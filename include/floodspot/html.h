@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "floodspot/event.h"
 #include "floodspot/hosts.h"
@@ -34,9 +35,32 @@ struct fs_graph_req {
 	int64_t end;			/* seconds; 0: the file's last update */
 	int64_t start;			/* 0: end - 1 h; < 0: relative to end */
 	unsigned width, height;		/* 0: 720 x 200 */
+	const char *view;		/* "hour", "day", ...: in the title */
+	FILE *info;			/* when set, librrd's legend lines */
 };
-/* 0, or -1 with librrd's message in err. Not for the capture thread. */
+/*
+ * 0, or -1 with librrd's message in err. Not for the capture thread.
+ * Every graph says its time zone and the time of its last value; marks
+ * from events.log: adjacency losses (solid red) apart from adjacencies
+ * forming (dashed green) on router graphs, and alerts raised (solid
+ * purple) and cleared (dashed purple) on the graphs of their subject.
+ */
 int fs_graph_render(const struct fs_graph_req *r, char *err, size_t errlen);
+
+/* MRTG's views: "hour", "day", "week", "year". */
+#define FS_GRAPH_VIEWS 4
+extern const char *const fs_graph_view_names[FS_GRAPH_VIEWS];
+/* Seconds a view spans, or 0 for an unknown name. */
+int64_t fs_graph_view_span(const char *name);
+/*
+ * One time zone for every graph and page of the process: UTC, or the
+ * local zone (TZ, else /etc/localtime). librrd draws its axes in the
+ * process's zone, so this sets TZ; call it before any thread starts.
+ */
+void fs_graph_set_tz(bool local);
+/* "2026-01-15 10:00:31.000 UTC": a time in that zone, for pages. */
+#define FS_ZONED_TIME_STRLEN 48
+char *fs_graph_fmt_time(char buf[FS_ZONED_TIME_STRLEN], int64_t ts_us);
 
 /* --html DIR: static overview pages, refreshed every refresh_s. */
 struct fs_html_config {
@@ -59,8 +83,9 @@ struct fs_html *fs_html_create(const struct fs_html_config *cfg,
 void fs_html_tick(struct fs_html *h, int64_t now_us, const struct fs_hosts *hosts,
 		  const struct fs_ospf *ospf, int force);
 /* Shutdown, bounded: renders what is pending and joins the renderer
- * within timeout_ms; false, with a message, when it is still busy (then
- * fs_html_destroy leaves it to the process exit). NULL is fine. */
+ * within timeout_ms (< 0: however long it takes); false, with a message,
+ * when it is still busy (then fs_html_destroy leaves it to the process
+ * exit). NULL is fine. */
 bool fs_html_finish(struct fs_html *h, int timeout_ms);
 /* Renders what is pending, joins the renderer. NULL is fine. */
 void fs_html_destroy(struct fs_html *h);
@@ -91,8 +116,9 @@ void fs_html_begin(struct fs_html *h, int64_t now_us);
 void fs_html_add_host(struct fs_html *h, const struct fs_html_host *host);
 void fs_html_add_router(struct fs_html *h, const struct fs_html_router *r);
 void fs_html_add_adjacency(struct fs_html *h, const struct fs_ospf_adj_view *a);
-/* Hands the snapshot to the renderer thread; never blocks (a refresh
- * still rendering makes this one skipped and counted). */
+/* Hands the snapshot to the renderer thread: a pointer swap under a lock
+ * the renderer never holds while drawing. A snapshot not yet taken is
+ * replaced by this newer one. */
 void fs_html_commit(struct fs_html *h);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "floodspot/event.h"
+#include "floodspot/ospf_msg.h"
 #include "floodspot/pkt.h"
 #include "floodspot/routers.h"
 
@@ -92,7 +93,13 @@ struct fs_ospf *fs_ospf_create(const struct fs_ospf_config *cfg,
 			       struct fs_routers *routers);
 void fs_ospf_destroy(struct fs_ospf *o);
 
-/* One decoded packet with p->is_ospf; frame is the captured bytes. */
+/*
+ * One decoded packet with p->is_ospf and its message, parsed by
+ * fs_ospf_parse_pkt(); a refused message (m->reason) is counted by reason.
+ */
+void fs_ospf_message(struct fs_ospf *o, const struct fs_pkt *p,
+		     const struct fs_ospf_msg *m);
+/* The same, parsing the packet from frame (the captured bytes) first. */
 void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
 		    const uint8_t *frame);
 /* Any packet (for "no OSPF on VLAN N"); cheap. */

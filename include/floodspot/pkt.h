@@ -38,6 +38,41 @@ const char *fs_class_name(enum fs_class c);
 /* Returns the class for a name, or -1. */
 int fs_class_parse(const char *name);
 
+/*
+ * Remote mirror encapsulations removed by decode: the frame inside is the
+ * packet, and the outermost encapsulation names the mirror session.
+ */
+enum fs_mirror_kind {
+	FS_MIRROR_NONE,
+	FS_MIRROR_ERSPAN_I,	/* GRE 0x88be without sequence: no header */
+	FS_MIRROR_ERSPAN_II,	/* GRE 0x88be, 8-byte ERSPAN header */
+	FS_MIRROR_ERSPAN_III,	/* GRE 0x22eb, 12 (+8) byte header */
+	FS_MIRROR_GRE_TEB,	/* GRE 0x6558, Transparent Ethernet Bridging */
+	FS_MIRROR_VXLAN,	/* UDP 4789, RFC 7348 */
+	FS_MIRROR_COUNT
+};
+
+/* "erspan2", "vxlan", ...; unknown values as "unknown". */
+const char *fs_mirror_kind_name(enum fs_mirror_kind k);
+
+/*
+ * Routing protocols recognised by decode. The message itself is parsed
+ * on request (ospf_msg.h, bgp_msg.h, bfd_msg.h, fhrp_msg.h) from the
+ * payload at l4_off/l4_len, so other packets pay only for recognition.
+ */
+enum fs_route_kind {
+	FS_ROUTE_NONE,
+	FS_ROUTE_OSPF,		/* IP protocol 89 */
+	FS_ROUTE_BGP,		/* TCP port 179 with payload */
+	FS_ROUTE_BFD,		/* UDP 3784, 4784 (multihop), 6784 (LAG) */
+	FS_ROUTE_VRRP,		/* IP protocol 112, version 2 or 3 */
+	FS_ROUTE_CARP,		/* IP protocol 112, CARP's 36-byte advert */
+	FS_ROUTE_HSRP,		/* UDP 1985, 2029 (IPv6) */
+	FS_ROUTE_COUNT
+};
+
+const char *fs_route_kind_name(enum fs_route_kind k);
+
 enum fs_decode_status {
 	FS_DECODE_OK,
 	FS_DECODE_TRUNCATED,	/* cut by snaplen: our side */
@@ -74,8 +109,16 @@ struct fs_pkt {
 
 	bool is_ospf;
 	uint8_t ospf_version;	/* 2 or 3 */
+	uint8_t route;		/* enum fs_route_kind; its payload is l4_* */
 	uint32_t l4_off;	/* upper-layer payload in the frame, clipped */
 	uint32_t l4_len;	/* to caplen and to the IP length */
+
+	/* Set when the packet arrived inside a remote mirror: everything
+	 * above describes the inner frame. The session joins the segment
+	 * key as a VLAN does. */
+	uint8_t mirror;		/* enum fs_mirror_kind, outermost */
+	uint8_t mirror_depth;	/* encapsulations removed */
+	uint32_t mirror_id;	/* ERSPAN session id, VXLAN VNI, GRE key */
 
 	uint32_t classes;	/* FS_CLASS_BIT()s */
 	uint8_t status;		/* enum fs_decode_status */

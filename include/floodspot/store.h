@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "floodspot/alert.h"
 #include "floodspot/event.h"
 #include "floodspot/hosts.h"
 #include "floodspot/ospf.h"
@@ -76,7 +77,8 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
  * Shutdown, bounded: the writer drains the queue for at most timeout_ms,
  * then drops and counts what is left (updates_dropped_exit). false, with
  * a message, when the writer is still inside librrd a second later (a
- * hung rrdcached): it is left to the process exit.
+ * hung rrdcached): it is left to the process exit. timeout_ms < 0: drain
+ * everything (the end of a replay).
  */
 bool fs_store_finish(struct fs_store *s, int timeout_ms);
 /* Flushes the queue and joins the writer (after fs_store_finish: frees). */
@@ -112,6 +114,12 @@ int fs_store_update_router(struct fs_store *s, int64_t ts_us,
 int fs_store_adjacency(struct fs_store *s, int64_t ts_us,
 		       const struct fs_ev_ospf_adjacency *a);
 /*
+ * Appends "ts alert state rule severity vlan mac router_id" for a raised
+ * or cleared alert (absent fields as "-"), so graphs can mark it; active
+ * repeats are not written. 0 when queued or not wanted, -1 when dropped.
+ */
+int fs_store_alert(struct fs_store *s, const struct fs_alert *a);
+/*
  * Host selection and counters for one closed second of one host (what
  * fs_store_tick does per active host): tracks it when selected or force,
  * keeps its cumulative counters and enqueues its updates.
@@ -145,6 +153,7 @@ enum fs_store_kind {
 	FS_STORE_K_SEGMENT,
 	FS_STORE_K_ROUTER,
 	FS_STORE_K_ADJ,		/* adjacency change for events.log */
+	FS_STORE_K_ALERT,	/* alert raised or cleared, for events.log */
 };
 
 #define FS_STORE_PATH_MAX 512

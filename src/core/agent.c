@@ -27,9 +27,11 @@
 #include "floodspot/detect.h"
 #include "floodspot/event.h"
 #include "floodspot/fmt.h"
+#include "floodspot/health.h"
 #include "floodspot/hosts.h"
 #include "floodspot/kernel.h"
 #include "floodspot/log.h"
+#include "floodspot/metrics.h"
 #include "floodspot/ospf.h"
 #include "floodspot/output.h"
 #include "floodspot/routers.h"
@@ -49,7 +51,7 @@
  * is dropped, counted and reported, and the process exits. */
 #define EXIT_ALERTS_MS 2000
 #define EXIT_STORE_MS 3000
-#define EXIT_HTML_MS 3000
+#define EXIT_HTML_MS 5000
 
 struct agent_counters {
 	uint64_t packets, bytes;
@@ -76,7 +78,9 @@ struct agent {
 	struct fs_kernel *kernel;
 	struct fs_store *store;
 	struct fs_html *html;
+	struct fs_metrics *metrics;
 	struct fs_detect *detect;
+	struct fs_health health;
 	struct fs_alert_sinks *sinks;
 	struct fs_alert_sinks_config sinks_cfg;
 	struct agent_counters n;
@@ -102,12 +106,69 @@ static int64_t mono_us(void)
 	return (int64_t)ts.tv_sec * USEC + ts.tv_nsec / 1000;
 }
 
+static int64_t wall_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * USEC + ts.tv_nsec / 1000;
+}
+
 static uint64_t capture_drops(struct agent *a)
 {
 	struct fs_capture_stats st;
 	if (!a->cap || !fs_capture_stats(a->cap, &st))
 		return 0;
 	return st.dropped + st.if_dropped;
+}
+
+/* Alert deliveries the sinks lost, all causes. */
+static uint64_t alert_drops(struct agent *a)
+{
+	struct fs_alert_sinks_stats st;
+	if (!a->sinks)
+		return 0;
+	fs_alert_sinks_stats(a->sinks, &st);
+	return st.local_dropped + st.remote_dropped_queue_full +
+	       st.remote_dropped_send_error + st.remote_unconfirmed +
+	       st.exec_dropped_busy + st.exec_failed;
+}
+
+static void health_tick(struct agent *a, int64_t end)
+{
+	struct fs_store_stats ss;
+	struct fs_ospf_stats os;
+	fs_store_stats(a->store, &ss);
+	fs_ospf_stats(a->ospf, &os);
+	struct fs_health_sample hs = {
+		.now_us = end,
+		.live = a->live,
+		.last_packet_us = a->last_pkt_ts,
+		.packets = a->n.packets,
+		.capture_drops = capture_drops(a),
+		.rrd_dropped = ss.updates_dropped_full,
+		.alert_dropped = alert_drops(a),
+		.ospf_packets = os.packets,
+	};
+	fs_health_tick(&a->health, &hs);
+}
+
+static void metrics_tick(struct agent *a, int64_t sec, int64_t end)
+{
+	struct fs_metrics_inputs in = {
+		.sec_us = sec,
+		.now_us = end,
+		.hosts = a->hosts,
+		.ospf = a->ospf,
+		.detect = a->detect,
+		.store = a->store,
+		.sinks = a->sinks,
+		.health = &a->health,
+		.packets = a->n.packets,
+		.bytes = a->n.bytes,
+	};
+	memcpy(in.decode_status, a->n.by_status, sizeof(in.decode_status));
+	in.have_capture = a->live && fs_capture_stats(a->cap, &in.capture);
+	fs_metrics_tick(a->metrics, &in);
 }
 
 static void on_tick(int64_t sec, void *ctx)
@@ -123,17 +184,21 @@ static void on_tick(int64_t sec, void *ctx)
 	fs_ospf_tick(a->ospf, end);
 	if (a->kernel)
 		fs_kernel_tick(a->kernel, end);
+	health_tick(a, end);
 	struct fs_detect_inputs in = {
 		.hosts = a->hosts,
 		.ospf = a->ospf,
 		.capture_drops = capture_drops(a),
 		.now_us = end,
+		.health = &a->health,
 	};
 	fs_detect_tick(a->detect, sec, &in);
 	if (a->store)
 		fs_store_tick(a->store, sec, a->hosts, a->ospf);
 	if (a->html)
 		fs_html_tick(a->html, end, a->hosts, a->ospf, 0);
+	if (a->metrics)
+		metrics_tick(a, sec, end);
 	if (a->live && a->cfg->top &&
 	    end - a->last_top_us >= (int64_t)a->cfg->top_interval_s * USEC) {
 		fs_output_top(a->top_out, a->hosts, a->cfg->top, end);
@@ -582,9 +647,10 @@ static int run_live(struct agent *a)
 			    errno != EAGAIN)
 				fs_log_errno(FS_LOG_WARNING, errno, "timerfd");
 			int64_t now = mono_us();
-			/* Idle link: advance packet time by monotonic time. */
-			if (a->clock.started)
-				fs_clock_advance(&a->clock,
+			/* Idle link: advance packet time by monotonic time,
+			 * from the start when nothing came yet (a silent span
+			 * port must still tick, or nothing would say so). */
+			fs_clock_advance(&a->clock,
 						 a->last_pkt_ts + (now - a->last_pkt_mono),
 						 on_tick, a);
 			if (a->sinks)
@@ -739,6 +805,19 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		if (!a->html)
 			return 1;
 	}
+	if (cfg->metrics_addr) {
+		struct fs_metrics_config mc = {
+			.addr = cfg->metrics_addr,
+			.top_n = cfg->metrics_top,
+			.agent_name = a->name,
+			.live = a->live,
+		};
+		a->metrics = fs_metrics_create(&mc, &a->bus, err, errlen);
+		if (!a->metrics)
+			return 2;
+		fs_log(FS_LOG_NOTICE, "metrics on %s (port %u)", cfg->metrics_addr,
+		       fs_metrics_port(a->metrics));
+	}
 	if (a->live) {
 		a->kernel = fs_kernel_create(&a->bus, cfg->ifname);
 		if (!a->kernel)
@@ -750,6 +829,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 
 static void teardown(struct agent *a)
 {
+	fs_metrics_destroy(a->metrics);
 	fs_html_destroy(a->html);
 	fs_store_destroy(a->store);
 	fs_alert_sinks_destroy(a->sinks);
@@ -767,6 +847,7 @@ void fs_agent_config_defaults(struct fs_agent_config *cfg)
 	cfg->snaplen = 262144;
 	cfg->buffer_kib = 32768;
 	cfg->top_interval_s = 5;
+	cfg->metrics_top = FS_METRICS_TOP_DEFAULT;
 	cfg->syslog_facility = -1;
 	cfg->local_syslog = -1;
 }
@@ -788,6 +869,8 @@ int fs_agent_run(const struct fs_agent_config *cfg_in)
 		return 1;
 	}
 	fs_agent_name(cfg, a.name, sizeof(a.name));
+	/* Before any thread: librrd and the pages read the process's zone. */
+	fs_graph_set_tz(cfg->tz_local);
 
 	fs_clock_init(&a.clock);
 	struct fs_capture_config cc = {
@@ -838,6 +921,11 @@ int fs_agent_run(const struct fs_agent_config *cfg_in)
 	}
 
 	a.last_pkt_mono = mono_us();
+	/* Live packet time is the capture's wall clock: idle time before the
+	 * first packet runs on from now. */
+	if (a.live)
+		a.last_pkt_ts = wall_us();
+	fs_health_init(&a.health, cfg->expect_ospf);
 	rc = a.live ? run_live(&a) : run_offline(&a);
 
 	/* Close the last second so its counts reach rules and outputs. */
@@ -850,10 +938,18 @@ int fs_agent_run(const struct fs_agent_config *cfg_in)
 	 * last page; what misses its deadline is counted in the stats. */
 	if (a.sinks)
 		fs_alert_sinks_flush(a.sinks, EXIT_ALERTS_MS);
-	fs_store_finish(a.store, EXIT_STORE_MS);
-	fs_html_finish(a.html, EXIT_HTML_MS);
+	/* A replay that reached its end writes complete files and pages;
+	 * a stop asked for (a signal, or live) is bounded. */
+	bool bounded = a.live || a.stop_signal;
+	fs_store_finish(a.store, bounded ? EXIT_STORE_MS : -1);
+	fs_html_finish(a.html, bounded ? EXIT_HTML_MS : -1);
 	if (cfg->json)
 		print_stats_json(&a, stdout);
+	/* A replay's figures stay up until a scraper has read them. */
+	if (a.metrics && !a.live && cfg->metrics_linger_s &&
+	    !fs_metrics_wait_scraped(a.metrics, (int)cfg->metrics_linger_s * 1000))
+		fs_log(FS_LOG_NOTICE, "metrics: not scraped within %u s after "
+		       "the replay", cfg->metrics_linger_s);
 	print_summary(&a);
 	teardown(&a);
 	close(a.sfd);

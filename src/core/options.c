@@ -13,6 +13,7 @@
 #include <syslog.h>
 
 #include "floodspot/alert.h"
+#include "floodspot/metrics.h"
 #include "floodspot/store.h"
 
 #define CLI FS_OPTF_CLI_ONLY
@@ -44,6 +45,8 @@ const struct fs_option fs_options[FS_OPT_N] = {
 			    "declare a router (repeatable)" },
 	[FS_OPT_OSPF] = { "ospf", 0, FLG, NULL,
 			  "print the OSPF routers and adjacencies" },
+	[FS_OPT_EXPECT_OSPF] = { "expect-ospf", 0, FLG, NULL,
+				 "the segment carries OSPF: alert when none is seen" },
 	[FS_OPT_CAPACITY] = { "capacity", 0, 0, "N",
 			      "hosts table capacity (default 65536)" },
 	[FS_OPT_RULES] = { "rules", 0, RLD, "PATH", "rules file or directory" },
@@ -62,6 +65,14 @@ const struct fs_option fs_options[FS_OPT_N] = {
 	[FS_OPT_RRD_RETIRE] = { "rrd-retire", 0, 0, "AGE",
 				"at a cap, delete files idle this long (default 10m)" },
 	[FS_OPT_HTML] = { "html", 0, 0, "DIR", "write an HTML overview to DIR" },
+	[FS_OPT_TZ] = { "tz", 0, 0, "utc|local",
+			 "time zone of graphs and pages (default utc)" },
+	[FS_OPT_METRICS] = { "metrics", 0, 0, "[ADDR:]PORT",
+			     "Prometheus /metrics (ADDR default 127.0.0.1)" },
+	[FS_OPT_METRICS_TOP] = { "metrics-top", 0, 0, "N",
+				 "suspects in /metrics (default 10)" },
+	[FS_OPT_METRICS_LINGER] = { "metrics-linger", 0, 0, "S",
+				    "after a replay, serve /metrics until scraped or S s" },
 	[FS_OPT_SYSLOG] = { "syslog", 0, 0, "URL",
 			    "remote RFC 5424: udp://HOST:PORT, tcp://HOST:PORT" },
 	[FS_OPT_SYSLOG_FACILITY] = { "syslog-facility", 0, 0, "F",
@@ -259,6 +270,7 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 		cfg->routers[cfg->n_routers++] = v;
 		break;
 	case FS_OPT_OSPF: cfg->ospf_table = b; break;
+	case FS_OPT_EXPECT_OSPF: cfg->expect_ospf = b; break;
 	case FS_OPT_CAPACITY:
 		if (parse_u64(label, v, 16, 1u << 24, &n, err, errlen))
 			return -1;
@@ -305,6 +317,33 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 		}
 		break;
 	case FS_OPT_HTML: cfg->html_dir = v; break;
+	case FS_OPT_TZ:
+		if (strcmp(v, "utc") != 0 && strcmp(v, "local") != 0) {
+			snprintf(err, errlen, "%s: '%s' is not utc or local", label,
+				 v);
+			return -1;
+		}
+		cfg->tz_local = strcmp(v, "local") == 0;
+		break;
+	case FS_OPT_METRICS: {
+		char why[160];
+		if (fs_metrics_parse_addr(v, NULL, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "%s: %s", label, why);
+			return -1;
+		}
+		cfg->metrics_addr = v;
+		break;
+	}
+	case FS_OPT_METRICS_TOP:
+		if (parse_u64(label, v, 0, FS_METRICS_TOP_MAX, &n, err, errlen))
+			return -1;
+		cfg->metrics_top = (unsigned)n;
+		break;
+	case FS_OPT_METRICS_LINGER:
+		if (parse_u64(label, v, 0, 3600, &n, err, errlen))
+			return -1;
+		cfg->metrics_linger_s = (unsigned)n;
+		break;
 	case FS_OPT_SYSLOG:
 		if (strncmp(v, "udp://", 6) != 0 && strncmp(v, "tcp://", 6) != 0) {
 			snprintf(err, errlen,

@@ -8,8 +8,18 @@
  *   arp.c         ARP (Ethernet/IPv4 only)
  *   ip4.c         IPv4 header, options, fragments
  *   ip6.c         IPv6 header and extension-header chain
- *   l4.c          TCP, UDP, ICMP/ICMPv6, OSPF
+ *   l4.c          TCP, UDP, ICMP/ICMPv6; routing protocols recognised
+ *   mirror.c      remote mirrors: GRE, ERSPAN I/II/III, GRE-TEB, VXLAN
  *   decode_int.h  state shared by the files above
+ *
+ * Routing messages are parsed on request, not by fs_decode(), into the
+ * fixed-size structs of the *_msg.h public headers:
+ *
+ *   ospf.c, ospf_v2.c, ospf_v3.c, ospf_lsa.c   OSPFv2/v3 (ospf_wire.h)
+ *   bgp.c, bgp_update.c, bgp_names.c           BGP framing and messages
+ *                                              (bgp_int.h)
+ *   bfd.c                                      BFD control packets
+ *   vrrp.c, hsrp.c, fhrp.c                     VRRP v2/v3, CARP, HSRP
  *
  * Every read goes through struct fs_cursor; a length from the wire becomes
  * a sub-cursor. l4_off/l4_len describe the bytes after the TCP/UDP/ICMP
@@ -47,7 +57,57 @@ static const char *const reason_names[FS_DR_COUNT] = {
 	[FS_DR_SRC_MAC_GROUP] = "src_mac_group",
 	[FS_DR_LINKTYPE] = "linktype",
 	[FS_DR_L4_SHORT] = "l4_short",
+	[FS_DR_GRE_SHORT] = "gre_short",
+	[FS_DR_GRE_BAD_HEADER] = "gre_bad_header",
+	[FS_DR_ERSPAN_SHORT] = "erspan_short",
+	[FS_DR_ERSPAN_BAD_VERSION] = "erspan_bad_version",
+	[FS_DR_ERSPAN_FRAME_TYPE] = "erspan_frame_type",
+	[FS_DR_VXLAN_SHORT] = "vxlan_short",
+	[FS_DR_MIRROR_TOO_DEEP] = "mirror_too_deep",
 };
+
+static const char *const mirror_names[FS_MIRROR_COUNT] = {
+	[FS_MIRROR_NONE] = "none",
+	[FS_MIRROR_ERSPAN_I] = "erspan1",
+	[FS_MIRROR_ERSPAN_II] = "erspan2",
+	[FS_MIRROR_ERSPAN_III] = "erspan3",
+	[FS_MIRROR_GRE_TEB] = "gre_teb",
+	[FS_MIRROR_VXLAN] = "vxlan",
+};
+
+static const char *const route_names[FS_ROUTE_COUNT] = {
+	[FS_ROUTE_NONE] = "none",
+	[FS_ROUTE_OSPF] = "ospf",
+	[FS_ROUTE_BGP] = "bgp",
+	[FS_ROUTE_BFD] = "bfd",
+	[FS_ROUTE_VRRP] = "vrrp",
+	[FS_ROUTE_CARP] = "carp",
+	[FS_ROUTE_HSRP] = "hsrp",
+};
+
+const char *fs_mirror_kind_name(enum fs_mirror_kind k)
+{
+	if ((unsigned)k >= FS_MIRROR_COUNT)
+		return "unknown";
+	return mirror_names[k];
+}
+
+const char *fs_route_kind_name(enum fs_route_kind k)
+{
+	if ((unsigned)k >= FS_ROUTE_COUNT)
+		return "unknown";
+	return route_names[k];
+}
+
+struct fs_cursor fs_decode_payload(const struct fs_pkt *p,
+				   const uint8_t *frame)
+{
+	static const uint8_t none[1];
+	struct fs_cursor all = fs_cursor_make(frame ? frame : none,
+					      frame ? p->caplen : 0);
+	fs_cursor_skip(&all, p->l4_off);
+	return fs_cursor_sub(&all, p->l4_len);
+}
 
 const char *fs_decode_reason_name(enum fs_decode_reason r)
 {

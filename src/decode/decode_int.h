@@ -15,7 +15,8 @@
 struct fs_dec {
 	const uint8_t *base;	/* frame start, for layer offsets */
 	struct fs_pkt *p;
-	uint32_t missing;	/* wirelen - caplen: bytes the snaplen cut */
+	uint32_t missing;	/* bytes of this frame not captured (wirelen -
+				 * caplen; for a mirrored frame, its own) */
 };
 
 /*
@@ -41,12 +42,21 @@ static inline void fs_dec_class(struct fs_dec *d, enum fs_class c)
 	d->p->classes |= FS_CLASS_BIT(c);
 }
 
+/* Records the upper-layer payload: from c, len bytes clipped to c. */
+static inline void fs_dec_payload(struct fs_dec *d, const struct fs_cursor *c,
+				  uint32_t len)
+{
+	d->p->l4_off = (uint32_t)fs_cursor_offset(c, d->base);
+	d->p->l4_len = len < c->left ? len : (uint32_t)c->left;
+}
+
 /* Follows VLAN tags from *type; false when the frame failed. (vlan.c) */
 bool fs_dec_vlan(struct fs_dec *d, struct fs_cursor *c, uint16_t *type);
 /* Dispatches on an ethertype, VLAN tags included. (link.c) */
 void fs_dec_ethertype(struct fs_dec *d, struct fs_cursor *c, uint16_t type);
 /* Link layers. (link.c) */
 void fs_dec_ether(struct fs_dec *d, struct fs_cursor *c);
+void fs_dec_ether_inner(struct fs_dec *d, struct fs_cursor *c); /* mirrors */
 void fs_dec_sll(struct fs_dec *d, struct fs_cursor *c);
 void fs_dec_sll2(struct fs_dec *d, struct fs_cursor *c);
 void fs_dec_raw(struct fs_dec *d, struct fs_cursor *c, int version);
@@ -63,5 +73,19 @@ void fs_dec_ip6(struct fs_dec *d, struct fs_cursor *c);	/* ip6.c */
  */
 void fs_dec_l4(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
 	       bool clipped, bool first_frag);
+
+/*
+ * GRE, and UDP to the VXLAN port (mirror.c): a remote mirror's inner frame
+ * replaces the packet, or the encapsulation's failure is recorded; any
+ * other packet (or one whose outer part already failed) is plain GRE or
+ * UDP. c holds the GRE packet or the UDP payload, declared its length on
+ * the wire (for VXLAN the UDP length, ip_rest what the IP header declares
+ * from c on); more_frags when the outer packet is a first fragment. Called
+ * last, so fs_dec_l4() stays a leaf function on the common path.
+ */
+void fs_dec_gre(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
+		bool clipped, bool more_frags);
+void fs_dec_vxlan(struct fs_dec *d, struct fs_cursor *c, uint32_t declared,
+		  uint32_t ip_rest, bool more_frags);
 
 #endif

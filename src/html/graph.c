@@ -1,9 +1,14 @@
 /*
  * Graphs through librrd's rrd_graph_v: one host's rates by class (MAX and
  * AVERAGE, since a flood lives in MAX), the segment, the top N hosts
- * stacked, and a router's hello gap and neighbors with its adjacency
- * changes (from events.log) as vertical rules. Runs in floodspot-graph and
- * on the HTML renderer thread, never on the capture thread.
+ * stacked, and a router's hello gap and neighbors. Marks from events.log
+ * as vertical rules: adjacency changes on router graphs (a loss solid
+ * red, forming dashed green), alerts raised (solid) and cleared (dashed)
+ * on the graphs of their host, router or the segment. Every graph names
+ * its time zone (the process's: fs_graph_set_tz) and plain numbers on its
+ * axes (no SI prefixes: "0.5" packets/s, not "500 m"). Runs in
+ * floodspot-graph and on the HTML renderer thread, never on the capture
+ * thread.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -16,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "floodspot/fmt.h"
 #include "floodspot/html.h"
@@ -23,6 +29,46 @@
 #define MAX_ARGS 256
 #define ARENA 32768
 #define MAX_VRULES 60
+
+const char *const fs_graph_view_names[FS_GRAPH_VIEWS] = { "hour", "day",
+							   "week", "year" };
+
+int64_t fs_graph_view_span(const char *name)
+{
+	static const int64_t span[FS_GRAPH_VIEWS] = { 3600, 86400, 7 * 86400,
+						      365 * 86400 };
+	for (int i = 0; name && i < FS_GRAPH_VIEWS; i++)
+		if (strcmp(name, fs_graph_view_names[i]) == 0)
+			return span[i];
+	return 0;
+}
+
+void fs_graph_set_tz(bool local)
+{
+	if (!local)
+		setenv("TZ", "UTC0", 1);
+	tzset();
+}
+
+char *fs_graph_fmt_time(char buf[FS_ZONED_TIME_STRLEN], int64_t ts_us)
+{
+	time_t t = (time_t)(ts_us / 1000000);
+	int ms = (int)((ts_us % 1000000) / 1000);
+	if (ms < 0) {
+		ms += 1000;
+		t--;
+	}
+	struct tm tm;
+	char day[24], zone[16];
+	if (!localtime_r(&t, &tm) ||
+	    !strftime(day, sizeof(day), "%Y-%m-%d %H:%M:%S", &tm) ||
+	    !strftime(zone, sizeof(zone), "%Z", &tm)) {
+		snprintf(buf, FS_ZONED_TIME_STRLEN, "invalid");
+		return buf;
+	}
+	snprintf(buf, FS_ZONED_TIME_STRLEN, "%s.%03d %s", day, ms, zone);
+	return buf;
+}
 
 struct args {
 	const char *v[MAX_ARGS];
@@ -86,10 +132,11 @@ static void common(struct args *a, const struct fs_graph_req *r,
 		   const char *title, const char *vlabel)
 {
 	bool svg = r->format && strcasecmp(r->format, "svg") == 0;
+	bool pdf = r->format && strcasecmp(r->format, "pdf") == 0;
 	add(a, "graph");
 	add(a, "%s", r->out);
 	add(a, "--imgformat");
-	add(a, "%s", svg ? "SVG" : "PNG");
+	add(a, "%s", svg ? "SVG" : pdf ? "PDF" : "PNG");
 	add(a, "--start");
 	add(a, "%" PRId64, r->start);
 	add(a, "--end");
@@ -99,11 +146,19 @@ static void common(struct args *a, const struct fs_graph_req *r,
 	add(a, "--height");
 	add(a, "%u", r->height ? r->height : 200);
 	add(a, "--title");
-	add(a, "%s", title);
+	if (r->view)
+		add(a, "%s, last %s", title, r->view);
+	else
+		add(a, "%s", title);
 	add(a, "--vertical-label");
 	add(a, "%s", vlabel);
 	add(a, "--lower-limit");
 	add(a, "0");
+	/* Rates and counts as plain numbers: SI prefixes made averages
+	 * below 1 read "500 m" packets/s. */
+	add(a, "--units-exponent");
+	add(a, "0");
+	add(a, "--alt-y-grid");
 	if (r->daemon) {
 		add(a, "--daemon");
 		add(a, "%s", r->daemon);
@@ -134,7 +189,18 @@ static void class_lines(struct args *a, const char *file, bool with_bytes)
 	(void)with_bytes;
 }
 
-static int run(struct args *a, char *err, size_t errlen)
+/* The zone and the time the graph ends, printed by librrd itself so the
+ * legend and the axis cannot disagree. */
+static void time_line(struct args *a, const char *def)
+{
+	add(a, "CDEF:fs_t=%s,POP,TIME", def);
+	add(a, "VDEF:fs_end=fs_t,LAST");
+	add(a, "GPRINT:fs_end:times in %%Z, up to %%Y-%%m-%%d "
+	       "%%H\\:%%M\\:%%S\\l:strftime");
+}
+
+static int run(struct args *a, const struct fs_graph_req *r, char *err,
+	       size_t errlen)
 {
 	if (a->overflow) {
 		snprintf(err, errlen, "graph: too many elements");
@@ -146,6 +212,13 @@ static int run(struct args *a, char *err, size_t errlen)
 		const char *e = rrd_get_error();
 		snprintf(err, errlen, "%s", e && *e ? e : "rrd_graph failed");
 		return -1;
+	}
+	for (rrd_info_t *i = info; r->info && i; i = i->next) {
+		if (i->type == RD_I_STR && (!strncmp(i->key, "legend[", 7) ||
+					    !strncmp(i->key, "print[", 6)))
+			fprintf(r->info, "%s = %s\n", i->key, i->value.u_str);
+		else if (i->type == RD_I_CNT && !strncmp(i->key, "graph_", 6))
+			fprintf(r->info, "%s = %lu\n", i->key, i->value.u_cnt);
 	}
 	rrd_info_free(info);
 	return 0;
@@ -308,44 +381,84 @@ static int graph_top(struct fs_graph_req *r, struct args *a, char *err,
 		add(a, "GPRINT:h%zumx:peak %%8.1lf/s\\l", i);
 	}
 	free(c);
-	return run(a, err, errlen);
+	time_line(a, "h0");
+	return run(a, r, err, errlen);
 }
 
-/* VRULEs from events.log lines "ts router_id neighbor_id from to vlan". */
-static void adjacency_rules(struct args *a, const struct fs_graph_req *r)
+/* Adds a VRULE, the legend only on the first of its style. */
+static void mark(struct args *a, double ts, const char *color, bool dashed,
+		 const char *legend, bool *shown)
 {
-	char path[FS_STORE_PATH_MAX + 16], id[16], line[256];
+	const char *dash = dashed ? ":dashes=6,4" : "";
+	if (!*shown)
+		add(a, "VRULE:%" PRId64 "#%s:%s\\l%s", (int64_t)ts, color, legend,
+		    dash);
+	else if (dashed)
+		add(a, "VRULE:%" PRId64 "#%s:%s", (int64_t)ts, color, dash);
+	else
+		add(a, "VRULE:%" PRId64 "#%s", (int64_t)ts, color);
+	*shown = true;
+}
+
+/*
+ * Marks from events.log: adjacency lines "ts router_id neighbor_id from to
+ * vlan" on the graph of either router; alert lines "ts alert state rule
+ * severity vlan mac router_id" on the graph of their host or router, and
+ * alerts of neither on the segment's.
+ */
+static void event_marks(struct args *a, const struct fs_graph_req *r)
+{
+	char path[FS_STORE_PATH_MAX + 16], id[16], mac[FS_MAC_STRLEN], line[256];
 	snprintf(path, sizeof(path), "%s/events.log", r->dir);
 	fs_fmt_id(id, r->router_id);
+	fs_fmt_mac(mac, r->mac);
 	FILE *f = fopen(path, "re");
 	if (!f)
 		return;
 	unsigned n = 0;
-	bool shown[3] = { false, false, false };
+	bool shown[5] = { false, false, false, false, false };
+	char vlan[8];
+	snprintf(vlan, sizeof(vlan), "%u", (unsigned)r->vlan);
 	while (fgets(line, sizeof(line), f) && n < MAX_VRULES) {
 		double ts;
-		char rid[16], nid[16], from[16], to[16];
-		if (sscanf(line, "%lf %15s %15s %15s %15s", &ts, rid, nid, from,
-			   to) != 5)
+		char w[7][48];
+		int k = sscanf(line, "%lf %47s %47s %47s %47s %47s %47s %47s", &ts,
+			       w[0], w[1], w[2], w[3], w[4], w[5], w[6]);
+		if (k < 5 || ts < (double)r->start || ts > (double)r->end)
 			continue;
-		if (ts < (double)r->start || ts > (double)r->end)
+		if (strcmp(w[0], "alert") == 0) {
+			/* w: alert state rule severity vlan mac router_id */
+			if (k < 8)
+				continue;
+			bool host = strcmp(w[5], "-") != 0;
+			bool router = strcmp(w[6], "-") != 0;
+			bool mine = r->kind == FS_GRAPH_HOST
+					    ? host && !strcmp(w[5], mac) &&
+						      !strcmp(w[4], vlan)
+				    : r->kind == FS_GRAPH_ROUTER
+					    ? router && !strcmp(w[6], id)
+				    : r->kind == FS_GRAPH_SEGMENT && !host && !router;
+			if (!mine)
+				continue;
+			if (strcmp(w[1], "raised") == 0)
+				mark(a, ts, "9933cc", false, "alert raised", &shown[3]);
+			else if (strcmp(w[1], "cleared") == 0)
+				mark(a, ts, "9933cc", true, "alert cleared", &shown[4]);
+			else
+				continue;
+			n++;
 			continue;
-		if (strcmp(rid, id) != 0 && strcmp(nid, id) != 0)
-			continue;
-		int kind = strcmp(to, "full") == 0 ? 0
-			   : (strcmp(to, "down") == 0 || strcmp(to, "init") == 0) ? 1
-			   : 2;
-		static const char *const kc[] = { "00a000", "ff0000", "ff9900" };
-		static const char *const kl[] = { "adjacency up (full)",
-						  "adjacency lost",
-						  "adjacency changed" };
-		if (!shown[kind]) {
-			add(a, "VRULE:%" PRId64 "#%s:%s\\l", (int64_t)ts, kc[kind],
-			    kl[kind]);
-			shown[kind] = true;
-		} else {
-			add(a, "VRULE:%" PRId64 "#%s", (int64_t)ts, kc[kind]);
 		}
+		if (r->kind != FS_GRAPH_ROUTER)
+			continue;
+		if (strcmp(w[0], id) != 0 && strcmp(w[1], id) != 0)
+			continue;
+		if (strcmp(w[3], "full") == 0)
+			mark(a, ts, "00a000", true, "adjacency formed (full)", &shown[0]);
+		else if (strcmp(w[3], "down") == 0 || strcmp(w[3], "init") == 0)
+			mark(a, ts, "e00000", false, "adjacency lost", &shown[1]);
+		else
+			mark(a, ts, "ff9900", true, "adjacency changed", &shown[2]);
 		n++;
 	}
 	fclose(f);
@@ -379,7 +492,9 @@ int fs_graph_render(const struct fs_graph_req *req, char *err, size_t errlen)
 			 fs_fmt_mac(mac, r.mac), (unsigned)r.vlan);
 		common(a, &r, title, "packets/s");
 		class_lines(a, path, true);
-		rc = run(a, err, errlen);
+		event_marks(a, &r);
+		time_line(a, "packets_a");
+		rc = run(a, &r, err, errlen);
 		break;
 	}
 	case FS_GRAPH_SEGMENT:
@@ -391,8 +506,10 @@ int fs_graph_render(const struct fs_graph_req *req, char *err, size_t errlen)
 		escape_path(esc, sizeof(esc), path);
 		add(a, "DEF:ha=%s:hosts_active:MAX", esc);
 		add(a, "VDEF:hamx=ha,MAXIMUM");
-		add(a, "GPRINT:hamx:hosts active at most %%6.0lf\\l");
-		rc = run(a, err, errlen);
+		add(a, "GPRINT:hamx:hosts active at most %%.0lf\\l");
+		event_marks(a, &r);
+		time_line(a, "packets_a");
+		rc = run(a, &r, err, errlen);
 		break;
 	case FS_GRAPH_TOP:
 		rc = graph_top(&r, a, err, errlen);
@@ -406,26 +523,36 @@ int fs_graph_render(const struct fs_graph_req *req, char *err, size_t errlen)
 			goto out;
 		snprintf(title, sizeof(title), "router %s: hello gap, neighbors",
 			 fs_fmt_id(id, r.router_id));
-		common(a, &r, title, "hello gap (ms)");
+		common(a, &r, title, "hello gap (s)");
+		/* Seconds of gap and counts of neighbors share one scale (both
+		 * run from a few to a few tens); the right axis names the
+		 * counts, in whole numbers. */
 		add(a, "--right-axis");
-		add(a, "0.001:0");
+		add(a, "1:0");
 		add(a, "--right-axis-label");
-		add(a, "neighbors");
+		add(a, "neighbors, adjacencies");
+		add(a, "--right-axis-format");
+		add(a, "%%.0lf");
 		escape_path(esc, sizeof(esc), path);
 		add(a, "DEF:gm=%s:hello_gap_ms:MAX", esc);
 		add(a, "DEF:ga=%s:hello_gap_ms:AVERAGE", esc);
 		add(a, "DEF:nb=%s:neighbors:AVERAGE", esc);
 		add(a, "DEF:af=%s:adj_full:AVERAGE", esc);
-		add(a, "CDEF:nbs=nb,1000,*");
-		add(a, "CDEF:afs=af,1000,*");
-		add(a, "VDEF:gmx=gm,MAXIMUM");
-		add(a, "LINE1:gm#377eb8:hello gap max");
-		add(a, "GPRINT:gmx:%%8.0lf ms\\l");
-		add(a, "LINE2:ga#1f4e79:hello gap avg\\l");
-		add(a, "LINE2:nbs#4daf4a:neighbors listed (right axis)\\l");
-		add(a, "LINE1:afs#984ea3:adjacencies full (right axis)\\l");
-		adjacency_rules(a, &r);
-		rc = run(a, err, errlen);
+		add(a, "CDEF:gms=gm,1000,/");
+		add(a, "CDEF:gas=ga,1000,/");
+		add(a, "VDEF:gmx=gms,MAXIMUM");
+		add(a, "VDEF:nbl=nb,LAST");
+		add(a, "VDEF:afl=af,LAST");
+		add(a, "LINE1:gms#377eb8:hello gap max");
+		add(a, "GPRINT:gmx:%%.1lf s\\l");
+		add(a, "LINE2:gas#1f4e79:hello gap avg\\l");
+		add(a, "LINE2:nb#4daf4a:neighbors listed (right axis)");
+		add(a, "GPRINT:nbl:now %%.0lf\\l");
+		add(a, "LINE1:af#984ea3:adjacencies full (right axis)");
+		add(a, "GPRINT:afl:now %%.0lf\\l");
+		event_marks(a, &r);
+		time_line(a, "ga");
+		rc = run(a, &r, err, errlen);
 		break;
 	}
 	default:

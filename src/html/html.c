@@ -1,8 +1,12 @@
 /*
- * The static HTML overview (--html DIR): top hosts with their graphs, the
- * segment, recent alerts, OSPF routers and an adjacency timeline. The
+ * The static HTML overview (--html DIR): a headline naming the current
+ * culprit with its evidence, top hosts with their graphs, the segment,
+ * recent alerts, OSPF routers and an adjacency timeline, in four views
+ * like MRTG's (index.html: the last hour, or a replay's own span;
+ * day.html, week.html, year.html, redrawn less often), every time in the
+ * one zone of the process (fs_graph_set_tz). The
  * capture thread only fills a snapshot (bounded: top_n hosts, capped
- * routers and adjacencies) and hands it over with a trylock; a renderer
+ * routers and adjacencies) and hands it over under a lock held only for swaps; a renderer
  * thread draws the graphs and rewrites index.html atomically (temp file
  * and rename), so a browser never sees half a page.
  */
@@ -31,7 +35,19 @@
 #define MAX_EVENTS 200
 #define MAX_ROUTER_GRAPHS 16
 #define MAX_JOBS (1 + MAX_HOSTS + MAX_ROUTER_GRAPHS)
-#define DRAW_TIMEOUT_MS 60000	/* one refresh's graphs */
+#define DRAW_TIMEOUT_MS 60000	/* one view's graphs */
+
+/* Per view: its page, the suffix of its graphs, how often (packet time)
+ * it is redrawn; MRTG redraws its longer views less often too. */
+static const struct {
+	const char *page, *suffix;
+	int64_t every_s;
+} views[FS_GRAPH_VIEWS] = {
+	{ "index.html", "", 0 },
+	{ "day.html", "-day", 60 },
+	{ "week.html", "-week", 600 },
+	{ "year.html", "-year", 3600 },
+};
 
 struct adj_event {
 	int64_t ts_us;
@@ -51,6 +67,7 @@ struct snap {
 	struct fs_alert alerts[MAX_ALERTS];	/* newest first */
 	struct adj_event events[MAX_EVENTS];	/* oldest first */
 	uint64_t alerts_total;
+	bool force;		/* every view now (end of a replay) */
 };
 
 struct fs_html {
@@ -71,7 +88,6 @@ struct fs_html {
 	uint64_t alerts_total;
 	struct adj_event events[MAX_EVENTS];
 	uint32_t event_pos, event_n;
-	uint64_t skipped_busy;
 
 	/* shared under mu */
 	pthread_mutex_t mu;
@@ -81,6 +97,8 @@ struct fs_html {
 
 	/* renderer thread */
 	struct snap *render;
+	int64_t view_done_us[FS_GRAPH_VIEWS];
+	bool view_drawn[FS_GRAPH_VIEWS];
 	struct fs_html_job jobs[MAX_JOBS];
 	pthread_t thread;
 	bool thread_started;
@@ -156,6 +174,27 @@ static bool add_job(struct fs_html *h, struct fs_html_job *j, const char *rel,
 	return true;
 }
 
+/* Draws the jobs (draw.c, in a child); a graph that could not be drawn
+ * again keeps its last good image. */
+static void draw_jobs(struct fs_html *h, struct fs_html_job *jobs, unsigned n)
+{
+	struct fs_html_draw_cfg dc = {
+		.dir = h->dir,
+		.daemon = h->has_daemon ? h->daemon : NULL,
+		.timeout_ms = DRAW_TIMEOUT_MS,
+		.rl = &h->rl,
+		.child = &h->draw_child,
+	};
+	fs_html_draw(&dc, jobs, n);
+	for (unsigned i = 0; i < n; i++) {
+		char out[FS_STORE_PATH_MAX + 96];
+		struct stat st;
+		snprintf(out, sizeof(out), "%s/%s", h->dir, jobs[i].name);
+		if (!jobs[i].ok && stat(out, &st) == 0)
+			jobs[i].ok = true;
+	}
+}
+
 static void classes_cell(FILE *f, const struct fs_html_host *hh)
 {
 	/* The classes this host sent most of, largest first (at most 4). */
@@ -221,25 +260,147 @@ static void write_timeline(FILE *f, const struct snap *s, int64_t t0,
 		const char *col = e->to == FS_OSPF_FULL ? "#00a000"
 				  : (e->to <= FS_OSPF_INIT) ? "#e00000"
 							   : "#ff9900";
-		char ts[FS_TIME_STRLEN];
+		char ts[FS_ZONED_TIME_STRLEN];
 		fprintf(f, "<circle cx=\"%.1f\" cy=\"%u\" r=\"5\" fill=\"%s\">"
 			"<title>%s %s &#8594; %s</title></circle>\n", x,
-			k * rowh + 12, col, fs_fmt_time(ts, e->ts_us),
+			k * rowh + 12, col, fs_graph_fmt_time(ts, e->ts_us),
 			fs_ospf_state_name((enum fs_ospf_state)e->from),
 			fs_ospf_state_name((enum fs_ospf_state)e->to));
 	}
-	char a[FS_TIME_STRLEN], b[FS_TIME_STRLEN];
+	char a[FS_ZONED_TIME_STRLEN], b[FS_ZONED_TIME_STRLEN];
 	fprintf(f, "<text x=\"%d\" y=\"%u\" font-size=\"11\">%s</text>"
 		"<text x=\"%d\" y=\"%u\" font-size=\"11\" text-anchor=\"end\">%s"
-		"</text>\n</svg>\n", left, np * rowh + 24, fs_fmt_time(a, t0),
-		left + w, np * rowh + 24, fs_fmt_time(b, t1));
+		"</text>\n</svg>\n", left, np * rowh + 24, fs_graph_fmt_time(a, t0),
+		left + w, np * rowh + 24, fs_graph_fmt_time(b, t1));
 }
 
-static void render(struct fs_html *h, struct snap *s)
+static const char *alert_field(const struct fs_alert *a, const char *key)
 {
-	if (h->store)
-		fs_store_wait_written(h->store, s->store_target);
+	for (unsigned i = 0; i < a->n_fields && i < FS_ALERT_MAX_FIELDS; i++)
+		if (strcmp(a->field[i].key, key) == 0)
+			return a->field[i].value;
+	return NULL;
+}
 
+/* An href: a path as a file: URL (absolute) or as it is (relative), every
+ * byte outside the unreserved set percent-encoded. */
+static void url(FILE *f, const char *path)
+{
+	if (path[0] == '/')
+		fputs("file://", f);
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+			fputc(*p, f);
+		else
+			fprintf(f, "%%%02X", *p);
+	}
+}
+
+/*
+ * The alert naming the host to look at now, newest first: the latest
+ * culprit unless it was cleared, else the latest host alert not cleared.
+ */
+static const struct fs_alert *current_culprit(const struct snap *s)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		const char *done[MAX_ALERTS][2];
+		unsigned n_done = 0;
+		for (uint32_t i = 0; i < s->n_alerts; i++) {
+			const struct fs_alert *a = &s->alerts[i];
+			const char *mac = alert_field(a, "mac");
+			if (!mac || (pass == 0 && strcmp(a->rule, "culprit") != 0))
+				continue;
+			bool gone = false;
+			for (unsigned k = 0; k < n_done; k++)
+				gone |= !strcmp(done[k][0], a->rule) &&
+					!strcmp(done[k][1], mac);
+			if (gone)
+				continue;
+			if (a->state != FS_ALERT_CLEARED)
+				return a;
+			done[n_done][0] = a->rule;
+			done[n_done][1] = mac;
+			n_done++;
+			if (pass == 0)
+				break;	/* the latest incident is over */
+		}
+	}
+	return NULL;
+}
+
+static void headline(FILE *f, const struct snap *s)
+{
+	const struct fs_alert *a = current_culprit(s);
+	if (!a) {
+		fprintf(f, "<div id=\"headline\" class=\"none\"><p>No culprit: "
+			"no routing incident and no host alert active.</p></div>\n");
+		return;
+	}
+	bool culprit = strcmp(a->rule, "culprit") == 0;
+	const char *mac = alert_field(a, "mac"), *vlan = alert_field(a, "vlan");
+	const char *ip = alert_field(a, "ip"), *cls = alert_field(a, "class");
+	const char *pps = alert_field(a, "pps"), *since = alert_field(a, "since");
+	const char *adj = alert_field(a, "adjacencies");
+	const char *evidence = alert_field(a, "evidence");
+	fprintf(f, "<div id=\"headline\" class=\"%s\"><p><b>%s: ",
+		culprit ? "culprit" : "suspect", culprit ? "Culprit" : "Suspect");
+	esc(f, mac);
+	fputs("</b> (VLAN ", f);
+	esc(f, vlan ? vlan : "?");
+	if (ip) {
+		fputs(", ", f);
+		esc(f, ip);
+	}
+	fputs(") &#8212; ", f);
+	esc(f, a->message[0] ? a->message : a->rule);
+	if (cls && pps) {
+		fputs(": ", f);
+		esc(f, cls);
+		fputs(" at ", f);
+		esc(f, pps);
+		fputs(" packets/s", f);
+	}
+	if (since) {
+		/* Alerts carry UTC ("...Z"); the page shows its own zone. */
+		struct tm tm;
+		unsigned ms = 0;
+		char zt[FS_ZONED_TIME_STRLEN];
+		memset(&tm, 0, sizeof(tm));
+		const char *rest = strptime(since, "%Y-%m-%dT%H:%M:%S", &tm);
+		fputs(" since ", f);
+		if (rest && sscanf(rest, ".%3uZ", &ms) == 1)
+			esc(f, fs_graph_fmt_time(zt, (int64_t)timegm(&tm) * 1000000 +
+						  ms * 1000));
+		else
+			esc(f, since);
+	}
+	if (adj) {
+		fputs("; adjacencies that suffered: ", f);
+		esc(f, adj);
+	}
+	fputs(".</p>\n<p>Evidence:", f);
+	if (evidence) {
+		fputs(" <a id=\"evidence\" href=\"", f);
+		url(f, evidence);
+		fputs("\">packets (pcap)</a> &#183;", f);
+	}
+	/* Its graph, when it is among the hosts shown. */
+	uint8_t m[6];
+	unsigned long vl = vlan ? strtoul(vlan, NULL, 10) : 0;
+	for (uint32_t i = 0; fs_parse_mac(mac, m) == 0 && i < s->n_hosts; i++) {
+		if (memcmp(s->hosts[i].mac, m, 6) || s->hosts[i].vlan != vl)
+			continue;
+		char name[64];
+		host_name(name, sizeof(name), &s->hosts[i]);
+		fprintf(f, " <a href=\"#g-%s\">its graph</a> &#183;", name);
+		break;
+	}
+	fputs(" <a href=\"#alerts\">the alerts</a>.</p></div>\n", f);
+}
+
+static void render_view(struct fs_html *h, struct snap *s, int v)
+{
 	int64_t now_s = s->now_us / 1000000;
 	/* A replay lasting minutes graphs at its own scale, not as a sliver
 	 * at the end of an hour. */
@@ -257,7 +418,11 @@ static void render(struct fs_html *h, struct snap *s)
 		span = 120;
 	if (span > 3600)
 		span = 3600;
+	if (v > 0)
+		span = fs_graph_view_span(fs_graph_view_names[v]);
 	int64_t start_s = now_s - span;
+	const char *view = v > 0 ? fs_graph_view_names[v] : NULL;
+	const char *sfx = views[v].suffix;
 
 	bool host_img[MAX_HOSTS] = { false }, seg_img = false;
 	bool router_img[MAX_ROUTERS] = { false };
@@ -266,10 +431,12 @@ static void render(struct fs_html *h, struct snap *s)
 		int seg_job = -1, host_job[MAX_HOSTS], router_job[MAX_ROUTERS];
 		struct fs_html_job *jobs = h->jobs;
 		unsigned nj = 0;
-		if (add_job(h, &jobs[nj], "segment.rrd", "segment.png",
-			    &(struct fs_graph_req){ .kind = FS_GRAPH_SEGMENT,
-						    .start = start_s,
-						    .end = now_s }))
+		struct fs_graph_req r = { .kind = FS_GRAPH_SEGMENT,
+					  .start = start_s, .end = now_s,
+					  .view = view };
+		char seg_png[32];
+		snprintf(seg_png, sizeof(seg_png), "segment%s.png", sfx);
+		if (add_job(h, &jobs[nj], "segment.rrd", seg_png, &r))
 			seg_job = (int)nj++;
 		for (uint32_t i = 0; i < s->n_hosts; i++) {
 			char rel[128], name[64], png[80];
@@ -277,11 +444,12 @@ static void render(struct fs_html *h, struct snap *s)
 			fs_store_rel_path(rel, sizeof(rel), FS_STORE_K_HOST,
 					  hh->vlan, hh->mac, 0);
 			host_name(name, sizeof(name), hh);
-			snprintf(png, sizeof(png), "host-%s.png", name);
+			snprintf(png, sizeof(png), "host-%s%s.png", name, sfx);
 			struct fs_graph_req hr = { .kind = FS_GRAPH_HOST,
 						   .vlan = hh->vlan,
 						   .start = start_s,
 						   .end = now_s,
+						   .view = view,
 						   .width = 600,
 						   .height = 160 };
 			memcpy(hr.mac, hh->mac, 6);
@@ -291,36 +459,22 @@ static void render(struct fs_html *h, struct snap *s)
 		}
 		for (uint32_t i = 0; i < s->n_routers && i < MAX_ROUTER_GRAPHS;
 		     i++) {
-			char rel[128], id[16], png[48];
+			char rel[128], id[16], png[56];
 			fs_store_rel_path(rel, sizeof(rel), FS_STORE_K_ROUTER, 0,
 					  NULL, s->routers[i].router_id);
-			snprintf(png, sizeof(png), "router-%s.png",
-				 fs_fmt_id(id, s->routers[i].router_id));
+			snprintf(png, sizeof(png), "router-%s%s.png",
+				 fs_fmt_id(id, s->routers[i].router_id), sfx);
 			struct fs_graph_req rr = { .kind = FS_GRAPH_ROUTER,
 						   .router_id =
 							   s->routers[i].router_id,
 						   .start = start_s,
-						   .end = now_s };
+						   .end = now_s,
+						   .view = view };
 			router_job[i] = -1;
 			if (add_job(h, &jobs[nj], rel, png, &rr))
 				router_job[i] = (int)nj++;
 		}
-		struct fs_html_draw_cfg dc = {
-			.dir = h->dir,
-			.daemon = h->has_daemon ? h->daemon : NULL,
-			.timeout_ms = DRAW_TIMEOUT_MS,
-			.rl = &h->rl,
-			.child = &h->draw_child,
-		};
-		fs_html_draw(&dc, jobs, nj);
-		/* A graph that could not be redrawn keeps its last good image. */
-		for (unsigned i = 0; i < nj; i++) {
-			char out[FS_STORE_PATH_MAX + 96];
-			struct stat st;
-			snprintf(out, sizeof(out), "%s/%s", h->dir, jobs[i].name);
-			if (!jobs[i].ok && stat(out, &st) == 0)
-				jobs[i].ok = true;
-		}
+		draw_jobs(h, jobs, nj);
 		seg_img = seg_job >= 0 && jobs[seg_job].ok;
 		for (uint32_t i = 0; i < s->n_hosts; i++)
 			host_img[i] = host_job[i] >= 0 && jobs[host_job[i]].ok;
@@ -331,7 +485,7 @@ static void render(struct fs_html *h, struct snap *s)
 	}
 
 	char path[FS_STORE_PATH_MAX + 32], tmp[FS_STORE_PATH_MAX + 40];
-	snprintf(path, sizeof(path), "%s/index.html", h->dir);
+	snprintf(path, sizeof(path), "%s/%s", h->dir, views[v].page);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	FILE *f = fopen(tmp, "we");
 	if (!f) {
@@ -339,7 +493,7 @@ static void render(struct fs_html *h, struct snap *s)
 			       strerror(errno));
 		return;
 	}
-	char ts[FS_TIME_STRLEN];
+	char ts[FS_ZONED_TIME_STRLEN];
 	fprintf(f,
 		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
 		"<meta http-equiv=\"refresh\" content=\"%u\">\n"
@@ -350,7 +504,9 @@ static void render(struct fs_html *h, struct snap *s)
 		"table{border-collapse:collapse;margin-bottom:1em}"
 		"td,th{border:1px solid #bbb;padding:2px 6px;font-size:13px}"
 		"th{background:#eee}.num{text-align:right}"
-		".raised{color:#c00}.cleared{color:#080}\n"
+		".raised{color:#c00}.cleared{color:#080}"
+		"#headline{border:2px solid #c00;padding:0 1em;margin:1em 0}"
+		"#headline.none{border-color:#080}\n"
 		"</style>\n<script>\n"
 		"window.addEventListener('load', function () {\n"
 		"  var imgs = document.images, ok = 0;\n"
@@ -362,7 +518,14 @@ static void render(struct fs_html *h, struct snap *s)
 		"<h1>floodspot%s", h->agent[0] ? " &#8212; " : "");
 	esc(f, h->agent);
 	fprintf(f, "</h1>\n<p>As of %s (packet time).</p>\n",
-		fs_fmt_time(ts, s->now_us));
+		fs_graph_fmt_time(ts, s->now_us));
+	fprintf(f, "<nav id=\"views\">");
+	for (int k = 0; k < FS_GRAPH_VIEWS; k++)
+		fprintf(f, k == v ? "%s<b>%s</b>" : "%s<a href=\"%s\">%s</a>",
+			k ? " | " : "", k == v ? fs_graph_view_names[k] : views[k].page,
+			fs_graph_view_names[k]);
+	fprintf(f, "</nav>\n");
+	headline(f, s);
 
 	/* Alerts first: the culprit is what an operator opens the page for. */
 	fprintf(f, "<h2>Alerts</h2>\n");
@@ -379,7 +542,7 @@ static void render(struct fs_html *h, struct snap *s)
 			fs_alert_format_kv(a, kv, sizeof(kv));
 			fprintf(f, "<tr class=\"%s\"><td>%s</td><td>%s</td>"
 				"<td>%s</td><td>", fs_alert_state_name(a->state),
-				fs_fmt_time(ts, a->ts_us),
+				fs_graph_fmt_time(ts, a->ts_us),
 				fs_alert_state_name(a->state),
 				fs_alert_severity_name(a->severity));
 			esc(f, a->rule);
@@ -398,8 +561,8 @@ static void render(struct fs_html *h, struct snap *s)
 
 	fprintf(f, "<h2>Segment</h2>\n");
 	if (seg_img)
-		fprintf(f, "<img id=\"segment\" src=\"segment.png\" "
-			"alt=\"segment\">\n");
+		fprintf(f, "<img id=\"segment\" src=\"segment%s.png\" "
+			"alt=\"segment\">\n", sfx);
 	else
 		fprintf(f, "<p>No segment graph.</p>\n");
 
@@ -420,7 +583,7 @@ static void render(struct fs_html *h, struct snap *s)
 			"<td class=\"num\">%" PRIu64 "</td><td class=\"num\">%u"
 			"</td><td>%s</td><td class=\"num\">%u</td><td>",
 			hh->packets, hh->bytes, hh->peak_pps,
-			hh->peak_ts_us ? fs_fmt_time(ts, hh->peak_ts_us) : "",
+			hh->peak_ts_us ? fs_graph_fmt_time(ts, hh->peak_ts_us) : "",
 			hh->last_pps);
 		classes_cell(f, hh);
 		fprintf(f, "</td></tr>\n");
@@ -433,8 +596,8 @@ static void render(struct fs_html *h, struct snap *s)
 			fs_fmt_mac(mac, s->hosts[i].mac),
 			(unsigned)s->hosts[i].vlan);
 		if (host_img[i])
-			fprintf(f, "<img class=\"host-graph\" src=\"host-%s.png\" "
-				"alt=\"%s\">\n", name, mac);
+			fprintf(f, "<img class=\"host-graph\" src=\"host-%s%s.png\" "
+				"alt=\"%s\">\n", name, sfx, mac);
 		else
 			fprintf(f, "<p>No RRD file for this host (below the "
 				"noise floor or past the file cap).</p>\n");
@@ -469,8 +632,9 @@ static void render(struct fs_html *h, struct snap *s)
 			char id[16];
 			if (router_img[i])
 				fprintf(f, "<img class=\"router-graph\" "
-					"src=\"router-%s.png\" alt=\"router %s\">\n",
-					fs_fmt_id(id, s->routers[i].router_id), id);
+					"src=\"router-%s%s.png\" alt=\"router %s\">\n",
+					fs_fmt_id(id, s->routers[i].router_id), sfx,
+					id);
 		}
 	}
 
@@ -487,7 +651,7 @@ static void render(struct fs_html *h, struct snap *s)
 				fs_fmt_id(x, a->router_id),
 				fs_fmt_id(y, a->neighbor_id), (unsigned)a->vlan,
 				fs_ospf_state_name(a->state),
-				a->since_us ? fs_fmt_time(ts, a->since_us) : "");
+				a->since_us ? fs_graph_fmt_time(ts, a->since_us) : "");
 		}
 		fprintf(f, "</table>\n");
 	}
@@ -504,7 +668,7 @@ static void render(struct fs_html *h, struct snap *s)
 			char x[16], y[16];
 			fprintf(f, "<tr><td>%s</td><td>%s</td><td>%s</td>"
 				"<td>%u</td><td>%s &#8594; %s</td><td>",
-				fs_fmt_time(ts, e->ts_us),
+				fs_graph_fmt_time(ts, e->ts_us),
 				fs_fmt_id(x, e->router_id),
 				fs_fmt_id(y, e->neighbor_id), (unsigned)e->vlan,
 				fs_ospf_state_name((enum fs_ospf_state)e->from),
@@ -528,6 +692,23 @@ static void render(struct fs_html *h, struct snap *s)
 	if (rename(tmp, path) != 0)
 		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING, "html: %s: %s", path,
 			       strerror(errno));
+}
+
+/* Every view that is due: the first always, the longer ones at their
+ * pace, all of them at the end of a replay. */
+static void render(struct fs_html *h, struct snap *s)
+{
+	if (h->store)
+		fs_store_wait_written(h->store, s->store_target);
+	for (int v = 0; v < FS_GRAPH_VIEWS; v++) {
+		int64_t since = s->now_us - h->view_done_us[v];
+		if (v > 0 && !s->force && h->view_drawn[v] && since >= 0 &&
+		    since < views[v].every_s * 1000000)
+			continue;
+		render_view(h, s, v);
+		h->view_done_us[v] = s->now_us;
+		h->view_drawn[v] = true;
+	}
 }
 
 static void *render_main(void *arg)
@@ -615,6 +796,7 @@ void fs_html_begin(struct fs_html *h, int64_t now_us)
 {
 	struct snap *s = h->build;
 	s->now_us = now_us;
+	s->force = false;
 	s->n_hosts = s->n_routers = s->n_adj = 0;
 }
 
@@ -652,10 +834,10 @@ void fs_html_commit(struct fs_html *h)
 		s->events[i] = h->events[(h->event_pos + MAX_EVENTS -
 					  h->event_n + i) % MAX_EVENTS];
 	s->store_target = h->store ? fs_store_queued_mark(h->store) : 0;
-	if (pthread_mutex_trylock(&h->mu) != 0) {
-		h->skipped_busy++;
-		return;
-	}
+	/* The renderer holds mu only to swap pointers, never while drawing,
+	 * so this waits for a swap at most. A try-lock here lost the final
+	 * refresh of a replay when it met the renderer's first swap. */
+	pthread_mutex_lock(&h->mu);
 	/* Swap, not copy: a snapshot still pending is replaced by this
 	 * newer one. */
 	h->build = h->pending;
@@ -675,6 +857,11 @@ bool fs_html_finish(struct fs_html *h, int timeout_ms)
 	h->stop = true;
 	pthread_cond_signal(&h->cv);
 	pthread_mutex_unlock(&h->mu);
+	if (timeout_ms < 0) {
+		pthread_join(h->thread, NULL);
+		h->thread_started = false;
+		return true;
+	}
 	struct timespec at;
 	clock_gettime(CLOCK_REALTIME, &at);
 	at.tv_sec += timeout_ms / 1000;
@@ -721,6 +908,11 @@ bool fs_html_due(const struct fs_html *h, int64_t now_us, int force)
 	return force || !h->refreshed_once ||
 	       now_us - h->last_refresh_us >= (int64_t)h->refresh_s * 1000000 ||
 	       now_us < h->last_refresh_us;
+}
+
+void fs_html_force(struct fs_html *h)
+{
+	h->build->force = true;
 }
 
 uint32_t fs_html_top_n(const struct fs_html *h)

@@ -12,6 +12,8 @@
 
 bool fs_html_due(const struct fs_html *h, int64_t now_us, int force);
 uint32_t fs_html_top_n(const struct fs_html *h);
+/* After fs_html_begin: this snapshot redraws every view. */
+void fs_html_force(struct fs_html *h);
 
 /* One graph of a page: drawn into dir/name when ok. */
 struct fs_html_job {

@@ -36,6 +36,8 @@ void fs_html_tick(struct fs_html *h, int64_t now_us, const struct fs_hosts *host
 	if (!h || !fs_html_due(h, now_us, force))
 		return;
 	fs_html_begin(h, now_us);
+	if (force)
+		fs_html_force(h);
 	if (hosts) {
 		const struct fs_host *top[64];
 		uint32_t want = fs_html_top_n(h);

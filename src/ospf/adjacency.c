@@ -343,23 +343,22 @@ static void add_pending(struct fs_ospf_adj *a, int s, uint64_t k)
 
 /* Remembers the LSA headers a DBD from side s describes. */
 static void sum_dbd(struct fs_ospf *o, struct fs_ospf_adj *a, int s,
-		    uint8_t version, const struct fs_ospf_msg *m)
+		    const struct fs_ospf_msg *m)
 {
 	if (m->n_items == 0)
 		return;
 	struct fs_ospf_sum *u = sum_get(o, a);
 	if (!u)
 		return;
-	struct fs_cursor c = m->items;
-	struct fs_ospf_lsa_hdr h;
-	while (fs_ospf_next_lsa_hdr(&c, version, &h)) {
-		uint64_t k = lsa_key(h.type, h.ls_id, h.adv_router);
+	for (uint32_t n = 0; n < m->n_items; n++) {
+		const struct fs_ospf_lsa_hdr *h = &m->lsas[n];
+		uint64_t k = lsa_key(h->type, h->ls_id, h->adv_router);
 		int i = sum_find(u, s, k);
 		if (i >= 0) {
-			u->seq[s][i] = h.seq;
+			u->seq[s][i] = h->seq;
 		} else if (u->n[s] < FS_OSPF_SUM_LSAS) {
 			u->key[s][u->n[s]] = k;
-			u->seq[s][u->n[s]] = h.seq;
+			u->seq[s][u->n[s]] = h->seq;
 			u->delivered[s][u->n[s]] = false;
 			u->n[s]++;
 		} else {
@@ -442,7 +441,7 @@ void fs_ospf_adj_dbd(struct fs_ospf *o, struct fs_ospf_rt *r,
 					"initial DBD (I/M/MS)");
 		a->init_seen[s] = true;
 		a->init_seq[s] = m->dd_seq;
-		sum_dbd(o, a, s, r->version, m);
+		sum_dbd(o, a, s, m);
 		return;
 	}
 	if (a->state == FS_OSPF_FULL)
@@ -450,7 +449,7 @@ void fs_ospf_adj_dbd(struct fs_ospf *o, struct fs_ospf_rt *r,
 	if (a->state < FS_OSPF_EXCHANGE)
 		fs_ospf_adj_set(o, a, FS_OSPF_EXCHANGE, ts, r->rid,
 				"DBD without I-bit");
-	sum_dbd(o, a, s, r->version, m);
+	sum_dbd(o, a, s, m);
 	bool more = m->dbd_flags & FS_OSPF_DBD_M;
 	a->m_clear[s] = !more;
 	if (m->dbd_flags & FS_OSPF_DBD_MS) {
@@ -475,10 +474,9 @@ void fs_ospf_adj_lsr(struct fs_ospf *o, struct fs_ospf_rt *r,
 	if (!a || a->state == FS_OSPF_FULL)
 		return;
 	int s = side_of(a, r->rid);
-	struct fs_cursor c = m->items;
-	struct fs_ospf_lsr_entry e;
-	while (fs_ospf_next_lsr(&c, r->version, &e)) {
-		add_pending(a, s, lsa_key(e.type, e.ls_id, e.adv_router));
+	for (uint32_t i = 0; i < m->n_items; i++) {
+		const struct fs_ospf_lsr_entry *e = &m->lsrs[i];
+		add_pending(a, s, lsa_key(e->type, e->ls_id, e->adv_router));
 	}
 	a->requested = true;
 	if (a->state < FS_OSPF_LOADING)
@@ -495,11 +493,9 @@ static void answer(struct fs_ospf *o, struct fs_ospf_adj *a,
 	struct fs_ospf_sum *u = a->sum ? &o->sums[a->sum - 1] : NULL;
 	if (a->n_pend[asker] == 0 && !a->pend_overflow[asker] && !u)
 		return;
-	struct fs_cursor c = m->items;
-	struct fs_ospf_lsa_hdr h;
-	struct fs_cursor body;
-	while (fs_ospf_next_lsa(&c, r->version, &h, &body)) {
-		uint64_t k = lsa_key(h.type, h.ls_id, h.adv_router);
+	for (uint32_t n = 0; n < m->n_items; n++) {
+		const struct fs_ospf_lsa_hdr *h = &m->lsas[n];
+		uint64_t k = lsa_key(h->type, h->ls_id, h->adv_router);
 		int d = u ? sum_find(u, !asker, k) : -1;
 		if (d >= 0)
 			u->delivered[!asker][d] = true;
@@ -519,8 +515,7 @@ static void answer(struct fs_ospf *o, struct fs_ospf_adj *a,
 /* The DR's own network-LSA names the routers Full with it (RFC 2328 12.4.2). */
 static void network_lsa(struct fs_ospf *o, struct fs_ospf_rt *r,
 			const struct fs_ospf_msg *m,
-			const struct fs_ospf_lsa_hdr *h, struct fs_cursor body,
-			int64_t ts)
+			const struct fs_ospf_lsa_hdr *h, int64_t ts)
 {
 	if (h->adv_router != r->rid || h->age >= 3600)
 		return;
@@ -528,10 +523,11 @@ static void network_lsa(struct fs_ospf *o, struct fs_ospf_rt *r,
 		return;		/* an older instance, arrived late */
 	r->net_lsa_seen = true;
 	r->net_lsa_seq = h->seq;
-	uint32_t mask;
-	uint32_t n = fs_ospf_net_attached_begin(r->version, &body, &mask);
-	for (uint32_t i = 0; i < n; i++) {
-		uint32_t id = fs_cursor_be32(&body);
+	for (uint32_t i = 0; i < h->n_attached; i++) {
+		uint32_t at = (uint32_t)h->attached_first + i;
+		if (at >= m->n_attached)
+			break;
+		uint32_t id = m->attached[at];
 		if (id == r->rid)
 			continue;
 		struct fs_ospf_adj *a = fs_ospf_adj_find(o, r->version, r->vlan,
@@ -578,10 +574,7 @@ void fs_ospf_adj_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
 				answer(o, a, r, m, p->ts_us);
 		}
 	}
-	struct fs_cursor c = m->items;
-	struct fs_ospf_lsa_hdr h;
-	struct fs_cursor body;
-	while (fs_ospf_next_lsa(&c, r->version, &h, &body))
-		if (fs_ospf_is_network_lsa(r->version, h.type))
-			network_lsa(o, r, m, &h, body, p->ts_us);
+	for (uint32_t i = 0; i < m->n_items; i++)
+		if (fs_ospf_is_network_lsa(r->version, m->lsas[i].type))
+			network_lsa(o, r, m, &m->lsas[i], p->ts_us);
 }

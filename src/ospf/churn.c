@@ -24,13 +24,10 @@ void fs_ospf_churn_lsu(struct fs_ospf *o, struct fs_ospf_rt *r,
 {
 	r->lsus++;
 	r->lsus_cur++;
-	struct fs_cursor c = m->items;
-	struct fs_ospf_lsa_hdr h;
-	struct fs_cursor body;
-	while (fs_ospf_next_lsa(&c, r->version, &h, &body)) {
+	for (uint32_t n = 0; n < m->n_items; n++) {
 		r->lsas++;
 		o->st.lsas++;
-		uint64_t k = instance_key(o, &h, p->dst_ip);
+		uint64_t k = instance_key(o, &m->lsas[n], p->dst_ip);
 		bool seen = false;
 		for (uint32_t i = 0; i < r->lsa_ring_n; i++)
 			seen |= r->lsa_ring[i] == k;

@@ -7,7 +7,7 @@
 
 #include "floodspot/hash.h"
 #include "floodspot/ospf.h"
-#include "ospf_wire.h"
+#include "floodspot/ospf_msg.h"
 
 _Static_assert(FS_OR_COUNT <= FS_OSPF_MALFORMED_REASONS,
 	       "fs_ospf_stats.malformed_by_reason holds every reason");
@@ -144,6 +144,7 @@ struct fs_ospf {
 	struct fs_ospf_sum *sums;
 	uint64_t sum_pool_empty;
 
+	struct fs_ospf_msg *msg;	/* fs_ospf_packet()'s parse, reused */
 	struct fs_ospf_stats st;
 	uint64_t unresolved_peer;	/* DBD/LSR/LSU whose partner is unknown */
 	uint64_t routers_set_full;

@@ -7,7 +7,9 @@
  *   timing.c     hello inter-arrival, lateness, silence
  *   churn.c      LSU/LSA counts and retransmissions
  *   print.c      foreach views and the `show ip ospf neighbor` table
- *   parse*.c, lsa.c  wire parsing (ospf_wire.h)
+ *
+ * Wire parsing is decode's (src/decode/ospf*.c): the tracker reads the
+ * parsed struct fs_ospf_msg only.
  */
 #include "ospf_int.h"
 
@@ -42,7 +44,8 @@ struct fs_ospf *fs_ospf_create(const struct fs_ospf_config *cfg,
 	o->sums = calloc(FS_OSPF_SUM_SLOTS, sizeof(*o->sums));
 	/* Records are taken lowest first and listed in array order, so
 	 * output order does not depend on the hash. */
-	if (!o->rt || !o->adj || !o->sums ||
+	o->msg = malloc(sizeof(*o->msg));
+	if (!o->rt || !o->adj || !o->sums || !o->msg ||
 	    fs_hids_init(&o->rt_ids, cfg->max_routers) < 0 ||
 	    fs_hids_init(&o->adj_ids, cfg->max_neighbors) < 0 ||
 	    fs_hidx_init(&o->rt_ix, cfg->max_routers) < 0 ||
@@ -66,6 +69,7 @@ void fs_ospf_destroy(struct fs_ospf *o)
 	free(o->rt);
 	free(o->adj);
 	free(o->sums);
+	free(o->msg);
 	free(o);
 }
 
@@ -237,30 +241,43 @@ void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
 {
 	if (!p->is_ospf || !frame)
 		return;
+	fs_ospf_parse_pkt(p, frame, o->msg);
+	fs_ospf_message(o, p, o->msg);
+}
+
+void fs_ospf_message(struct fs_ospf *o, const struct fs_pkt *p,
+		     const struct fs_ospf_msg *m)
+{
+	if (!p->is_ospf)
+		return;
 	if (p->ts_us > o->now_us)
 		o->now_us = p->ts_us;
 	o->st.packets++;
 	if (p->vlan < FS_OSPF_VLANS)
 		o->vlan_flags[p->vlan] |= FS_OSPF_VLAN_HAS_OSPF;
 
-	struct fs_cursor fc = fs_cursor_make(frame, p->caplen);
-	fs_cursor_skip(&fc, p->l4_off);
-	struct fs_cursor l4 = fs_cursor_sub(&fc, p->l4_len);
-	struct fs_ospf_msg m;
-	enum fs_ospf_reason why = FS_OR_SHORT;
-	if (!l4.failed)
-		why = fs_ospf_parse(l4.pos, (uint32_t)l4.left, p->ip_version,
-				    p->caplen < p->wirelen, &m);
+	/* Guards for a message not made by fs_ospf_parse(), which never
+	 * passes one: by_type and the item arrays are indexed below. */
+	enum fs_ospf_reason why = (enum fs_ospf_reason)m->reason;
+	uint32_t cap = m->type == FS_OSPF_LSR ? FS_OSPF_MSG_LSRS
+					      : FS_OSPF_MSG_LSAS;
+	if (why == FS_OR_OK &&
+	    (m->type < FS_OSPF_HELLO || m->type > FS_OSPF_LSACK))
+		why = FS_OR_BAD_TYPE;
+	if (why == FS_OR_OK &&
+	    (m->n_items > cap || m->n_attached > FS_OSPF_MSG_ATTACHED))
+		why = FS_OR_BAD_LENGTH;
 	if (why != FS_OR_OK) {
 		o->st.malformed++;
-		o->st.malformed_by_reason[why]++;
+		o->st.malformed_by_reason[why < FS_OR_COUNT ? why
+							    : FS_OR_SHORT]++;
 		return;
 	}
-	o->st.by_type[m.type]++;
+	o->st.by_type[m->type]++;
 
 	bool created;
 	struct fs_ospf_rt *r =
-		fs_ospf_rt_get(o, m.version, p->vlan, m.router_id, &created);
+		fs_ospf_rt_get(o, m->version, p->vlan, m->router_id, &created);
 	if (!r)
 		return;
 	if (created)
@@ -271,19 +288,19 @@ void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
 	if (past_dead(r, p->ts_us))
 		router_dead(o, r);
 
-	switch (m.type) {
+	switch (m->type) {
 	case FS_OSPF_HELLO:
-		hello(o, r, &m, p);
+		hello(o, r, m, p);
 		break;
 	case FS_OSPF_DBD:
-		fs_ospf_adj_dbd(o, r, &m, p);
+		fs_ospf_adj_dbd(o, r, m, p);
 		break;
 	case FS_OSPF_LSR:
-		fs_ospf_adj_lsr(o, r, &m, p);
+		fs_ospf_adj_lsr(o, r, m, p);
 		break;
 	case FS_OSPF_LSU:
-		fs_ospf_churn_lsu(o, r, &m, p);
-		fs_ospf_adj_lsu(o, r, &m, p);
+		fs_ospf_churn_lsu(o, r, m, p);
+		fs_ospf_adj_lsu(o, r, m, p);
 		break;
 	default:
 		break;
@@ -373,6 +390,11 @@ void fs_ospf_tick(struct fs_ospf *o, int64_t now_us)
 			}
 		}
 	}
+}
+
+const char *fs_ospf_malformed_name(unsigned reason)
+{
+	return fs_ospf_reason_name((enum fs_ospf_reason)reason);
 }
 
 void fs_ospf_stats(const struct fs_ospf *o, struct fs_ospf_stats *st)

@@ -641,12 +641,12 @@ void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 	struct fs_subject_view v = {
 		.seg = t.seg, .sec_us = d->sec_us, .current = true,
 		.adj_down = d->adj_down, .hello_late_events = d->hello_late_events,
-		.route_changes = d->route_changes,
+		.route_changes = d->route_changes, .health = in->health,
 	};
 	for (uint32_t i = 0; i < d->rules->n; i++) {
 		const struct fs_rule *r = &d->rules->rule[i];
 		if (r->subject == FS_SUBJ_SEGMENT || r->subject == FS_SUBJ_OSPF ||
-		    r->subject == FS_SUBJ_KERNEL)
+		    r->subject == FS_SUBJ_KERNEL || r->subject == FS_SUBJ_AGENT)
 			step(d, i, 0, &v, rule_holds(r, &v));
 	}
 	sweep(d, in, t.seg);

@@ -8,6 +8,7 @@
 #include "floodspot/alert.h"
 #include "floodspot/detect.h"
 #include "floodspot/hash.h"
+#include "floodspot/health.h"
 #include "floodspot/hosts.h"
 #include "floodspot/ospf.h"
 #include "rules_impl.h"
@@ -66,6 +67,7 @@ struct fs_subject_view {
 	int64_t sec_us;		/* start of the second being judged */
 	int64_t now_us;		/* end of the time judged */
 	uint32_t adj_down, hello_late_events, route_changes;
+	const struct fs_health *health;	/* FS_SUBJ_AGENT; may be NULL */
 };
 
 double fs_eval_metric(const struct fs_metric *m, const struct fs_subject_view *v);

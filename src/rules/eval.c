@@ -71,6 +71,22 @@ static double router_metric(const struct fs_metric *m,
 	}
 }
 
+static double agent_metric(const struct fs_metric *m,
+			   const struct fs_subject_view *v)
+{
+	switch (m->field) {
+	case FS_F_SILENT: return fs_health_value(v->health, FS_HEALTH_SILENT);
+	case FS_F_CAPTURE_DROPS:
+		return fs_health_value(v->health, FS_HEALTH_CAPTURE_DROPS);
+	case FS_F_RRD_DROPS: return fs_health_value(v->health, FS_HEALTH_RRD_DROPS);
+	case FS_F_ALERT_DROPS:
+		return fs_health_value(v->health, FS_HEALTH_ALERT_DROPS);
+	case FS_F_OSPF_SILENT:
+		return fs_health_value(v->health, FS_HEALTH_OSPF_SILENT);
+	default: return 0;
+	}
+}
+
 double fs_eval_metric(const struct fs_metric *m, const struct fs_subject_view *v)
 {
 	switch (m->subject) {
@@ -80,6 +96,7 @@ double fs_eval_metric(const struct fs_metric *m, const struct fs_subject_view *v
 	case FS_SUBJ_OSPF:
 		return m->field == FS_F_ADJ_DOWN ? v->adj_down : v->hello_late_events;
 	case FS_SUBJ_KERNEL: return v->route_changes;
+	case FS_SUBJ_AGENT: return agent_metric(m, v);
 	default: return 0;
 	}
 }

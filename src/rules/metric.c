@@ -33,12 +33,18 @@ static const struct {
 	[FS_F_ADJ_DOWN] = { "adjacency_down", S(FS_SUBJ_OSPF), FS_UNIT_COUNT },
 	[FS_F_HELLO_LATE_EVENTS] = { "hello_late", S(FS_SUBJ_OSPF), FS_UNIT_COUNT },
 	[FS_F_ROUTE_FLAPS] = { "route_flaps", S(FS_SUBJ_KERNEL), FS_UNIT_RATE },
+	[FS_F_SILENT] = { "silent", S(FS_SUBJ_AGENT), FS_UNIT_TIME },
+	[FS_F_CAPTURE_DROPS] = { "capture_drops", S(FS_SUBJ_AGENT),
+				 FS_UNIT_PERCENT },
+	[FS_F_RRD_DROPS] = { "rrd_drops", S(FS_SUBJ_AGENT), FS_UNIT_RATE },
+	[FS_F_ALERT_DROPS] = { "alert_drops", S(FS_SUBJ_AGENT), FS_UNIT_RATE },
+	[FS_F_OSPF_SILENT] = { "ospf_silent", S(FS_SUBJ_AGENT), FS_UNIT_TIME },
 };
 
 static const char *const subject_names[FS_SUBJ_COUNT] = {
 	[FS_SUBJ_HOST] = "host",     [FS_SUBJ_SEGMENT] = "segment",
 	[FS_SUBJ_ROUTER] = "router", [FS_SUBJ_OSPF] = "ospf",
-	[FS_SUBJ_KERNEL] = "kernel",
+	[FS_SUBJ_KERNEL] = "kernel", [FS_SUBJ_AGENT] = "agent",
 };
 
 const char *fs_subject_name(enum fs_subject s)
@@ -131,6 +137,16 @@ const char *fs_metric_default_kind(const struct fs_metric *m)
 		return "adjacency-down";
 	case FS_F_ROUTE_FLAPS:
 		return "route-flap";
+	case FS_F_SILENT:
+		return "span-silent";
+	case FS_F_CAPTURE_DROPS:
+		return "capture-drops";
+	case FS_F_RRD_DROPS:
+		return "rrd-drops";
+	case FS_F_ALERT_DROPS:
+		return "alert-drops";
+	case FS_F_OSPF_SILENT:
+		return "ospf-missing";
 	default:
 		return "flood";
 	}

@@ -428,7 +428,7 @@ static bool parse_cond(struct parser *ps, struct rule_state *st,
 	int rc = fs_metric_parse(ps->tok.text, &c.m);
 	if (rc == -1) {
 		tok_error(ps, "unknown metric '%s' (metrics start with host., "
-			  "segment., router., ospf. or kernel.)", ps->tok.text);
+			  "segment., router., ospf., kernel. or agent.)", ps->tok.text);
 		return false;
 	}
 	if (rc == -2) {

@@ -28,6 +28,7 @@ enum fs_subject {
 	FS_SUBJ_ROUTER,		/* (vlan, router id) */
 	FS_SUBJ_OSPF,		/* routing events on the wire, per second */
 	FS_SUBJ_KERNEL,		/* kernel routing table events, per second */
+	FS_SUBJ_AGENT,		/* floodspot's own health (health.h) */
 	FS_SUBJ_COUNT
 };
 
@@ -57,6 +58,11 @@ enum fs_field {
 	FS_F_ADJ_DOWN,		/* adjacencies lost in the second */
 	FS_F_HELLO_LATE_EVENTS,	/* late-hello events in the second */
 	FS_F_ROUTE_FLAPS,	/* kernel route adds+removes in the second */
+	FS_F_SILENT,		/* agent: ms without a captured packet */
+	FS_F_CAPTURE_DROPS,	/* agent: % dropped by the kernel, last 10 s */
+	FS_F_RRD_DROPS,		/* agent: RRD updates dropped in the second */
+	FS_F_ALERT_DROPS,	/* agent: alert deliveries dropped */
+	FS_F_OSPF_SILENT,	/* agent: ms without OSPF, when expected */
 	FS_F_COUNT
 };
 

@@ -9,6 +9,7 @@
  *   detect.c    the per-second tick over the hosts table and the OSPF
  *               routers, lifecycle, rate cap, routing events
  *   correlate.c naming the culprit of a routing incident
+ *   health.c    the agent's own health, read by rules on agent.* metrics
  */
 #include "rules_impl.h"
 

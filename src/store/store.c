@@ -17,6 +17,7 @@
  * over it. Idle hosts are refreshed every idle_refresh_s (< heartbeat) so
  * a graph of a quiet host shows 0 up to now, not a gap.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "floodspot/fmt.h"
 #include "store_priv.h"
 
 void fs_store_config_defaults(struct fs_store_config *cfg)
@@ -153,6 +155,8 @@ static void on_event(const struct fs_event *ev, void *ctx)
 {
 	if (ev->type == FS_EV_OSPF_ADJACENCY)
 		fs_store_adjacency(ctx, ev->ts_us, &ev->u.adj);
+	else if (ev->type == FS_EV_ALERT && ev->u.alert)
+		fs_store_alert(ctx, ev->u.alert);
 }
 
 static bool is_local_daemon(const char *addr)
@@ -269,6 +273,8 @@ bool fs_store_finish(struct fs_store *s, int timeout_ms)
 {
 	if (!s)
 		return true;
+	if (timeout_ms < 0)
+		return fs_store_writer_finish(s, 0);	/* all of it */
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
@@ -381,6 +387,42 @@ int fs_store_adjacency(struct fs_store *s, int64_t ts_us,
 	return fs_store_push(s, &r);
 }
 
+/* The text of one of the alert's fields, or NULL. */
+static const char *alert_field(const struct fs_alert *a, const char *key)
+{
+	for (unsigned i = 0; i < a->n_fields && i < FS_ALERT_MAX_FIELDS; i++)
+		if (strcmp(a->field[i].key, key) == 0)
+			return a->field[i].value;
+	return NULL;
+}
+
+int fs_store_alert(struct fs_store *s, const struct fs_alert *a)
+{
+	if (a->state == FS_ALERT_ACTIVE)
+		return 0;
+	struct fs_store_rec r = { .ts_s = a->ts_us / 1000000,
+				  .ts_frac_us = (int32_t)(a->ts_us % 1000000),
+				  .kind = FS_STORE_K_ALERT,
+				  .from = (uint8_t)a->state,
+				  .to = (uint8_t)a->severity };
+	snprintf(r.rule, sizeof(r.rule), "%s", a->rule);
+	const char *mac = alert_field(a, "mac"), *vlan = alert_field(a, "vlan");
+	const char *rid = alert_field(a, "router_id");
+	struct in_addr id;
+	char *end;
+	unsigned long v = vlan ? strtoul(vlan, &end, 10) : 0;
+	if (mac && vlan && *end == '\0' && v < 4096 &&
+	    fs_parse_mac(mac, r.mac) == 0) {
+		r.vlan = (uint16_t)v;
+		r.unknown |= FS_STORE_ALERT_HOST;
+	}
+	if (rid && inet_pton(AF_INET, rid, &id) == 1) {
+		r.id = ntohl(id.s_addr);
+		r.vlan = vlan && *end == '\0' && v < 4096 ? (uint16_t)v : 0;
+		r.unknown |= FS_STORE_ALERT_ROUTER;
+	}
+	return fs_store_push(s, &r);
+}
 
 /* (VLAN, MAC) in one word, the index's key. */
 static uint64_t trk_key(uint16_t vlan, const uint8_t mac[6])

@@ -22,8 +22,16 @@ struct fs_store_rec {
 	uint32_t id, id2;
 	uint32_t unknown;	/* bit i: value i is unknown */
 	int32_t ts_frac_us;	/* FS_STORE_K_ADJ: sub-second part */
-	uint64_t v[FS_STORE_MAX_DS];
+	union {
+		uint64_t v[FS_STORE_MAX_DS];
+		char rule[8 * FS_STORE_MAX_DS];	/* FS_STORE_K_ALERT */
+	};
 };
+
+/* FS_STORE_K_ALERT: which of mac/vlan and id (router id) it names, in
+ * .unknown; .from is the state, .to the severity. */
+#define FS_STORE_ALERT_HOST 1u
+#define FS_STORE_ALERT_ROUTER 2u
 
 /* Capture side: a host that has a file, and its own cumulative counters. */
 struct fs_store_tracked {
@@ -141,8 +149,9 @@ int fs_store_files_check(const struct fs_store *s);
 /* writer.c */
 int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen);
 void fs_store_writer_stop(struct fs_store *s);
-/* Stops the writer, which drains until deadline_us (monotonic) and drops
- * the rest; false when it is still busy a second after that. */
+/* Stops the writer, which drains until deadline_us (monotonic; 0: drains
+ * everything) and drops the rest; false when it is still busy a second
+ * after that. */
 bool fs_store_writer_finish(struct fs_store *s, int64_t deadline_us);
 
 /* writer.c: the rrdcached client connected (or reconnected, rate

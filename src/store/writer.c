@@ -373,11 +373,27 @@ static void write_event(struct fs_store *s, const struct fs_store_rec *r)
 					  memory_order_relaxed);
 		return;
 	}
-	fprintf(s->events, "%" PRId64 ".%06d %s %s %s %s %u\n", r->ts_s,
-		(int)r->ts_frac_us, fs_fmt_id(a, r->id), fs_fmt_id(b, r->id2),
-		fs_ospf_state_name((enum fs_ospf_state)r->from),
-		fs_ospf_state_name((enum fs_ospf_state)r->to),
-		(unsigned)r->vlan);
+	if (r->kind == FS_STORE_K_ALERT) {
+		char mac[FS_MAC_STRLEN], vlan[8];
+		bool host = r->unknown & FS_STORE_ALERT_HOST;
+		snprintf(vlan, sizeof(vlan), "%u", (unsigned)r->vlan);
+		fprintf(s->events, "%" PRId64 ".%06d alert %s %s %s %s %s %s\n",
+			r->ts_s, (int)r->ts_frac_us,
+			fs_alert_state_name((enum fs_alert_state)r->from),
+			r->rule[0] ? r->rule : "-",
+			fs_alert_severity_name((enum fs_alert_severity)r->to),
+			host || (r->unknown & FS_STORE_ALERT_ROUTER) ? vlan : "-",
+			host ? fs_fmt_mac(mac, r->mac) : "-",
+			r->unknown & FS_STORE_ALERT_ROUTER ? fs_fmt_id(a, r->id)
+							   : "-");
+	} else {
+		fprintf(s->events, "%" PRId64 ".%06d %s %s %s %s %u\n", r->ts_s,
+			(int)r->ts_frac_us, fs_fmt_id(a, r->id),
+			fs_fmt_id(b, r->id2),
+			fs_ospf_state_name((enum fs_ospf_state)r->from),
+			fs_ospf_state_name((enum fs_ospf_state)r->to),
+			(unsigned)r->vlan);
+	}
 	atomic_fetch_add_explicit(&s->events_written, 1, memory_order_relaxed);
 	/* Bounded like the RRD files: a flapping (or forged) adjacency must
 	 * not fill the disk. One older generation is kept. */
@@ -509,7 +525,8 @@ static uint64_t drain(struct fs_store *s)
 		unsigned n = 0;
 		batch[n++] = s->ring[tail & s->mask];
 		tail++;
-		if (batch[0].kind == FS_STORE_K_ADJ) {
+		if (batch[0].kind == FS_STORE_K_ADJ ||
+		    batch[0].kind == FS_STORE_K_ALERT) {
 			write_event(s, &batch[0]);
 		} else {
 			while (tail != head && n < BATCH_VALUES &&
@@ -583,6 +600,13 @@ bool fs_store_writer_finish(struct fs_store *s, int64_t deadline_us)
 {
 	if (!s->thread_started)
 		return true;
+	if (deadline_us == 0) {
+		atomic_store(&s->stop, true);
+		sem_post(&s->wake);
+		pthread_join(s->thread, NULL);
+		s->thread_started = false;
+		return true;
+	}
 	atomic_store(&s->stop_deadline_us, deadline_us);
 	atomic_store(&s->stop, true);
 	sem_post(&s->wake);

@@ -18,15 +18,17 @@ import sys
 LAYERS = [
     (0, "base", ["pkt.h", "cursor.h", "fmt.h", "log.h", "event.h",
                  "clock.h", "hash.h", "thread.h"]),
-    (1, "decode", ["decode.h"]),
+    (1, "decode", ["decode.h", "ospf_msg.h", "bgp_msg.h", "bfd_msg.h",
+                   "fhrp_msg.h"]),
     (1, "kernel", ["kernel.h"]),
     (1, "alert", ["alert.h"]),
     (2, "capture", ["capture.h"]),
     (2, "hosts", ["hosts.h", "baseline.h", "routers.h"]),
     (3, "ospf", ["ospf.h"]),
-    (4, "rules", ["rules.h", "detect.h"]),
+    (4, "rules", ["rules.h", "detect.h", "health.h"]),
     (4, "store", ["store.h"]),
     (5, "html", ["html.h"]),
+    (5, "metrics", ["metrics.h"]),
     (6, "core", ["agent.h", "config.h", "options.h", "output.h"]),
 ]
 

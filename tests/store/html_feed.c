@@ -119,6 +119,14 @@ int main(int argc, char **argv)
 			snprintf(a.field[1].value, sizeof(a.field[1].value),
 				 "broadcast<&>");
 			a.n_fields = 2;
+			if (second) {
+				/* What the headline reads: the host's VLAN and
+				 * the evidence file (a name to escape). */
+				fs_alert_add(&a, "vlan", "%u",
+					     (unsigned)hv[culprit].host.vlan);
+				fs_alert_add(&a, "evidence", "%s",
+					     "evidence/culprit 1\".pcap");
+			}
 			struct fs_event ev = { .type = FS_EV_ALERT,
 					       .ts_us = a.ts_us };
 			ev.u.alert = &a;

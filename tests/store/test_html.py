@@ -30,14 +30,14 @@ try:
     # Untrusted text is escaped.
     assert "broadcast&lt;&amp;&gt;" in page and "broadcast<&>" not in page
 
-    def browser(*extra):
+    def browser(*extra, page_path=index):
         prof = os.path.join(tmp, "profile")
         cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu",
                "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
                f"--user-data-dir={prof}", "--window-size=1280,1600",
                "--virtual-time-budget=5000"] + list(extra) + [
-               "file://" + index]
+               "file://" + page_path]
         return subprocess.run(cmd, capture_output=True, text=True,
                               timeout=120)
 
@@ -54,6 +54,26 @@ try:
     assert len(macs) == 5, macs
     assert "dead interval expired" in dom and 'id="timeline"' in dom
     assert "culprit" in dom and "broadcast-flood" in dom
+    # The headline names the culprit and links its evidence and graph.
+    head = re.search(r'<div id="headline" class="culprit">(.*?)</div>', dom, re.S)
+    assert head and info["culprit"] in head.group(1), dom[:3000]
+    assert 'id="evidence" href="evidence/culprit%201%22.pcap"' in head.group(1), head.group(1)
+    assert re.search(r'href="#g-\d+-%s"' % info["culprit"].replace(":", "-"),
+                     head.group(1)), head.group(1)
+    # One time zone: every time on the page is UTC (the default).
+    times = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (\w+)", dom)
+    assert times and set(times) == {"UTC"}, set(times)
+    # MRTG's views: each page loads with all its images.
+    nav = re.search(r'<nav id="views">(.*?)</nav>', dom).group(1)
+    for view in ("day", "week", "year"):
+        assert 'href="%s.html"' % view in nav, nav
+        vd = browser("--dump-dom", page_path=os.path.join(html, view + ".html"))
+        vb = re.search(r"<body([^>]*)>", vd.stdout).group(1)
+        vt = int(re.search(r'data-images-total="(\d+)"', vb).group(1))
+        vl = int(re.search(r'data-images-loaded="(\d+)"', vb).group(1))
+        assert vt == 7 and vl == vt, (view, vl, vt)
+        assert re.search(r'src="segment-%s\.png"' % view, vd.stdout), view
+        assert "<b>%s</b>" % view in vd.stdout, view
 
     os.makedirs(os.path.dirname(os.path.abspath(shot)), exist_ok=True)
     if os.path.exists(shot):

@@ -1,7 +1,8 @@
 /*
  * Decode: hand-built frames for every layer, valid, truncated by the
  * snaplen and malformed by the sender, with every output field asserted;
- * then every prefix of the valid frames.
+ * then every prefix of the valid frames. Remote mirrors (ERSPAN, GRE-TEB,
+ * VXLAN) and the recognition of routing protocols are in the same table.
  */
 #include <arpa/inet.h>
 #include <setjmp.h>
@@ -62,8 +63,8 @@ static void eth(struct fb *f, const uint8_t *dst, const uint8_t *src,
 	put16(f, type);
 }
 
-static void ip4(struct fb *f, unsigned proto, unsigned ttl, uint32_t dst,
-		unsigned frag, unsigned ihl)
+static void ip4s(struct fb *f, unsigned proto, unsigned ttl, uint32_t src,
+		 uint32_t dst, unsigned frag, unsigned ihl)
 {
 	f->ip = f->n;
 	put8(f, 0x40 | ihl);
@@ -74,9 +75,15 @@ static void ip4(struct fb *f, unsigned proto, unsigned ttl, uint32_t dst,
 	put8(f, ttl);
 	put8(f, proto);
 	put16(f, 0);
-	put32(f, 0x0a000001);	/* 10.0.0.1 */
+	put32(f, src);
 	put32(f, dst);
 	fill(f, 1, (ihl - 5) * 4);	/* NOP options */
+}
+
+static void ip4(struct fb *f, unsigned proto, unsigned ttl, uint32_t dst,
+		unsigned frag, unsigned ihl)
+{
+	ip4s(f, proto, ttl, 0x0a000001, dst, frag, ihl);	/* from 10.0.0.1 */
 }
 
 static void ip4_end(struct fb *f) { set16(f, f->ip + 2, f->n - f->ip); }
@@ -668,6 +675,314 @@ static void b_vrrp(struct fb *f)
 	ip4_end(f);
 }
 
+
+/* ---- remote mirrors --------------------------------------------------- */
+
+static const uint8_t MAC_TAP[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x5a };
+static const uint8_t MAC_COL[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x5b };
+#define OUT_SRC 0xc0000201u	/* 192.0.2.1: the mirroring switch */
+#define OUT_DST 0xc0000202u	/* 192.0.2.2: the collector */
+
+/* Outer Ethernet, IPv4 and GRE with the optional fields flags ask for;
+ * returns the outer IP offset for outer_end(). */
+static uint32_t gre4(struct fb *f, unsigned flags, unsigned proto,
+		     uint32_t key, unsigned frag)
+{
+	eth(f, MAC_COL, MAC_TAP, 0x0800);
+	uint32_t o = f->n;
+	ip4s(f, 47, 64, OUT_SRC, OUT_DST, frag, 5);
+	put16(f, flags);
+	put16(f, proto);
+	if (flags & 0x8000)
+		put32(f, 0);		/* checksum, reserved1 */
+	if (flags & 0x2000)
+		put32(f, key);
+	if (flags & 0x1000)
+		put32(f, 106954);	/* sequence number */
+	return o;
+}
+
+static void outer_end(struct fb *f, uint32_t o) { set16(f, o + 2, f->n - o); }
+
+/* ERSPAN II: version 1, VLAN, COS 0, En, T 0, session; index 7. */
+static void erspan2_hdr(struct fb *f, unsigned version, unsigned vlan,
+			unsigned en, unsigned session)
+{
+	put16(f, version << 12 | vlan);
+	put16(f, en << 11 | session);
+	put32(f, 7);
+}
+
+/* ERSPAN III: version 2, VLAN, session; timestamp, SGT, frame type, O. */
+static void erspan3_hdr(struct fb *f, unsigned vlan, unsigned session,
+			unsigned ft, bool platform)
+{
+	put16(f, 2u << 12 | vlan);
+	put16(f, session);
+	put32(f, 0x12345678);
+	put16(f, 0);
+	put16(f, ft << 10 | (platform ? 1 : 0));
+	if (platform)
+		put32(f, 3u << 26), put32(f, 0);	/* platform id 3 */
+}
+
+/* The mirrored frame: UDP 10.0.0.1 -> 10.0.0.2 from MAC_A, 4 bytes. */
+static void inner_udp(struct fb *f, int vlan)
+{
+	if (vlan >= 0) {
+		eth(f, MAC_B, MAC_A, 0x8100);
+		put16(f, (unsigned)vlan);
+		put16(f, 0x0800);
+	} else {
+		eth(f, MAC_B, MAC_A, 0x0800);
+	}
+	ip4(f, 17, 64, DST2, 0, 5);
+	udp(f);
+	put32(f, 0xdeadbeef);
+	udp_end(f);
+	ip4_end(f);
+}
+
+static void erspan2_frame(struct fb *f, unsigned gre_flags, unsigned version,
+			  unsigned en, int inner_vlan)
+{
+	uint32_t o = gre4(f, gre_flags, 0x88be, 0, 0);
+	erspan2_hdr(f, version, en == 3 ? 999 : 101, en, 5);
+	inner_udp(f, inner_vlan);
+	outer_end(f, o);
+}
+
+static void b_erspan2(struct fb *f) { erspan2_frame(f, 0x1000, 1, 0, -1); }
+/* En 3: the frame kept its tag, the header's VLAN is undefined. */
+static void b_erspan2_tag_kept(struct fb *f)
+{
+	erspan2_frame(f, 0x1000, 1, 3, 7);
+}
+/* Routing bit: RFC 2784 receivers discard it. */
+static void b_gre_routing(struct fb *f) { erspan2_frame(f, 0x5000, 1, 0, -1); }
+static void b_erspan2_version2(struct fb *f)
+{
+	erspan2_frame(f, 0x1000, 2, 0, -1);
+}
+
+static void erspan3_frame(struct fb *f, unsigned ft, unsigned vlan,
+			  unsigned session)
+{
+	uint32_t o = gre4(f, 0, 0x22eb, 0, 0);
+	erspan3_hdr(f, vlan, session, ft, false);
+	inner_udp(f, -1);
+	outer_end(f, o);
+}
+
+static void b_erspan3(struct fb *f) { erspan3_frame(f, 0, 20, 9); }
+static void b_erspan3_ft7(struct fb *f) { erspan3_frame(f, 7, 0, 101); }
+
+/* GRE straight around the mirrored frame. */
+static void gre_frame(struct fb *f, unsigned flags, unsigned proto)
+{
+	uint32_t o = gre4(f, flags, proto, 0, 0);
+	inner_udp(f, -1);
+	outer_end(f, o);
+}
+
+static void b_erspan1(struct fb *f) { gre_frame(f, 0, 0x88be); }
+static void b_gre_version1(struct fb *f) { gre_frame(f, 0x0001, 0x6558); }
+
+/* Platform subheader, frame type IP: the mirrored packet has no L2. */
+static void b_erspan3_ip(struct fb *f)
+{
+	uint32_t o = gre4(f, 0x1000, 0x22eb, 0, 0);
+	erspan3_hdr(f, 20, 1023, 2, true);
+	ip4(f, 17, 64, DST2, 0, 5);
+	udp(f);
+	put32(f, 0xdeadbeef);
+	udp_end(f);
+	ip4_end(f);
+	outer_end(f, o);
+}
+
+static void b_gre_teb_key(struct fb *f)
+{
+	uint32_t o = gre4(f, 0xa000, 0x6558, 0x02000000, 0);
+	eth(f, MAC_BCAST, MAC_A, 0x0806);
+	arp(f, 6, 4);
+	outer_end(f, o);
+}
+
+/* VXLAN over outer IPv4 (or IPv6), VNI vni, flags, around inner. */
+static void vxlan_open(struct fb *f, bool v6, unsigned flags, unsigned vni,
+		       uint32_t *o, uint32_t *u)
+{
+	if (v6) {
+		eth(f, MAC_COL, MAC_TAP, 0x86dd);
+		*o = f->n;
+		ip6(f, 17, 64, "2001:db8::2");
+	} else {
+		eth(f, MAC_COL, MAC_TAP, 0x0800);
+		*o = f->n;
+		ip4s(f, 17, 64, OUT_SRC, OUT_DST, 0, 5);
+	}
+	*u = f->n;
+	put16(f, 49152);
+	put16(f, 4789);
+	put16(f, 0);
+	put16(f, 0);
+	put8(f, flags);
+	fill(f, 0, 3);
+	put16(f, vni >> 8);
+	put8(f, vni & 0xff);
+	put8(f, 0);
+}
+
+static void vxlan_close(struct fb *f, bool v6, uint32_t o, uint32_t u)
+{
+	set16(f, u + 4, f->n - u);
+	if (v6)
+		set16(f, o + 4, f->n - o - 40);
+	else
+		outer_end(f, o);
+}
+
+static void vxlan_frame(struct fb *f, bool v6, unsigned flags)
+{
+	uint32_t o, u;
+	vxlan_open(f, v6, flags, 100, &o, &u);
+	inner_udp(f, -1);
+	vxlan_close(f, v6, o, u);
+}
+
+static void b_vxlan(struct fb *f) { vxlan_frame(f, false, 0x08); }
+static void b_vxlan6(struct fb *f) { vxlan_frame(f, true, 0x08); }
+/* Group policy (G, 0x80) beside I: other bits are ignored on receipt. */
+static void b_vxlan_gbp(struct fb *f) { vxlan_frame(f, false, 0x88); }
+/* No I flag: not VXLAN, a datagram to port 4789. */
+static void b_vxlan_no_i(struct fb *f) { vxlan_frame(f, false, 0x00); }
+
+static void vxlan_nest(struct fb *f, unsigned depth)
+{
+	uint32_t o[8], u[8];
+	for (unsigned i = 0; i < depth; i++)
+		vxlan_open(f, false, 0x08, i + 1, &o[i], &u[i]);
+	inner_udp(f, -1);
+	for (unsigned i = depth; i-- > 0;)
+		vxlan_close(f, false, o[i], u[i]);
+}
+
+static void b_vxlan_x3(struct fb *f) { vxlan_nest(f, 3); }
+static void b_vxlan_x4(struct fb *f) { vxlan_nest(f, 4); }
+
+/* The outer IP packet ends 4 bytes into the ERSPAN header. */
+static void b_erspan2_cut_by_sender(struct fb *f)
+{
+	uint32_t o = gre4(f, 0x1000, 0x88be, 0, 0);
+	put32(f, 0x10650001);
+	outer_end(f, o);
+	fill(f, 0, 8);		/* Ethernet padding */
+}
+
+/* ... and 10 bytes into the mirrored frame. */
+static void b_erspan2_inner_short(struct fb *f)
+{
+	uint32_t o = gre4(f, 0x1000, 0x88be, 0, 0);
+	erspan2_hdr(f, 1, 101, 0, 5);
+	putn(f, MAC_B, 6);
+	putn(f, MAC_A, 4);
+	outer_end(f, o);
+}
+
+/* A broken outer frame is its sender's: it is not opened. */
+static void b_erspan2_outer_group_src(struct fb *f)
+{
+	eth(f, MAC_COL, MAC_GRP, 0x0800);
+	uint32_t o = f->n;
+	ip4s(f, 47, 64, OUT_SRC, OUT_DST, 0, 5);
+	put16(f, 0x1000);
+	put16(f, 0x88be);
+	put32(f, 1);
+	erspan2_hdr(f, 1, 101, 0, 5);
+	inner_udp(f, -1);
+	outer_end(f, o);
+}
+
+/* First fragment of a large mirrored frame: its inner IP length runs on
+ * into later fragments and is believed. */
+static void b_erspan2_first_fragment(struct fb *f)
+{
+	uint32_t o = gre4(f, 0x1000, 0x88be, 0, 0x2000);
+	erspan2_hdr(f, 1, 101, 0, 5);
+	inner_udp(f, -1);
+	set16(f, f->ip + 2, 1400);
+	outer_end(f, o);
+}
+
+/* A fragment boundary inside the inner IP header: the sender's doing. */
+static void b_erspan2_frag_in_inner_hdr(struct fb *f)
+{
+	uint32_t o = gre4(f, 0x1000, 0x88be, 0, 0x2000);
+	erspan2_hdr(f, 1, 101, 0, 5);
+	eth(f, MAC_B, MAC_A, 0x0800);
+	put32(f, 0x45000578);
+	put32(f, 0);
+	outer_end(f, o);
+}
+
+/* A routed GRE tunnel (IPv4 inside) is no mirror: left as GRE. */
+static void b_gre_ip(struct fb *f)
+{
+	uint32_t o = gre4(f, 0, 0x0800, 0, 0);
+	ip4(f, 1, 64, DST2, 0, 5);
+	icmp(f, 8, 0);
+	ip4_end(f);
+	outer_end(f, o);
+}
+
+/* ---- routing protocols recognised ------------------------------------ */
+
+static void b_bgp_keepalive(struct fb *f)
+{
+	eth(f, MAC_B, MAC_A, 0x0800);
+	ip4(f, 6, 64, DST2, 0, 5);
+	uint32_t t = f->n;
+	tcp(f, 0x18, 5);
+	set16(f, t + 2, 179);
+	fill(f, 0xff, 16);
+	put16(f, 19);
+	put8(f, 4);
+	ip4_end(f);
+}
+
+static void udp_to(struct fb *f, unsigned port, unsigned len)
+{
+	eth(f, MAC_B, MAC_A, 0x0800);
+	ip4(f, 17, 255, DST2, 0, 5);
+	udp(f);
+	set16(f, f->l4 + 2, port);
+	put8(f, 0x20);		/* BFD version 1 */
+	fill(f, 0, len - 1);
+	udp_end(f);
+	ip4_end(f);
+}
+
+static void b_bfd(struct fb *f) { udp_to(f, 3784, 24); }
+static void b_bfd_multihop(struct fb *f) { udp_to(f, 4784, 24); }
+static void b_hsrp(struct fb *f) { udp_to(f, 1985, 20); }
+
+static void proto112(struct fb *f, unsigned b0, unsigned b3, unsigned len)
+{
+	eth(f, MAC_B, MAC_A, 0x0800);
+	ip4(f, 112, 255, DST2, 0, 5);
+	put8(f, b0);
+	put16(f, 0x0164);	/* VRID/VHID 1, priority/skew 100 */
+	put8(f, b3);
+	fill(f, 0, len - 4);
+	ip4_end(f);
+}
+
+static void b_vrrp3(struct fb *f) { proto112(f, 0x31, 1, 12); }
+static void b_carp(struct fb *f) { proto112(f, 0x21, 7, 36); }
+/* 36 bytes too, but 5 addresses where CARP has authlen 7. */
+static void b_vrrp2_36(struct fb *f) { proto112(f, 0x21, 5, 36); }
+
 /* ---- expectations ----------------------------------------------------- */
 
 #define C(x) FS_CLASS_BIT(FS_CLASS_##x)
@@ -696,7 +1011,11 @@ struct dcase {
 	const char *arp_spa, *arp_tpa;
 	bool is_ospf;
 	uint8_t ospf_version;
+	enum fs_route_kind route;
 	uint32_t l4_off, l4_len;
+	enum fs_mirror_kind mirror;
+	uint8_t mirror_depth;
+	uint32_t mirror_id;
 	uint32_t hdr_end;	/* prefix test: shortest undamaged caplen */
 };
 
@@ -706,6 +1025,10 @@ struct dcase {
 #define TCP_P .ip_proto = 6, .src_port = 40000, .dst_port = 80
 #define UDP_P .ip_proto = 17, .src_port = 5353, .dst_port = 53
 #define ARP_REQ .arp_op = 1, .arp_spa = "10.0.0.1", .arp_tpa = "10.0.0.2"
+#define OUTER .has_mac = true, .src_mac = MAC_TAP, .dst_mac = MAC_COL, \
+	.ethertype = 0x0800, .ip_version = 4, .src_ip = "192.0.2.1", \
+	.dst_ip = "192.0.2.2", .ttl = 64
+#define INNER_UDP ETH_AB, .ethertype = 0x0800, V4_AB, UDP_P, .ttl = 64
 
 static const struct dcase cases[] = {
 	/* valid, one per layer */
@@ -725,7 +1048,7 @@ static const struct dcase cases[] = {
 	  .classes = C(MULTICAST) | C(IP_MCAST_LOCAL) | C(TTL_LE1),
 	  .has_mac = true, .src_mac = MAC_A, .dst_mac = MAC_OSPF,
 	  .ethertype = 0x0800, .ip_version = 4, .src_ip = "10.0.0.1",
-	  .dst_ip = "224.0.0.5", .ip_proto = 89, .ttl = 1, .is_ospf = true,
+	  .dst_ip = "224.0.0.5", .ip_proto = 89, .ttl = 1, .is_ospf = true, .route = FS_ROUTE_OSPF,
 	  .ospf_version = 2, .l4_off = 34, .l4_len = 44, .hdr_end = 50 },
 	{ "ip4_options", b_ip4_options, .classes = C(IP_OPTIONS), ETH_AB,
 	  .ethertype = 0x0800, V4_AB, UDP_P, .ttl = 64, .l4_off = 46,
@@ -761,7 +1084,7 @@ static const struct dcase cases[] = {
 	  .classes = C(MULTICAST) | C(IP_MCAST_LOCAL) | C(TTL_LE1),
 	  .has_mac = true, .src_mac = MAC_A, .dst_mac = MAC_V6_5,
 	  .ethertype = 0x86dd, .ip_version = 6, .src_ip = "2001:db8::1",
-	  .dst_ip = "ff02::5", .ip_proto = 89, .ttl = 1, .is_ospf = true,
+	  .dst_ip = "ff02::5", .ip_proto = 89, .ttl = 1, .is_ospf = true, .route = FS_ROUTE_OSPF,
 	  .ospf_version = 3, .l4_off = 78, .l4_len = 40, .hdr_end = 94 },
 	{ "ip6_first_fragment", b_ip6_frag_first, .classes = C(FRAGMENT),
 	  ETH_AB, .ethertype = 0x86dd, V6_AB, UDP_P, .ttl = 64, .l4_off = 70,
@@ -828,6 +1151,120 @@ static const struct dcase cases[] = {
 	  .icmp_type = 128, .l4_off = 48, .l4_len = 4, .hdr_end = 48 },
 	{ "null_unknown_family", b_null_other, .dlt = NULL_T,
 	  .classes = C(NON_IP), .hdr_end = 4 },
+
+	/* remote mirrors: the inner frame is the packet */
+	{ "erspan2", b_erspan2, INNER_UDP, .vlan = 101, .l4_off = 92,
+	  .l4_len = 4, .mirror = FS_MIRROR_ERSPAN_II, .mirror_depth = 1,
+	  .mirror_id = 5, .hdr_end = 92 },
+	{ "erspan2_tag_kept", b_erspan2_tag_kept, INNER_UDP, .vlan = 7,
+	  .vlan_depth = 1, .l4_off = 96, .l4_len = 4,
+	  .mirror = FS_MIRROR_ERSPAN_II, .mirror_depth = 1, .mirror_id = 5,
+	  .hdr_end = 96 },
+	{ "erspan1", b_erspan1, INNER_UDP, .l4_off = 80, .l4_len = 4,
+	  .mirror = FS_MIRROR_ERSPAN_I, .mirror_depth = 1, .hdr_end = 80 },
+	{ "erspan3", b_erspan3, INNER_UDP, .vlan = 20, .l4_off = 92,
+	  .l4_len = 4, .mirror = FS_MIRROR_ERSPAN_III, .mirror_depth = 1,
+	  .mirror_id = 9, .hdr_end = 92 },
+	{ "erspan3_platform_ip", b_erspan3_ip, .ethertype = 0x0800, V4_AB,
+	  UDP_P, .ttl = 64, .vlan = 20, .l4_off = 90, .l4_len = 4,
+	  .mirror = FS_MIRROR_ERSPAN_III, .mirror_depth = 1,
+	  .mirror_id = 1023, .hdr_end = 90 },
+	{ "gre_teb_key_checksum", b_gre_teb_key,
+	  .classes = C(BROADCAST) | C(ARP), .has_mac = true,
+	  .src_mac = MAC_A, .dst_mac = MAC_BCAST, .ethertype = 0x0806, ARP_REQ,
+	  .mirror = FS_MIRROR_GRE_TEB, .mirror_depth = 1,
+	  .mirror_id = 0x02000000, .hdr_end = 88 },
+	{ "vxlan", b_vxlan, INNER_UDP, .l4_off = 92, .l4_len = 4,
+	  .mirror = FS_MIRROR_VXLAN, .mirror_depth = 1, .mirror_id = 100,
+	  .hdr_end = 92 },
+	{ "vxlan_over_ip6", b_vxlan6, INNER_UDP, .l4_off = 112, .l4_len = 4,
+	  .mirror = FS_MIRROR_VXLAN, .mirror_depth = 1, .mirror_id = 100,
+	  .hdr_end = 112 },
+	{ "vxlan_group_policy_bit", b_vxlan_gbp, INNER_UDP, .l4_off = 92,
+	  .l4_len = 4, .mirror = FS_MIRROR_VXLAN, .mirror_depth = 1,
+	  .mirror_id = 100, .hdr_end = 92 },
+	{ "vxlan_without_i_flag", b_vxlan_no_i, OUTER, .ip_proto = 17,
+	  .src_port = 49152, .dst_port = 4789, .l4_off = 42, .l4_len = 54,
+	  .hdr_end = 50 },
+	{ "vxlan_nested_3", b_vxlan_x3, INNER_UDP, .l4_off = 192, .l4_len = 4,
+	  .mirror = FS_MIRROR_VXLAN, .mirror_depth = 3, .mirror_id = 1,
+	  .hdr_end = 192 },
+	{ "vxlan_nested_4_too_deep", b_vxlan_x4,
+	  .status = FS_DECODE_MALFORMED, .reason = FS_DR_MIRROR_TOO_DEEP,
+	  .classes = BAD, OUTER, .ip_proto = 17, .src_port = 49152,
+	  .dst_port = 4789, .l4_off = 192, .l4_len = 54,
+	  .mirror = FS_MIRROR_VXLAN, .mirror_depth = 3, .mirror_id = 1 },
+	{ "gre_ip_tunnel_not_a_mirror", b_gre_ip, OUTER, .ip_proto = 47,
+	  .l4_off = 34, .l4_len = 32, .hdr_end = 38 },
+	/* no prefix test: a first fragment shorter than a GRE header is not
+	 * judged (as for any protocol in l4.c) */
+	{ "erspan2_outer_first_fragment", b_erspan2_first_fragment, INNER_UDP,
+	  .vlan = 101, .l4_off = 92, .l4_len = 4,
+	  .mirror = FS_MIRROR_ERSPAN_II, .mirror_depth = 1, .mirror_id = 5 },
+	{ "gre_routing_bit", b_gre_routing, .status = FS_DECODE_MALFORMED,
+	  .reason = FS_DR_GRE_BAD_HEADER, .classes = BAD, OUTER,
+	  .ip_proto = 47, .l4_off = 34, .l4_len = 62 },
+	{ "gre_version_1", b_gre_version1, .status = FS_DECODE_MALFORMED,
+	  .reason = FS_DR_GRE_BAD_HEADER, .classes = BAD, OUTER,
+	  .ip_proto = 47, .l4_off = 34, .l4_len = 50 },
+	{ "erspan2_version_2", b_erspan2_version2,
+	  .status = FS_DECODE_MALFORMED, .reason = FS_DR_ERSPAN_BAD_VERSION,
+	  .classes = BAD, OUTER, .ip_proto = 47, .l4_off = 34, .l4_len = 62 },
+	{ "erspan3_frame_type_7", b_erspan3_ft7,
+	  .status = FS_DECODE_MALFORMED, .reason = FS_DR_ERSPAN_FRAME_TYPE,
+	  .classes = BAD, OUTER, .ip_proto = 47, .l4_off = 34, .l4_len = 62 },
+	{ "erspan2_cut_by_sender", b_erspan2_cut_by_sender,
+	  .status = FS_DECODE_MALFORMED, .reason = FS_DR_ERSPAN_SHORT,
+	  .classes = BAD, OUTER, .ip_proto = 47, .l4_off = 34, .l4_len = 12 },
+	{ "erspan2_inner_frame_short", b_erspan2_inner_short,
+	  .status = FS_DECODE_MALFORMED, .reason = FS_DR_L2_SHORT,
+	  .classes = BAD, .dst_mac = MAC_B, .vlan = 101,
+	  .mirror = FS_MIRROR_ERSPAN_II, .mirror_depth = 1, .mirror_id = 5 },
+	{ "erspan2_outer_src_group", b_erspan2_outer_group_src,
+	  .status = FS_DECODE_MALFORMED, .reason = FS_DR_SRC_MAC_GROUP,
+	  .classes = BAD, .has_mac = true, .src_mac = MAC_GRP,
+	  .dst_mac = MAC_COL, .ethertype = 0x0800, .ip_version = 4,
+	  .src_ip = "192.0.2.1", .dst_ip = "192.0.2.2", .ttl = 64,
+	  .ip_proto = 47, .l4_off = 34, .l4_len = 62 },
+	{ "erspan2_fragment_in_inner_header", b_erspan2_frag_in_inner_hdr,
+	  .status = FS_DECODE_MALFORMED, .reason = FS_DR_IP4_SHORT,
+	  .classes = BAD, ETH_AB, .ethertype = 0x0800, .ip_version = 4,
+	  .vlan = 101, .mirror = FS_MIRROR_ERSPAN_II, .mirror_depth = 1,
+	  .mirror_id = 5 },
+	{ "erspan2_snap_in_gre", b_erspan2, .snap = 40,
+	  .status = FS_DECODE_TRUNCATED, .reason = FS_DR_GRE_SHORT,
+	  .classes = BAD, OUTER, .ip_proto = 47, .l4_off = 34, .l4_len = 6 },
+	{ "erspan2_snap_in_erspan", b_erspan2, .snap = 48,
+	  .status = FS_DECODE_TRUNCATED, .reason = FS_DR_ERSPAN_SHORT,
+	  .classes = BAD, OUTER, .ip_proto = 47, .l4_off = 34, .l4_len = 14 },
+	{ "vxlan_snap_in_header", b_vxlan, .snap = 46,
+	  .status = FS_DECODE_TRUNCATED, .reason = FS_DR_VXLAN_SHORT,
+	  .classes = BAD, OUTER, .ip_proto = 17, .src_port = 49152,
+	  .dst_port = 4789, .l4_off = 42, .l4_len = 4 },
+
+	/* routing protocols recognised, parsed on request */
+	{ "bgp_keepalive", b_bgp_keepalive, ETH_AB, .ethertype = 0x0800, V4_AB,
+	  .ip_proto = 6, .src_port = 40000, .dst_port = 179, .ttl = 64,
+	  .tcp_flags = 0x18, .route = FS_ROUTE_BGP, .l4_off = 54,
+	  .l4_len = 19, .hdr_end = 54 },
+	{ "bfd", b_bfd, ETH_AB, .ethertype = 0x0800, V4_AB, .ip_proto = 17,
+	  .src_port = 5353, .dst_port = 3784, .ttl = 255,
+	  .route = FS_ROUTE_BFD, .l4_off = 42, .l4_len = 24, .hdr_end = 42 },
+	{ "bfd_multihop", b_bfd_multihop, ETH_AB, .ethertype = 0x0800, V4_AB,
+	  .ip_proto = 17, .src_port = 5353, .dst_port = 4784, .ttl = 255,
+	  .route = FS_ROUTE_BFD, .l4_off = 42, .l4_len = 24, .hdr_end = 42 },
+	{ "hsrp", b_hsrp, ETH_AB, .ethertype = 0x0800, V4_AB, .ip_proto = 17,
+	  .src_port = 5353, .dst_port = 1985, .ttl = 255,
+	  .route = FS_ROUTE_HSRP, .l4_off = 42, .l4_len = 20, .hdr_end = 42 },
+	{ "vrrp3", b_vrrp3, ETH_AB, .ethertype = 0x0800, V4_AB,
+	  .ip_proto = 112, .ttl = 255, .route = FS_ROUTE_VRRP, .l4_off = 34,
+	  .l4_len = 12, .hdr_end = 42 },
+	{ "carp", b_carp, ETH_AB, .ethertype = 0x0800, V4_AB, .ip_proto = 112,
+	  .ttl = 255, .route = FS_ROUTE_CARP, .l4_off = 34, .l4_len = 36,
+	  .hdr_end = 42 },
+	{ "vrrp2_36_bytes", b_vrrp2_36, ETH_AB, .ethertype = 0x0800, V4_AB,
+	  .ip_proto = 112, .ttl = 255, .route = FS_ROUTE_VRRP, .l4_off = 34,
+	  .l4_len = 36, .hdr_end = 42 },
 
 	/* the sender's faults */
 	{ "src_mac_group", b_src_group, .status = FS_DECODE_MALFORMED,
@@ -919,7 +1356,7 @@ static const struct dcase cases[] = {
 	  .classes = C(MULTICAST) | C(IP_MCAST_LOCAL) | C(TTL_LE1) | BAD,
 	  .has_mac = true, .src_mac = MAC_A, .dst_mac = MAC_OSPF,
 	  .ethertype = 0x0800, .ip_version = 4, .src_ip = "10.0.0.1",
-	  .dst_ip = "224.0.0.5", .ip_proto = 89, .ttl = 1, .is_ospf = true,
+	  .dst_ip = "224.0.0.5", .ip_proto = 89, .ttl = 1, .is_ospf = true, .route = FS_ROUTE_OSPF,
 	  .ospf_version = 2, .l4_off = 34, .l4_len = 10 },
 	{ "sll_short", b_sll_arp, .dlt = DLT_LINUX_SLL, .keep = 15,
 	  .status = FS_DECODE_MALFORMED, .reason = FS_DR_L2_SHORT,
@@ -961,7 +1398,7 @@ static const struct dcase cases[] = {
 	  .classes = C(MULTICAST) | C(IP_MCAST_LOCAL) | C(TTL_LE1) | BAD,
 	  .has_mac = true, .src_mac = MAC_A, .dst_mac = MAC_OSPF,
 	  .ethertype = 0x0800, .ip_version = 4, .src_ip = "10.0.0.1",
-	  .dst_ip = "224.0.0.5", .ip_proto = 89, .ttl = 1, .is_ospf = true,
+	  .dst_ip = "224.0.0.5", .ip_proto = 89, .ttl = 1, .is_ospf = true, .route = FS_ROUTE_OSPF,
 	  .ospf_version = 2, .l4_off = 34, .l4_len = 6 },
 	{ "arp_snap_30", b_arp_req, .snap = 30, .status = FS_DECODE_TRUNCATED,
 	  .reason = FS_DR_ARP_SHORT, .classes = C(BROADCAST) | C(ARP) | BAD,
@@ -1054,8 +1491,12 @@ static void test_table(void **state)
 		EQ(arp_op);
 		EQ(is_ospf);
 		EQ(ospf_version);
+		EQ(route);
 		EQ(l4_off);
 		EQ(l4_len);
+		EQ(mirror);
+		EQ(mirror_depth);
+		EQ(mirror_id);
 		assert_int_equal(p.ts_us, 77);
 		assert_int_equal(p.caplen, caplen);
 		assert_int_equal(p.wirelen, wirelen);
@@ -1164,6 +1605,28 @@ static void test_reason_names(void **state)
 	}
 }
 
+/* Each kind has its own name; out of range is "unknown". */
+static void test_kind_names(void **state)
+{
+	(void)state;
+	assert_string_equal(fs_mirror_kind_name(FS_MIRROR_ERSPAN_II),
+			    "erspan2");
+	assert_string_equal(fs_mirror_kind_name(FS_MIRROR_VXLAN), "vxlan");
+	assert_string_equal(fs_mirror_kind_name(FS_MIRROR_COUNT), "unknown");
+	assert_string_equal(fs_route_kind_name(FS_ROUTE_CARP), "carp");
+	assert_string_equal(fs_route_kind_name(FS_ROUTE_COUNT), "unknown");
+	for (int i = 0; i < FS_MIRROR_COUNT; i++)
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(
+				fs_mirror_kind_name((enum fs_mirror_kind)i),
+				fs_mirror_kind_name((enum fs_mirror_kind)j));
+	for (int i = 0; i < FS_ROUTE_COUNT; i++)
+		for (int j = 0; j < i; j++)
+			assert_string_not_equal(
+				fs_route_kind_name((enum fs_route_kind)i),
+				fs_route_kind_name((enum fs_route_kind)j));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1172,6 +1635,7 @@ int main(void)
 		cmocka_unit_test(test_wirelen_below_caplen),
 		cmocka_unit_test(test_linktypes),
 		cmocka_unit_test(test_reason_names),
+		cmocka_unit_test(test_kind_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,6 +77,11 @@ static bool p_ospf3(const struct fs_pkt *p)
 	return p->is_ospf && p->ospf_version == 3 && p->status == FS_DECODE_OK;
 }
 static bool p_esp(const struct fs_pkt *p) { return p->ip_proto == 50; }
+static bool p_ospf2_mirrored_vlan10(const struct fs_pkt *p)
+{
+	return p_ospf2(p) && p->mirror == FS_MIRROR_ERSPAN_I &&
+	       p->vlan == 10 && p->vlan_depth == 1;
+}
 static bool p_arp_storm(const struct fs_pkt *p)
 {
 	return (p->classes & (C(ARP) | C(BROADCAST))) ==
@@ -184,6 +189,70 @@ static bool p_arp_bcast(const struct fs_pkt *p)
 	       (C(ARP) | C(BROADCAST));
 }
 
+/* Remote mirrors: the session each frame came in. */
+static bool mirror_is(const struct fs_pkt *p, enum fs_mirror_kind k,
+		      uint32_t id)
+{
+	return p->mirror == k && p->mirror_id == id && p->mirror_depth >= 1;
+}
+static bool p_erspan2_s1(const struct fs_pkt *p)
+{
+	return mirror_is(p, FS_MIRROR_ERSPAN_II, 1) &&
+	       p->route == FS_ROUTE_HSRP;
+}
+static bool p_erspan2_s101(const struct fs_pkt *p)
+{
+	return mirror_is(p, FS_MIRROR_ERSPAN_II, 101);
+}
+static bool p_erspan2_s666(const struct fs_pkt *p)
+{
+	return mirror_is(p, FS_MIRROR_ERSPAN_II, 666) && p->vlan == 342 &&
+	       ip4_is(p->src_ip, 10, 48, 6, 1) && p->ip_proto == 103;
+}
+static bool p_erspan3_s0(const struct fs_pkt *p)
+{
+	return mirror_is(p, FS_MIRROR_ERSPAN_III, 0) && p->vlan == 20 &&
+	       (p->classes & C(ICMP));
+}
+static bool p_teb(const struct fs_pkt *p)
+{
+	return p->mirror == FS_MIRROR_GRE_TEB;
+}
+static bool p_teb_key0(const struct fs_pkt *p)
+{
+	return mirror_is(p, FS_MIRROR_GRE_TEB, 0);
+}
+static bool p_teb_key0_from_2b52(const struct fs_pkt *p)
+{
+	return p_teb_key0(p) && mac_is(p->src_mac, "00:50:56:82:2b:52");
+}
+static bool p_teb_key2(const struct fs_pkt *p)
+{
+	return mirror_is(p, FS_MIRROR_GRE_TEB, 0x02000000);
+}
+static bool p_teb_key2_from_08d1(const struct fs_pkt *p)
+{
+	return p_teb_key2(p) && mac_is(p->src_mac, "00:50:56:82:08:d1");
+}
+static bool p_vni100(const struct fs_pkt *p)
+{
+	return mirror_is(p, FS_MIRROR_VXLAN, 100);
+}
+static bool p_vni123(const struct fs_pkt *p)
+{
+	return mirror_is(p, FS_MIRROR_VXLAN, 123);
+}
+static bool p_vni3000001(const struct fs_pkt *p)
+{
+	return mirror_is(p, FS_MIRROR_VXLAN, 3000001) &&
+	       (p->classes & C(ICMP));
+}
+static bool p_vxlan_triple(const struct fs_pkt *p)
+{
+	return mirror_is(p, FS_MIRROR_VXLAN, 1) && p->mirror_depth == 3 &&
+	       ip4_is(p->src_ip, 4, 4, 4, 4) && p->dst_port == 53;
+}
+
 /* ---- facts from SOURCES.md -------------------------------------------- */
 
 enum fact_kind {
@@ -268,8 +337,37 @@ static const struct fact facts[] = {
 	{ "tcpdump/ospf2-seg-fault-1.pcapng", F_COUNT, p_ospf2, 1,
 	  "OSPFv2 LSU" },
 	{ "tcpdump/erspan-type-i-4.pcap", F_COUNT, NULL, 119, "frames" },
-	{ "tcpdump/erspan-type-i-4.pcap", F_COUNT, p_ospf2, 16,
-	  "untunnelled OSPFv2" },
+	/* Mirrored Hellos are the mirrored segment's: 16 plain + 8 inside
+	 * ERSPAN; the 8 inside a routed GRE tunnel (IP in GRE) are not. */
+	{ "tcpdump/erspan-type-i-4.pcap", F_COUNT, p_ospf2, 24,
+	  "OSPFv2 plain and mirrored" },
+	{ "tcpdump/erspan-type-i-4.pcap", F_COUNT, p_ospf2_mirrored_vlan10, 8,
+	  "OSPFv2 inside ERSPAN, inner VLAN 10" },
+	{ "tcpdump/erspan-type-ii-2.pcap", F_COUNT, p_erspan2_s1, 16,
+	  "HSRP inside ERSPAN II session 1" },
+	{ "tcpdump/erspan-type-ii-3.pcap", F_COUNT, p_erspan2_s101, 108,
+	  "ERSPAN II session 101" },
+	{ "tcpdump/erspan-type-ii-1.pcap", F_COUNT, p_erspan2_s666, 1,
+	  "PIM hello in session 666, VLAN 342" },
+	{ "tcpdump/erspan-type-iii-ft-0.pcap", F_COUNT, p_erspan3_s0, 9,
+	  "ICMP in ERSPAN III session 0, VLAN 20" },
+	/* 287 frames less the 23 middle and 16 last outer fragments, which
+	 * carry no GRE header (no outer reassembly) */
+	{ "zeek/erspan.pcap", F_COUNT, p_teb, 287 - 23 - 16,
+	  "GRE-TEB mirrored frames" },
+	{ "zeek/erspan.pcap", F_MACS, p_teb_key0, 1, "one sender on key 0" },
+	{ "zeek/erspan.pcap", F_AT_LEAST, p_teb_key0_from_2b52, 1,
+	  "key 0 from 00:50:56:82:2b:52" },
+	{ "zeek/erspan.pcap", F_MACS, p_teb_key2, 1,
+	  "one sender on key 0x02000000" },
+	{ "zeek/erspan.pcap", F_AT_LEAST, p_teb_key2_from_08d1, 1,
+	  "key 0x02000000 from 00:50:56:82:08:d1" },
+	{ "tcpdump/vxlan.pcap", F_COUNT, p_vni100, 10, "VXLAN VNI 100" },
+	{ "zeek/vxlan.pcap", F_COUNT, p_vni123, 10, "VXLAN VNI 123" },
+	{ "pcapplusplus/Vxlan1.pcap", F_COUNT, p_vni3000001, 1,
+	  "VXLAN flags 0x8848, VNI 3000001" },
+	{ "zeek/vxlan-triple-v2.pcap", F_COUNT, p_vxlan_triple, 1,
+	  "DNS under three VXLAN layers" },
 	{ "tcpdump/ipv4_invalid_hdr_length.pcap", F_COUNT, p_bad_ihl, 1,
 	  "bad IHL" },
 	/* For these two the expected tcpdump output shipped next to the

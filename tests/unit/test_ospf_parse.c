@@ -6,7 +6,7 @@
 #include <cmocka.h>
 
 #include "ospf_build.h"
-#include "src/ospf/ospf_wire.h"
+#include "src/decode/ospf_wire.h"
 
 static enum fs_ospf_reason parse(const struct ob *o, uint8_t ipv, bool cut,
 				 struct fs_ospf_msg *m)
@@ -187,15 +187,10 @@ static void test_v2_dbd(void **state)
 	assert_int_equal(m.dbd_flags, FS_OSPF_DBD_M | FS_OSPF_DBD_MS);
 	assert_int_equal(m.dd_seq, 0x1234);
 	assert_int_equal(m.n_items, 2);
-	struct fs_cursor c = m.items;
-	struct fs_ospf_lsa_hdr h;
-	assert_true(fs_ospf_next_lsa_hdr(&c, 2, &h));
-	assert_int_equal(h.type, 1);
-	assert_int_equal(h.seq, 0x80000002);
-	assert_true(fs_ospf_next_lsa_hdr(&c, 2, &h));
-	assert_int_equal(h.type, 5);
-	assert_int_equal(h.ls_id, IP4(10, 9, 0, 0));
-	assert_false(fs_ospf_next_lsa_hdr(&c, 2, &h));
+	assert_int_equal(m.lsas[0].type, 1);
+	assert_int_equal(m.lsas[0].seq, 0x80000002);
+	assert_int_equal(m.lsas[1].type, 5);
+	assert_int_equal(m.lsas[1].ls_id, IP4(10, 9, 0, 0));
 
 	ob_put16(&o, 2, (unsigned)o.n - 1);	/* ragged headers */
 	o.n--;
@@ -217,14 +212,10 @@ static void test_v2_lsr_ack(void **state)
 	ob_end(&o);
 	assert_int_equal(parse(&o, 4, false, &m), FS_OR_OK);
 	assert_int_equal(m.n_items, 2);
-	struct fs_cursor c = m.items;
-	struct fs_ospf_lsr_entry e;
-	assert_true(fs_ospf_next_lsr(&c, 2, &e));
-	assert_true(fs_ospf_next_lsr(&c, 2, &e));
-	assert_int_equal(e.type, 2);
-	assert_int_equal(e.ls_id, IP4(10, 0, 0, 3));
-	assert_int_equal(e.adv_router, IP4(3, 3, 3, 3));
-	assert_false(fs_ospf_next_lsr(&c, 2, &e));
+	assert_int_equal(m.lsrs[0].type, 1);
+	assert_int_equal(m.lsrs[1].type, 2);
+	assert_int_equal(m.lsrs[1].ls_id, IP4(10, 0, 0, 3));
+	assert_int_equal(m.lsrs[1].adv_router, IP4(3, 3, 3, 3));
 	ob_put16(&o, 2, (unsigned)o.n - 4);
 	o.n -= 4;
 	assert_int_equal(parse(&o, 4, false, &m), FS_OR_LSR_SHORT);
@@ -283,7 +274,13 @@ static void test_v2_lsu(void **state)
 	build_v2_lsu(&o, 2);
 	assert_int_equal(parse(&o, 4, false, &m), FS_OR_OK);
 	assert_int_equal(m.n_items, 2);
-	struct fs_cursor c = m.items, body;
+	assert_true(fs_ospf_is_router_lsa(2, m.lsas[0].type));
+	assert_true(fs_ospf_is_network_lsa(2, m.lsas[1].type));
+	assert_int_equal(m.lsas[1].n_attached, 3);
+	assert_int_equal(m.attached[m.lsas[1].attached_first],
+			 IP4(3, 3, 3, 3));
+	/* The bodies, walked from the packet after the header and #LSAs. */
+	struct fs_cursor c = fs_cursor_make(o.b + 28, o.n - 28), body;
 	struct fs_ospf_lsa_hdr h;
 	assert_true(fs_ospf_next_lsa(&c, 2, &h, &body));
 	assert_true(fs_ospf_is_router_lsa(2, h.type));
@@ -439,12 +436,8 @@ static void test_v3_dbd_lsr_lsu(void **state)
 	assert_int_equal(m.options, 0x13);
 	assert_int_equal(m.dd_seq, 0xabcd);
 	assert_int_equal(m.n_items, 2);
-	struct fs_cursor c = m.items;
-	struct fs_ospf_lsa_hdr h;
-	assert_true(fs_ospf_next_lsa_hdr(&c, 3, &h));
-	assert_int_equal(h.type, 0x2001);
-	assert_true(fs_ospf_next_lsa_hdr(&c, 3, &h));
-	assert_int_equal(h.type, 0x0008);
+	assert_int_equal(m.lsas[0].type, 0x2001);
+	assert_int_equal(m.lsas[1].type, 0x0008);
 
 	memset(&o, 0, sizeof(o));
 	ob_v3_hdr(&o, 3, IP4(2, 2, 2, 2), 1, 0);
@@ -454,11 +447,9 @@ static void test_v3_dbd_lsr_lsu(void **state)
 	ob_be32(&o, IP4(1, 1, 1, 1));
 	ob_end(&o);
 	assert_int_equal(parse(&o, 6, false, &m), FS_OR_OK);
-	c = m.items;
-	struct fs_ospf_lsr_entry e;
-	assert_true(fs_ospf_next_lsr(&c, 3, &e));
-	assert_int_equal(e.type, 0x2001);
-	assert_int_equal(e.adv_router, IP4(1, 1, 1, 1));
+	assert_int_equal(m.n_items, 1);
+	assert_int_equal(m.lsrs[0].type, 0x2001);
+	assert_int_equal(m.lsrs[0].adv_router, IP4(1, 1, 1, 1));
 
 	/* LSU: router-LSA (one link), network-LSA, link-LSA; then a trailer
 	 * with no AT-bit to go by, recognised by its exact length. */
@@ -492,8 +483,13 @@ static void test_v3_dbd_lsr_lsu(void **state)
 	assert_int_equal(m.n_items, 3);
 	assert_true(m.has_at);
 	assert_int_equal(m.at_sa_id, 9);
-	c = m.items;
-	struct fs_cursor body;
+	assert_int_equal(m.lsas[1].n_attached, 2);
+	assert_int_equal(m.attached[m.lsas[1].attached_first + 1],
+			 IP4(2, 2, 2, 2));
+	assert_int_equal(m.lsas[2].type, 8);
+	/* The bodies, walked from the packet after the header and #LSAs. */
+	struct fs_cursor c = fs_cursor_make(o.b + 20, pkt_len - 20), body;
+	struct fs_ospf_lsa_hdr h;
 	assert_true(fs_ospf_next_lsa(&c, 3, &h, &body));
 	uint32_t n;
 	fs_ospf_rtr_links_begin(3, &body, &n);

@@ -6,11 +6,13 @@
  *   floodspot-graph [options] top DIR N
  *   floodspot-graph [options] router DIR ROUTER-ID
  *
- * Default range: the file's own last update minus one hour up to it, so a
- * replayed capture graphs at the incident's times.
+ * Default range: the file's own last update minus one hour (--view day,
+ * week, year: that much) up to it, so a replayed capture graphs at the
+ * incident's times. Times in UTC unless --tz local.
  */
 #include <arpa/inet.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +25,15 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: floodspot-graph [--start T] [--end T] [--format png|svg]\n"
+		"usage: floodspot-graph [--view hour|day|week|year] [--start T]\n"
+		"                       [--end T] [--tz utc|local] [--format png|svg|pdf]\n"
 		"                       [-o FILE] [--width W] [--height H]\n"
-		"                       [--daemon ADDR]\n"
+		"                       [--daemon ADDR] [--info]\n"
 		"         host DIR VLAN MAC | segment DIR | top DIR N |\n"
 		"         router DIR ROUTER-ID\n"
 		"T: seconds since the epoch; --start -N: N seconds before the end.\n"
-		"--daemon (or RRDCACHED_ADDRESS): read through rrdcached.\n");
+		"--daemon (or RRDCACHED_ADDRESS): read through rrdcached.\n"
+		"--info: print the legend lines librrd drew.\n");
 }
 
 static int parse_num(const char *s, int64_t *out)
@@ -52,11 +56,15 @@ int main(int argc, char **argv)
 		{ "width", required_argument, NULL, 'W' },
 		{ "height", required_argument, NULL, 'H' },
 		{ "daemon", required_argument, NULL, 'd' },
+		{ "view", required_argument, NULL, 'v' },
+		{ "tz", required_argument, NULL, 'z' },
+		{ "info", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fs_graph_req r = { 0 };
 	int64_t start = 0;
+	bool tz_local = false;
 	int c;
 
 	r.format = "png";
@@ -72,7 +80,8 @@ int main(int argc, char **argv)
 				goto bad;
 			break;
 		case 'f':
-			if (strcasecmp(optarg, "png") && strcasecmp(optarg, "svg"))
+			if (strcasecmp(optarg, "png") && strcasecmp(optarg, "svg") &&
+			    strcasecmp(optarg, "pdf"))
 				goto bad;
 			r.format = optarg;
 			break;
@@ -80,6 +89,17 @@ int main(int argc, char **argv)
 		case 'W': r.width = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'H': r.height = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'd': r.daemon = optarg; break;
+		case 'v':
+			if (!fs_graph_view_span(optarg))
+				goto bad;
+			r.view = optarg;
+			break;
+		case 'z':
+			if (strcmp(optarg, "utc") && strcmp(optarg, "local"))
+				goto bad;
+			tz_local = strcmp(optarg, "local") == 0;
+			break;
+		case 'i': r.info = stdout; break;
 		case 'h': usage(stdout); return 0;
 		default: goto bad;
 		}
@@ -124,11 +144,12 @@ int main(int argc, char **argv)
 	}
 	char outbuf[64];
 	if (!r.out) {
-		snprintf(outbuf, sizeof(outbuf), "%s.%s", what,
-			 strcasecmp(r.format, "svg") == 0 ? "svg" : "png");
+		snprintf(outbuf, sizeof(outbuf), "%s.%s", what, r.format);
 		r.out = outbuf;
 	}
-	r.start = start;
+	/* --start wins over --view; --view alone spans back from the end. */
+	r.start = start ? start : r.view ? -fs_graph_view_span(r.view) : 0;
+	fs_graph_set_tz(tz_local);
 	char err[512];
 	if (fs_graph_render(&r, err, sizeof(err)) != 0) {
 		fprintf(stderr, "floodspot-graph: %s\n", err);
