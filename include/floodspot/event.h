@@ -64,7 +64,8 @@ struct fs_ev_hello_late {
 	uint32_t hello_interval_ms;	/* advertised */
 	uint32_t gap_ms;		/* since the previous hello */
 	uint32_t late_ms;		/* gap minus advertised interval */
-	bool silent;			/* raised by silence, not by an arrival */
+	bool silent;			/* overdue (told at that moment, no hello
+				 * yet), not told by the late arrival */
 };
 
 struct fs_ev_ospf_absent {

@@ -1,8 +1,15 @@
 /*
  * Hosts table: per (VLAN, source MAC) packet and byte counts, in total and
- * by class, in one-second bins of packet time, with baselines. Fixed
- * capacity, allocated once; least-recently-active eviction that spares the
- * entries a heavy-hitter summary ranks high.
+ * by class, over a sliding one-second window moved at every slice of
+ * packet time (default 100 ms) and in one-second bins for storage and
+ * output, with baselines. Fixed capacity, allocated once;
+ * least-recently-active eviction that spares the entries a heavy-hitter
+ * summary ranks high.
+ *
+ * Per packet only cumulative counters move. At each slice tick the hosts
+ * active in the last second take a snapshot of their counters (a ring of
+ * one snapshot per slice); the window is the counters now minus the
+ * snapshot one second ago, so per-packet work does not grow with slices.
  */
 #ifndef FLOODSPOT_HOSTS_H
 #define FLOODSPOT_HOSTS_H
@@ -15,14 +22,14 @@
 #include "floodspot/pkt.h"
 
 #define FS_HOST_MAX_IPS 4	/* addresses kept per host; more are counted */
-#define FS_HOST_HISTORY 16	/* seconds of per-second history kept */
+#define FS_HOSTS_MAX_SLICES 10	/* slices per second at most (100 ms) */
 
 struct fs_host_ip {
 	uint8_t version;	/* 4 or 6 */
 	uint8_t addr[16];
 };
 
-/* One closed or open one-second bin. */
+/* Counts over one second: a closed second, or the sliding window. */
 struct fs_host_bin {
 	uint32_t packets;
 	uint32_t bytes;
@@ -43,14 +50,16 @@ struct fs_host {
 
 	uint64_t packets;	/* cumulative since first seen */
 	uint64_t bytes;
+	uint64_t ctrl_packets;
 	uint64_t cls_packets[FS_CLASS_COUNT];
+	uint32_t new_ips_total;	/* wraps: windows are differences */
 
-	struct fs_host_bin cur;		/* second being filled */
+	/* The second ending with the slice that ended at win_end_us; valid
+	 * while win_end_us is the latest slice end (fs_hosts_current). */
+	struct fs_host_bin win;
+	int64_t win_end_us;
 	struct fs_host_bin last;	/* last closed second */
 	int64_t last_sec_us;		/* start of the second in .last */
-	uint32_t hist_packets[FS_HOST_HISTORY];	/* ring, newest at hist_pos */
-	uint32_t hist_ctrl[FS_HOST_HISTORY];
-	uint8_t hist_pos;
 
 	uint32_t peak_pps;
 	int64_t peak_ts_us;	/* start of the peak second */
@@ -59,14 +68,18 @@ struct fs_host {
 	struct fs_baseline base_ctrl;	/* control-plane packets per second */
 };
 
-/* Segment (whole capture) totals for the last closed second. */
+/* Segment (whole capture): the sliding window and the last closed second. */
 struct fs_segment {
-	uint64_t packets, bytes;		/* cumulative */
-	struct fs_host_bin cur, last;
-	uint32_t new_macs_cur, new_macs_last;	/* hosts inserted per second */
+	uint64_t packets, bytes, ctrl_packets;	/* cumulative */
+	uint64_t cls_packets[FS_CLASS_COUNT];
+	uint32_t new_ips_total, new_macs_total;	/* wrap */
+	struct fs_host_bin win, last;
+	uint32_t new_macs_win, new_macs_last;	/* hosts inserted */
+	uint32_t active_win;			/* hosts active in the window */
 	uint32_t active_last;			/* hosts active in last second */
 	uint32_t peak_pps;
 	int64_t peak_ts_us;
+	int64_t win_end_us;
 };
 
 struct fs_hosts_config {
@@ -74,6 +87,7 @@ struct fs_hosts_config {
 				   next power of two times 2, load <= 1/2 */
 	uint32_t hh_size;	/* heavy-hitter entries (0: 64), <= capacity/2 */
 	float baseline_window_s; /* EWMA window (<= 0: 60 s) */
+	uint32_t slice_us;	/* 0: 100 ms; divides a second, >= 100 ms */
 	uint64_t seed;		/* 0: random per process */
 	uint32_t hh_halve_s;	/* heavy-hitter counts halve this often (0: 10) */
 	bool hh_off;		/* no summary, plain LRA (for comparison) */
@@ -106,16 +120,19 @@ void fs_hosts_config_defaults(struct fs_hosts_config *cfg);
  * Bytes the table allocates for a configuration: the memory bound. One
  * calloc at create, nothing after (top-N and decay sort in place). With
  * C = capacity, P = C rounded up to a power of two, K = hh_size, K' = K
- * rounded up to a power of two (x86-64 sizes):
- *   C * (536 struct fs_host + 72 private + 8 active lists)
+ * rounded up to a power of two, N the slices per second (x86-64 sizes):
+ *   C * (sizeof(struct fs_host) + 80 private + 4 window list
+ *        + (N + 1) * 68 counter snapshots)
  *   + 2P * 16 index slots
  *   + K * 72 + 4K' * 16 + 16K' * 8 heavy-hitter summary and filter
  *   + about 16.5 KiB handle (mostly the 16 KiB hash tables),
- * each part rounded up to 64 bytes: about 648 bytes per host. Defaults
- * (C = 65536, K = 64): 42,501,056 bytes (40.5 MiB). 0 when the capacity
- * exceeds 2^28. Pages are touched as the table fills.
+ * each part rounded up to 64 bytes; fs_hosts_host_bytes() gives the
+ * per-host part. 0 when the capacity exceeds 2^28. Pages are touched as
+ * the table fills.
  */
 size_t fs_hosts_memory_bound(const struct fs_hosts_config *cfg);
+/* Bytes per host of that bound (without the index and the summary). */
+size_t fs_hosts_host_bytes(const struct fs_hosts_config *cfg);
 
 struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg);
 void fs_hosts_destroy(struct fs_hosts *h);
@@ -136,16 +153,31 @@ struct fs_host *fs_hosts_find(struct fs_hosts *h, uint16_t vlan,
 			      const uint8_t mac[6]);
 
 /*
- * Closes the second that began at sec_start_us: moves cur to last, updates
- * history, peaks and baselines. Cost is proportional to the hosts active in
- * that second.
+ * Closes the slice that began at slice_start_us: moves the window of every
+ * host active in the last second and judges its baselines' change points;
+ * when the slice ends a second, also closes that second (last, peaks,
+ * baselines). Cost is proportional to the hosts active in the last second.
  */
-void fs_hosts_tick(struct fs_hosts *h, int64_t sec_start_us);
+void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us);
+/* The slice length in microseconds. */
+int64_t fs_hosts_slice_us(const struct fs_hosts *h);
+/* True when host->win is the window of the latest closed slice. */
+bool fs_hosts_current(const struct fs_hosts *h, const struct fs_host *host);
+/*
+ * Counts of one host in the slices of its current window, oldest first:
+ * field 0 packets, 1 ctrl. Returns the number of slices (0 when the
+ * window is not current).
+ */
+unsigned fs_hosts_slices(const struct fs_hosts *h, const struct fs_host *host,
+			 int field, uint32_t *out);
 
 typedef void (*fs_host_fn)(const struct fs_host *host, void *ctx);
 /* Every host in the table, in no particular order. */
 void fs_hosts_foreach(const struct fs_hosts *h, fs_host_fn fn, void *ctx);
-/* Hosts active in the last closed second. */
+/*
+ * Hosts with packets in the window of the latest closed slice; after a
+ * tick that closed a second, exactly the hosts active in that second.
+ */
 void fs_hosts_foreach_active(const struct fs_hosts *h, fs_host_fn fn,
 			     void *ctx);
 

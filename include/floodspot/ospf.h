@@ -16,10 +16,12 @@
 #include "floodspot/routers.h"
 
 struct fs_ospf_config {
-	/* A hello later than interval * (1 + late_ratio) raises hello_late. */
+	/*
+	 * A hello later than interval * (1 + late_ratio) raises hello_late,
+	 * at the slice tick where that moment passes (not when the late
+	 * hello finally arrives).
+	 */
 	float hello_late_ratio;		/* default 0.25 */
-	/* Silence longer than this share of the dead interval raises it too. */
-	float silent_dead_ratio;	/* default 0.5 */
 	/* Seconds of traffic on a VLAN without OSPF before saying so once. */
 	uint32_t absent_after_s;	/* default 60; 0 disables */
 	uint32_t max_routers;		/* default 1024 */
@@ -103,7 +105,7 @@ void fs_ospf_seen_vlan(struct fs_ospf *o, uint16_t vlan, int64_t ts_us);
  * not run out by hellos we cannot see. Cheap; ignores everything else.
  */
 void fs_ospf_seen_esp(struct fs_ospf *o, const struct fs_pkt *p);
-/* Once per closed second of packet time: dead intervals, silence. */
+/* Once per closed slice of packet time: dead intervals, overdue hellos. */
 void fs_ospf_tick(struct fs_ospf *o, int64_t now_us);
 
 typedef void (*fs_ospf_router_fn)(const struct fs_ospf_router_view *r,

@@ -1,8 +1,9 @@
 /*
  * agent.c: owns the modules and runs the loop on the capture thread.
- * Per packet: decode, OSPF tracker, router classes, hosts; the packet clock
- * closes seconds, and each closed second runs hosts, OSPF timers,
- * detection, storage and output in that order.
+ * Per packet: the packet clock judges its timestamp, then decode, OSPF
+ * tracker, router classes, hosts. The clock closes slices (100 ms): each
+ * runs hosts, OSPF timers and detection; a slice that ends a second also
+ * runs storage and output, in that order.
  */
 #include "floodspot/agent.h"
 
@@ -95,16 +96,16 @@ static uint64_t capture_drops(struct agent *a)
 	return st.dropped + st.if_dropped;
 }
 
-static void on_tick(int64_t sec, void *ctx)
+static void on_tick(int64_t slice, void *ctx)
 {
 	struct agent *a = ctx;
-	int64_t end = sec + USEC;
+	int64_t end = slice + a->clock.slice_us;
 
-	/* The last second of a replay ends with its last packet: timers must
+	/* The last slice of a replay ends with its last packet: timers must
 	 * not see silence that the capture never recorded. */
 	if (a->final_tick && a->clock.now_us < end)
 		end = a->clock.now_us;
-	fs_hosts_tick(a->hosts, sec);
+	fs_hosts_tick(a->hosts, slice);
 	fs_ospf_tick(a->ospf, end);
 	if (a->kernel)
 		fs_kernel_tick(a->kernel, end);
@@ -114,7 +115,10 @@ static void on_tick(int64_t sec, void *ctx)
 		.capture_drops = capture_drops(a),
 		.now_us = end,
 	};
-	fs_detect_tick(a->detect, sec, &in);
+	fs_detect_tick(a->detect, slice, &in);
+	if (!fs_clock_ends_second(&a->clock, slice))
+		return;
+	int64_t sec = slice + a->clock.slice_us - USEC;
 	if (a->store)
 		fs_store_tick(a->store, sec, a->hosts, a->ospf);
 	if (a->html)
@@ -126,16 +130,13 @@ static void on_tick(int64_t sec, void *ctx)
 	}
 }
 
+/* A packet at its packet time: the clock has closed the slices before. */
 static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 		      uint32_t caplen, uint32_t wirelen)
 {
 	struct agent *a = ctx;
 	struct fs_pkt p;
 
-	a->n.packets++;
-	a->n.bytes += wirelen;
-	/* Close the seconds this packet leaves behind before charging it. */
-	fs_clock_advance(&a->clock, ts, on_tick, a);
 	a->last_pkt_ts = ts;
 
 	fs_decode(a->dlt, frame, caplen, wirelen, ts, &p);
@@ -150,6 +151,17 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 	fs_ospf_seen_vlan(a->ospf, p.vlan, ts);
 	fs_routers_classify(&a->routers, &p);
 	fs_hosts_account(a->hosts, &p);
+}
+
+/* From the capture: the clock judges the timestamp first. */
+static void on_capture(void *ctx, int64_t ts, const uint8_t *frame,
+		       uint32_t caplen, uint32_t wirelen)
+{
+	struct agent *a = ctx;
+
+	a->n.packets++;
+	a->n.bytes += wirelen;
+	fs_clock_packet(&a->clock, ts, frame, caplen, wirelen);
 }
 
 static void print_stats_json(struct agent *a, FILE *f)
@@ -194,16 +206,22 @@ static void print_stats_json(struct agent *a, FILE *f)
 		"\"hosts\":%u,\"hosts_capacity\":%u,\"hosts_inserted\":%llu,"
 		"\"hosts_evicted\":%llu,\"evictions_spared\":%llu,"
 		"\"memory_bound_bytes\":%zu,\"seconds\":%llu,"
-		"\"clock_jumps\":%llu,\"clock_backwards\":%llu,"
+		"\"clock_jumps\":%llu,\"clock_reordered\":%llu,"
+		"\"clock_outliers\":%llu,\"clock_steps\":%llu,"
 		"\"ospf_packets\":%llu,\"ospf_malformed\":%llu,"
 		"\"alerts_raised\":%llu}\n",
 		hs.in_use, hs.capacity, (unsigned long long)hs.inserted,
 		(unsigned long long)hs.evicted,
 		(unsigned long long)hs.evict_protected_skips,
 		fs_hosts_memory_bound(&a->hosts_cfg),
-		(unsigned long long)a->clock.ticks,
+		(unsigned long long)(a->clock.ticks * (uint64_t)a->clock.slice_us /
+				     USEC),
 		(unsigned long long)a->clock.jumps,
-		(unsigned long long)a->clock.backwards,
+		(unsigned long long)a->clock.reordered,
+		(unsigned long long)(a->clock.outliers_ahead +
+				     a->clock.outliers_behind),
+		(unsigned long long)(a->clock.steps_forward +
+				     a->clock.steps_back),
 		(unsigned long long)os.packets, (unsigned long long)os.malformed,
 		(unsigned long long)fs_detect_alerts_raised(a->detect));
 	fflush(f);
@@ -344,7 +362,7 @@ static int run_live(struct agent *a)
 			for (int batch = 0; batch < 64; batch++) {
 				uint64_t before = fs_capture_count(a->cap);
 				enum fs_capture_result r = fs_capture_dispatch(
-					a->cap, 512, on_packet, a);
+					a->cap, 512, on_capture, a);
 				if (r == FS_CAPTURE_ERROR) {
 					capture_failed(a, fs_capture_error(a->cap));
 					break;
@@ -372,8 +390,7 @@ static int run_live(struct agent *a)
 			/* Idle link: advance packet time by monotonic time. */
 			if (a->clock.started)
 				fs_clock_advance(&a->clock,
-						 a->last_pkt_ts + (now - a->last_pkt_mono),
-						 on_tick, a);
+						 a->last_pkt_ts + (now - a->last_pkt_mono));
 			if (a->sinks)
 				fs_alert_sinks_service(a->sinks, now);
 			if (a->capture_down && now >= a->reopen_at_mono)
@@ -408,7 +425,7 @@ static int run_offline(struct agent *a)
 				max = (int)left;
 		}
 		enum fs_capture_result r = fs_capture_dispatch(a->cap, max,
-							       on_packet, a);
+							       on_capture, a);
 		if (r == FS_CAPTURE_EOF)
 			return 0;
 		if (r == FS_CAPTURE_ERROR) {
@@ -534,6 +551,7 @@ static void teardown(struct agent *a)
 	fs_ospf_destroy(a->ospf);
 	fs_hosts_destroy(a->hosts);
 	fs_capture_close(a->cap);
+	fs_clock_fini(&a->clock);
 }
 
 void fs_agent_config_defaults(struct fs_agent_config *cfg)
@@ -551,7 +569,6 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 	struct agent a = { .cfg = cfg };
 	char err[512] = "";
 
-	fs_clock_init(&a.clock);
 	struct fs_capture_config cc = {
 		.ifname = cfg->ifname,
 		.file = cfg->file,
@@ -566,6 +583,11 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 	}
 	a.dlt = fs_capture_datalink(a.cap);
 	a.live = fs_capture_is_live(a.cap);
+	if (fs_clock_init(&a.clock, 0, a.live, on_tick, on_packet, &a) != 0) {
+		fs_log_errno(FS_LOG_ERR, errno, "packet clock");
+		fs_capture_close(a.cap);
+		return 1;
+	}
 
 	int rc = setup_modules(&a, err, sizeof(err));
 	if (rc == 0 && cfg->user && drop_privileges(cfg->user) != 0)
@@ -582,7 +604,7 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 
 	/* Close the last second so its counts reach rules and outputs. */
 	a.final_tick = true;
-	fs_clock_flush(&a.clock, on_tick, &a);
+	fs_clock_flush(&a.clock);
 	if (a.html)
 		fs_html_tick(a.html, a.clock.now_us, a.hosts, a.ospf, 1);
 	dump(&a, a.clock.now_us);

@@ -1,10 +1,12 @@
 /*
  * src/hosts: per-host accounting (DESIGN.md "Hosts table", "Baselines").
  *   hosts.c     the table: dense host array behind a keyed index, LRA
- *               eviction sparing heavy hitters, per-packet charging, tick
+ *               eviction sparing heavy hitters, per-packet charging, the
+ *               slice tick (sliding window from counter snapshots)
  *   hh.c        Space-Saving heavy-hitter summary (stream-summary, O(1)),
  *               admission filter, periodic halving
- *   baseline.c  EWMA mean and deviation, closed-form idle decay, score
+ *   baseline.c  running/EWMA mean and deviation, closed-form idle decay,
+ *               score, change point (runs) that stops learning
  *   routers.c   router MACs/IPs: to_router and ospf_non_router classes
  *
  * Memory: everything is one calloc at create, sized by
@@ -29,7 +31,11 @@
 #define DEFAULT_HH_SIZE 64
 #define DEFAULT_WINDOW_S 60.0f
 #define DEFAULT_HALVE_S 10
+#define DEFAULT_SLICE_US 100000
 #define MAX_CAPACITY (1u << 28)
+
+/* Counters snapshotted per slice: packets, bytes, ctrl, new IPs, classes. */
+enum { C_PACKETS, C_BYTES, C_CTRL, C_NEW_IPS, C_CLS, NC = C_CLS + FS_CLASS_COUNT };
 
 /* Per-host source-IP sketch: bits set by a keyed hash of the address. */
 #define IPBITS 256
@@ -48,9 +54,10 @@ struct meta {
 	uint64_t hash;
 	uint32_t lru_prev;	/* toward the most recently active */
 	uint32_t lru_next;	/* toward the least recently active */
-	uint32_t cur_pos;	/* index in act_cur, or NONE */
-	uint32_t prev_pos;	/* index in act_prev, or NONE */
-	bool closed;		/* last_sec_us, hist and baselines are valid */
+	uint32_t win_pos;	/* index in act (the window list), or NONE */
+	bool closed;		/* last_sec_us and baselines are valid */
+	/* Snapshots of slices before this one are all the base snapshot. */
+	int64_t valid_from;
 	uint16_t ipbits_n;	/* bits set in ipbits */
 	uint16_t ip_acc;	/* new-address estimate, 1/256 units */
 	uint64_t ipbits[IPBITS / 64];
@@ -68,9 +75,19 @@ struct fs_hosts {
 	struct fs_hidx idx;
 	struct fs_hh hh;
 	uint32_t lru_head, lru_tail;
-	/* Hosts charged in the open second, and in the last closed one. */
-	uint32_t *act_cur, *act_prev;
-	uint32_t n_cur, n_prev;
+	/* Hosts with packets in the last second of slices. */
+	uint32_t *act;
+	uint32_t n_act;
+	/* Per host: a base snapshot, then one per slice (ring). */
+	uint32_t *snap;
+	uint32_t nslices;	/* slices per second */
+	int64_t slice_us;
+	int64_t open_slice;	/* index of the slice being filled */
+	int64_t last_end_us;	/* end of the latest closed slice */
+	bool started;
+	uint32_t seg_snap[(FS_HOSTS_MAX_SLICES + 1) * NC];
+	uint32_t seg_macs[FS_HOSTS_MAX_SLICES], seg_macs_base;
+	int64_t seg_valid_from;
 	int64_t next_halve_us;
 	bool halve_armed;
 
@@ -79,10 +96,15 @@ struct fs_hosts {
 };
 
 struct layout {
-	uint32_t cap, k, nslots;
-	size_t off_host, off_meta, off_slots, off_cur, off_prev, off_hh;
+	uint32_t cap, k, nslots, nslices;
+	size_t off_host, off_meta, off_slots, off_act, off_snap, off_hh;
 	size_t total;
 };
+
+static size_t snap_words(uint32_t nslices)
+{
+	return (size_t)(nslices + 1) * NC;
+}
 
 static size_t align_up(size_t x)
 {
@@ -98,8 +120,13 @@ static int plan(const struct fs_hosts_config *cfg, struct layout *l)
 		     : cfg->hh_size ? cfg->hh_size : DEFAULT_HH_SIZE;
 	if (k > cap / 2)
 		k = cap / 2;
+	uint32_t slice = cfg->slice_us ? cfg->slice_us : DEFAULT_SLICE_US;
+	if (slice > 1000000 || 1000000 % slice != 0 ||
+	    1000000 / slice > FS_HOSTS_MAX_SLICES)
+		return -1;
 	l->cap = cap;
 	l->k = k;
+	l->nslices = 1000000 / slice;
 	/* Load factor at most one half: short probe runs. */
 	l->nslots = fs_pow2_ceil(cap) * 2;
 
@@ -110,10 +137,10 @@ static int plan(const struct fs_hosts_config *cfg, struct layout *l)
 	off = align_up(off + (size_t)cap * sizeof(struct meta));
 	l->off_slots = off;
 	off = align_up(off + (size_t)l->nslots * sizeof(struct fs_hidx_slot));
-	l->off_cur = off;
+	l->off_act = off;
 	off = align_up(off + (size_t)cap * sizeof(uint32_t));
-	l->off_prev = off;
-	off = align_up(off + (size_t)cap * sizeof(uint32_t));
+	l->off_snap = off;
+	off = align_up(off + (size_t)cap * snap_words(l->nslices) * sizeof(uint32_t));
 	l->off_hh = off;
 	off = align_up(off + fs_hh_memory(k));
 	l->total = off;
@@ -129,12 +156,22 @@ void fs_hosts_config_defaults(struct fs_hosts_config *cfg)
 	cfg->seed = 0;
 	cfg->hh_halve_s = DEFAULT_HALVE_S;
 	cfg->hh_off = false;
+	cfg->slice_us = DEFAULT_SLICE_US;
 }
 
 size_t fs_hosts_memory_bound(const struct fs_hosts_config *cfg)
 {
 	struct layout l;
 	return plan(cfg, &l) == 0 ? l.total : 0;
+}
+
+size_t fs_hosts_host_bytes(const struct fs_hosts_config *cfg)
+{
+	struct layout l;
+	if (plan(cfg, &l) != 0)
+		return 0;
+	return sizeof(struct fs_host) + sizeof(struct meta) + sizeof(uint32_t) +
+	       snap_words(l.nslices) * sizeof(uint32_t);
 }
 
 struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg)
@@ -161,8 +198,10 @@ struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg)
 	h->meta = (struct meta *)(void *)(base + l.off_meta);
 	fs_hidx_init(&h->idx, (struct fs_hidx_slot *)(void *)(base + l.off_slots),
 		     l.nslots);
-	h->act_cur = (uint32_t *)(void *)(base + l.off_cur);
-	h->act_prev = (uint32_t *)(void *)(base + l.off_prev);
+	h->act = (uint32_t *)(void *)(base + l.off_act);
+	h->snap = (uint32_t *)(void *)(base + l.off_snap);
+	h->nslices = l.nslices;
+	h->slice_us = 1000000 / l.nslices;
 	fs_hh_init(&h->hh, l.k, base + l.off_hh);
 	h->lru_head = h->lru_tail = NONE;
 	h->st.capacity = l.cap;
@@ -269,24 +308,14 @@ static void lru_touch(struct fs_hosts *h, uint32_t i)
 	lru_push_head(h, i);
 }
 
-static void act_remove_cur(struct fs_hosts *h, uint32_t i)
+static void act_remove(struct fs_hosts *h, uint32_t i)
 {
-	uint32_t pos = h->meta[i].cur_pos;
-	uint32_t last = h->act_cur[--h->n_cur];
+	uint32_t pos = h->meta[i].win_pos;
+	uint32_t last = h->act[--h->n_act];
 
-	h->act_cur[pos] = last;
-	h->meta[last].cur_pos = pos;
-	h->meta[i].cur_pos = NONE;
-}
-
-static void act_remove_prev(struct fs_hosts *h, uint32_t i)
-{
-	uint32_t pos = h->meta[i].prev_pos;
-	uint32_t last = h->act_prev[--h->n_prev];
-
-	h->act_prev[pos] = last;
-	h->meta[last].prev_pos = pos;
-	h->meta[i].prev_pos = NONE;
+	h->act[pos] = last;
+	h->meta[last].win_pos = pos;
+	h->meta[i].win_pos = NONE;
 }
 
 /* Frees the entry eviction picks; returns its index for reuse. */
@@ -305,10 +334,8 @@ static uint32_t evict(struct fs_hosts *h)
 	struct meta *m = &h->meta[v];
 	fs_hidx_remove(&h->idx, m->key, m->hash);
 	lru_unlink(h, v);
-	if (m->cur_pos != NONE)
-		act_remove_cur(h, v);
-	if (m->prev_pos != NONE)
-		act_remove_prev(h, v);
+	if (m->win_pos != NONE)
+		act_remove(h, v);
 	h->st.evicted++;
 	return v;
 }
@@ -329,12 +356,11 @@ static uint32_t insert(struct fs_hosts *h, uint64_t key, uint64_t hash,
 	memset(m, 0, sizeof *m);
 	m->key = key;
 	m->hash = hash;
-	m->cur_pos = NONE;
-	m->prev_pos = NONE;
+	m->win_pos = NONE;
 	fs_hidx_insert(&h->idx, key, hash, i);
 	lru_push_head(h, i);
 	h->st.inserted++;
-	h->seg.new_macs_cur++;
+	h->seg.new_macs_total++;
 	return i;
 }
 
@@ -427,8 +453,8 @@ static void note_ip(struct fs_hosts *h, struct fs_host *o, struct meta *m,
 		ip->version = version;
 		memset(ip->addr, 0, sizeof ip->addr);
 		memcpy(ip->addr, addr, len);
-		o->cur.new_ips++;
-		h->seg.cur.new_ips++;
+		o->new_ips_total++;
+		h->seg.new_ips_total++;
 		o->ips_seen = sat_add32(o->ips_seen, 1);
 		return;
 	}
@@ -452,8 +478,8 @@ static void note_ip(struct fs_hosts *h, struct fs_host *o, struct meta *m,
 	} else {
 		return;
 	}
-	o->cur.new_ips += add;
-	h->seg.cur.new_ips += add;
+	o->new_ips_total += add;
+	h->seg.new_ips_total += add;
 	o->ips_seen = sat_add32(o->ips_seen, add);
 }
 
@@ -462,6 +488,50 @@ static bool first_ip4_is(const struct fs_host *o, const uint8_t *addr)
 {
 	return o->n_ips > 0 && o->ips[0].version == 4 &&
 	       memcmp(o->ips[0].addr, addr, 4) == 0;
+}
+
+/* The counters a window is made of, as they stand (low 32 bits: windows
+ * are differences, exact while a second holds fewer than 2^32). */
+static void host_counters(const struct fs_host *o, uint32_t c[NC])
+{
+	c[C_PACKETS] = (uint32_t)o->packets;
+	c[C_BYTES] = (uint32_t)o->bytes;
+	c[C_CTRL] = (uint32_t)o->ctrl_packets;
+	c[C_NEW_IPS] = o->new_ips_total;
+	for (int k = 0; k < FS_CLASS_COUNT; k++)
+		c[C_CLS + k] = (uint32_t)o->cls_packets[k];
+}
+
+static void seg_counters(const struct fs_segment *sg, uint32_t c[NC])
+{
+	c[C_PACKETS] = (uint32_t)sg->packets;
+	c[C_BYTES] = (uint32_t)sg->bytes;
+	c[C_CTRL] = (uint32_t)sg->ctrl_packets;
+	c[C_NEW_IPS] = sg->new_ips_total;
+	for (int k = 0; k < FS_CLASS_COUNT; k++)
+		c[C_CLS + k] = (uint32_t)sg->cls_packets[k];
+}
+
+static int64_t slice_index(const struct fs_hosts *h, int64_t t_us)
+{
+	int64_t s = t_us / h->slice_us;
+	if (t_us < 0 && s * h->slice_us != t_us)
+		s--;
+	return s;
+}
+
+/*
+ * A host's first packet since its window emptied: every snapshot up to
+ * the open slice is the counters as they stand, kept once as the base.
+ */
+static void activate(struct fs_hosts *h, uint32_t i)
+{
+	struct meta *m = &h->meta[i];
+
+	host_counters(&h->host[i], &h->snap[(size_t)i * snap_words(h->nslices)]);
+	m->valid_from = h->open_slice + 1;
+	m->win_pos = h->n_act;
+	h->act[h->n_act++] = i;
 }
 
 struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
@@ -474,6 +544,11 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 	fs_hh_prefetch(&h->hh, key, hash);
 	uint32_t i = fs_hidx_find(&h->idx, key, hash);
 
+	if (!h->started) {
+		h->started = true;
+		h->open_slice = slice_index(h, p->ts_us);
+		h->seg_valid_from = h->open_slice + 1;
+	}
 	if (i == NONE) {
 		i = insert(h, key, hash, p->ts_us);
 		if (h->n == h->cap)
@@ -489,26 +564,24 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 	uint32_t w = p->wirelen;
 	uint32_t c = p->classes & (FS_CLASS_BIT(FS_CLASS_COUNT) - 1);
 
+	/* Before counting: the snapshots are of the counters before it. */
+	if (m->win_pos == NONE)
+		activate(h, i);
 	o->packets++;
 	o->bytes += w;
 	if (p->ts_us > o->last_seen_us)
 		o->last_seen_us = p->ts_us;
-	o->cur.packets++;
-	o->cur.bytes = sat_add32(o->cur.bytes, w);
 	sg->packets++;
 	sg->bytes += w;
-	sg->cur.packets++;
-	sg->cur.bytes = sat_add32(sg->cur.bytes, w);
 	if (c & FS_CLASS_CTRL_MASK) {
-		o->cur.ctrl++;
-		sg->cur.ctrl++;
+		o->ctrl_packets++;
+		sg->ctrl_packets++;
 	}
 	while (c) {
 		int k = __builtin_ctz(c);
 		c &= c - 1;
 		o->cls_packets[k]++;
-		o->cur.cls[k]++;
-		sg->cur.cls[k]++;
+		sg->cls_packets[k]++;
 	}
 
 	if (p->ip_version == 4) {
@@ -522,11 +595,6 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 		if (nonzero4(p->arp_spa))
 			note_ip(h, o, m, 4, p->arp_spa);
 	}
-
-	if (m->cur_pos == NONE) {
-		m->cur_pos = h->n_cur;
-		h->act_cur[h->n_cur++] = i;
-	}
 	return o;
 }
 
@@ -538,96 +606,210 @@ struct fs_host *fs_hosts_find(struct fs_hosts *h, uint16_t vlan,
 	return i == NONE ? NULL : &h->host[i];
 }
 
-static void push_hist(struct fs_host *o, uint32_t packets, uint32_t ctrl)
-{
-	o->hist_pos = (uint8_t)((o->hist_pos + 1) % FS_HOST_HISTORY);
-	o->hist_packets[o->hist_pos] = packets;
-	o->hist_ctrl[o->hist_pos] = ctrl;
-}
-
 /*
- * Folds in the zero seconds a host has not been ticked for: history gets
- * zeros (at most its length), baselines decay in closed form. This is
- * what keeps the tick proportional to active hosts.
+ * Folds in the zero seconds a host has not been ticked for: baselines
+ * decay in closed form. This is what keeps the tick proportional to
+ * active hosts.
  */
 static void fold_idle(struct fs_hosts *h, struct fs_host *o,
-		      const struct meta *m, int64_t sec_us, uint32_t extra)
+		      const struct meta *m, int64_t sec_us)
 {
 	int64_t gap = 0;
 	if (m->closed)
 		gap = (sec_us - o->last_sec_us) / US_PER_S - 1;
 	if (gap < 0)
 		gap = 0;
-	if (gap > UINT32_MAX - extra)
-		gap = UINT32_MAX - extra;
-	uint32_t n = (uint32_t)gap + extra;
-	for (uint32_t k = 0; k < n && k < FS_HOST_HISTORY; k++)
-		push_hist(o, 0, 0);
-	fs_baseline_decay(&o->base_pps, h->alpha, n);
-	fs_baseline_decay(&o->base_ctrl, h->alpha, n);
+	if (gap > UINT32_MAX)
+		gap = UINT32_MAX;
+	fs_baseline_decay(&o->base_pps, h->alpha, (uint32_t)gap);
+	fs_baseline_decay(&o->base_ctrl, h->alpha, (uint32_t)gap);
 }
 
-static void close_active(struct fs_hosts *h, uint32_t i, int64_t sec_us)
+/* The second that began at sec_us is closed: its counts are the window. */
+static void close_second(struct fs_hosts *h, uint32_t i, int64_t sec_us)
 {
 	struct fs_host *o = &h->host[i];
 	struct meta *m = &h->meta[i];
 
-	fold_idle(h, o, m, sec_us, 0);
-	o->last = o->cur;
+	fold_idle(h, o, m, sec_us);
+	o->last = o->win;
 	o->last_sec_us = sec_us;
-	push_hist(o, o->cur.packets, o->cur.ctrl);
-	if (o->cur.packets > o->peak_pps) {
-		o->peak_pps = o->cur.packets;
+	if (o->win.packets > o->peak_pps) {
+		o->peak_pps = o->win.packets;
 		o->peak_ts_us = sec_us;
 	}
-	fs_baseline_update(&o->base_pps, h->alpha, (float)o->cur.packets);
-	fs_baseline_update(&o->base_ctrl, h->alpha, (float)o->cur.ctrl);
-	memset(&o->cur, 0, sizeof o->cur);
+	fs_baseline_update(&o->base_pps, h->alpha, (float)o->win.packets);
+	fs_baseline_update(&o->base_ctrl, h->alpha, (float)o->win.ctrl);
 	m->closed = true;
 }
 
-/* Active in the previous second, silent in this one: rules must see 0. */
-static void close_silent(struct fs_hosts *h, uint32_t i, int64_t sec_us)
+static const uint32_t *snap_at(const uint32_t *snap, uint32_t nslices,
+			       int64_t valid_from, int64_t j)
+{
+	if (j < valid_from)
+		return snap;
+	int64_t r = j % nslices;
+	if (r < 0)
+		r += nslices;
+	return snap + (size_t)(1 + r) * NC;
+}
+
+static void to_bin(const uint32_t now[NC], const uint32_t *old,
+		   struct fs_host_bin *b)
+{
+	b->packets = now[C_PACKETS] - old[C_PACKETS];
+	b->bytes = now[C_BYTES] - old[C_BYTES];
+	b->ctrl = now[C_CTRL] - old[C_CTRL];
+	b->new_ips = now[C_NEW_IPS] - old[C_NEW_IPS];
+	for (int k = 0; k < FS_CLASS_COUNT; k++)
+		b->cls[k] = now[C_CLS + k] - old[C_CLS + k];
+}
+
+/* Per-slice counts of one counter over the window ending with slice s. */
+static unsigned window_slices(const uint32_t *snap, uint32_t nslices,
+			      int64_t valid_from, int64_t s,
+			      const uint32_t now[NC], int field, uint32_t *out)
+{
+	const uint32_t *prev = snap_at(snap, nslices, valid_from, s - nslices + 1);
+	for (uint32_t k = 0; k < nslices; k++) {
+		int64_t j = s - nslices + 2 + k;	/* start of the next slice */
+		const uint32_t *next = j > s ? now : snap_at(snap, nslices, valid_from, j);
+		out[k] = next[field] - prev[field];
+		prev = next;
+	}
+	return nslices;
+}
+
+static void judge_runs(struct fs_hosts *h, uint32_t i, int64_t s,
+		       const uint32_t now[NC])
 {
 	struct fs_host *o = &h->host[i];
-	struct meta *m = &h->meta[i];
+	const uint32_t *snap = &h->snap[(size_t)i * snap_words(h->nslices)];
+	int64_t first_us = (s - h->nslices + 1) * h->slice_us;
+	uint32_t sl[FS_HOSTS_MAX_SLICES];
+	struct { struct fs_baseline *b; uint32_t w; int field; } bl[2] = {
+		{ &o->base_pps, o->win.packets, C_PACKETS },
+		{ &o->base_ctrl, o->win.ctrl, C_CTRL },
+	};
 
-	fold_idle(h, o, m, sec_us, 1);
-	memset(&o->last, 0, sizeof o->last);
-	o->last_sec_us = sec_us;
-	m->closed = true;
+	for (int k = 0; k < 2; k++) {
+		struct fs_baseline *b = bl[k].b;
+		if (b->samples < FS_BASELINE_RUN_MIN_S ||
+		    (!b->in_run && (float)bl[k].w <= fs_baseline_threshold(b)))
+			continue;
+		unsigned n = window_slices(snap, h->nslices, h->meta[i].valid_from,
+					   s, now, bl[k].field, sl);
+		fs_baseline_slice(b, bl[k].w, sl, n, first_us, h->slice_us);
+	}
 }
 
-void fs_hosts_tick(struct fs_hosts *h, int64_t sec_start_us)
+int64_t fs_hosts_slice_us(const struct fs_hosts *h)
 {
-	for (uint32_t j = 0; j < h->n_prev; j++) {
-		uint32_t i = h->act_prev[j];
-		h->meta[i].prev_pos = NONE;
-		if (h->meta[i].cur_pos == NONE)
-			close_silent(h, i, sec_start_us);
+	return h->slice_us;
+}
+
+bool fs_hosts_current(const struct fs_hosts *h, const struct fs_host *host)
+{
+	return host && h->last_end_us != 0 && host->win_end_us == h->last_end_us;
+}
+
+unsigned fs_hosts_slices(const struct fs_hosts *h, const struct fs_host *host,
+			 int field, uint32_t *out)
+{
+	if (!fs_hosts_current(h, host))
+		return 0;
+	uint32_t i = (uint32_t)(host - h->host);
+	uint32_t now[NC];
+	host_counters(host, now);
+	int64_t s = h->last_end_us / h->slice_us - 1;
+	return window_slices(&h->snap[(size_t)i * snap_words(h->nslices)],
+			     h->nslices, h->meta[i].valid_from, s, now,
+			     field == 1 ? C_CTRL : C_PACKETS, out);
+}
+
+void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
+{
+	int64_t s = slice_index(h, slice_start_us);
+	int64_t end_us = slice_start_us + h->slice_us;
+	bool second = end_us % US_PER_S == 0;
+	int64_t sec_us = end_us - US_PER_S;
+	size_t sw = snap_words(h->nslices);
+	uint32_t now[NC];
+
+	if (!h->started) {
+		h->started = true;
+		h->open_slice = s;
+		h->seg_valid_from = s + 1;
 	}
-	uint32_t *t = h->act_prev;
-	h->act_prev = h->act_cur;
-	h->act_cur = t;
-	h->n_prev = h->n_cur;
-	h->n_cur = 0;
-	for (uint32_t j = 0; j < h->n_prev; j++) {
-		uint32_t i = h->act_prev[j];
-		close_active(h, i, sec_start_us);
-		h->meta[i].cur_pos = NONE;
-		h->meta[i].prev_pos = j;
+	if (s != h->open_slice) {
+		/* The clock skipped slices (a long gap): what the window
+		 * holds came in this slice. */
+		for (uint32_t j = 0; j < h->n_act; j++)
+			h->meta[h->act[j]].valid_from = s + 1;
+		if (h->last_end_us != 0) {
+			int64_t r = h->open_slice % h->nslices;
+			if (r < 0)
+				r += h->nslices;
+			memcpy(h->seg_snap, snap_at(h->seg_snap, h->nslices, INT64_MIN,
+						    h->open_slice), NC * sizeof(uint32_t));
+			h->seg_macs_base = h->seg_macs[r];
+		}
+		h->seg_valid_from = s + 1;
+	}
+	h->last_end_us = end_us;
+
+	for (uint32_t j = 0; j < h->n_act;) {
+		uint32_t i = h->act[j];
+		struct fs_host *o = &h->host[i];
+		struct meta *m = &h->meta[i];
+		uint32_t *snap = &h->snap[(size_t)i * sw];
+
+		host_counters(o, now);
+		to_bin(now, snap_at(snap, h->nslices, m->valid_from,
+				    s - h->nslices + 1), &o->win);
+		o->win_end_us = end_us;
+		if (o->win.packets == 0) {
+			/* Silent for a second: its baselines fold the idle
+			 * seconds when it next closes one. */
+			act_remove(h, i);
+			continue;
+		}
+		judge_runs(h, i, s, now);
+		if (second)
+			close_second(h, i, sec_us);
+		/* Same slot as the window's oldest, read above. */
+		memcpy((uint32_t *)snap_at(snap, h->nslices, INT64_MIN, s + 1), now,
+		       sizeof(now));
+		j++;
 	}
 
 	struct fs_segment *sg = &h->seg;
-	sg->last = sg->cur;
-	memset(&sg->cur, 0, sizeof sg->cur);
-	sg->new_macs_last = sg->new_macs_cur;
-	sg->new_macs_cur = 0;
-	sg->active_last = h->n_prev;
-	if (sg->last.packets > sg->peak_pps) {
-		sg->peak_pps = sg->last.packets;
-		sg->peak_ts_us = sec_start_us;
+	seg_counters(sg, now);
+	const uint32_t *old = snap_at(h->seg_snap, h->nslices, h->seg_valid_from,
+				      s - h->nslices + 1);
+	to_bin(now, old, &sg->win);
+	sg->win_end_us = end_us;
+	sg->active_win = h->n_act;
+	memcpy((uint32_t *)snap_at(h->seg_snap, h->nslices, INT64_MIN, s + 1), now,
+	       sizeof(now));
+	/* New MACs: the same ring, one counter. */
+	int64_t r = (s + 1) % h->nslices;
+	if (r < 0)
+		r += h->nslices;
+	uint32_t old_macs = s - h->nslices + 1 < h->seg_valid_from
+				    ? h->seg_macs_base : h->seg_macs[r];
+	sg->new_macs_win = sg->new_macs_total - old_macs;
+	h->seg_macs[r] = sg->new_macs_total;
+	if (second) {
+		sg->new_macs_last = sg->new_macs_win;
+		sg->last = sg->win;
+		sg->active_last = h->n_act;
+		if (sg->last.packets > sg->peak_pps) {
+			sg->peak_pps = sg->last.packets;
+			sg->peak_ts_us = sec_us;
+		}
 	}
+	h->open_slice = s + 1;
 
 	/*
 	 * Space-Saving counts since the start would protect yesterday's top
@@ -638,13 +820,15 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t sec_start_us)
 	 * within a few seconds. Halving keeps the order of counts, so the
 	 * summary stays valid; it costs O(k log k) once per period.
 	 */
+	if (!second)
+		return;
 	if (!h->halve_armed) {
-		h->next_halve_us = sec_start_us + (int64_t)h->halve_s * US_PER_S;
+		h->next_halve_us = sec_us + (int64_t)h->halve_s * US_PER_S;
 		h->halve_armed = true;
-	} else if (sec_start_us >= h->next_halve_us) {
+	} else if (sec_us >= h->next_halve_us) {
 		fs_hh_halve(&h->hh);
 		h->st.hh_halvings++;
-		h->next_halve_us = sec_start_us + (int64_t)h->halve_s * US_PER_S;
+		h->next_halve_us = sec_us + (int64_t)h->halve_s * US_PER_S;
 	}
 }
 
@@ -657,8 +841,8 @@ void fs_hosts_foreach(const struct fs_hosts *h, fs_host_fn fn, void *ctx)
 void fs_hosts_foreach_active(const struct fs_hosts *h, fs_host_fn fn,
 			     void *ctx)
 {
-	for (uint32_t j = 0; j < h->n_prev; j++)
-		fn(&h->host[h->act_prev[j]], ctx);
+	for (uint32_t j = 0; j < h->n_act; j++)
+		fn(&h->host[h->act[j]], ctx);
 }
 
 /* Ranking for top: more packets first; ties by (VLAN, MAC) for stable output. */
@@ -774,22 +958,16 @@ int fs_hosts_check(const struct fs_hosts *h)
 	}
 	if (seen != h->n || h->lru_tail != prev)
 		return -1;
-	uint32_t nc = 0, np = 0;
+	uint32_t na = 0;
 	for (uint32_t i = 0; i < h->n; i++) {
 		const struct meta *m = &h->meta[i];
-		if (m->cur_pos != NONE) {
-			if (m->cur_pos >= h->n_cur || h->act_cur[m->cur_pos] != i)
+		if (m->win_pos != NONE) {
+			if (m->win_pos >= h->n_act || h->act[m->win_pos] != i)
 				return -1;
-			nc++;
-		}
-		if (m->prev_pos != NONE) {
-			if (m->prev_pos >= h->n_prev ||
-			    h->act_prev[m->prev_pos] != i)
-				return -1;
-			np++;
+			na++;
 		}
 	}
-	if (nc != h->n_cur || np != h->n_prev)
+	if (na != h->n_act)
 		return -1;
 	return fs_hh_check(&h->hh);
 }

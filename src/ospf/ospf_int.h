@@ -80,7 +80,8 @@ struct fs_ospf_rt {
 	int64_t nbr_seen_us[FS_OSPF_HELLO_MAX_NBRS];
 
 	int64_t first_seen_us, last_pkt_us, last_hello_us, dead_since_us;
-	bool hello_seen, alive, confirmed, silent_reported;
+	bool hello_seen, alive, confirmed;
+	bool silent_reported;	/* this gap was told overdue */
 	uint32_t listed_by;	/* last router whose Hello listed this one */
 	uint64_t esp_seen;	/* ESP packets from its address */
 	/* Recent DBD partners: multicast LSUs may answer them (p2p, DROther). */

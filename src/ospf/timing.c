@@ -61,6 +61,12 @@ static void emit_late(struct fs_ospf *o, const struct fs_ospf_rt *r,
 	fs_ospf_emit(o, &ev);
 }
 
+static int64_t late_limit(const struct fs_ospf *o, const struct fs_ospf_rt *r)
+{
+	double ratio = o->cfg.hello_late_ratio > 0 ? o->cfg.hello_late_ratio : 0;
+	return (int64_t)((double)r->hello_s * FS_OSPF_USEC * (1.0 + ratio));
+}
+
 void fs_ospf_timing_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 			  const struct fs_pkt *p)
 {
@@ -95,22 +101,24 @@ void fs_ospf_timing_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 		}
 		r->gaps++;
 	}
-	if (r->hello_s == 0)
+	/* Told already when it became overdue (the tick before). */
+	if (r->hello_s == 0 || r->silent_reported)
 		return;
-	float ratio = o->cfg.hello_late_ratio > 0 ? o->cfg.hello_late_ratio : 0;
-	double limit = (double)r->hello_s * FS_OSPF_USEC * (1.0 + ratio);
-	if ((double)gap_us > limit)
+	if (gap_us > late_limit(o, r))
 		emit_late(o, r, p->ts_us, gap_us, false);
 }
 
+/*
+ * The moment a hello is overdue: the tick that passes it tells, stamped
+ * with that moment, so the correlator can act in the same slice rather
+ * than when (or whether) the late hello arrives.
+ */
 void fs_ospf_timing_tick(struct fs_ospf *o, struct fs_ospf_rt *r,
 			 int64_t now_us)
 {
-	if (!r->hello_seen || !r->alive || r->silent_reported ||
-	    r->dead_s == 0 || o->cfg.silent_dead_ratio <= 0)
+	if (!r->hello_seen || !r->alive || r->silent_reported || r->hello_s == 0)
 		return;
-	int64_t limit = (int64_t)((double)r->dead_s * FS_OSPF_USEC *
-				  o->cfg.silent_dead_ratio);
+	int64_t limit = late_limit(o, r);
 	if (now_us - r->last_hello_us <= limit)
 		return;
 	r->silent_reported = true;

@@ -20,7 +20,6 @@
 void fs_ospf_config_defaults(struct fs_ospf_config *cfg)
 {
 	cfg->hello_late_ratio = 0.25f;
-	cfg->silent_dead_ratio = 0.5f;
 	cfg->absent_after_s = 60;
 	cfg->max_routers = 1024;
 	cfg->max_neighbors = 4096;

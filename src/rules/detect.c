@@ -1,11 +1,15 @@
 /*
- * The detector: once per closed second, every rule against its subjects
- * (active hosts and hosts with an alert, routers, the segment, routing
- * events of the second), then the lifecycle of each (rule, subject):
+ * The detector: at every closed slice, every rule against its subjects
+ * (hosts active in the last second and hosts with an alert, routers, the
+ * segment, routing events since the last slice) over the sliding second
+ * that ends with the slice, then the lifecycle of each (rule, subject):
  * pending -> raised once the condition held for its "for" -> active
  * (repeated every "repeat") -> cleared once the clear condition held for
- * its hold-down. One host carries one host alert at a time, and at most
- * max_alerts_per_s alerts leave per second; the rest wait and are counted.
+ * its hold-down. "for N s" means N seconds of data: the first window
+ * above the limit is one second of it, so the condition must then hold
+ * at every slice for N - 1 seconds more. One host carries one host alert
+ * at a time, and at most max_alerts_per_s alerts leave per second; the
+ * rest wait and are counted.
  */
 #include "detect_int.h"
 
@@ -250,12 +254,26 @@ static void add_value(struct fs_alert *a, const char *key, double v)
 		fs_alert_add(a, key, "%.1f", v);
 }
 
+/*
+ * A rate whose run began inside the window: the window holds less than a
+ * second of it, so the count is scaled to the time since the onset.
+ */
+static double onset_rate(const struct fs_detect *d, const struct fs_dentry *e,
+			 const struct fs_metric *m, double x)
+{
+	int64_t span = d->now_us - e->since_us;
+	if (!e->since_run || fs_metric_unit(m) != FS_UNIT_RATE || span <= 0 ||
+	    span >= US)
+		return x;
+	return floor(x * (double)US / (double)span + 0.5);
+}
+
 static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 		       const struct fs_dentry *e, const struct fs_subject_view *v,
 		       enum fs_alert_state state, struct fs_alert *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->ts_us = d->sec_us + US;
+	a->ts_us = d->now_us;
 	a->state = state;
 	a->severity = (enum fs_alert_severity)r->severity;
 	snprintf(a->rule, sizeof(a->rule), "%s", r->name);
@@ -300,7 +318,7 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 					     fs_fmt_id(buf, s->neighbor_id));
 			fs_alert_add(a, "vlan", "%u", s->vlan);
 		}
-	} else if (r->subject == FS_SUBJ_KERNEL && d->route_changes) {
+	} else if (r->subject == FS_SUBJ_KERNEL && d->ev_sum[2]) {
 		char ip[FS_IP_STRLEN];
 		const struct fs_ev_route_change *rc = &d->last_route;
 		fs_alert_add(a, "dst", "%s/%u",
@@ -308,16 +326,20 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 			     rc->dst_len);
 		fs_alert_add(a, "protocol", "%s", rc->protocol);
 	}
-	add_value(a, value_key(m), fs_eval_metric(m, v));
+	double x = onset_rate(d, e, m, fs_eval_metric(m, v));
+	add_value(a, value_key(m), x);
 	if (r->subject == FS_SUBJ_HOST && strcmp(value_key(m), "pps") != 0 && v->host)
-		add_value(a, "pps", v->current ? v->host->last.packets : 0);
-	add_value(a, "peak", e->peak);
-	if (r->subject == FS_SUBJ_HOST)
+		add_value(a, "pps", v->current ? v->host->win.packets : 0);
+	add_value(a, "peak", x > e->peak && state == FS_ALERT_RAISED ? x : e->peak);
+	if (r->subject == FS_SUBJ_HOST) {
 		fs_alert_add(a, "baseline", "%.1f", e->base_mean);
+		if (!e->trained)
+			fs_alert_add(a, "baseline_trained", "no");
+	}
 	fs_alert_add(a, "since", "%s", fs_fmt_time(buf, e->since_us));
 	if (state == FS_ALERT_CLEARED)
 		fs_alert_add(a, "duration_s", "%lld",
-			     (long long)((d->sec_us + US - e->since_us) / US));
+			     (long long)((d->now_us - e->since_us) / US));
 	/* Counts from a lossy capture are low: say so. */
 	uint64_t drops = fs_corr_drops_since(d, e->since_us);
 	if (drops) {
@@ -327,8 +349,8 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 }
 
 /*
- * The class that dominates a host's last second (of the control-plane
- * classes only, when ctrl): what the alert says the host sends.
+ * The class that dominates a host's window (of the control-plane classes
+ * only, when ctrl): what the alert says the host sends.
  */
 const char *fs_detect_top_class(const struct fs_host *h, bool ctrl)
 {
@@ -337,8 +359,8 @@ const char *fs_detect_top_class(const struct fs_host *h, bool ctrl)
 	for (int c = 0; h && c < FS_CLASS_COUNT; c++) {
 		if (ctrl && !(FS_CLASS_CTRL_MASK & FS_CLASS_BIT(c)))
 			continue;
-		if (h->last.cls[c] > n) {
-			n = h->last.cls[c];
+		if (h->win.cls[c] > n) {
+			n = h->win.cls[c];
 			best = c;
 		}
 	}
@@ -348,33 +370,32 @@ const char *fs_detect_top_class(const struct fs_host *h, bool ctrl)
 }
 
 /*
- * The host baseline an alert reports, as it was before this second: the
- * hosts table has already folded this second in with weight alpha, so
- * mean_before = (mean - alpha * x) / (1 - alpha).
+ * The host baseline a rule compared with: the one of its first condition
+ * that has one, else ctrl or all packets by the class it watches. While a
+ * run holds it is the mean from before the run's onset.
  */
-static double report_baseline(const struct fs_detect *d, const struct fs_rule *r,
-			      const struct fs_subject_view *v)
+static const struct fs_baseline *rule_baseline(const struct fs_rule *r,
+					       const struct fs_subject_view *v)
 {
 	if (!v->host)
-		return 0;
-	bool ctrl = true;
+		return NULL;
+	for (unsigned i = 0; i < r->n_cond; i++) {
+		const struct fs_baseline *b = fs_eval_baseline(&r->cond[i].m, v);
+		if (b)
+			return b;
+	}
 	const struct fs_metric *m = &r->cond[0].m;
-	unsigned i;
-	for (i = 0; i < r->n_cond; i++)
-		if (fs_eval_baseline(&r->cond[i].m, v))
-			break;
-	if (i < r->n_cond)
-		ctrl = r->cond[i].m.field == FS_F_CTRL_PPS;
-	else
-		ctrl = m->field == FS_F_CLASS_PPS &&
-		       (FS_CLASS_CTRL_MASK & FS_CLASS_BIT(m->cls));
-	const struct fs_baseline *b = ctrl ? &v->host->base_ctrl : &v->host->base_pps;
-	double x = !v->current ? 0 : ctrl ? v->host->last.ctrl : v->host->last.packets;
-	double a = fs_baseline_alpha(d->cfg.baseline_window_s);
-	if (!v->current || a >= 1.0 || b->samples <= 1)
-		return v->current && b->samples <= 1 ? 0 : b->mean;
-	double before = (b->mean - a * x) / (1.0 - a);
-	return before > 0 ? before : 0;
+	bool ctrl = m->field == FS_F_CTRL_PPS ||
+		    (m->field == FS_F_CLASS_PPS &&
+		     (FS_CLASS_CTRL_MASK & FS_CLASS_BIT(m->cls)));
+	return ctrl ? &v->host->base_ctrl : &v->host->base_pps;
+}
+
+/* Slices a condition must hold: "for N s" is N seconds of data. */
+static uint32_t slices_for(const struct fs_detect *d, uint32_t secs)
+{
+	uint32_t per = (uint32_t)(US / d->slice_us);
+	return secs <= 1 ? 1 : (secs - 1) * per + 1;
 }
 
 static uint32_t rule_for_s(const struct fs_rule *r)
@@ -431,8 +452,12 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 		d->rule_entries[ri]++;
 		if (r->subject == FS_SUBJ_HOST)
 			d->host_entries++;
-		e->since_us = d->sec_us;
-		e->base_mean = report_baseline(d, r, v);
+		const struct fs_baseline *b = rule_baseline(r, v);
+		e->trained = !b || fs_baseline_trained(b);
+		e->base_mean = b && e->trained ? fs_baseline_mean(b) : 0;
+		/* Since the onset of the run the rule saw, else this slice. */
+		e->since_run = b && b->in_run;
+		e->since_us = e->since_run ? b->onset_us : d->now_us - d->slice_us;
 		if (v->host) {
 			e->vlan = v->host->vlan;
 			memcpy(e->mac, v->host->mac, 6);
@@ -457,7 +482,7 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 		e->held++;
 		if (x > e->peak)
 			e->peak = x;
-		if (e->held < rule_for_s(r))
+		if (e->held < slices_for(d, rule_for_s(r)))
 			return;
 		if (r->subject == FS_SUBJ_HOST && host_busy(d, ri, key)) {
 			if (!e->same_host) {
@@ -470,8 +495,8 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 			return;
 		e->state = FS_ENTRY_ACTIVE;
 		e->deferred = false;
-		e->raised_us = d->sec_us;
-		e->last_emit_us = d->sec_us;
+		e->raised_us = d->now_us;
+		e->last_emit_us = d->now_us;
 		e->clear_held = 0;
 		d->st.raised++;
 		d->st.active++;
@@ -486,8 +511,7 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 		e->clear_held++;
 	else
 		e->clear_held = 0;
-	uint32_t hold = r->clear_for_s ? r->clear_for_s : 1;
-	if (e->clear_held >= hold) {
+	if (e->clear_held >= slices_for(d, r->clear_for_s)) {
 		if (cap_reached(d, e))
 			return;
 		d->st.cleared++;
@@ -500,11 +524,11 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 			d->host_entries--;
 		return;
 	}
-	if (r->repeat_s && d->sec_us - e->last_emit_us >= (int64_t)r->repeat_s * US) {
+	if (r->repeat_s && d->now_us - e->last_emit_us >= (int64_t)r->repeat_s * US) {
 		if (cap_reached(d, e))
 			return;
 		e->deferred = false;
-		e->last_emit_us = d->sec_us;
+		e->last_emit_us = d->now_us;
 		d->st.repeated++;
 		fill_alert(d, r, e, v, FS_ALERT_ACTIVE, &a);
 		fs_detect_emit(d, &a, true);
@@ -530,10 +554,10 @@ static void judge_host(struct fs_detect *d, const struct fs_host *h,
 		       const struct fs_segment *seg)
 {
 	struct fs_subject_view v = {
-		.host = h, .seg = seg, .sec_us = d->sec_us,
-		.current = h && h->last_sec_us == d->sec_us,
+		.host = h, .seg = seg, .sec_us = d->sec_us, .now_us = d->now_us,
+		.current = fs_hosts_current(d->hosts, h),
 	};
-	uint32_t pkts = v.current ? h->last.packets : 0;
+	uint32_t pkts = v.current ? h->win.packets : 0;
 	if (pkts < d->host_min_pkts && d->host_entries == 0)
 		return;
 	uint64_t key = host_key(h->vlan, h->mac);
@@ -594,7 +618,7 @@ static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 		uint32_t ri = e->rule;
 		uint64_t key = e->key;
 		const struct fs_rule *r = &d->rules->rule[ri];
-		struct fs_subject_view v = { .seg = seg, .sec_us = d->sec_us };
+		struct fs_subject_view v = { .seg = seg, .sec_us = d->sec_us, .now_us = d->now_us };
 		struct fs_ospf_router_view gone;
 		if (r->subject == FS_SUBJ_HOST) {
 			const struct fs_host *h = NULL;
@@ -602,7 +626,7 @@ static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 				h = fs_hosts_find((struct fs_hosts *)in->hosts,
 						  e->vlan, e->mac);
 			v.host = h;
-			v.current = h && h->last_sec_us == d->sec_us;
+			v.current = fs_hosts_current(in->hosts, h);
 		} else if (r->subject == FS_SUBJ_ROUTER) {
 			memset(&gone, 0, sizeof(gone));
 			gone.router_id = e->router_id;
@@ -619,13 +643,19 @@ static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 	}
 }
 
-void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
+void fs_detect_run(struct fs_detect *d, int64_t slice_start_us,
 		   const struct fs_detect_inputs *in, fs_detect_router_iter iter)
 {
 	d->tick++;
-	d->sec_us = sec_start_us;
-	d->now_us = in->now_us ? in->now_us : sec_start_us + US;
-	d->emitted_this_tick = 0;
+	d->slice_us = in->hosts ? fs_hosts_slice_us(in->hosts) : US;
+	d->hosts = in->hosts;
+	d->sec_us = slice_start_us + d->slice_us - US;
+	d->now_us = in->now_us ? in->now_us : slice_start_us + d->slice_us;
+	/* The alert cap and the route-flap count are per second. */
+	if (slice_start_us % US == 0 || d->slice_us == US) {
+		d->emitted_this_tick = 0;
+		d->route_changes_sec = 0;
+	}
 	d->drops_now = in->capture_drops;
 	struct tick_ctx t = {
 		.d = d, .seg = in->hosts ? fs_hosts_segment(in->hosts) : NULL,
@@ -637,10 +667,18 @@ void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 		fs_hosts_foreach_active(in->hosts, host_cb, &t);
 	if (subj[FS_SUBJ_ROUTER] && in->ospf && iter)
 		iter(in->ospf, router_cb, &t);
+	/* Routing events over the last second, like the hosts' window. */
+	uint32_t now_ev[3] = { d->adj_down, d->hello_late_events, d->route_changes };
+	unsigned per = (unsigned)(US / d->slice_us);
+	for (int k = 0; k < 3; k++) {
+		d->ev_sum[k] += now_ev[k] - d->ev_ring[d->ev_pos][k];
+		d->ev_ring[d->ev_pos][k] = now_ev[k];
+	}
+	d->ev_pos = (d->ev_pos + 1) % per;
 	struct fs_subject_view v = {
 		.seg = t.seg, .sec_us = d->sec_us, .current = true,
-		.adj_down = d->adj_down, .hello_late_events = d->hello_late_events,
-		.route_changes = d->route_changes,
+		.adj_down = d->ev_sum[0], .hello_late_events = d->ev_sum[1],
+		.route_changes = d->ev_sum[2],
 	};
 	for (uint32_t i = 0; i < d->rules->n; i++) {
 		const struct fs_rule *r = &d->rules->rule[i];
@@ -651,7 +689,6 @@ void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 	sweep(d, in, t.seg);
 	fs_corr_tick(d, in);
 	d->adj_down = d->hello_late_events = d->route_changes = 0;
-	d->route_changes_sec = 0;
 	d->n_late = 0;
 }
 
@@ -703,7 +740,7 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 				continue;
 			}
 		}
-		struct fs_subject_view v = { .sec_us = d->sec_us };
+		struct fs_subject_view v = { .sec_us = d->sec_us, .now_us = d->now_us };
 		struct fs_alert a;
 		fill_alert(d, orule, e, &v, FS_ALERT_CLEARED, &a);
 		fs_alert_add(&a, "reason", "rule removed");
@@ -715,8 +752,8 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 	fs_rules_free(old_rules);
 }
 
-void fs_detect_tick(struct fs_detect *d, int64_t sec_start_us,
+void fs_detect_tick(struct fs_detect *d, int64_t slice_start_us,
 		    const struct fs_detect_inputs *in)
 {
-	fs_detect_run(d, sec_start_us, in, fs_ospf_foreach_router);
+	fs_detect_run(d, slice_start_us, in, fs_ospf_foreach_router);
 }

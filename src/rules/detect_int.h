@@ -21,14 +21,16 @@ struct fs_dentry {
 	uint8_t state;		/* enum fs_entry_state */
 	bool deferred;		/* held back by the alert cap, counted once */
 	bool same_host;		/* held back by another rule's alert, counted once */
-	uint32_t held;		/* consecutive seconds the condition held */
-	uint32_t clear_held;	/* consecutive seconds the clear condition held */
+	uint32_t held;		/* consecutive slices the condition held */
+	uint32_t clear_held;	/* consecutive slices the clear condition held */
 	uint64_t touched;	/* tick that last evaluated it */
-	int64_t since_us;	/* first second of the run that raised it */
+	int64_t since_us;	/* onset of the run that raised it */
 	int64_t raised_us;
 	int64_t last_emit_us;
 	double peak;		/* of the first condition's metric */
-	double base_mean;	/* baseline when the run began */
+	double base_mean;	/* baseline before the run began */
+	bool trained;		/* that baseline had learned enough */
+	bool since_run;		/* since_us is that baseline's run onset */
 	uint16_t vlan;
 	uint8_t mac[6];
 	uint32_t router_id;
@@ -53,14 +55,14 @@ void fs_dtable_del(struct fs_dtable *t, struct fs_dentry *e);
 
 /* ---- eval.c: metric values of a subject ---- */
 
-/* Everything a rule may read about one subject in one second. */
+/* Everything a rule may read about one subject at one slice. */
 struct fs_subject_view {
 	const struct fs_host *host;		/* FS_SUBJ_HOST */
 	const struct fs_segment *seg;		/* every subject */
 	const struct fs_ospf_router_view *router;	/* FS_SUBJ_ROUTER */
-	bool current;		/* host/router counts are of this second */
-	uint32_t late_gap_ms;	/* router: largest late gap told this second */
-	int64_t sec_us;		/* start of the second being judged */
+	bool current;		/* host counts are of this window */
+	uint32_t late_gap_ms;	/* router: largest late gap told this slice */
+	int64_t sec_us;		/* start of the window being judged */
 	int64_t now_us;		/* end of the time judged */
 	uint32_t adj_down, hello_late_events, route_changes;
 };
@@ -77,8 +79,6 @@ bool fs_eval_clear(const struct fs_rule *r, const struct fs_subject_view *v);
 /* Watch/ignore lists for a host or router. */
 bool fs_eval_in_scope(const struct fs_rule *r, const struct fs_subject_view *v);
 
-/* Baselines younger than this many seconds are treated as zero. */
-#define FS_BASELINE_MIN_SAMPLES 10
 
 /* ---- correlate.c ---- */
 
@@ -93,7 +93,11 @@ struct fs_symptom {
 
 enum fs_symptom_kind { FS_SYM_ADJ_DOWN, FS_SYM_HELLO_LATE, FS_SYM_ROUTE_FLAP };
 
-#define FS_DETECT_RING 16	/* = FS_HOST_HISTORY: the correlator window */
+/* How far back the correlator looks for an onset: the routers' dead
+ * interval plus one hello interval, within these bounds. */
+#define FS_CORR_LOOK_MIN_S 16
+#define FS_CORR_LOOK_MAX_S 120
+#define FS_CORR_RING 128	/* seconds of capture-loss history */
 
 struct fs_corr {
 	struct fs_symptom sym[FS_CORR_MAX_SYMPTOMS];	/* not yet judged */
@@ -107,9 +111,9 @@ struct fs_corr {
 	struct fs_symptom inc[FS_CORR_MAX_SYMPTOMS];	/* distinct, this incident */
 	unsigned n_inc;
 	struct fs_alert raised;	/* latest culprit alert, for updates and clear */
-	/* per tick: cumulative capture drops and segment packets */
-	uint64_t drops[FS_DETECT_RING], seg_packets[FS_DETECT_RING];
-	int64_t ring_sec[FS_DETECT_RING];
+	/* per second: cumulative capture drops and segment packets */
+	uint64_t drops[FS_CORR_RING], seg_packets[FS_CORR_RING];
+	int64_t ring_sec[FS_CORR_RING];
 	unsigned ring_pos, ring_n;
 };
 
@@ -124,13 +128,20 @@ struct fs_detect {
 	uint32_t host_entries;		/* table entries of host rules */
 	struct fs_corr corr;
 	uint64_t tick;
-	int64_t sec_us;			/* second being judged */
-	int64_t now_us;		/* end of the time judged */
-	uint32_t emitted_this_tick;
+	const struct fs_hosts *hosts;
+	int64_t slice_us;
+	int64_t sec_us;			/* start of the window being judged */
+	int64_t now_us;		/* end of the time judged (slice end) */
+	uint32_t emitted_this_tick;	/* in this second, for the cap */
 	uint64_t drops_now;		/* cumulative capture drops */
 	uint64_t suppressed_since_emit;	/* told in the next alert */
 	/* routing events since the previous tick */
+	/* routing events since the previous slice, and per slice over the
+	 * last second (the rules read the sums) */
 	uint32_t adj_down, hello_late_events, route_changes;
+	uint32_t ev_ring[FS_HOSTS_MAX_SLICES][3];
+	uint32_t ev_sum[3];
+	unsigned ev_pos;
 	uint32_t route_changes_sec;	/* in the current second, for flaps */
 	/* Late hellos told this second, per router: a late hello is soon
 	 * followed by an early one, so the latest gap alone would miss it. */

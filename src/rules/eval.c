@@ -1,4 +1,7 @@
-/* Metric values of one subject in one closed second, and conditions. */
+/*
+ * Metric values of one subject over the sliding second that ends with the
+ * slice being judged, and conditions.
+ */
 #include "detect_int.h"
 
 #include <string.h>
@@ -9,15 +12,15 @@ static double host_metric(const struct fs_metric *m,
 	const struct fs_host *h = v->host;
 	if (!h || !v->current)
 		return m->field == FS_F_IPS && h ? h->ips_seen : 0;
-	const struct fs_host_bin *b = &h->last;
+	const struct fs_host_bin *b = &h->win;
 	switch (m->field) {
 	case FS_F_PPS: return b->packets;
 	case FS_F_BPS: return 8.0 * b->bytes;
 	case FS_F_CTRL_PPS: return b->ctrl;
 	case FS_F_CLASS_PPS: return b->cls[m->cls];
 	case FS_F_SHARE:
-		return v->seg && v->seg->last.packets
-			       ? 100.0 * b->packets / v->seg->last.packets : 0;
+		return v->seg && v->seg->win.packets
+			       ? 100.0 * b->packets / v->seg->win.packets : 0;
 	case FS_F_NEW_IPS: return b->new_ips;
 	case FS_F_IPS: return h->ips_seen;
 	default: return 0;
@@ -30,12 +33,12 @@ static double segment_metric(const struct fs_metric *m,
 	if (!s)
 		return 0;
 	switch (m->field) {
-	case FS_F_PPS: return s->last.packets;
-	case FS_F_BPS: return 8.0 * s->last.bytes;
-	case FS_F_CTRL_PPS: return s->last.ctrl;
-	case FS_F_CLASS_PPS: return s->last.cls[m->cls];
-	case FS_F_NEW_MACS: return s->new_macs_last;
-	case FS_F_ACTIVE_HOSTS: return s->active_last;
+	case FS_F_PPS: return s->win.packets;
+	case FS_F_BPS: return 8.0 * s->win.bytes;
+	case FS_F_CTRL_PPS: return s->win.ctrl;
+	case FS_F_CLASS_PPS: return s->win.cls[m->cls];
+	case FS_F_NEW_MACS: return s->new_macs_win;
+	case FS_F_ACTIVE_HOSTS: return s->active_win;
 	default: return 0;
 	}
 }
@@ -120,9 +123,9 @@ static double threshold(const struct fs_metric *m, uint8_t vkind, double value,
 	if (vkind == FS_V_ABS)
 		return value;
 	const struct fs_baseline *b = fs_eval_baseline(m, v);
-	bool young = !b || b->samples < FS_BASELINE_MIN_SAMPLES;
+	bool young = !b || !fs_baseline_trained(b);
 	if (vkind == FS_V_RATIO)
-		return young ? 0 : value * b->mean;
+		return young ? 0 : value * fs_baseline_mean(b);
 	*lhs = young ? x : fs_baseline_score(b, (float)x);
 	return value;
 }
