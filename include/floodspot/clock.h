@@ -39,7 +39,7 @@ struct fs_clock_held {
 	uint8_t *buf;		/* a slot of the hold arena */
 };
 
-/* A believed step, for the caller to report. */
+/* A believed step that re-based packet time, for the caller to report. */
 struct fs_clock_step {
 	int64_t at_us;		/* packet time where it happened */
 	int64_t by_us;		/* timestamp change: > 0 forward */
@@ -90,7 +90,7 @@ void fs_clock_packet(struct fs_clock *c, int64_t ts_us, const uint8_t *frame,
 void fs_clock_advance(struct fs_clock *c, int64_t t_us);
 /* End of a replay: held packets are outliers; closes the open slice. */
 void fs_clock_flush(struct fs_clock *c);
-/* The latest believed step, once; false when none since the last call. */
+/* The latest re-basing step, once; false when none since the last call. */
 bool fs_clock_take_step(struct fs_clock *c, struct fs_clock_step *out);
 
 /* True when the slice starting at slice_start_us ends a second. */

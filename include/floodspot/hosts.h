@@ -77,6 +77,7 @@ struct fs_segment {
 	uint32_t new_macs_win, new_macs_last;	/* hosts inserted */
 	uint32_t active_win;			/* hosts active in the window */
 	uint32_t active_last;			/* hosts active in last second */
+	uint32_t top_last;	/* packets of the busiest host, last second */
 	uint32_t peak_pps;
 	int64_t peak_ts_us;
 	int64_t win_end_us;

@@ -68,6 +68,11 @@ struct fs_ospf_router_view {
 	const uint32_t *neighbor_ids;	/* neighbors_listed ids, valid in the callback */
 	bool confirmed;			/* listed by another router: in fs_routers */
 	int64_t first_seen_us;
+	/* Silence counts from here: the last hello, or the end of a span in
+	 * which the capture was blind since; INT64_MAX while it is blind. */
+	int64_t seen_from_us;
+	/* The latest packet of any kind: silence is known up to here. */
+	int64_t seen_until_us;
 };
 
 struct fs_ospf_adj_view {
@@ -93,6 +98,20 @@ struct fs_ospf *fs_ospf_create(const struct fs_ospf_config *cfg,
 			       struct fs_event_bus *bus,
 			       struct fs_routers *routers);
 void fs_ospf_destroy(struct fs_ospf *o);
+/*
+ * The capture's blind spans (gap.h): a hello that may have come while the
+ * capture saw nothing is not late, a dead interval that ran out then is
+ * not an adjacency loss; FS_EV_OSPF_UNSEEN says so instead.
+ */
+struct fs_gaps;
+void fs_ospf_set_gaps(struct fs_ospf *o, const struct fs_gaps *gaps);
+/*
+ * Forgets every router and adjacency without a word: a replay whose
+ * timestamps went back (two captures joined, halves swapped) shows after
+ * the seam a wire that has nothing to do with the one before, and the
+ * state learned before would make its differences look like losses.
+ */
+void fs_ospf_forget(struct fs_ospf *o);
 
 /* One decoded packet with p->is_ospf; frame is the captured bytes. */
 void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,

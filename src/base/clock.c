@@ -152,10 +152,12 @@ static int64_t accept_candidate(struct fs_clock *c)
 	int64_t by = h->ts_us - c->now_us;
 	bool rebase = c->live || by < 0;
 
-	c->step = (struct fs_clock_step){
-		.at_us = c->now_us, .by_us = by, .rebased = rebase,
-	};
-	c->step_pending = true;
+	if (rebase) {
+		c->step = (struct fs_clock_step){
+			.at_us = c->now_us, .by_us = by, .rebased = true,
+		};
+		c->step_pending = true;
+	}
 	if (by > 0)
 		c->steps_forward++;
 	else

@@ -28,6 +28,7 @@
 #include "floodspot/detect.h"
 #include "floodspot/event.h"
 #include "floodspot/fmt.h"
+#include "floodspot/gap.h"
 #include "floodspot/hosts.h"
 #include "floodspot/kernel.h"
 #include "floodspot/log.h"
@@ -59,6 +60,7 @@ struct agent {
 	struct fs_hosts_config hosts_cfg;
 	struct fs_routers routers;
 	struct fs_clock clock;
+	struct fs_gaps gaps;
 	struct fs_event_bus bus;
 	struct fs_output out;
 	FILE *top_out;
@@ -105,14 +107,21 @@ static void on_tick(int64_t slice, void *ctx)
 	 * not see silence that the capture never recorded. */
 	if (a->final_tick && a->clock.now_us < end)
 		end = a->clock.now_us;
+	uint64_t drops = capture_drops(a);
 	fs_hosts_tick(a->hosts, slice);
+	/* Before the timers: a blind span opened now hides their symptoms. */
+	const struct fs_segment *seg = fs_hosts_segment(a->hosts);
+	fs_gaps_slice(&a->gaps, slice, end, seg->packets, drops,
+		      fs_clock_ends_second(&a->clock, slice)
+			      ? (int64_t)seg->last.packets - seg->top_last : -1);
 	fs_ospf_tick(a->ospf, end);
 	if (a->kernel)
 		fs_kernel_tick(a->kernel, end);
 	struct fs_detect_inputs in = {
 		.hosts = a->hosts,
 		.ospf = a->ospf,
-		.capture_drops = capture_drops(a),
+		.gaps = &a->gaps,
+		.capture_drops = drops,
 		.now_us = end,
 	};
 	fs_detect_tick(a->detect, slice, &in);
@@ -130,6 +139,37 @@ static void on_tick(int64_t slice, void *ctx)
 	}
 }
 
+/*
+ * Timestamps stepped and the packets after agreed: say so, and when
+ * packet time was re-based, mark the seam blind so no interval across
+ * it is judged.
+ */
+static __attribute__((noinline)) void report_step(struct agent *a)
+{
+	struct fs_clock_step st;
+	if (!fs_clock_take_step(&a->clock, &st))
+		return;
+	char at[FS_TIME_STRLEN];
+	fs_log(FS_LOG_WARNING,
+	       "clock: timestamps stepped %+.3f s at %s and the packets after agree; %s",
+	       (double)st.by_us / 1e6, fs_fmt_time(at, st.at_us),
+	       st.rebased ? "packet time runs on from there (re-based)"
+			  : "taken as a capture gap");
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_CLOCK_STEP;
+	ev.ts_us = st.at_us;
+	ev.u.step.by_us = st.by_us;
+	ev.u.step.rebased = st.rebased;
+	fs_event_emit(&a->bus, &ev);
+	if (st.rebased)
+		fs_gaps_mark(&a->gaps, st.at_us, FS_GAP_CLOCK_STEP);
+	/* Live, the wire went on and only the clock moved; a replay joined
+	 * two unrelated stretches of it. */
+	if (!a->live)
+		fs_ospf_forget(a->ospf);
+}
+
 /* A packet at its packet time: the clock has closed the slices before. */
 static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 		      uint32_t caplen, uint32_t wirelen)
@@ -137,7 +177,10 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 	struct agent *a = ctx;
 	struct fs_pkt p;
 
+	if (a->clock.step_pending)
+		report_step(a);
 	a->last_pkt_ts = ts;
+	fs_gaps_packet(&a->gaps, ts);
 
 	fs_decode(a->dlt, frame, caplen, wirelen, ts, &p);
 	a->n.by_status[p.status]++;
@@ -283,15 +326,22 @@ static int drop_privileges(const char *user)
 static void on_event(const struct fs_event *ev, void *ctx)
 {
 	struct agent *a = ctx;
+	if (ev->type != FS_EV_LINK_CHANGE || !ev->u.link.is_capture_iface)
+		return;
+	/* Down or without carrier, the span port shows nothing. */
+	if (!ev->u.link.up || !ev->u.link.carrier)
+		fs_gaps_link(&a->gaps, a->clock.now_us, true);
 	/* The capture interface came back: reopen now, not at the backoff. */
-	if (ev->type == FS_EV_LINK_CHANGE && ev->u.link.is_capture_iface &&
-	    ev->u.link.up && a->capture_down)
+	if (ev->u.link.up && a->capture_down)
 		a->reopen_at_mono = 0;
+	else if (ev->u.link.up && ev->u.link.carrier)
+		fs_gaps_link(&a->gaps, a->clock.now_us, false);
 }
 
 static void capture_failed(struct agent *a, const char *why)
 {
 	fs_log(FS_LOG_WARNING, "%s; reopening in %u s", why, a->reopen_backoff_s);
+	fs_gaps_link(&a->gaps, a->clock.now_us, true);
 	a->capture_down = true;
 	a->reopen_at_mono = mono_us() + (int64_t)a->reopen_backoff_s * USEC;
 }
@@ -302,6 +352,7 @@ static void try_reopen(struct agent *a)
 	if (fs_capture_reopen(a->cap, err, sizeof(err)) == 0 &&
 	    fs_capture_datalink(a->cap) == a->dlt) {
 		fs_log(FS_LOG_NOTICE, "%s: capture reopened", a->cfg->ifname);
+		fs_gaps_link(&a->gaps, a->clock.now_us, false);
 		a->capture_down = false;
 		a->reopen_backoff_s = REOPEN_MIN_S;
 		return;
@@ -446,6 +497,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 	a->top_out = cfg->json ? stderr : stdout;
 	fs_event_subscribe(&a->bus, fs_output_event, &a->out);
 	fs_event_subscribe(&a->bus, on_event, a);
+	fs_gaps_init(&a->gaps, &a->bus);
 
 	fs_routers_init(&a->routers);
 	for (unsigned i = 0; i < cfg->n_routers; i++)
@@ -474,6 +526,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot allocate the OSPF tracker");
 		return 1;
 	}
+	fs_ospf_set_gaps(a->ospf, &a->gaps);
 
 	unsigned rule_errors = 0;
 	const char *rules = default_rules_path(cfg);

@@ -757,6 +757,7 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 		h->seg_valid_from = s + 1;
 	}
 	h->last_end_us = end_us;
+	uint32_t top = 0;
 
 	for (uint32_t j = 0; j < h->n_act;) {
 		uint32_t i = h->act[j];
@@ -775,8 +776,11 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 			continue;
 		}
 		judge_runs(h, i, s, now);
-		if (second)
+		if (second) {
 			close_second(h, i, sec_us);
+			if (o->win.packets > top)
+				top = o->win.packets;
+		}
 		/* Same slot as the window's oldest, read above. */
 		memcpy((uint32_t *)snap_at(snap, h->nslices, INT64_MIN, s + 1), now,
 		       sizeof(now));
@@ -804,6 +808,7 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 		sg->new_macs_last = sg->new_macs_win;
 		sg->last = sg->win;
 		sg->active_last = h->n_act;
+		sg->top_last = top;
 		if (sg->last.packets > sg->peak_pps) {
 			sg->peak_pps = sg->last.packets;
 			sg->peak_ts_us = sec_us;

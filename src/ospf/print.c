@@ -27,6 +27,8 @@ static void router_view(const struct fs_ospf *o, const struct fs_ospf_rt *r,
 	v->bdr = r->bdr;
 	v->priority = r->prio;
 	v->last_hello_us = r->last_hello_us;
+	v->seen_from_us = fs_ospf_seen_from(o, r->last_hello_us, o->now_us);
+	v->seen_until_us = o->last_any_us;
 	v->last_gap_ms = r->last_gap_ms;
 	v->gap_mean_ms = r->gap_mean_ms;
 	v->gap_jitter_ms = r->gap_jitter_ms;

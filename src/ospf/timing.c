@@ -83,6 +83,9 @@ void fs_ospf_timing_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 	d->last_us = p->ts_us;
 	if (prev == 0)
 		return;
+	/* Hellos may have come while the capture was blind: no gap to judge. */
+	if (fs_ospf_seen_from(o, prev, p->ts_us) != prev)
+		return;
 	int64_t gap_us = p->ts_us - prev;
 	uint32_t gap_ms = to_ms(gap_us);
 	r->last_gap_ms = gap_ms;
@@ -119,8 +122,21 @@ void fs_ospf_timing_tick(struct fs_ospf *o, struct fs_ospf_rt *r,
 	if (!r->hello_seen || !r->alive || r->silent_reported || r->hello_s == 0)
 		return;
 	int64_t limit = late_limit(o, r);
-	if (now_us - r->last_hello_us <= limit)
+	if (now_us - r->last_hello_us <= limit ||
+	    !fs_ospf_seen_past(o, r->last_hello_us + limit))
 		return;
+	int64_t from = fs_ospf_seen_from(o, r->last_hello_us, now_us);
+	if (from != r->last_hello_us) {
+		if (from == INT64_MAX || now_us - from <= limit ||
+		    !fs_ospf_seen_past(o, from + limit)) {
+			fs_ospf_unseen(o, r, 0, now_us);
+			return;
+		}
+		/* Silent since the capture could see again: late from there. */
+		r->silent_reported = true;
+		emit_late(o, r, from + limit, limit, true);
+		return;
+	}
 	r->silent_reported = true;
 	emit_late(o, r, r->last_hello_us + limit, limit, true);
 }

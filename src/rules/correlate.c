@@ -253,8 +253,11 @@ static bool name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in,
 	victims(c, vict, sizeof(vict));
 	if (vict[0])
 		fs_alert_add(a, "adjacencies", "%s", vict);
+	bool blind = in->gaps && fs_gaps_blind_until(in->gaps, t->onset_us, d->now_us);
 	fs_alert_add(a, "drops", "%llu", (unsigned long long)drops);
-	fs_alert_add(a, "lossy", "%s", drops ? "yes" : "no");
+	fs_alert_add(a, "lossy", "%s", drops || blind ? "yes" : "no");
+	if (blind)
+		fs_alert_add(a, "blind", "yes");
 	fs_alert_add(a, "suspects", "%u", rc.n);
 	if (r->h)
 		add_suspect(a, "runner_up_", r);

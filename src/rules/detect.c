@@ -342,10 +342,13 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 			     (long long)((d->now_us - e->since_us) / US));
 	/* Counts from a lossy capture are low: say so. */
 	uint64_t drops = fs_corr_drops_since(d, e->since_us);
-	if (drops) {
+	bool blind = d->gaps && fs_gaps_blind_until(d->gaps, e->since_us, d->now_us);
+	if (drops)
 		fs_alert_add(a, "drops", "%llu", (unsigned long long)drops);
+	if (drops || blind)
 		fs_alert_add(a, "lossy", "yes");
-	}
+	if (blind)
+		fs_alert_add(a, "blind", "yes");
 }
 
 /*
@@ -507,7 +510,10 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 
 	if (x > e->peak)
 		e->peak = x;
-	if (fs_eval_clear(r, v))
+	/* While the capture is blind, a quiet subject proves nothing. */
+	if (d->blind_now)
+		;
+	else if (fs_eval_clear(r, v))
 		e->clear_held++;
 	else
 		e->clear_held = 0;
@@ -657,6 +663,8 @@ void fs_detect_run(struct fs_detect *d, int64_t slice_start_us,
 		d->route_changes_sec = 0;
 	}
 	d->drops_now = in->capture_drops;
+	d->gaps = in->gaps;
+	d->blind_now = in->gaps && in->gaps->open;
 	struct tick_ctx t = {
 		.d = d, .seg = in->hosts ? fs_hosts_segment(in->hosts) : NULL,
 	};

@@ -129,6 +129,8 @@ struct fs_detect {
 	struct fs_corr corr;
 	uint64_t tick;
 	const struct fs_hosts *hosts;
+	const struct fs_gaps *gaps;
+	bool blind_now;			/* a blind span is open */
 	int64_t slice_us;
 	int64_t sec_us;			/* start of the window being judged */
 	int64_t now_us;		/* end of the time judged (slice end) */

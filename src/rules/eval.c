@@ -55,7 +55,13 @@ static double router_metric(const struct fs_metric *m,
 		return 0;
 	double gap = r->last_gap_ms > v->late_gap_ms ? r->last_gap_ms : v->late_gap_ms;
 	int64_t now = v->now_us ? v->now_us : v->sec_us + 1000000;
-	double silent = (double)(now - r->last_hello_us) / 1000.0;
+	/* Silence as far as the capture saw: from the last hello (or the
+	 * end of a blind span since) to the latest packet of any kind. */
+	int64_t from = r->seen_from_us > r->last_hello_us ? r->seen_from_us
+							  : r->last_hello_us;
+	if (r->seen_until_us && r->seen_until_us < now)
+		now = r->seen_until_us;
+	double silent = from == INT64_MAX ? 0 : (double)(now - from) / 1000.0;
 	if (r->last_hello_us > 0 && silent > gap)
 		gap = silent;
 	double interval = 1000.0 * r->hello_interval_s;

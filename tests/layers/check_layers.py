@@ -17,7 +17,7 @@ import sys
 # layer, module, the public headers it owns (include/floodspot/<name>)
 LAYERS = [
     (0, "base", ["pkt.h", "cursor.h", "fmt.h", "log.h", "event.h",
-                 "clock.h", "hash.h"]),
+                 "clock.h", "gap.h", "hash.h"]),
     (1, "decode", ["decode.h"]),
     (1, "kernel", ["kernel.h"]),
     (1, "alert", ["alert.h"]),

@@ -103,9 +103,8 @@ static void test_jump_is_bounded(void **state)
 	assert_int_equal(c.cur_slice_us, 1278547200 * S);
 	pkt(&c, 1278547200 * S + 100 * MS, 4);
 	assert_int_equal(r.tick[FS_CLOCK_MAX_CATCHUP_S * 10], 1278547200 * S);
+	/* Time passing in a replay is no step to report. */
 	struct fs_clock_step st;
-	assert_true(fs_clock_take_step(&c, &st));
-	assert_false(st.rebased);
 	assert_false(fs_clock_take_step(&c, &st));
 	fs_clock_fini(&c);
 }
