@@ -58,11 +58,12 @@ die() { echo "bench.sh: $*" >&2; exit 1; }
 mkdir -p "$WORK"
 
 # gen NAME ARGS...: generate $WORK/NAME.pcap (atomically) unless present and
-# newer than fs-gen; print its path
+# newer than fs-gen and its fsgen package; print its path
 gen() {
 	local name=$1 out=$WORK/$1.pcap
 	shift
-	if [ ! -s "$out" ] || [ "$GEN" -nt "$out" ]; then
+	if [ ! -s "$out" ] || [ "$GEN" -nt "$out" ] ||
+		[ -n "$(find "$SRC/tools/fsgen" -name '*.py' -newer "$out" -print -quit)" ]; then
 		echo "generating $name ..." >&2
 		"$GEN" "$@" -o "$out.tmp" --truth "$WORK/$name.json" >&2
 		mv "$out.tmp" "$out"
