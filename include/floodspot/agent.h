@@ -25,6 +25,9 @@ struct fs_agent_config {
 	bool ospf_table;		/* --ospf */
 	const char *routers[FS_MAX_ROUTER_ARGS];
 	unsigned n_routers;
+	const char *not_routers[FS_MAX_ROUTER_ARGS];	/* --not-router */
+	unsigned n_not_routers;
+	bool routers_table;		/* --routers */
 	uint32_t capacity;		/* hosts table */
 	const char *rules_path;
 	const char *rrd_dir;

@@ -21,6 +21,7 @@ enum fs_event_type {
 	FS_EV_CAPTURE_GAP,	/* the capture was blind (gap.h) */
 	FS_EV_CLOCK_STEP,	/* timestamps stepped and the next agreed */
 	FS_EV_OSPF_UNSEEN,	/* a routing timer ran out inside a gap */
+	FS_EV_ROUTER_LEARNED,	/* a router, or new evidence for one */
 	FS_EV_COUNT
 };
 
@@ -125,6 +126,13 @@ struct fs_ev_ospf_unseen {
 	int64_t gap_start_us;	/* the blind span it fell in */
 };
 
+struct fs_ev_router_learned {
+	uint8_t mac[6];
+	uint16_t vlan;
+	uint8_t evidence;	/* enum fs_router_evidence (routers.h): new */
+	uint32_t all;		/* every evidence bit it has now */
+};
+
 struct fs_alert;
 
 struct fs_event {
@@ -140,6 +148,7 @@ struct fs_event {
 		struct fs_ev_capture_gap gap;
 		struct fs_ev_clock_step step;
 		struct fs_ev_ospf_unseen unseen;
+		struct fs_ev_router_learned router_learned;
 		const struct fs_alert *alert;
 	} u;
 };

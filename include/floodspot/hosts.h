@@ -73,8 +73,16 @@ struct fs_segment {
 	uint64_t packets, bytes, ctrl_packets;	/* cumulative */
 	uint64_t cls_packets[FS_CLASS_COUNT];
 	uint32_t new_ips_total, new_macs_total;	/* wrap */
+	/* New source MACs no NIC sends from (group bit, all zero), and
+	 * locally administered ones (phones, VMs, but also macof). */
+	uint32_t invalid_macs_total, local_macs_total;
 	struct fs_host_bin win, last;
 	uint32_t new_macs_win, new_macs_last;	/* hosts inserted */
+	uint32_t invalid_macs_win, local_macs_win;
+	/* Warm start: every MAC is new to a fresh table. Until warm_until_us
+	 * (packet time) new_macs counts only what no segment shows at start
+	 * (fs_segment_new_macs). */
+	int64_t warm_until_us;
 	uint32_t active_win;			/* hosts active in the window */
 	uint32_t active_last;			/* hosts active in last second */
 	uint32_t top_last;	/* packets of the busiest host, last second */
@@ -89,6 +97,7 @@ struct fs_hosts_config {
 	uint32_t hh_size;	/* heavy-hitter entries (0: 64), <= capacity/2 */
 	float baseline_window_s; /* EWMA window (<= 0: 60 s) */
 	uint32_t slice_us;	/* 0: 100 ms; divides a second, >= 100 ms */
+	uint32_t warmup_s;	/* segment learning period (0: 60 s) */
 	uint64_t seed;		/* 0: random per process */
 	uint32_t hh_halve_s;	/* heavy-hitter counts halve this often (0: 10) */
 	bool hh_off;		/* no summary, plain LRA (for comparison) */
@@ -187,6 +196,18 @@ size_t fs_hosts_top(const struct fs_hosts *h, const struct fs_host **out,
 		    size_t n);
 
 const struct fs_segment *fs_hosts_segment(const struct fs_hosts *h);
+
+/* During warm start new MACs count only by the thousand (locally
+ * administered) or the ten thousand (any) in the window. */
+#define FS_WARM_LOCAL_MACS 1000
+#define FS_WARM_ANY_MACS 10000
+/*
+ * New source MACs in the window as the rules see them: all of them once
+ * the segment is warm; while it learns, those past the warm-start limits
+ * above (a fresh agent on a busy segment is quiet; macof is not). MACs
+ * that cannot be a NIC's are the separate invalid_macs_win.
+ */
+uint32_t fs_segment_new_macs(const struct fs_segment *s);
 void fs_hosts_stats(const struct fs_hosts *h, struct fs_hosts_stats *st);
 
 /* Up to n heavy-hitter summary entries, highest count first. O(n). */

@@ -19,7 +19,8 @@ struct fs_ospf_config {
 	/*
 	 * A hello later than interval * (1 + late_ratio) raises hello_late,
 	 * at the slice tick where that moment passes (not when the late
-	 * hello finally arrives).
+	 * hello finally arrives). Once a router has shown its rhythm the
+	 * margin narrows to its jitter (timing.c), late_ratio at most.
 	 */
 	float hello_late_ratio;		/* default 0.25 */
 	/* Seconds of traffic on a VLAN without OSPF before saying so once. */

@@ -121,6 +121,7 @@ static void on_tick(int64_t slice, void *ctx)
 		.hosts = a->hosts,
 		.ospf = a->ospf,
 		.gaps = &a->gaps,
+		.routers = &a->routers,
 		.capture_drops = drops,
 		.now_us = end,
 	};
@@ -274,12 +275,15 @@ static void dump(struct agent *a, int64_t now)
 {
 	if (a->cfg->json) {
 		fs_output_hosts_json(stdout, a->hosts);
+		fs_output_routers(stdout, &a->routers, true);
 		print_stats_json(a, stdout);
 	}
 	if (a->cfg->top)
 		fs_output_top(a->top_out, a->hosts, a->cfg->top, now);
 	if (a->cfg->ospf_table)
 		fs_ospf_print_table(a->ospf, a->top_out);
+	if (a->cfg->routers_table)
+		fs_output_routers(a->top_out, &a->routers, false);
 }
 
 /* --rules, else the installed rules, else (running from the build tree)
@@ -500,10 +504,18 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 	fs_gaps_init(&a->gaps, &a->bus);
 
 	fs_routers_init(&a->routers);
+	a->routers.bus = &a->bus;
+	for (unsigned i = 0; i < cfg->n_not_routers; i++)
+		if (fs_routers_deny_text(&a->routers, cfg->not_routers[i]) < 0) {
+			snprintf(err, errlen,
+				 "--not-router: '%s' is not a MAC or IP address (or too many)",
+				 cfg->not_routers[i]);
+			return 2;
+		}
 	for (unsigned i = 0; i < cfg->n_routers; i++)
 		if (fs_routers_add_text(&a->routers, cfg->routers[i]) < 0) {
 			snprintf(err, errlen,
-				 "--router: '%s' is not a MAC or IP address (or too many routers)",
+				 "--router: '%s' is not a MAC or IP address, is also given to --not-router, or there are too many",
 				 cfg->routers[i]);
 			return 2;
 		}

@@ -16,6 +16,8 @@ enum {
 	OPT_TOP,
 	OPT_TOP_INTERVAL,
 	OPT_ROUTER,
+	OPT_NOT_ROUTER,
+	OPT_ROUTERS,
 	OPT_OSPF,
 	OPT_CAPACITY,
 	OPT_RULES,
@@ -47,6 +49,8 @@ static const struct option long_opts[] = {
 	{ "top", required_argument, NULL, OPT_TOP },
 	{ "top-interval", required_argument, NULL, OPT_TOP_INTERVAL },
 	{ "router", required_argument, NULL, OPT_ROUTER },
+	{ "not-router", required_argument, NULL, OPT_NOT_ROUTER },
+	{ "routers", no_argument, NULL, OPT_ROUTERS },
 	{ "ospf", no_argument, NULL, OPT_OSPF },
 	{ "capacity", required_argument, NULL, OPT_CAPACITY },
 	{ "rules", required_argument, NULL, OPT_RULES },
@@ -80,6 +84,8 @@ void fs_options_usage(FILE *f)
 	      "  --top N             table of the N top hosts\n"
 	      "  --top-interval S    live refresh of --top (default 5 s)\n"
 	      "  --router MAC|IP     declare a router (repeatable)\n"
+	      "  --not-router MAC|IP never a router, whatever the wire shows\n"
+	      "  --routers           print the routers and what made them routers\n"
 	      "  --ospf              print the OSPF routers and adjacencies\n"
 	      "  --capacity N        hosts table capacity (default 65536)\n"
 	      "  --rules PATH        rules file or directory\n"
@@ -194,6 +200,15 @@ enum fs_cli_action fs_options_parse(int argc, char **argv,
 			}
 			cfg->routers[cfg->n_routers++] = optarg;
 			break;
+		case OPT_NOT_ROUTER:
+			if (cfg->n_not_routers >= FS_MAX_ROUTER_ARGS) {
+				snprintf(err, errlen, "--not-router: at most %d addresses",
+					 FS_MAX_ROUTER_ARGS);
+				return FS_CLI_ERROR;
+			}
+			cfg->not_routers[cfg->n_not_routers++] = optarg;
+			break;
+		case OPT_ROUTERS: cfg->routers_table = true; break;
 		case OPT_OSPF: cfg->ospf_table = true; break;
 		case OPT_CAPACITY:
 			if (parse_u64("--capacity", optarg, 16, 1u << 24, &v, err,

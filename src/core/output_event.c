@@ -6,6 +6,7 @@
 
 #include "floodspot/alert.h"
 #include "floodspot/fmt.h"
+#include "floodspot/routers.h"
 
 static void json_router(FILE *f, const char *ts, const struct fs_ev_ospf_router *r)
 {
@@ -127,6 +128,16 @@ static void print_json(FILE *f, const struct fs_event *ev)
 			fs_fmt_time(t, ev->u.unseen.gap_start_us));
 		break;
 	}
+	case FS_EV_ROUTER_LEARNED: {
+		char mac[FS_MAC_STRLEN], all[160];
+		const struct fs_ev_router_learned *l = &ev->u.router_learned;
+		fprintf(f, "{\"event\":\"router_learned\",\"ts\":\"%s\",\"mac\":\"%s\","
+			   "\"vlan\":%u,\"evidence\":\"%s\",\"all\":\"%s\"}\n",
+			ts, fs_fmt_mac(mac, l->mac), l->vlan,
+			fs_router_evidence_name(l->evidence),
+			fs_router_evidence_text(l->all, all, sizeof(all)));
+		break;
+	}
 	case FS_EV_COUNT: break;
 	}
 }
@@ -202,6 +213,14 @@ static void print_text(FILE *f, const struct fs_event *ev, int verbose)
 			ts, fs_fmt_id(a, ev->u.unseen.router_id), ev->u.unseen.vlan,
 			ev->u.unseen.what ? "dead interval" : "hello");
 		break;
+	case FS_EV_ROUTER_LEARNED: {
+		char mac[FS_MAC_STRLEN];
+		fprintf(f, "%s router %s vlan %u: %s\n", ts,
+			fs_fmt_mac(mac, ev->u.router_learned.mac),
+			ev->u.router_learned.vlan,
+			fs_router_evidence_name(ev->u.router_learned.evidence));
+		break;
+	}
 	case FS_EV_COUNT: break;
 	}
 }

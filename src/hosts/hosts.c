@@ -32,6 +32,7 @@
 #define DEFAULT_WINDOW_S 60.0f
 #define DEFAULT_HALVE_S 10
 #define DEFAULT_SLICE_US 100000
+#define DEFAULT_WARMUP_S 60
 #define MAX_CAPACITY (1u << 28)
 
 /* Counters snapshotted per slice: packets, bytes, ctrl, new IPs, classes. */
@@ -86,7 +87,9 @@ struct fs_hosts {
 	int64_t last_end_us;	/* end of the latest closed slice */
 	bool started;
 	uint32_t seg_snap[(FS_HOSTS_MAX_SLICES + 1) * NC];
-	uint32_t seg_macs[FS_HOSTS_MAX_SLICES], seg_macs_base;
+	/* new, invalid and locally administered MACs: a ring each */
+	uint32_t seg_macs[3][FS_HOSTS_MAX_SLICES], seg_macs_base[3];
+	int64_t warmup_us;
 	int64_t seg_valid_from;
 	int64_t next_halve_us;
 	bool halve_armed;
@@ -157,6 +160,7 @@ void fs_hosts_config_defaults(struct fs_hosts_config *cfg)
 	cfg->hh_halve_s = DEFAULT_HALVE_S;
 	cfg->hh_off = false;
 	cfg->slice_us = DEFAULT_SLICE_US;
+	cfg->warmup_s = DEFAULT_WARMUP_S;
 }
 
 size_t fs_hosts_memory_bound(const struct fs_hosts_config *cfg)
@@ -190,6 +194,8 @@ struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg)
 	h->cap = l.cap;
 	h->hh_k = l.k;
 	h->halve_s = cfg->hh_halve_s ? cfg->hh_halve_s : DEFAULT_HALVE_S;
+	h->warmup_us = (int64_t)(cfg->warmup_s ? cfg->warmup_s : DEFAULT_WARMUP_S) *
+		       US_PER_S;
 	h->alpha = fs_baseline_alpha(cfg->baseline_window_s > 0.0f
 					     ? cfg->baseline_window_s
 					     : DEFAULT_WINDOW_S);
@@ -361,6 +367,10 @@ static uint32_t insert(struct fs_hosts *h, uint64_t key, uint64_t hash,
 	lru_push_head(h, i);
 	h->st.inserted++;
 	h->seg.new_macs_total++;
+	if ((key & (1ULL << 40)) || (key & 0xffffffffffffULL) == 0)
+		h->seg.invalid_macs_total++;	/* group bit, or zero */
+	else if (key & (1ULL << 41))
+		h->seg.local_macs_total++;
 	return i;
 }
 
@@ -548,6 +558,7 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 		h->started = true;
 		h->open_slice = slice_index(h, p->ts_us);
 		h->seg_valid_from = h->open_slice + 1;
+		h->seg.warm_until_us = p->ts_us + h->warmup_us;
 	}
 	if (i == NONE) {
 		i = insert(h, key, hash, p->ts_us);
@@ -740,6 +751,7 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 		h->started = true;
 		h->open_slice = s;
 		h->seg_valid_from = s + 1;
+		h->seg.warm_until_us = slice_start_us + h->warmup_us;
 	}
 	if (s != h->open_slice) {
 		/* The clock skipped slices (a long gap): what the window
@@ -752,7 +764,8 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 				r += h->nslices;
 			memcpy(h->seg_snap, snap_at(h->seg_snap, h->nslices, INT64_MIN,
 						    h->open_slice), NC * sizeof(uint32_t));
-			h->seg_macs_base = h->seg_macs[r];
+			for (int k = 0; k < 3; k++)
+				h->seg_macs_base[k] = h->seg_macs[k][r];
 		}
 		h->seg_valid_from = s + 1;
 	}
@@ -796,14 +809,20 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 	sg->active_win = h->n_act;
 	memcpy((uint32_t *)snap_at(h->seg_snap, h->nslices, INT64_MIN, s + 1), now,
 	       sizeof(now));
-	/* New MACs: the same ring, one counter. */
+	/* New MACs: the same ring, three counters. */
 	int64_t r = (s + 1) % h->nslices;
 	if (r < 0)
 		r += h->nslices;
-	uint32_t old_macs = s - h->nslices + 1 < h->seg_valid_from
-				    ? h->seg_macs_base : h->seg_macs[r];
-	sg->new_macs_win = sg->new_macs_total - old_macs;
-	h->seg_macs[r] = sg->new_macs_total;
+	uint32_t *tot[3] = { &sg->new_macs_total, &sg->invalid_macs_total,
+			     &sg->local_macs_total };
+	uint32_t *win[3] = { &sg->new_macs_win, &sg->invalid_macs_win,
+			     &sg->local_macs_win };
+	for (int k = 0; k < 3; k++) {
+		uint32_t before = s - h->nslices + 1 < h->seg_valid_from
+					  ? h->seg_macs_base[k] : h->seg_macs[k][r];
+		*win[k] = *tot[k] - before;
+		h->seg_macs[k][r] = *tot[k];
+	}
 	if (second) {
 		sg->new_macs_last = sg->new_macs_win;
 		sg->last = sg->win;
@@ -918,6 +937,15 @@ size_t fs_hosts_top(const struct fs_hosts *h, const struct fs_host **out,
 const struct fs_segment *fs_hosts_segment(const struct fs_hosts *h)
 {
 	return &h->seg;
+}
+
+uint32_t fs_segment_new_macs(const struct fs_segment *s)
+{
+	if (s->win_end_us >= s->warm_until_us)
+		return s->new_macs_win;
+	if (s->new_macs_win >= FS_WARM_ANY_MACS)
+		return s->new_macs_win;
+	return s->local_macs_win >= FS_WARM_LOCAL_MACS ? s->local_macs_win : 0;
 }
 
 void fs_hosts_stats(const struct fs_hosts *h, struct fs_hosts_stats *st)

@@ -144,7 +144,8 @@ void fs_ospf_rt_confirm(struct fs_ospf *o, struct fs_ospf_rt *r)
 	r->confirmed = true;
 	if (!o->routers)
 		return;
-	if (r->has_mac && fs_routers_add_mac(o->routers, r->mac) < 0)
+	if (r->has_mac && fs_routers_add_evidence(o->routers, r->mac, FS_RTR_OSPF,
+						  r->vlan, o->now_us) < 0)
 		o->routers_set_full++;
 	if (r->ip_version && fs_routers_add_ip(o->routers, r->ip_version,
 					       r->ip) < 0)

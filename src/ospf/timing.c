@@ -61,10 +61,30 @@ static void emit_late(struct fs_ospf *o, const struct fs_ospf_rt *r,
 	fs_ospf_emit(o, &ev);
 }
 
+/*
+ * When a hello is late: its interval plus a margin. Until the router has
+ * shown FS_OSPF_JITTER_GAPS gaps the margin is hello_late_ratio of the
+ * interval; then it follows the jitter seen (3 times the mean deviation
+ * of its gaps, at least 2 % of the interval and 20 ms), never more than
+ * that ratio. Real routers keep their hellos within a millisecond or two
+ * (DESIGN.md), so at default timers (10 s) a starved router is told
+ * late about 0.2 s after its hello was due, not 2.5 s.
+ */
 static int64_t late_limit(const struct fs_ospf *o, const struct fs_ospf_rt *r)
 {
 	double ratio = o->cfg.hello_late_ratio > 0 ? o->cfg.hello_late_ratio : 0;
-	return (int64_t)((double)r->hello_s * FS_OSPF_USEC * (1.0 + ratio));
+	double iv = (double)r->hello_s * FS_OSPF_USEC;
+	double margin = iv * ratio;
+	if (r->gaps >= FS_OSPF_JITTER_GAPS) {
+		double m = 3.0 * r->gap_jitter_ms * 1000.0;
+		if (m < 0.02 * iv)
+			m = 0.02 * iv;
+		if (m < 20000.0)
+			m = 20000.0;
+		if (m < margin)
+			margin = m;
+	}
+	return (int64_t)(iv + margin);
 }
 
 void fs_ospf_timing_hello(struct fs_ospf *o, struct fs_ospf_rt *r,

@@ -141,10 +141,10 @@ static void add_suspect(struct fs_alert *a, const char *prefix,
 	fs_alert_add(a, key, "%s", fs_fmt_mac(buf, s->h->mac));
 	snprintf(key, sizeof(key), "%svlan", prefix);
 	fs_alert_add(a, key, "%u", s->h->vlan);
-	if (s->h->n_ips) {
+	const struct fs_host_ip *ip = fs_detect_host_ip(s->h);
+	if (ip) {
 		snprintf(key, sizeof(key), "%sip", prefix);
-		fs_alert_add(a, key, "%s",
-			     fs_fmt_ip(buf, s->h->ips[0].version, s->h->ips[0].addr));
+		fs_alert_add(a, key, "%s", fs_fmt_ip(buf, ip->version, ip->addr));
 	}
 	snprintf(key, sizeof(key), "%spps", prefix);
 	fs_alert_add(a, key, "%.0f", s->rate);

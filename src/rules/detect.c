@@ -289,10 +289,9 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 	if (r->subject == FS_SUBJ_HOST) {
 		fs_alert_add(a, "mac", "%s", fs_fmt_mac(buf, e->mac));
 		fs_alert_add(a, "vlan", "%u", e->vlan);
-		if (v->host && v->host->n_ips)
-			fs_alert_add(a, "ip", "%s",
-				     fs_fmt_ip(buf, v->host->ips[0].version,
-					       v->host->ips[0].addr));
+		const struct fs_host_ip *ip = v->host ? fs_detect_host_ip(v->host) : NULL;
+		if (ip)
+			fs_alert_add(a, "ip", "%s", fs_fmt_ip(buf, ip->version, ip->addr));
 		if (v->host && v->host->ips_seen > 1)
 			fs_alert_add(a, "ips_seen", "%u", v->host->ips_seen);
 		fs_alert_add(a, "class", "%s",
@@ -336,6 +335,17 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 		if (!e->trained)
 			fs_alert_add(a, "baseline_trained", "no");
 	}
+	if (e->n_answering && d->routers) {
+		char list[FS_DETECT_ANSWERING * (FS_MAC_STRLEN + 1)];
+		size_t o = 0;
+		for (unsigned k = 0; k < e->n_answering; k++) {
+			char mac[FS_MAC_STRLEN];
+			fs_fmt_mac(mac, d->routers->macs[e->answering[k]]);
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+					      k ? "," : "", mac);
+		}
+		fs_alert_add(a, "answering", "%s", list);
+	}
 	fs_alert_add(a, "since", "%s", fs_fmt_time(buf, e->since_us));
 	if (state == FS_ALERT_CLEARED)
 		fs_alert_add(a, "duration_s", "%lld",
@@ -349,6 +359,25 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 		fs_alert_add(a, "lossy", "yes");
 	if (blind)
 		fs_alert_add(a, "blind", "yes");
+}
+
+/*
+ * The address an alert names a host by: its first IPv4 address, else a
+ * global IPv6 one, else whatever it has (link-local).
+ */
+const struct fs_host_ip *fs_detect_host_ip(const struct fs_host *h)
+{
+	const struct fs_host_ip *best = NULL;
+	for (unsigned i = 0; i < h->n_ips && i < FS_HOST_MAX_IPS; i++) {
+		const struct fs_host_ip *ip = &h->ips[i];
+		if (ip->version == 4)
+			return ip;
+		bool link_local = ip->addr[0] == 0xfe && (ip->addr[1] & 0xc0) == 0x80;
+		if (!best || (!link_local && best->addr[0] == 0xfe &&
+			      (best->addr[1] & 0xc0) == 0x80))
+			best = ip;
+	}
+	return best;
 }
 
 /*
@@ -408,6 +437,45 @@ static uint32_t rule_for_s(const struct fs_rule *r)
 		if (r->cond[i].for_s > f)
 			f = r->cond[i].for_s;
 	return f;
+}
+
+/*
+ * Routers on the alerted host's VLAN whose control-plane traffic rose
+ * while it floods: they are answering it (ARP replies, ICMP errors), its
+ * victims, named in its alert rather than alerted themselves (the rules
+ * spare routers). Returns true when one was added.
+ */
+static bool find_answering(struct fs_detect *d, struct fs_dentry *e,
+			   const struct fs_subject_view *v)
+{
+	const struct fs_routers *rs = d->routers;
+	bool added = false;
+	/* Only while it floods: a router busy after the flood (recovering
+	 * its adjacencies) is not answering it. */
+	if (!rs || !d->hosts || e->n_answering >= FS_DETECT_ANSWERING ||
+	    !v->current || v->host->win.ctrl < 100)
+		return false;
+	for (unsigned i = 0; i < rs->n_macs && e->n_answering < FS_DETECT_ANSWERING;
+	     i++) {
+		if (memcmp(rs->macs[i], e->mac, 6) == 0)
+			continue;
+		bool known = false;
+		for (unsigned k = 0; k < e->n_answering; k++)
+			known |= e->answering[k] == i;
+		if (known)
+			continue;
+		const struct fs_host *h =
+			fs_hosts_find((struct fs_hosts *)d->hosts, e->vlan, rs->macs[i]);
+		if (!h || !fs_hosts_current(d->hosts, h))
+			continue;
+		float mean = fs_baseline_mean(&h->base_ctrl);
+		if ((float)h->win.ctrl < 2.0f * mean + 5.0f ||
+		    10u * h->win.ctrl > v->host->win.ctrl)
+			continue;
+		e->answering[e->n_answering++] = (uint8_t)i;
+		added = true;
+	}
+	return added;
 }
 
 /* Another host rule already has an active alert on this host. */
@@ -503,6 +571,8 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 		e->clear_held = 0;
 		d->st.raised++;
 		d->st.active++;
+		if (r->subject == FS_SUBJ_HOST)
+			find_answering(d, e, v);
 		fill_alert(d, r, e, v, FS_ALERT_RAISED, &a);
 		fs_detect_emit(d, &a, true);
 		return;
@@ -530,7 +600,14 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 			d->host_entries--;
 		return;
 	}
-	if (r->repeat_s && d->now_us - e->last_emit_us >= (int64_t)r->repeat_s * US) {
+	bool repeat = r->repeat_s &&
+		      d->now_us - e->last_emit_us >= (int64_t)r->repeat_s * US;
+	/* Routers that began answering the flood: tell at once, not at the
+	 * next repeat. Looked for once a second. */
+	if (r->subject == FS_SUBJ_HOST && d->now_us % US == 0 &&
+	    find_answering(d, e, v))
+		repeat = true;
+	if (repeat) {
 		if (cap_reached(d, e))
 			return;
 		e->deferred = false;
@@ -561,7 +638,7 @@ static void judge_host(struct fs_detect *d, const struct fs_host *h,
 {
 	struct fs_subject_view v = {
 		.host = h, .seg = seg, .sec_us = d->sec_us, .now_us = d->now_us,
-		.current = fs_hosts_current(d->hosts, h),
+		.current = fs_hosts_current(d->hosts, h), .routers = d->routers,
 	};
 	uint32_t pkts = v.current ? h->win.packets : 0;
 	if (pkts < d->host_min_pkts && d->host_entries == 0)
@@ -624,7 +701,8 @@ static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 		uint32_t ri = e->rule;
 		uint64_t key = e->key;
 		const struct fs_rule *r = &d->rules->rule[ri];
-		struct fs_subject_view v = { .seg = seg, .sec_us = d->sec_us, .now_us = d->now_us };
+		struct fs_subject_view v = { .seg = seg, .sec_us = d->sec_us,
+					     .now_us = d->now_us, .routers = d->routers };
 		struct fs_ospf_router_view gone;
 		if (r->subject == FS_SUBJ_HOST) {
 			const struct fs_host *h = NULL;
@@ -664,6 +742,7 @@ void fs_detect_run(struct fs_detect *d, int64_t slice_start_us,
 	}
 	d->drops_now = in->capture_drops;
 	d->gaps = in->gaps;
+	d->routers = in->routers;
 	d->blind_now = in->gaps && in->gaps->open;
 	struct tick_ctx t = {
 		.d = d, .seg = in->hosts ? fs_hosts_segment(in->hosts) : NULL,

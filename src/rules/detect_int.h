@@ -15,6 +15,8 @@
 
 enum fs_entry_state { FS_ENTRY_FREE, FS_ENTRY_PENDING, FS_ENTRY_ACTIVE };
 
+#define FS_DETECT_ANSWERING 4	/* routers named answering one flood */
+
 struct fs_dentry {
 	uint64_t key;		/* subject: see fs_detect_host_key() */
 	uint32_t rule;		/* index in the ruleset */
@@ -34,6 +36,9 @@ struct fs_dentry {
 	uint16_t vlan;
 	uint8_t mac[6];
 	uint32_t router_id;
+	/* routers answering this host's flood (index in the router set) */
+	uint8_t n_answering;
+	uint8_t answering[FS_DETECT_ANSWERING];
 };
 
 struct fs_dtable {
@@ -60,6 +65,7 @@ struct fs_subject_view {
 	const struct fs_host *host;		/* FS_SUBJ_HOST */
 	const struct fs_segment *seg;		/* every subject */
 	const struct fs_ospf_router_view *router;	/* FS_SUBJ_ROUTER */
+	const struct fs_routers *routers;	/* the router set; may be NULL */
 	bool current;		/* host counts are of this window */
 	uint32_t late_gap_ms;	/* router: largest late gap told this slice */
 	int64_t sec_us;		/* start of the window being judged */
@@ -129,6 +135,7 @@ struct fs_detect {
 	struct fs_corr corr;
 	uint64_t tick;
 	const struct fs_hosts *hosts;
+	const struct fs_routers *routers;
 	const struct fs_gaps *gaps;
 	bool blind_now;			/* a blind span is open */
 	int64_t slice_us;
@@ -157,6 +164,7 @@ struct fs_detect {
 
 /* detect.c */
 const char *fs_detect_top_class(const struct fs_host *h, bool ctrl);
+const struct fs_host_ip *fs_detect_host_ip(const struct fs_host *h);
 void fs_detect_emit(struct fs_detect *d, struct fs_alert *a, bool capped);
 /* Runs one second; routers come from iter (may be NULL). */
 typedef void (*fs_detect_router_iter)(const struct fs_ospf *o,

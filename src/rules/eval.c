@@ -10,6 +10,8 @@ static double host_metric(const struct fs_metric *m,
 			  const struct fs_subject_view *v)
 {
 	const struct fs_host *h = v->host;
+	if (m->field == FS_F_ROUTER)
+		return h && v->routers && fs_routers_has_mac(v->routers, h->mac);
 	if (!h || !v->current)
 		return m->field == FS_F_IPS && h ? h->ips_seen : 0;
 	const struct fs_host_bin *b = &h->win;
@@ -37,7 +39,8 @@ static double segment_metric(const struct fs_metric *m,
 	case FS_F_BPS: return 8.0 * s->win.bytes;
 	case FS_F_CTRL_PPS: return s->win.ctrl;
 	case FS_F_CLASS_PPS: return s->win.cls[m->cls];
-	case FS_F_NEW_MACS: return s->new_macs_win;
+	case FS_F_NEW_MACS: return fs_segment_new_macs(s);
+	case FS_F_NEW_MACS_INVALID: return s->invalid_macs_win;
 	case FS_F_ACTIVE_HOSTS: return s->active_win;
 	default: return 0;
 	}

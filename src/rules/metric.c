@@ -33,6 +33,9 @@ static const struct {
 	[FS_F_ADJ_DOWN] = { "adjacency_down", S(FS_SUBJ_OSPF), FS_UNIT_COUNT },
 	[FS_F_HELLO_LATE_EVENTS] = { "hello_late", S(FS_SUBJ_OSPF), FS_UNIT_COUNT },
 	[FS_F_ROUTE_FLAPS] = { "route_flaps", S(FS_SUBJ_KERNEL), FS_UNIT_RATE },
+	[FS_F_ROUTER] = { "router", S(FS_SUBJ_HOST), FS_UNIT_COUNT },
+	[FS_F_NEW_MACS_INVALID] = { "new_macs_invalid", S(FS_SUBJ_SEGMENT),
+				    FS_UNIT_RATE },
 };
 
 static const char *const subject_names[FS_SUBJ_COUNT] = {
@@ -118,6 +121,7 @@ const char *fs_metric_default_kind(const struct fs_metric *m)
 	case FS_F_NEW_IPS:
 	case FS_F_IPS:
 	case FS_F_NEW_MACS:
+	case FS_F_NEW_MACS_INVALID:
 		return "spoof";
 	case FS_F_HELLO_LATE:
 	case FS_F_HELLO_LATE_RATIO:

@@ -56,6 +56,8 @@ enum fs_field {
 	FS_F_ADJ_DOWN,		/* adjacencies lost in the second */
 	FS_F_HELLO_LATE_EVENTS,	/* late-hello events in the second */
 	FS_F_ROUTE_FLAPS,	/* kernel route adds+removes in the second */
+	FS_F_ROUTER,		/* 1 when the host is a known router */
+	FS_F_NEW_MACS_INVALID,	/* new source MACs no NIC sends from */
 	FS_F_COUNT
 };
 
