@@ -35,6 +35,8 @@ struct fs_agent_config {
 	uint32_t rrd_max_hosts;		/* 0: the store's default */
 	const char *rrd_archives;	/* "1s:1h,10s:1d,..."; NULL: default */
 	const char *html_dir;
+	const char *evidence_dir;	/* --evidence; default <rrd_dir>/evidence */
+	uint32_t evidence_ring_mib;	/* 0: the default */
 	const char *syslog_remote;
 	int syslog_facility;
 	int local_syslog;		/* -1: default (live on, replay off) */

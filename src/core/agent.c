@@ -27,6 +27,7 @@
 #include "floodspot/decode.h"
 #include "floodspot/detect.h"
 #include "floodspot/event.h"
+#include "floodspot/evidence.h"
 #include "floodspot/fmt.h"
 #include "floodspot/gap.h"
 #include "floodspot/hosts.h"
@@ -68,6 +69,8 @@ struct agent {
 	struct fs_kernel *kernel;
 	struct fs_store *store;
 	struct fs_html *html;
+	struct fs_evidence *evidence;
+	char evidence_dir[256];
 	struct fs_detect *detect;
 	struct fs_alert_sinks *sinks;
 	struct agent_counters n;
@@ -122,10 +125,12 @@ static void on_tick(int64_t slice, void *ctx)
 		.ospf = a->ospf,
 		.gaps = &a->gaps,
 		.routers = &a->routers,
+		.evidence = a->evidence,
 		.capture_drops = drops,
 		.now_us = end,
 	};
 	fs_detect_tick(a->detect, slice, &in);
+	fs_evidence_tick(a->evidence, end);
 	if (!fs_clock_ends_second(&a->clock, slice))
 		return;
 	int64_t sec = slice + a->clock.slice_us - USEC;
@@ -194,7 +199,10 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 	fs_ospf_seen_esp(a->ospf, &p);
 	fs_ospf_seen_vlan(a->ospf, p.vlan, ts);
 	fs_routers_classify(&a->routers, &p);
-	fs_hosts_account(a->hosts, &p);
+	const struct fs_host *h = fs_hosts_account(a->hosts, &p);
+	if (a->evidence)
+		fs_evidence_frame(a->evidence, &p, frame,
+				  h->base_ctrl.in_run || h->base_pps.in_run);
 }
 
 /* From the capture: the clock judges the timestamp first. */
@@ -582,6 +590,23 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		if (!a->store)
 			return 1;
 	}
+	const char *ev_dir = cfg->evidence_dir;
+	if (!ev_dir && cfg->rrd_dir) {
+		snprintf(a->evidence_dir, sizeof(a->evidence_dir), "%s/evidence",
+			 cfg->rrd_dir);
+		ev_dir = a->evidence_dir;
+	}
+	if (ev_dir) {
+		struct fs_evidence_config ec = {
+			.dir = ev_dir,
+			.ring_bytes = cfg->evidence_ring_mib << 20,
+			.dlt = a->dlt,
+			.wait_when_full = !a->live,
+		};
+		a->evidence = fs_evidence_create(&ec, err, errlen);
+		if (!a->evidence)
+			return 1;
+	}
 	if (cfg->html_dir) {
 		struct fs_html_config hc = {
 			.dir = cfg->html_dir,
@@ -607,6 +632,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 
 static void teardown(struct agent *a)
 {
+	fs_evidence_destroy(a->evidence, a->clock.now_us);
 	fs_html_destroy(a->html);
 	fs_store_destroy(a->store);
 	fs_alert_sinks_destroy(a->sinks);

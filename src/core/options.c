@@ -18,6 +18,8 @@ enum {
 	OPT_ROUTER,
 	OPT_NOT_ROUTER,
 	OPT_ROUTERS,
+	OPT_EVIDENCE,
+	OPT_EVIDENCE_RING,
 	OPT_OSPF,
 	OPT_CAPACITY,
 	OPT_RULES,
@@ -51,6 +53,8 @@ static const struct option long_opts[] = {
 	{ "router", required_argument, NULL, OPT_ROUTER },
 	{ "not-router", required_argument, NULL, OPT_NOT_ROUTER },
 	{ "routers", no_argument, NULL, OPT_ROUTERS },
+	{ "evidence", required_argument, NULL, OPT_EVIDENCE },
+	{ "evidence-ring", required_argument, NULL, OPT_EVIDENCE_RING },
 	{ "ospf", no_argument, NULL, OPT_OSPF },
 	{ "capacity", required_argument, NULL, OPT_CAPACITY },
 	{ "rules", required_argument, NULL, OPT_RULES },
@@ -95,6 +99,9 @@ void fs_options_usage(FILE *f)
 	      "  --rrd-max-hosts N   cap on host RRD files (default 200)\n"
 	      "  --rrd-archives SPEC step:span list (default 1s:1h,10s:1d,1m:1w,5m:1y)\n"
 	      "  --html DIR          write an HTML overview to DIR\n"
+	      "  --evidence DIR      a pcap per culprit/flood alert (default\n"
+	      "                      RRD-DIR/evidence with --rrd-dir)\n"
+	      "  --evidence-ring MiB frames kept for evidence (default 16)\n"
 	      "  --syslog URL        remote RFC 5424: udp://HOST:PORT, tcp://HOST:PORT\n"
 	      "  --syslog-facility F syslog facility (default daemon)\n"
 	      "  --[no-]local-syslog alerts to syslog(3) (default: on live, off on -r)\n"
@@ -209,6 +216,13 @@ enum fs_cli_action fs_options_parse(int argc, char **argv,
 			cfg->not_routers[cfg->n_not_routers++] = optarg;
 			break;
 		case OPT_ROUTERS: cfg->routers_table = true; break;
+		case OPT_EVIDENCE: cfg->evidence_dir = optarg; break;
+		case OPT_EVIDENCE_RING:
+			if (parse_u64("--evidence-ring", optarg, 1, 1024, &v, err,
+				      errlen))
+				return FS_CLI_ERROR;
+			cfg->evidence_ring_mib = (uint32_t)v;
+			break;
 		case OPT_OSPF: cfg->ospf_table = true; break;
 		case OPT_CAPACITY:
 			if (parse_u64("--capacity", optarg, 16, 1u << 24, &v, err,

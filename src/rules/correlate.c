@@ -261,6 +261,15 @@ static bool name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in,
 	fs_alert_add(a, "suspects", "%u", rc.n);
 	if (r->h)
 		add_suspect(a, "runner_up_", r);
+	if (state == FS_ALERT_RAISED) {
+		c->evidence[0] = '\0';
+		fs_detect_evidence(d, a, t->h->vlan, t->h->mac, "culprit", t->onset_us);
+		if (a->n_fields && !strcmp(a->field[a->n_fields - 1].key, "evidence"))
+			snprintf(c->evidence, sizeof(c->evidence), "%s",
+				 a->field[a->n_fields - 1].value);
+	} else if (c->evidence[0]) {
+		fs_alert_add(a, "evidence", "%s", c->evidence);
+	}
 	char mac[FS_MAC_STRLEN];
 	snprintf(a->message, sizeof(a->message),
 		 "%s %s before the routing symptom; control-plane traffic %.0f pps "

@@ -215,6 +215,19 @@ void fs_detect_stats(const struct fs_detect *d, struct fs_detect_stats *st)
 
 /* ---- alerts ---- */
 
+void fs_detect_evidence(struct fs_detect *d, struct fs_alert *a, uint16_t vlan,
+			const uint8_t mac[6], const char *kind, int64_t onset_us)
+{
+	char name[256];
+	if (!d->evidence || !fs_evidence_request(d->evidence, vlan, mac, kind,
+						 onset_us, d->now_us, name,
+						 sizeof(name)))
+		return;
+	/* The directory is the configured one; the alert names the file. */
+	const char *base = strrchr(name, '/');
+	fs_alert_add(a, "evidence", "%s", base ? base + 1 : name);
+}
+
 void fs_detect_emit(struct fs_detect *d, struct fs_alert *a, bool capped)
 {
 	if (capped && d->suppressed_since_emit)
@@ -574,6 +587,9 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 		if (r->subject == FS_SUBJ_HOST)
 			find_answering(d, e, v);
 		fill_alert(d, r, e, v, FS_ALERT_RAISED, &a);
+		if (r->subject == FS_SUBJ_HOST &&
+		    (!strcmp(r->kind, "flood") || !strcmp(r->kind, "spoof")))
+			fs_detect_evidence(d, &a, e->vlan, e->mac, r->kind, e->since_us);
 		fs_detect_emit(d, &a, true);
 		return;
 	}
@@ -743,6 +759,7 @@ void fs_detect_run(struct fs_detect *d, int64_t slice_start_us,
 	d->drops_now = in->capture_drops;
 	d->gaps = in->gaps;
 	d->routers = in->routers;
+	d->evidence = in->evidence;
 	d->blind_now = in->gaps && in->gaps->open;
 	struct tick_ctx t = {
 		.d = d, .seg = in->hosts ? fs_hosts_segment(in->hosts) : NULL,

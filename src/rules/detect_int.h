@@ -117,6 +117,7 @@ struct fs_corr {
 	struct fs_symptom inc[FS_CORR_MAX_SYMPTOMS];	/* distinct, this incident */
 	unsigned n_inc;
 	struct fs_alert raised;	/* latest culprit alert, for updates and clear */
+	char evidence[96];	/* its evidence file, named in its updates */
 	/* per second: cumulative capture drops and segment packets */
 	uint64_t drops[FS_CORR_RING], seg_packets[FS_CORR_RING];
 	int64_t ring_sec[FS_CORR_RING];
@@ -136,6 +137,7 @@ struct fs_detect {
 	uint64_t tick;
 	const struct fs_hosts *hosts;
 	const struct fs_routers *routers;
+	struct fs_evidence *evidence;
 	const struct fs_gaps *gaps;
 	bool blind_now;			/* a blind span is open */
 	int64_t slice_us;
@@ -165,6 +167,9 @@ struct fs_detect {
 /* detect.c */
 const char *fs_detect_top_class(const struct fs_host *h, bool ctrl);
 const struct fs_host_ip *fs_detect_host_ip(const struct fs_host *h);
+/* Asks for the evidence pcap of a host and names it in the alert. */
+void fs_detect_evidence(struct fs_detect *d, struct fs_alert *a, uint16_t vlan,
+			const uint8_t mac[6], const char *kind, int64_t onset_us);
 void fs_detect_emit(struct fs_detect *d, struct fs_alert *a, bool capped);
 /* Runs one second; routers come from iter (may be NULL). */
 typedef void (*fs_detect_router_iter)(const struct fs_ospf *o,

@@ -21,6 +21,7 @@ LAYERS = [
     (1, "decode", ["decode.h"]),
     (1, "kernel", ["kernel.h"]),
     (1, "alert", ["alert.h"]),
+    (1, "evidence", ["evidence.h"]),
     (2, "capture", ["capture.h"]),
     (2, "hosts", ["hosts.h", "baseline.h", "routers.h"]),
     (3, "ospf", ["ospf.h"]),
