@@ -8,8 +8,8 @@
  * thread: control-plane frames, routing-protocol frames and every frame
  * of a host in a run (its rate above its baseline), each cut to
  * FS_EVIDENCE_SNAP bytes, at most FS_EVIDENCE_BUDGET a slice per source
- * (by a hash of the MAC; routing frames have their own larger budget), the
- * rest counted. When the alert's "after" time has passed (packet time),
+ * (by a hash of the MAC and VLAN; FS_EVIDENCE_ROUTING_BUDGET for routing
+ * frames), the rest counted. When the alert's "after" time has passed (packet time),
  * the frames are copied out of the ring into a job of at most
  * FS_EVIDENCE_JOB_BYTES and handed to a writer thread over a bounded
  * queue; a full queue drops the job and counts it. Nothing on the capture
@@ -29,7 +29,7 @@
 #define FS_EVIDENCE_AFTER_S 3
 #define FS_EVIDENCE_SNAP 256		/* bytes kept of each frame */
 #define FS_EVIDENCE_BUDGET 100		/* frames per source per slice */
-#define FS_EVIDENCE_ROUTING_BUDGET 500	/* routing frames per slice */
+#define FS_EVIDENCE_ROUTING_BUDGET 500	/* routing frames per source, slice */
 #define FS_EVIDENCE_RING_DEFAULT (16u << 20)
 #define FS_EVIDENCE_JOB_BYTES (4u << 20)
 #define FS_EVIDENCE_JOBS 2		/* being extracted or written */

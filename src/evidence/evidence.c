@@ -68,7 +68,6 @@ struct fs_evidence {
 	size_t cap, head, tail;
 	uint64_t n_recs;
 	uint16_t budget[BUDGET_SLOTS];
-	uint32_t routing_budget;
 	struct pending pend[FS_EVIDENCE_PENDING];
 	struct job job[FS_EVIDENCE_JOBS];
 	pthread_t thread;
@@ -273,7 +272,9 @@ static bool is_routing(const struct fs_pkt *p)
 		       p->dst_port == 2029 || p->dst_port == 520 ||
 		       p->dst_port == 521 || p->dst_port == 3784 ||
 		       p->dst_port == 4784;	/* HSRP, RIP, BFD */
-	return p->ip_proto == 6 && (p->src_port == 179 || p->dst_port == 179);
+	/* BGP, but not a SYN: anyone can send those to port 179. */
+	return p->ip_proto == 6 && (p->src_port == 179 || p->dst_port == 179) &&
+	       (p->tcp_flags & 0x12) != 0x02;
 }
 
 static unsigned budget_slot(const uint8_t mac[6], uint16_t vlan)
@@ -292,20 +293,14 @@ void fs_evidence_frame(struct fs_evidence *ev, const struct fs_pkt *p,
 	bool routing = is_routing(p);
 	if (!routing && !hot && !(p->classes & FS_CLASS_CTRL_MASK))
 		return;
-	if (routing) {
-		if (ev->routing_budget >= FS_EVIDENCE_ROUTING_BUDGET) {
-			ev->st.frames_over_budget++;
-			return;
-		}
-		ev->routing_budget++;
-	} else {
-		uint16_t *b = &ev->budget[budget_slot(p->src_mac, p->vlan)];
-		if (*b >= FS_EVIDENCE_BUDGET) {
-			ev->st.frames_over_budget++;
-			return;
-		}
-		(*b)++;
+	/* Per source: a router's routing frames have more room than
+	 * anyone's flood. */
+	uint16_t *b = &ev->budget[budget_slot(p->src_mac, p->vlan)];
+	if (*b >= (routing ? FS_EVIDENCE_ROUTING_BUDGET : FS_EVIDENCE_BUDGET)) {
+		ev->st.frames_over_budget++;
+		return;
 	}
+	(*b)++;
 	uint32_t keep = p->caplen < FS_EVIDENCE_SNAP ? p->caplen : FS_EVIDENCE_SNAP;
 	size_t n = (REC_HDR + keep + 7) & ~(size_t)7;
 	if (n > ev->cap)
@@ -405,7 +400,6 @@ void fs_evidence_tick(struct fs_evidence *ev, int64_t now_us)
 	if (!ev)
 		return;
 	memset(ev->budget, 0, sizeof(ev->budget));
-	ev->routing_budget = 0;
 	for (unsigned i = 0; i < FS_EVIDENCE_PENDING; i++)
 		if (ev->pend[i].used && now_us >= ev->pend[i].until_us)
 			launch(ev, &ev->pend[i], now_us);

@@ -182,7 +182,7 @@ struct fs_ospf {
 #define FS_OSPF_VLAN_SEEN 0x04
 
 /* Gaps seen before the late margin follows the router's own jitter. */
-#define FS_OSPF_JITTER_GAPS 8
+#define FS_OSPF_JITTER_GAPS 3
 
 /* tracker.c: timers judged only on what the capture could see */
 /* The time from which silence counts: since, or the end of a blind span

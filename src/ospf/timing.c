@@ -65,7 +65,7 @@ static void emit_late(struct fs_ospf *o, const struct fs_ospf_rt *r,
  * When a hello is late: its interval plus a margin. Until the router has
  * shown FS_OSPF_JITTER_GAPS gaps the margin is hello_late_ratio of the
  * interval; then it follows the jitter seen (3 times the mean deviation
- * of its gaps, at least 2 % of the interval and 20 ms), never more than
+ * of its gaps, at least 2 % of the interval and 50 ms), never more than
  * that ratio. Real routers keep their hellos within a millisecond or two
  * (DESIGN.md), so at default timers (10 s) a starved router is told
  * late about 0.2 s after its hello was due, not 2.5 s.
@@ -79,8 +79,8 @@ static int64_t late_limit(const struct fs_ospf *o, const struct fs_ospf_rt *r)
 		double m = 3.0 * r->gap_jitter_ms * 1000.0;
 		if (m < 0.02 * iv)
 			m = 0.02 * iv;
-		if (m < 20000.0)
-			m = 20000.0;
+		if (m < 50000.0)
+			m = 50000.0;
 		if (m < margin)
 			margin = m;
 	}
@@ -111,16 +111,19 @@ void fs_ospf_timing_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 	r->last_gap_ms = gap_ms;
 	if (gap_ms > r->gap_max_ms)
 		r->gap_max_ms = gap_ms;
-	/* A return after a dead interval is an outage, not jitter. */
+	/* A return after a dead interval is an outage, not jitter. Plain
+	 * means over the first gaps, so three gaps already tell the rhythm;
+	 * then weights 1/8 (mean) and 1/16 (deviation). */
 	if (r->dead_s == 0 || gap_us <= (int64_t)r->dead_s * FS_OSPF_USEC) {
 		float g = (float)gap_us / 1000.0f;
 		if (r->gaps == 0) {
 			r->gap_mean_ms = g;
 		} else {
 			float diff = g - r->gap_mean_ms;
-			r->gap_mean_ms += diff / 8.0f;
+			float n = (float)r->gaps;
+			r->gap_mean_ms += diff / (n < 7 ? n + 1 : 8.0f);
 			float ad = diff < 0 ? -diff : diff;
-			r->gap_jitter_ms += (ad - r->gap_jitter_ms) / 16.0f;
+			r->gap_jitter_ms += (ad - r->gap_jitter_ms) / (n < 16 ? n : 16.0f);
 		}
 		r->gaps++;
 	}
