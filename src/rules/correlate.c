@@ -248,7 +248,10 @@ static bool name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in,
 	fs_alert_add(a, "peak", "%.0f", t->peak);
 	fs_alert_add(a, "excess", "%.0f", t->excess);
 	fs_alert_add(a, "confidence", "%.2f", conf);
-	fs_alert_add(a, "trigger", "%s", symptom_name(c->inc[0].what));
+	/* The symptom that named it (the incident's first may have found no
+	 * suspect yet). */
+	fs_alert_add(a, "trigger", "%s",
+		     symptom_name(c->n_sym ? c->sym[0].what : c->inc[0].what));
 	char vict[96];
 	victims(c, vict, sizeof(vict));
 	if (vict[0])

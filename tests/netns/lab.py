@@ -352,12 +352,14 @@ class Lab:
             self._mirror(n["port"], mon)
 
     def add_router(self, name, cidr, router_id, stubs=(), priority=1,
-                   hello=1, dead=4):
+                   hello=1, dead=4, wait=None):
         """A host that will run bird2: OSPFv2 on eth0 and the static
-        blackhole routes in stubs exported into OSPF."""
+        blackhole routes in stubs exported into OSPF. wait (default: dead)
+        is how long bird waits before electing a DR."""
         node = self.add_host(name, cidr)
         node.update(kind="router", router_id=router_id, stubs=list(stubs),
-                    priority=priority, hello=hello, dead=dead)
+                    priority=priority, hello=hello, dead=dead,
+                    wait=dead if wait is None else wait)
         self.run(name, "sysctl -q -w net.ipv4.ip_forward=1")
         return node
 
@@ -428,13 +430,13 @@ class Lab:
             "\tarea 0 {{\n"
             '\t\tinterface "eth0" {{\n'
             "\t\t\ttype broadcast;\n"
-            "\t\t\thello {hello}; dead {dead}; wait {dead};\n"
+            "\t\t\thello {hello}; dead {dead}; wait {wait};\n"
             "\t\t\tpriority {prio};\n"
             "\t\t}};\n"
             "\t}};\n"
             "}}\n").format(dir=self.dir, name=name, rid=n["router_id"],
                           statics=statics, hello=n["hello"], dead=n["dead"],
-                          prio=n["priority"])
+                          wait=n["wait"], prio=n["priority"])
         path = os.path.join(self.dir, name + ".conf")
         with open(path, "w") as f:
             f.write(conf)
