@@ -6,10 +6,13 @@
  * least-recently-active eviction that spares the entries a heavy-hitter
  * summary ranks high.
  *
- * Per packet only cumulative counters move. At each slice tick the hosts
- * active in the last second take a snapshot of their counters (a ring of
- * one snapshot per slice); the window is the counters now minus the
- * snapshot one second ago, so per-packet work does not grow with slices.
+ * Per packet only cumulative counters move; a host's first packet in a
+ * slice records the snapshot of its counters at the slice's start (a ring
+ * of one per slice) and lists it in the slice's wheel list. A tick moves
+ * the windows of the hosts of two lists only: those that sent in the slice
+ * closing, and those whose slice leaves the second. The window is the
+ * counters now minus the snapshot one second ago, so per-packet work does
+ * not grow with slices and per-tick work follows what changed.
  */
 #ifndef FLOODSPOT_HOSTS_H
 #define FLOODSPOT_HOSTS_H
@@ -54,8 +57,9 @@ struct fs_host {
 	uint64_t cls_packets[FS_CLASS_COUNT];
 	uint32_t new_ips_total;	/* wraps: windows are differences */
 
-	/* The second ending with the slice that ended at win_end_us; valid
-	 * while win_end_us is the latest slice end (fs_hosts_current). */
+	/* The sliding second, as of the latest tick where it moved (ending
+	 * at win_end_us); valid while fs_hosts_current(), else empty (and
+	 * left as it was: check first). */
 	struct fs_host_bin win;
 	int64_t win_end_us;
 	struct fs_host_bin last;	/* last closed second */
@@ -131,14 +135,15 @@ void fs_hosts_config_defaults(struct fs_hosts_config *cfg);
  * calloc at create, nothing after (top-N and decay sort in place). With
  * C = capacity, P = C rounded up to a power of two, K = hh_size, K' = K
  * rounded up to a power of two, N the slices per second (x86-64 sizes):
- *   C * (sizeof(struct fs_host) + 80 private + 4 window list
+ *   C * (sizeof(struct fs_host) + 104 private + (N + 2) * 4 wheel lists
  *        + (N + 1) * 68 counter snapshots)
  *   + 2P * 16 index slots
  *   + K * 72 + 4K' * 16 + 16K' * 8 heavy-hitter summary and filter
  *   + about 16.5 KiB handle (mostly the 16 KiB hash tables),
  * each part rounded up to 64 bytes; fs_hosts_host_bytes() gives the
- * per-host part. 0 when the capacity exceeds 2^28. Pages are touched as
- * the table fills.
+ * per-host part (1,420 bytes at 100 ms slices; with the index 1,452).
+ * Defaults: 95,193,152 bytes (90.8 MiB). 0 when the capacity exceeds 2^28.
+ * Pages are touched as the table fills.
  */
 size_t fs_hosts_memory_bound(const struct fs_hosts_config *cfg);
 /* Bytes per host of that bound (without the index and the summary). */
@@ -171,15 +176,12 @@ struct fs_host *fs_hosts_find(struct fs_hosts *h, uint16_t vlan,
 void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us);
 /* The slice length in microseconds. */
 int64_t fs_hosts_slice_us(const struct fs_hosts *h);
-/* True when host->win is the window of the latest closed slice. */
-bool fs_hosts_current(const struct fs_hosts *h, const struct fs_host *host);
 /*
- * Counts of one host in the slices of its current window, oldest first:
- * field 0 packets, 1 ctrl. Returns the number of slices (0 when the
- * window is not current).
+ * True when the host has packets in the window of the latest closed
+ * slice: host->win is that window (moved at the ticks where it changes,
+ * the same in between). Else its window is empty.
  */
-unsigned fs_hosts_slices(const struct fs_hosts *h, const struct fs_host *host,
-			 int field, uint32_t *out);
+bool fs_hosts_current(const struct fs_hosts *h, const struct fs_host *host);
 
 typedef void (*fs_host_fn)(const struct fs_host *host, void *ctx);
 /* Every host in the table, in no particular order. */
@@ -187,9 +189,13 @@ void fs_hosts_foreach(const struct fs_hosts *h, fs_host_fn fn, void *ctx);
 /*
  * Hosts with packets in the window of the latest closed slice; after a
  * tick that closed a second, exactly the hosts active in that second.
+ * Not reentrant (it marks hosts to visit each once).
  */
 void fs_hosts_foreach_active(const struct fs_hosts *h, fs_host_fn fn,
 			     void *ctx);
+/* Hosts whose window moved at the latest tick (the rest kept theirs). */
+void fs_hosts_foreach_changed(const struct fs_hosts *h, fs_host_fn fn,
+			      void *ctx);
 
 /* Up to n hosts with the most packets in total, most first. */
 size_t fs_hosts_top(const struct fs_hosts *h, const struct fs_host **out,

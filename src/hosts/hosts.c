@@ -55,10 +55,14 @@ struct meta {
 	uint64_t hash;
 	uint32_t lru_prev;	/* toward the most recently active */
 	uint32_t lru_next;	/* toward the least recently active */
-	uint32_t win_pos;	/* index in act (the window list), or NONE */
 	bool closed;		/* last_sec_us and baselines are valid */
 	/* Snapshots of slices before this one are all the base snapshot. */
 	int64_t valid_from;
+	int64_t rec_slice;	/* slice of its latest packet: snapshots up
+				 * to its start are recorded */
+	/* Per slot, kept across reuse: in the wheel list of this slice, and
+	 * the tick and second that last looked at it. */
+	int64_t listed_slice, seen_tick, seen_second, visited;
 	uint16_t ipbits_n;	/* bits set in ipbits */
 	uint16_t ip_acc;	/* new-address estimate, 1/256 units */
 	uint64_t ipbits[IPBITS / 64];
@@ -76,9 +80,19 @@ struct fs_hosts {
 	struct fs_hidx idx;
 	struct fs_hh hh;
 	uint32_t lru_head, lru_tail;
-	/* Hosts with packets in the last second of slices. */
-	uint32_t *act;
-	uint32_t n_act;
+	/*
+	 * The wheel: per slice of the last second (and the open one), the
+	 * hosts with packets in it, each once. A host's window changes only
+	 * at the tick of a slice it sent in, and the tick where that slice
+	 * leaves the window: those two lists are all a tick looks at.
+	 */
+	uint32_t *wheel;	/* (nslices + 1) lists of cap slots */
+	uint32_t wheel_n[FS_HOSTS_MAX_SLICES + 1];
+	uint32_t *changed;	/* windows moved at the latest tick */
+	uint32_t n_changed;
+	uint32_t n_current;	/* hosts with packets in the window */
+	int64_t last_slice;	/* the latest closed slice */
+	int64_t visit_gen;	/* fs_hosts_foreach_active calls */
 	/* Per host: a base snapshot, then one per slice (ring). */
 	uint32_t *snap;
 	uint32_t nslices;	/* slices per second */
@@ -100,7 +114,8 @@ struct fs_hosts {
 
 struct layout {
 	uint32_t cap, k, nslots, nslices;
-	size_t off_host, off_meta, off_slots, off_act, off_snap, off_hh;
+	size_t off_host, off_meta, off_slots, off_wheel, off_changed, off_snap,
+		off_hh;
 	size_t total;
 };
 
@@ -140,7 +155,9 @@ static int plan(const struct fs_hosts_config *cfg, struct layout *l)
 	off = align_up(off + (size_t)cap * sizeof(struct meta));
 	l->off_slots = off;
 	off = align_up(off + (size_t)l->nslots * sizeof(struct fs_hidx_slot));
-	l->off_act = off;
+	l->off_wheel = off;
+	off = align_up(off + (size_t)(l->nslices + 1) * cap * sizeof(uint32_t));
+	l->off_changed = off;
 	off = align_up(off + (size_t)cap * sizeof(uint32_t));
 	l->off_snap = off;
 	off = align_up(off + (size_t)cap * snap_words(l->nslices) * sizeof(uint32_t));
@@ -174,7 +191,8 @@ size_t fs_hosts_host_bytes(const struct fs_hosts_config *cfg)
 	struct layout l;
 	if (plan(cfg, &l) != 0)
 		return 0;
-	return sizeof(struct fs_host) + sizeof(struct meta) + sizeof(uint32_t) +
+	return sizeof(struct fs_host) + sizeof(struct meta) +
+	       (l.nslices + 2) * sizeof(uint32_t) +
 	       snap_words(l.nslices) * sizeof(uint32_t);
 }
 
@@ -204,8 +222,12 @@ struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg)
 	h->meta = (struct meta *)(void *)(base + l.off_meta);
 	fs_hidx_init(&h->idx, (struct fs_hidx_slot *)(void *)(base + l.off_slots),
 		     l.nslots);
-	h->act = (uint32_t *)(void *)(base + l.off_act);
+	h->wheel = (uint32_t *)(void *)(base + l.off_wheel);
+	h->changed = (uint32_t *)(void *)(base + l.off_changed);
 	h->snap = (uint32_t *)(void *)(base + l.off_snap);
+	for (uint32_t i = 0; i < l.cap; i++)
+		h->meta[i].listed_slice = h->meta[i].seen_tick =
+			h->meta[i].seen_second = h->meta[i].visited = INT64_MIN;
 	h->nslices = l.nslices;
 	h->slice_us = 1000000 / l.nslices;
 	fs_hh_init(&h->hh, l.k, base + l.off_hh);
@@ -314,14 +336,10 @@ static void lru_touch(struct fs_hosts *h, uint32_t i)
 	lru_push_head(h, i);
 }
 
-static void act_remove(struct fs_hosts *h, uint32_t i)
+/* Has packets in the window of the latest tick (or the open slice). */
+static bool is_current(const struct fs_hosts *h, const struct meta *m)
 {
-	uint32_t pos = h->meta[i].win_pos;
-	uint32_t last = h->act[--h->n_act];
-
-	h->act[pos] = last;
-	h->meta[last].win_pos = pos;
-	h->meta[i].win_pos = NONE;
+	return m->rec_slice > h->last_slice - (int64_t)h->nslices;
 }
 
 /* Frees the entry eviction picks; returns its index for reuse. */
@@ -340,8 +358,8 @@ static uint32_t evict(struct fs_hosts *h)
 	struct meta *m = &h->meta[v];
 	fs_hidx_remove(&h->idx, m->key, m->hash);
 	lru_unlink(h, v);
-	if (m->win_pos != NONE)
-		act_remove(h, v);
+	if (is_current(h, m))
+		h->n_current--;
 	h->st.evicted++;
 	return v;
 }
@@ -359,10 +377,16 @@ static uint32_t insert(struct fs_hosts *h, uint64_t key, uint64_t hash,
 	o->last_seen_us = ts_us;
 	fs_baseline_init(&o->base_pps);
 	fs_baseline_init(&o->base_ctrl);
+	int64_t listed = m->listed_slice, tick = m->seen_tick, sec = m->seen_second;
+	int64_t visited = m->visited;
 	memset(m, 0, sizeof *m);
+	m->listed_slice = listed;
+	m->seen_tick = tick;
+	m->seen_second = sec;
+	m->visited = visited;
+	m->rec_slice = INT64_MIN;
 	m->key = key;
 	m->hash = hash;
-	m->win_pos = NONE;
 	fs_hidx_insert(&h->idx, key, hash, i);
 	lru_push_head(h, i);
 	h->st.inserted++;
@@ -530,18 +554,67 @@ static int64_t slice_index(const struct fs_hosts *h, int64_t t_us)
 	return s;
 }
 
+static uint32_t *wheel_list(struct fs_hosts *h, int64_t slice)
+{
+	int64_t w = h->nslices + 1;
+	int64_t r = slice % w;
+	if (r < 0)
+		r += w;
+	return &h->wheel[(size_t)r * h->cap];
+}
+
+static uint32_t *wheel_count(struct fs_hosts *h, int64_t slice)
+{
+	int64_t w = h->nslices + 1;
+	int64_t r = slice % w;
+	if (r < 0)
+		r += w;
+	return &h->wheel_n[r];
+}
+
+static uint32_t *ring_at(struct fs_hosts *h, uint32_t i, int64_t j)
+{
+	int64_t r = j % h->nslices;
+	if (r < 0)
+		r += h->nslices;
+	return &h->snap[(size_t)i * snap_words(h->nslices) + (size_t)(1 + r) * NC];
+}
+
 /*
- * A host's first packet since its window emptied: every snapshot up to
- * the open slice is the counters as they stand, kept once as the base.
+ * A host's first packet in the open slice, before it is counted: the
+ * snapshots of the slices since its last packet are the counters as they
+ * stand (nothing came in between); after a second or more of silence
+ * they all are, kept once as the base. Then it joins the slice's list.
  */
-static void activate(struct fs_hosts *h, uint32_t i)
+static __attribute__((noinline)) void first_in_slice(struct fs_hosts *h,
+						     uint32_t i)
 {
 	struct meta *m = &h->meta[i];
+	int64_t k = h->open_slice;
+	uint32_t now[NC];
 
-	host_counters(&h->host[i], &h->snap[(size_t)i * snap_words(h->nslices)]);
-	m->valid_from = h->open_slice + 1;
-	m->win_pos = h->n_act;
-	h->act[h->n_act++] = i;
+	if (m->rec_slice == INT64_MIN) {
+		/* New: its counters are all zero. */
+		memset(&h->snap[(size_t)i * snap_words(h->nslices)], 0,
+		       sizeof(now));
+		m->valid_from = k + 1;
+		h->n_current++;
+	} else if (!is_current(h, m)) {
+		host_counters(&h->host[i], now);
+		memcpy(&h->snap[(size_t)i * snap_words(h->nslices)], now,
+		       sizeof(now));
+		m->valid_from = k + 1;
+		h->n_current++;
+	} else {
+		host_counters(&h->host[i], now);
+		for (int64_t j = m->rec_slice + 1; j <= k; j++)
+			memcpy(ring_at(h, i, j), now, sizeof(now));
+	}
+	m->rec_slice = k;
+	if (m->listed_slice != k) {
+		m->listed_slice = k;
+		wheel_list(h, k)[(*wheel_count(h, k))++] = i;
+	}
 }
 
 struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
@@ -576,8 +649,8 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 	uint32_t c = p->classes & (FS_CLASS_BIT(FS_CLASS_COUNT) - 1);
 
 	/* Before counting: the snapshots are of the counters before it. */
-	if (m->win_pos == NONE)
-		activate(h, i);
+	if (m->rec_slice != h->open_slice)
+		first_in_slice(h, i);
 	o->packets++;
 	o->bytes += w;
 	if (p->ts_us > o->last_seen_us)
@@ -654,15 +727,11 @@ static void close_second(struct fs_hosts *h, uint32_t i, int64_t sec_us)
 	m->closed = true;
 }
 
-static const uint32_t *snap_at(const uint32_t *snap, uint32_t nslices,
-			       int64_t valid_from, int64_t j)
+static const uint32_t *snap_at(struct fs_hosts *h, uint32_t i, int64_t j)
 {
-	if (j < valid_from)
-		return snap;
-	int64_t r = j % nslices;
-	if (r < 0)
-		r += nslices;
-	return snap + (size_t)(1 + r) * NC;
+	if (j < h->meta[i].valid_from)
+		return &h->snap[(size_t)i * snap_words(h->nslices)];
+	return ring_at(h, i, j);
 }
 
 static void to_bin(const uint32_t now[NC], const uint32_t *old,
@@ -676,26 +745,29 @@ static void to_bin(const uint32_t now[NC], const uint32_t *old,
 		b->cls[k] = now[C_CLS + k] - old[C_CLS + k];
 }
 
-/* Per-slice counts of one counter over the window ending with slice s. */
-static unsigned window_slices(const uint32_t *snap, uint32_t nslices,
-			      int64_t valid_from, int64_t s,
+/*
+ * Per-slice counts of one counter over the window ending with slice s.
+ * Snapshots past the host's latest packet are the counters now.
+ */
+static unsigned window_slices(struct fs_hosts *h, uint32_t i, int64_t s,
 			      const uint32_t now[NC], int field, uint32_t *out)
 {
-	const uint32_t *prev = snap_at(snap, nslices, valid_from, s - nslices + 1);
-	for (uint32_t k = 0; k < nslices; k++) {
-		int64_t j = s - nslices + 2 + k;	/* start of the next slice */
-		const uint32_t *next = j > s ? now : snap_at(snap, nslices, valid_from, j);
+	const struct meta *m = &h->meta[i];
+	int64_t n = h->nslices;
+	const uint32_t *prev = s - n + 1 > m->rec_slice ? now : snap_at(h, i, s - n + 1);
+	for (int64_t k = 0; k < n; k++) {
+		int64_t j = s - n + 2 + k;	/* start of the next slice */
+		const uint32_t *next = j > m->rec_slice ? now : snap_at(h, i, j);
 		out[k] = next[field] - prev[field];
 		prev = next;
 	}
-	return nslices;
+	return (unsigned)n;
 }
 
 static void judge_runs(struct fs_hosts *h, uint32_t i, int64_t s,
 		       const uint32_t now[NC])
 {
 	struct fs_host *o = &h->host[i];
-	const uint32_t *snap = &h->snap[(size_t)i * snap_words(h->nslices)];
 	int64_t first_us = (s - h->nslices + 1) * h->slice_us;
 	uint32_t sl[FS_HOSTS_MAX_SLICES];
 	struct { struct fs_baseline *b; uint32_t w; int field; } bl[2] = {
@@ -708,8 +780,7 @@ static void judge_runs(struct fs_hosts *h, uint32_t i, int64_t s,
 		if (b->samples < FS_BASELINE_RUN_MIN_S ||
 		    (!b->in_run && (float)bl[k].w <= fs_baseline_threshold(b)))
 			continue;
-		unsigned n = window_slices(snap, h->nslices, h->meta[i].valid_from,
-					   s, now, bl[k].field, sl);
+		unsigned n = window_slices(h, i, s, now, bl[k].field, sl);
 		fs_baseline_slice(b, bl[k].w, sl, n, first_us, h->slice_us);
 	}
 }
@@ -721,30 +792,76 @@ int64_t fs_hosts_slice_us(const struct fs_hosts *h)
 
 bool fs_hosts_current(const struct fs_hosts *h, const struct fs_host *host)
 {
-	return host && h->last_end_us != 0 && host->win_end_us == h->last_end_us;
+	return host && h->started &&
+	       is_current(h, &h->meta[(size_t)(host - h->host)]);
 }
 
-unsigned fs_hosts_slices(const struct fs_hosts *h, const struct fs_host *host,
-			 int field, uint32_t *out)
+/* The window of host i at the end of slice s (it has packets in it). */
+static void move_window(struct fs_hosts *h, uint32_t i, int64_t s, int64_t end_us)
 {
-	if (!fs_hosts_current(h, host))
-		return 0;
-	uint32_t i = (uint32_t)(host - h->host);
+	struct fs_host *o = &h->host[i];
 	uint32_t now[NC];
-	host_counters(host, now);
-	int64_t s = h->last_end_us / h->slice_us - 1;
-	return window_slices(&h->snap[(size_t)i * snap_words(h->nslices)],
-			     h->nslices, h->meta[i].valid_from, s, now,
-			     field == 1 ? C_CTRL : C_PACKETS, out);
+
+	host_counters(o, now);
+	to_bin(now, s - (int64_t)h->nslices + 1 > h->meta[i].rec_slice
+			    ? now : snap_at(h, i, s - h->nslices + 1), &o->win);
+	o->win_end_us = end_us;
+	judge_runs(h, i, s, now);
+}
+
+/* The clock skipped slices: what the wheel holds came in slice s. */
+static void skipped_to(struct fs_hosts *h, int64_t s)
+{
+	uint32_t *from = wheel_list(h, h->open_slice);
+	uint32_t n = *wheel_count(h, h->open_slice);
+	for (int64_t k = 0; k <= (int64_t)h->nslices; k++)
+		h->wheel_n[k] = 0;
+	uint32_t *to = wheel_list(h, s);
+	uint32_t *to_n = wheel_count(h, s);
+	h->n_current = 0;
+	for (uint32_t j = 0; j < n; j++) {
+		uint32_t i = from[j];
+		struct meta *m = &h->meta[i];
+		if (m->rec_slice != h->open_slice || m->listed_slice != h->open_slice)
+			continue;
+		if (m->valid_from <= h->open_slice)
+			memcpy(&h->snap[(size_t)i * snap_words(h->nslices)],
+			       ring_at(h, i, h->open_slice), NC * sizeof(uint32_t));
+		m->valid_from = s + 1;
+		m->rec_slice = s;
+		m->listed_slice = s;
+		to[(*to_n)++] = i;	/* from and to may be one list: j >= *to_n */
+		h->n_current++;
+	}
+	if (h->last_end_us != 0) {
+		int64_t r = h->open_slice % h->nslices;
+		if (r < 0)
+			r += h->nslices;
+		memcpy(h->seg_snap, &h->seg_snap[(size_t)(1 + r) * NC],
+		       NC * sizeof(uint32_t));
+		for (int k = 0; k < 3; k++)
+			h->seg_macs_base[k] = h->seg_macs[k][r];
+	}
+	h->seg_valid_from = s + 1;
+}
+
+static const uint32_t *seg_snap_at(const struct fs_hosts *h, int64_t j)
+{
+	if (j < h->seg_valid_from)
+		return h->seg_snap;
+	int64_t r = j % h->nslices;
+	if (r < 0)
+		r += h->nslices;
+	return &h->seg_snap[(size_t)(1 + r) * NC];
 }
 
 void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 {
 	int64_t s = slice_index(h, slice_start_us);
+	int64_t n = h->nslices;
 	int64_t end_us = slice_start_us + h->slice_us;
 	bool second = end_us % US_PER_S == 0;
 	int64_t sec_us = end_us - US_PER_S;
-	size_t sw = snap_words(h->nslices);
 	uint32_t now[NC];
 
 	if (!h->started) {
@@ -753,72 +870,77 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 		h->seg_valid_from = s + 1;
 		h->seg.warm_until_us = slice_start_us + h->warmup_us;
 	}
-	if (s != h->open_slice) {
-		/* The clock skipped slices (a long gap): what the window
-		 * holds came in this slice. */
-		for (uint32_t j = 0; j < h->n_act; j++)
-			h->meta[h->act[j]].valid_from = s + 1;
-		if (h->last_end_us != 0) {
-			int64_t r = h->open_slice % h->nslices;
-			if (r < 0)
-				r += h->nslices;
-			memcpy(h->seg_snap, snap_at(h->seg_snap, h->nslices, INT64_MIN,
-						    h->open_slice), NC * sizeof(uint32_t));
-			for (int k = 0; k < 3; k++)
-				h->seg_macs_base[k] = h->seg_macs[k][r];
-		}
-		h->seg_valid_from = s + 1;
-	}
+	if (s != h->open_slice)
+		skipped_to(h, s);
 	h->last_end_us = end_us;
+	h->last_slice = s;
+
+	/*
+	 * Windows move for the hosts that sent in slice s and those whose
+	 * slice s - n leaves; every other host's window is what it was.
+	 */
+	h->n_changed = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		int64_t sl = pass ? s : s - n;
+		uint32_t *list = wheel_list(h, sl);
+		uint32_t cnt = *wheel_count(h, sl);
+		for (uint32_t j = 0; j < cnt; j++) {
+			uint32_t i = list[j];
+			struct meta *m = &h->meta[i];
+			if (m->seen_tick == s)
+				continue;
+			m->seen_tick = s;
+			if (!pass && m->rec_slice <= s - n) {
+				/* Its last slice left: the window is empty, which
+				 * not being current says (a stale entry of a slot
+				 * reused since was never counted). */
+				if (m->rec_slice == s - n)
+					h->n_current--;
+				continue;
+			}
+			move_window(h, i, s, end_us);
+			h->changed[h->n_changed++] = i;
+		}
+		if (!pass)
+			*wheel_count(h, sl) = 0;	/* it becomes slice s + 1's */
+	}
+	h->open_slice = s + 1;
+
+	/* Close the second: every host with packets in it. */
 	uint32_t top = 0;
-
-	for (uint32_t j = 0; j < h->n_act;) {
-		uint32_t i = h->act[j];
-		struct fs_host *o = &h->host[i];
-		struct meta *m = &h->meta[i];
-		uint32_t *snap = &h->snap[(size_t)i * sw];
-
-		host_counters(o, now);
-		to_bin(now, snap_at(snap, h->nslices, m->valid_from,
-				    s - h->nslices + 1), &o->win);
-		o->win_end_us = end_us;
-		if (o->win.packets == 0) {
-			/* Silent for a second: its baselines fold the idle
-			 * seconds when it next closes one. */
-			act_remove(h, i);
-			continue;
+	if (second) {
+		for (int64_t sl = s - n + 1; sl <= s; sl++) {
+			uint32_t *list = wheel_list(h, sl);
+			uint32_t cnt = *wheel_count(h, sl);
+			for (uint32_t j = 0; j < cnt; j++) {
+				uint32_t i = list[j];
+				struct meta *m = &h->meta[i];
+				if (m->seen_second == s || !is_current(h, m))
+					continue;
+				m->seen_second = s;
+				close_second(h, i, sec_us);
+				if (h->host[i].win.packets > top)
+					top = h->host[i].win.packets;
+			}
 		}
-		judge_runs(h, i, s, now);
-		if (second) {
-			close_second(h, i, sec_us);
-			if (o->win.packets > top)
-				top = o->win.packets;
-		}
-		/* Same slot as the window's oldest, read above. */
-		memcpy((uint32_t *)snap_at(snap, h->nslices, INT64_MIN, s + 1), now,
-		       sizeof(now));
-		j++;
 	}
 
 	struct fs_segment *sg = &h->seg;
 	seg_counters(sg, now);
-	const uint32_t *old = snap_at(h->seg_snap, h->nslices, h->seg_valid_from,
-				      s - h->nslices + 1);
-	to_bin(now, old, &sg->win);
+	to_bin(now, seg_snap_at(h, s - n + 1), &sg->win);
 	sg->win_end_us = end_us;
-	sg->active_win = h->n_act;
-	memcpy((uint32_t *)snap_at(h->seg_snap, h->nslices, INT64_MIN, s + 1), now,
-	       sizeof(now));
-	/* New MACs: the same ring, three counters. */
-	int64_t r = (s + 1) % h->nslices;
+	sg->active_win = h->n_current;
+	int64_t r = (s + 1) % n;
 	if (r < 0)
-		r += h->nslices;
+		r += n;
+	memcpy(&h->seg_snap[(size_t)(1 + r) * NC], now, sizeof(now));
+	/* New MACs: the same ring, three counters. */
 	uint32_t *tot[3] = { &sg->new_macs_total, &sg->invalid_macs_total,
 			     &sg->local_macs_total };
 	uint32_t *win[3] = { &sg->new_macs_win, &sg->invalid_macs_win,
 			     &sg->local_macs_win };
 	for (int k = 0; k < 3; k++) {
-		uint32_t before = s - h->nslices + 1 < h->seg_valid_from
+		uint32_t before = s - n + 1 < h->seg_valid_from
 					  ? h->seg_macs_base[k] : h->seg_macs[k][r];
 		*win[k] = *tot[k] - before;
 		h->seg_macs[k][r] = *tot[k];
@@ -826,14 +948,13 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 	if (second) {
 		sg->new_macs_last = sg->new_macs_win;
 		sg->last = sg->win;
-		sg->active_last = h->n_act;
+		sg->active_last = h->n_current;
 		sg->top_last = top;
 		if (sg->last.packets > sg->peak_pps) {
 			sg->peak_pps = sg->last.packets;
 			sg->peak_ts_us = sec_us;
 		}
 	}
-	h->open_slice = s + 1;
 
 	/*
 	 * Space-Saving counts since the start would protect yesterday's top
@@ -865,8 +986,27 @@ void fs_hosts_foreach(const struct fs_hosts *h, fs_host_fn fn, void *ctx)
 void fs_hosts_foreach_active(const struct fs_hosts *h, fs_host_fn fn,
 			     void *ctx)
 {
-	for (uint32_t j = 0; j < h->n_act; j++)
-		fn(&h->host[h->act[j]], ctx);
+	struct fs_hosts *w = (struct fs_hosts *)h;	/* stamps only */
+	int64_t s = h->last_slice, gen = ++w->visit_gen;
+	for (int64_t sl = s - (int64_t)h->nslices + 1; h->started && sl <= s; sl++) {
+		const uint32_t *list = wheel_list(w, sl);
+		uint32_t cnt = *wheel_count(w, sl);
+		for (uint32_t j = 0; j < cnt; j++) {
+			uint32_t i = list[j];
+			struct meta *m = &w->meta[i];
+			if (!is_current(h, m) || m->visited == gen)
+				continue;
+			m->visited = gen;	/* once per call */
+			fn(&h->host[i], ctx);
+		}
+	}
+}
+
+void fs_hosts_foreach_changed(const struct fs_hosts *h, fs_host_fn fn,
+			      void *ctx)
+{
+	for (uint32_t j = 0; j < h->n_changed; j++)
+		fn(&h->host[h->changed[j]], ctx);
 }
 
 /* Ranking for top: more packets first; ties by (VLAN, MAC) for stable output. */
@@ -991,16 +1131,10 @@ int fs_hosts_check(const struct fs_hosts *h)
 	}
 	if (seen != h->n || h->lru_tail != prev)
 		return -1;
-	uint32_t na = 0;
-	for (uint32_t i = 0; i < h->n; i++) {
-		const struct meta *m = &h->meta[i];
-		if (m->win_pos != NONE) {
-			if (m->win_pos >= h->n_act || h->act[m->win_pos] != i)
-				return -1;
-			na++;
-		}
-	}
-	if (na != h->n_act)
+	uint32_t nc = 0;
+	for (uint32_t i = 0; i < h->n; i++)
+		nc += h->started && is_current(h, &h->meta[i]);
+	if (nc != h->n_current)
 		return -1;
 	return fs_hh_check(&h->hh);
 }

@@ -76,6 +76,8 @@ static struct fs_ospf_adj *adj_get(struct fs_ospf *o, uint8_t version,
 	}
 	struct adj_key k = make_key(version, vlan, area, x, y);
 	uint32_t idx = o->adj_free[--o->n_adj_free];
+	if (idx >= o->adj_hi)
+		o->adj_hi = idx + 1;
 	a = &o->adj[idx];
 	memset(a, 0, sizeof(*a));
 	a->used = true;

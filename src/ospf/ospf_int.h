@@ -160,6 +160,8 @@ struct fs_ospf {
 	struct fs_ospf_rt *rt;
 	uint32_t *rt_free;
 	uint32_t n_rt_free;
+	/* Above these no slot was ever used: per-tick loops stop there. */
+	uint32_t rt_hi, adj_hi;
 	struct fs_ospf_index rt_ix, ip_ix;
 
 	struct fs_ospf_adj *adj;

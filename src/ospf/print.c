@@ -55,7 +55,7 @@ void fs_ospf_foreach_router(const struct fs_ospf *o, fs_ospf_router_fn fn,
 			    void *ctx)
 {
 	struct fs_ospf_router_view v;
-	for (uint32_t i = 0; i < o->cfg.max_routers; i++) {
+	for (uint32_t i = 0; i < o->rt_hi; i++) {
 		if (!o->rt[i].used)
 			continue;
 		router_view(o, &o->rt[i], &v);
@@ -66,7 +66,7 @@ void fs_ospf_foreach_router(const struct fs_ospf *o, fs_ospf_router_fn fn,
 void fs_ospf_foreach_adjacency(const struct fs_ospf *o, fs_ospf_adj_fn fn,
 			       void *ctx)
 {
-	for (uint32_t i = 0; i < o->cfg.max_neighbors; i++) {
+	for (uint32_t i = 0; i < o->adj_hi; i++) {
 		const struct fs_ospf_adj *a = &o->adj[i];
 		if (!a->used)
 			continue;
@@ -155,7 +155,7 @@ void fs_ospf_print_table(const struct fs_ospf *o, FILE *f)
 	fprintf(f, "%-15s  %-15s  %3s  %-16s  %-9s  %-39s  %4s  %s\n",
 		"Router ID", "Neighbor ID", "Pri", "State", "Dead Time",
 		"Address", "VLAN", "Area");
-	for (uint32_t i = 0; i < o->cfg.max_neighbors; i++)
+	for (uint32_t i = 0; i < o->adj_hi; i++)
 		if (o->adj[i].used)
 			print_adj(o, &o->adj[i], f);
 	fprintf(f, "\nOSPF routers\n");
@@ -165,7 +165,7 @@ void fs_ospf_print_table(const struct fs_ospf *o, FILE *f)
 		"Router ID", "V", "VLAN", "Area", "Address", "MAC", "Pri",
 		"Hello", "Dead", "DR", "BDR", "Nbrs", "Alive", "Gap ms",
 		"Mean ms", "Jit ms", "Max ms", "LSU/s", "LSAs", "Retx");
-	for (uint32_t i = 0; i < o->cfg.max_routers; i++)
+	for (uint32_t i = 0; i < o->rt_hi; i++)
 		if (o->rt[i].used)
 			print_router(&o->rt[i], f);
 }

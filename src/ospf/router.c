@@ -73,6 +73,8 @@ struct fs_ospf_rt *fs_ospf_rt_get(struct fs_ospf *o, uint8_t version,
 		return NULL;
 	}
 	uint32_t idx = o->rt_free[--o->n_rt_free];
+	if (idx >= o->rt_hi)
+		o->rt_hi = idx + 1;
 	r = &o->rt[idx];
 	memset(r, 0, sizeof(*r));
 	r->used = true;

@@ -406,7 +406,7 @@ void fs_ospf_tick(struct fs_ospf *o, int64_t now_us)
 {
 	if (now_us > o->now_us)
 		o->now_us = now_us;
-	for (uint32_t i = 0; i < o->cfg.max_routers; i++) {
+	for (uint32_t i = 0; i < o->rt_hi; i++) {
 		struct fs_ospf_rt *r = &o->rt[i];
 		if (!r->used)
 			continue;
@@ -421,7 +421,7 @@ void fs_ospf_tick(struct fs_ospf *o, int64_t now_us)
 			fs_ospf_rt_del(o, r);
 	}
 	/* Pairs whose partner we never saw list back, once that side died. */
-	for (uint32_t i = 0; i < o->cfg.max_neighbors; i++) {
+	for (uint32_t i = 0; i < o->adj_hi; i++) {
 		struct fs_ospf_adj *a = &o->adj[i];
 		if (!a->used)
 			continue;
@@ -446,10 +446,10 @@ void fs_ospf_tick(struct fs_ospf *o, int64_t now_us)
 
 void fs_ospf_forget(struct fs_ospf *o)
 {
-	for (uint32_t i = 0; i < o->cfg.max_neighbors; i++)
+	for (uint32_t i = 0; i < o->adj_hi; i++)
 		if (o->adj[i].used)
 			fs_ospf_adj_del(o, &o->adj[i]);
-	for (uint32_t i = 0; i < o->cfg.max_routers; i++)
+	for (uint32_t i = 0; i < o->rt_hi; i++)
 		if (o->rt[i].used)
 			fs_ospf_rt_del(o, &o->rt[i]);
 	o->forgotten++;

@@ -174,7 +174,9 @@ struct fs_detect *fs_detect_create_config(struct fs_ruleset *rules,
 	if (d->rules)
 		d->rule_entries = calloc(d->rules->n + 1, sizeof(uint32_t));
 	if (!d->rules || !d->rule_entries || prepare_rules(d, d->rules) != 0 ||
-	    fs_dtable_init(&d->table, d->cfg.table_size) != 0) {
+	    fs_dtable_init(&d->table, d->cfg.table_size) != 0 ||
+	    !(d->live = calloc(d->table.max_used, sizeof(*d->live)))) {
+		fs_dtable_fini(&d->table);
 		fs_rules_free(d->rules);
 		free(d->rule_entries);
 		free(d->rule_min_pkts);
@@ -200,6 +202,7 @@ void fs_detect_destroy(struct fs_detect *d)
 	fs_rules_free(d->rules);
 	free(d->rule_entries);
 	free(d->rule_min_pkts);
+	free(d->live);
 	free(d);
 }
 
@@ -517,6 +520,43 @@ static bool cap_reached(struct fs_detect *d, struct fs_dentry *e)
 }
 
 /*
+ * The live list: every entry's (rule, key), so the sweep visits the
+ * entries and not the table's slots.
+ */
+static struct fs_dentry *entry_add(struct fs_detect *d, uint32_t ri,
+				   uint64_t key)
+{
+	struct fs_dentry *e = fs_dtable_add(&d->table, ri, key);
+	if (!e)
+		return NULL;
+	e->live_pos = d->n_live;
+	d->live[d->n_live].rule = ri;
+	d->live[d->n_live].key = key;
+	d->n_live++;
+	const struct fs_rule *r = &d->rules->rule[ri];
+	d->rule_entries[ri]++;
+	if (r->subject == FS_SUBJ_HOST)
+		d->host_entries++;
+	return e;
+}
+
+static void entry_del(struct fs_detect *d, struct fs_dentry *e)
+{
+	uint32_t ri = e->rule, pos = e->live_pos, last = --d->n_live;
+	if (pos != last) {
+		d->live[pos] = d->live[last];
+		struct fs_dentry *moved = fs_dtable_find(&d->table, d->live[pos].rule,
+							 d->live[pos].key);
+		if (moved)
+			moved->live_pos = pos;
+	}
+	d->rule_entries[ri]--;
+	if (d->rules->rule[ri].subject == FS_SUBJ_HOST)
+		d->host_entries--;
+	fs_dtable_del(&d->table, e);
+}
+
+/*
  * One rule, one subject, one second: the lifecycle step. holds: every
  * condition is true now.
  */
@@ -528,14 +568,11 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 	if (!e) {
 		if (!holds)
 			return;
-		e = fs_dtable_add(&d->table, ri, key);
+		e = entry_add(d, ri, key);
 		if (!e) {
 			d->st.table_full++;
 			return;
 		}
-		d->rule_entries[ri]++;
-		if (r->subject == FS_SUBJ_HOST)
-			d->host_entries++;
 		const struct fs_baseline *b = rule_baseline(r, v);
 		e->trained = !b || fs_baseline_trained(b);
 		e->base_mean = b && e->trained ? fs_baseline_mean(b) : 0;
@@ -557,10 +594,7 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 
 	if (e->state == FS_ENTRY_PENDING) {
 		if (!holds) {
-			fs_dtable_del(&d->table, e);
-			d->rule_entries[ri]--;
-			if (r->subject == FS_SUBJ_HOST)
-				d->host_entries--;
+			entry_del(d, e);
 			return;
 		}
 		e->held++;
@@ -610,10 +644,7 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 		d->st.active--;
 		fill_alert(d, r, e, v, FS_ALERT_CLEARED, &a);
 		fs_detect_emit(d, &a, true);
-		fs_dtable_del(&d->table, e);
-		d->rule_entries[ri]--;
-		if (r->subject == FS_SUBJ_HOST)
-			d->host_entries--;
+		entry_del(d, e);
 		return;
 	}
 	bool repeat = r->repeat_s &&
@@ -701,25 +732,28 @@ static void router_cb(const struct fs_ospf_router_view *rv, void *ctx)
 }
 
 /*
- * Entries no subject visited this second: hosts gone quiet (their rates
- * are zero now, so their alerts can clear) and routers gone from the
- * table. Collected first because deletion moves entries.
+ * Entries no subject visited this slice: hosts whose window did not move
+ * (judged as they stand) or that went quiet (their rates are zero now, so
+ * their alerts can clear), and routers gone from the table. Deletion
+ * moves entries, hence the step back.
  */
 static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 		  const struct fs_segment *seg)
 {
-	struct fs_dtable *t = &d->table;
-	for (uint32_t i = 0; i <= t->mask; i++) {
-		struct fs_dentry *e = &t->slot[i];
-		if (e->state == FS_ENTRY_FREE || e->touched == d->tick)
+	for (uint32_t j = 0; j < d->n_live;) {
+		uint32_t ri = d->live[j].rule;
+		uint64_t key = d->live[j].key;
+		struct fs_dentry *e = fs_dtable_find(&d->table, ri, key);
+		if (!e || e->touched == d->tick) {
+			j++;
 			continue;
+		}
 		e->touched = d->tick;
-		uint32_t ri = e->rule;
-		uint64_t key = e->key;
 		const struct fs_rule *r = &d->rules->rule[ri];
 		struct fs_subject_view v = { .seg = seg, .sec_us = d->sec_us,
 					     .now_us = d->now_us, .routers = d->routers };
 		struct fs_ospf_router_view gone;
+		bool holds = false;
 		if (r->subject == FS_SUBJ_HOST) {
 			const struct fs_host *h = NULL;
 			if (in->hosts)
@@ -727,6 +761,12 @@ static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 						  e->vlan, e->mac);
 			v.host = h;
 			v.current = fs_hosts_current(in->hosts, h);
+			/* Its window did not move this tick: the condition
+			 * is as it was, and counts toward "for" and the
+			 * hold-down like any other tick's. */
+			uint32_t pkts = v.current ? h->win.packets : 0;
+			holds = pkts >= d->rule_min_pkts[ri] && rule_holds(r, &v) &&
+				(r->n_scope == 0 || fs_eval_in_scope(r, &v));
 		} else if (r->subject == FS_SUBJ_ROUTER) {
 			memset(&gone, 0, sizeof(gone));
 			gone.router_id = e->router_id;
@@ -734,12 +774,13 @@ static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 			memcpy(gone.mac, e->mac, 6);
 			v.router = &gone;
 		} else {
+			j++;
 			continue;
 		}
-		step(d, ri, key, &v, false);
-		/* A deletion may have shifted an unvisited entry into slot i. */
-		if (t->slot[i].state != FS_ENTRY_FREE && t->slot[i].touched != d->tick)
-			i--;
+		step(d, ri, key, &v, holds);
+		/* Deleted: the list's last entry took place j. */
+		if (fs_dtable_find(&d->table, ri, key))
+			j++;
 	}
 }
 
@@ -767,8 +808,10 @@ void fs_detect_run(struct fs_detect *d, int64_t slice_start_us,
 	bool subj[FS_SUBJ_COUNT] = { false };
 	for (size_t i = 0; i < d->rules->n; i++)
 		subj[d->rules->rule[i].subject] = true;
+	/* Hosts whose window moved; those with an alert or a pending one
+	 * are judged by the sweep below either way. */
 	if (subj[FS_SUBJ_HOST] && in->hosts)
-		fs_hosts_foreach_active(in->hosts, host_cb, &t);
+		fs_hosts_foreach_changed(in->hosts, host_cb, &t);
 	if (subj[FS_SUBJ_ROUTER] && in->ospf && iter)
 		iter(in->ospf, router_cb, &t);
 	/* Routing events over the last second, like the hosts' window. */
@@ -824,6 +867,7 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 	d->rule_entries = counts;
 	d->host_entries = 0;
 	d->rules = rules;
+	d->n_live = 0;
 	for (uint32_t i = 0; i <= old.mask; i++) {
 		struct fs_dentry *e = &old.slot[i];
 		if (e->state != FS_ENTRY_ACTIVE)
@@ -831,16 +875,13 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 		const struct fs_rule *orule = &old_rules->rule[e->rule];
 		const struct fs_rule *nr = fs_ruleset_find(rules, orule->name);
 		if (nr && nr->subject == orule->subject) {
-			struct fs_dentry *n = fs_dtable_add(&d->table,
-							    (uint32_t)(nr - rules->rule),
-							    e->key);
+			struct fs_dentry *n = entry_add(d, (uint32_t)(nr - rules->rule),
+							e->key);
 			if (n) {
-				uint32_t rule = n->rule;
+				uint32_t rule = n->rule, pos = n->live_pos;
 				*n = *e;
 				n->rule = rule;
-				counts[rule]++;
-				if (nr->subject == FS_SUBJ_HOST)
-					d->host_entries++;
+				n->live_pos = pos;
 				continue;
 			}
 		}

@@ -36,6 +36,7 @@ struct fs_dentry {
 	uint16_t vlan;
 	uint8_t mac[6];
 	uint32_t router_id;
+	uint32_t live_pos;	/* index in the detector's live list */
 	/* routers answering this host's flood (index in the router set) */
 	uint8_t n_answering;
 	uint8_t answering[FS_DETECT_ANSWERING];
@@ -129,6 +130,8 @@ struct fs_detect {
 	struct fs_event_bus *bus;
 	struct fs_detect_config cfg;
 	struct fs_dtable table;
+	struct { uint32_t rule; uint64_t key; } *live;	/* every entry */
+	uint32_t n_live;
 	uint32_t *rule_entries;		/* table entries per rule: skip lookups */
 	uint32_t *rule_min_pkts;	/* a host rule cannot hold below this */
 	uint32_t host_min_pkts;		/* min over host rules */

@@ -114,6 +114,14 @@ static void sim_fini(struct sim *s)
 			hosts += s->det->rule_entries[i];
 	}
 	assert_int_equal(sum, s->det->table.used);
+	assert_int_equal(s->det->n_live, s->det->table.used);
+	for (uint32_t i = 0; i < s->det->n_live; i++) {
+		struct fs_dentry *e = fs_dtable_find(&s->det->table,
+						     s->det->live[i].rule,
+						     s->det->live[i].key);
+		assert_non_null(e);
+		assert_int_equal(e->live_pos, i);
+	}
 	assert_int_equal(hosts, s->det->host_entries);
 	fs_detect_destroy(s->det);
 	fs_hosts_destroy(s->hosts);
