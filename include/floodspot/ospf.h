@@ -74,6 +74,7 @@ struct fs_ospf_router_view {
 	int64_t seen_from_us;
 	/* The latest packet of any kind: silence is known up to here. */
 	int64_t seen_until_us;
+	uint32_t evidence;	/* its MAC's FS_RTR_* bits in the router set */
 };
 
 struct fs_ospf_adj_view {

@@ -56,6 +56,7 @@ struct meta {
 	uint32_t lru_prev;	/* toward the most recently active */
 	uint32_t lru_next;	/* toward the least recently active */
 	bool closed;		/* last_sec_us and baselines are valid */
+	bool zero_base;		/* the base snapshot is all zero (not stored) */
 	/* Snapshots of slices before this one are all the base snapshot. */
 	int64_t valid_from;
 	int64_t rec_slice;	/* slice of its latest packet: snapshots up
@@ -594,15 +595,17 @@ static __attribute__((noinline)) void first_in_slice(struct fs_hosts *h,
 	uint32_t now[NC];
 
 	if (m->rec_slice == INT64_MIN) {
-		/* New: its counters are all zero. */
-		memset(&h->snap[(size_t)i * snap_words(h->nslices)], 0,
-		       sizeof(now));
+		/* New: its counters are all zero, the base too (not
+		 * written: under a spoofed flood that is a cache miss a
+		 * packet). */
+		m->zero_base = true;
 		m->valid_from = k + 1;
 		h->n_current++;
 	} else if (!is_current(h, m)) {
 		host_counters(&h->host[i], now);
 		memcpy(&h->snap[(size_t)i * snap_words(h->nslices)], now,
 		       sizeof(now));
+		m->zero_base = false;
 		m->valid_from = k + 1;
 		h->n_current++;
 	} else {
@@ -727,10 +730,13 @@ static void close_second(struct fs_hosts *h, uint32_t i, int64_t sec_us)
 	m->closed = true;
 }
 
+static const uint32_t zero_snap[NC];
+
 static const uint32_t *snap_at(struct fs_hosts *h, uint32_t i, int64_t j)
 {
 	if (j < h->meta[i].valid_from)
-		return &h->snap[(size_t)i * snap_words(h->nslices)];
+		return h->meta[i].zero_base ? zero_snap
+					    : &h->snap[(size_t)i * snap_words(h->nslices)];
 	return ring_at(h, i, j);
 }
 
@@ -824,9 +830,11 @@ static void skipped_to(struct fs_hosts *h, int64_t s)
 		struct meta *m = &h->meta[i];
 		if (m->rec_slice != h->open_slice || m->listed_slice != h->open_slice)
 			continue;
-		if (m->valid_from <= h->open_slice)
+		if (m->valid_from <= h->open_slice) {
 			memcpy(&h->snap[(size_t)i * snap_words(h->nslices)],
 			       ring_at(h, i, h->open_slice), NC * sizeof(uint32_t));
+			m->zero_base = false;
+		}
 		m->valid_from = s + 1;
 		m->rec_slice = s;
 		m->listed_slice = s;
