@@ -48,14 +48,14 @@ struct pending {
 	uint8_t mac[6];
 	char kind[16];
 	int64_t from_us, until_us;
-	char name[256];
+	char name[320];
 };
 
 enum job_state { JOB_FREE, JOB_QUEUED, JOB_WRITING };
 
 struct job {
 	enum job_state state;
-	char name[256];
+	char name[320];
 	size_t len;		/* bytes used in buf */
 	uint64_t frames;
 	uint8_t *buf;
@@ -106,7 +106,7 @@ static int mkdir_p(const char *path)
 
 static void write_job(struct fs_evidence *ev, struct job *j)
 {
-	char tmp[300];
+	char tmp[330];
 	snprintf(tmp, sizeof(tmp), "%s.tmp", j->name);
 	pcap_t *pd = pcap_open_dead(ev->cfg.dlt, 65535);
 	pcap_dumper_t *out = pd ? pcap_dump_open(pd, tmp) : NULL;
@@ -444,11 +444,16 @@ bool fs_evidence_request(struct fs_evidence *ev, uint16_t vlan,
 	gmtime_r(&s, &tm);
 	char when[32];
 	strftime(when, sizeof(when), "%Y%m%dT%H%M%S", &tm);
-	snprintf(q->name, sizeof(q->name),
-		 "%s/%s.%03dZ-%02x%02x%02x%02x%02x%02x-vlan%u-%s.pcap", ev->dir,
-		 when, (int)(alert_us % US / 1000), mac[0], mac[1], mac[2], mac[3],
-		 mac[4], mac[5], vlan, kind);
-	snprintf(name, len, "%s", q->name);
+	int n = snprintf(q->name, sizeof(q->name),
+			 "%s/%s.%03dZ-%02x%02x%02x%02x%02x%02x-vlan%u-%s.pcap",
+			 ev->dir, when, (int)(alert_us % US / 1000), mac[0], mac[1],
+			 mac[2], mac[3], mac[4], mac[5], vlan, kind);
+	if (n < 0 || (size_t)n >= sizeof(q->name) || (size_t)n >= len) {
+		q->used = false;	/* the directory's name is too long */
+		ev->st.requests_refused++;
+		return false;
+	}
+	memcpy(name, q->name, (size_t)n + 1);
 	return true;
 }
 

@@ -221,7 +221,7 @@ void fs_detect_stats(const struct fs_detect *d, struct fs_detect_stats *st)
 void fs_detect_evidence(struct fs_detect *d, struct fs_alert *a, uint16_t vlan,
 			const uint8_t mac[6], const char *kind, int64_t onset_us)
 {
-	char name[256];
+	char name[320];
 	if (!d->evidence || !fs_evidence_request(d->evidence, vlan, mac, kind,
 						 onset_us, d->now_us, name,
 						 sizeof(name)))
@@ -484,9 +484,14 @@ static bool find_answering(struct fs_detect *d, struct fs_dentry *e,
 			fs_hosts_find((struct fs_hosts *)d->hosts, e->vlan, rs->macs[i]);
 		if (!h || !fs_hosts_current(d->hosts, h))
 			continue;
-		float mean = fs_baseline_mean(&h->base_ctrl);
-		if ((float)h->win.ctrl < 2.0f * mean + 5.0f ||
-		    10u * h->win.ctrl > v->host->win.ctrl)
+		/* Its control plane rose (ARP replies), or its traffic did
+		 * (neighbour advertisements, ICMP errors are not control
+		 * plane for the one they go to): at least doubled. */
+		bool rose = (float)h->win.ctrl >=
+				    2.0f * fs_baseline_mean(&h->base_ctrl) + 5.0f ||
+			    (float)h->win.packets >=
+				    2.0f * fs_baseline_mean(&h->base_pps) + 5.0f;
+		if (!rose || 10u * h->win.packets > v->host->win.packets)
 			continue;
 		e->answering[e->n_answering++] = (uint8_t)i;
 		added = true;
