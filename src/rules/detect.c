@@ -484,14 +484,12 @@ static bool find_answering(struct fs_detect *d, struct fs_dentry *e,
 			fs_hosts_find((struct fs_hosts *)d->hosts, e->vlan, rs->macs[i]);
 		if (!h || !fs_hosts_current(d->hosts, h))
 			continue;
-		/* Its control plane rose (ARP replies), or its traffic did
-		 * (neighbour advertisements, ICMP errors are not control
-		 * plane for the one they go to): at least doubled. */
-		bool rose = (float)h->win.ctrl >=
-				    2.0f * fs_baseline_mean(&h->base_ctrl) + 5.0f ||
-			    (float)h->win.packets >=
-				    2.0f * fs_baseline_mean(&h->base_pps) + 5.0f;
-		if (!rose || 10u * h->win.packets > v->host->win.packets)
+		/* Its control plane rose (ARP replies): at least doubled.
+		 * Neighbour advertisements and ICMP errors are not control
+		 * plane for the host they go to, and its traffic as a whole
+		 * also rises with what it forwards: not counted (known gap). */
+		if ((float)h->win.ctrl < 2.0f * fs_baseline_mean(&h->base_ctrl) + 5.0f ||
+		    10u * h->win.ctrl > v->host->win.ctrl)
 			continue;
 		e->answering[e->n_answering++] = (uint8_t)i;
 		added = true;
