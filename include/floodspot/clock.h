@@ -88,7 +88,11 @@ void fs_clock_packet(struct fs_clock *c, int64_t ts_us, const uint8_t *frame,
 		     uint32_t caplen, uint32_t wirelen);
 /* Advances to t_us without a packet (live idle timer); ticks only. */
 void fs_clock_advance(struct fs_clock *c, int64_t t_us);
-/* End of a replay: held packets are outliers; closes the open slice. */
+/*
+ * End of a replay: a held packet up to FS_CLOCK_MAX_CATCHUP_S ahead is
+ * time passing (a sparse capture's last packets), others are outliers;
+ * closes the open slice.
+ */
 void fs_clock_flush(struct fs_clock *c);
 /* The latest re-basing step, once; false when none since the last call. */
 bool fs_clock_take_step(struct fs_clock *c, struct fs_clock_step *out);

@@ -239,9 +239,21 @@ void fs_clock_flush(struct fs_clock *c)
 {
 	if (!c->started)
 		return;
-	/* Unconfirmed at the end: nothing after them agreed. */
-	while (c->n_held)
-		reject_candidate(c);
+	/*
+	 * Unconfirmed at the end: nothing came after to agree or disagree.
+	 * A sparse capture ends so (a hello every 10 s): up to the catch-up
+	 * bound ahead it is time passing; further, or behind, an outlier.
+	 */
+	while (c->n_held) {
+		int64_t by = c->held[0].ts_us - c->now_us;
+		if (by > 0 && by <= FS_CLOCK_MAX_CATCHUP_S * USEC) {
+			advance_to(c, c->held[0].ts_us);
+			c->steps_forward++;
+			rejudge_rest(c, 0);	/* it is near now: released */
+		} else {
+			reject_candidate(c);
+		}
+	}
 	c->tick(c->cur_slice_us, c->ctx);
 	c->ticks++;
 	c->cur_slice_us += c->slice_us;

@@ -699,6 +699,16 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 	if (a.html)
 		fs_html_tick(a.html, a.clock.now_us, a.hosts, a.ospf, 1);
 	dump(&a, a.clock.now_us);
+	/* Timestamps that disagreed: say how many, once, at the end. */
+	if (a.clock.outliers_ahead || a.clock.outliers_behind || a.clock.steps_back)
+		fs_log(FS_LOG_WARNING,
+		       "clock: %llu timestamps out of line taken at packet time "
+		       "(%llu ahead, %llu behind); %llu steps back re-based",
+		       (unsigned long long)(a.clock.outliers_ahead +
+					    a.clock.outliers_behind),
+		       (unsigned long long)a.clock.outliers_ahead,
+		       (unsigned long long)a.clock.outliers_behind,
+		       (unsigned long long)a.clock.steps_back);
 	/* Alerts still queued for a TCP collector would be lost at exit. */
 	if (a.sinks)
 		fs_alert_sinks_flush(a.sinks, 2000);

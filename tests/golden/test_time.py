@@ -97,6 +97,7 @@ for name, ahead in (("600s", 600), ("1h", 3600), ("5y", 5 * 365 * 86400)):
     check(st["clock_steps"] == 0 and st["clock_jumps"] == 0,
           f"ahead {name}: steps {st['clock_steps']} jumps {st['clock_jumps']}")
     check(st["packets"] == len(bad), f"ahead {name}: {st['packets']} packets")
+    check("1 timestamps out of line" in err, f"ahead {name}: no warning: {err[-300:]}")
 
 # --- halves swapped ---------------------------------------------------------
 half = len(recs) // 2

@@ -242,7 +242,8 @@ static void test_sparse_exact(void **state)
 	fs_clock_fini(&c);
 }
 
-/* Held at the end with nothing after: an outlier. */
+/* Held at the end with nothing after: far ahead, an outlier; a few
+ * seconds ahead (a sparse capture's last packets), time passing. */
 static void test_flush_releases_held(void **state)
 {
 	(void)state;
@@ -256,6 +257,18 @@ static void test_flush_releases_held(void **state)
 	assert_int_equal(r.np, 2);
 	assert_int_equal(r.pkt[1], 50 * S);
 	assert_int_equal(c.outliers_ahead, 1);
+	fs_clock_fini(&c);
+
+	setup(&c, &r, false);
+	pkt(&c, 50 * S, 0);
+	pkt(&c, 60 * S, 1);
+	pkt(&c, 70 * S, 2);
+	assert_int_equal(r.np, 1);
+	fs_clock_flush(&c);
+	assert_int_equal(r.np, 3);
+	assert_int_equal(r.pkt[1], 60 * S);
+	assert_int_equal(r.pkt[2], 70 * S);
+	assert_int_equal(c.outliers_ahead, 0);
 	fs_clock_fini(&c);
 }
 
