@@ -59,7 +59,9 @@ struct fs_evidence;
 /* NULL with a message in err when the directory or memory is missing. */
 struct fs_evidence *fs_evidence_create(const struct fs_evidence_config *cfg,
 				       char *err, size_t errlen);
-/* Writes what is pending (until now), waits for the writer, frees. */
+/* Writes what is pending (with the frames until now) and waits for it. */
+void fs_evidence_flush(struct fs_evidence *ev, int64_t now_us);
+/* fs_evidence_flush, then stops the writer and frees. */
 void fs_evidence_destroy(struct fs_evidence *ev, int64_t now_us);
 /* Bytes allocated for a configuration. */
 size_t fs_evidence_memory(const struct fs_evidence_config *cfg);

@@ -254,6 +254,19 @@ static void print_stats_json(struct agent *a, FILE *f)
 			(unsigned long long)cs.received,
 			(unsigned long long)cs.dropped,
 			(unsigned long long)cs.if_dropped);
+	if (a->evidence) {
+		struct fs_evidence_stats es;
+		fs_evidence_stats(a->evidence, &es);
+		fprintf(f, "\"evidence_files\":%llu,\"evidence_frames\":%llu,"
+			   "\"evidence_over_budget\":%llu,\"evidence_refused\":%llu,"
+			   "\"evidence_dropped\":%llu,\"evidence_errors\":%llu,",
+			(unsigned long long)es.files_written,
+			(unsigned long long)es.frames_written,
+			(unsigned long long)es.frames_over_budget,
+			(unsigned long long)es.requests_refused,
+			(unsigned long long)(es.jobs_dropped + es.job_truncated),
+			(unsigned long long)es.write_errors);
+	}
 	fprintf(f,
 		"\"hosts\":%u,\"hosts_capacity\":%u,\"hosts_inserted\":%llu,"
 		"\"hosts_evicted\":%llu,\"evictions_spared\":%llu,"
@@ -698,6 +711,8 @@ int fs_agent_run(const struct fs_agent_config *cfg)
 	fs_clock_flush(&a.clock);
 	if (a.html)
 		fs_html_tick(a.html, a.clock.now_us, a.hosts, a.ospf, 1);
+	/* The stats count the evidence files written. */
+	fs_evidence_flush(a.evidence, a.clock.now_us);
 	dump(&a, a.clock.now_us);
 	/* Timestamps that disagreed: say how many, once, at the end. */
 	if (a.clock.outliers_ahead || a.clock.outliers_behind || a.clock.steps_back)

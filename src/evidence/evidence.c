@@ -477,19 +477,38 @@ void fs_evidence_stats(const struct fs_evidence *ev, struct fs_evidence_stats *s
 	}
 }
 
+void fs_evidence_flush(struct fs_evidence *ev, int64_t now_us)
+{
+	if (!ev || !ev->thread_ok)
+		return;
+	/* What is still waiting: the frames there are, until now. */
+	bool wait = ev->cfg.wait_when_full;
+	ev->cfg.wait_when_full = true;
+	for (unsigned i = 0; i < FS_EVIDENCE_PENDING; i++)
+		if (ev->pend[i].used) {
+			if (ev->pend[i].until_us > now_us)
+				ev->pend[i].until_us = now_us;
+			launch(ev, &ev->pend[i], now_us);
+		}
+	ev->cfg.wait_when_full = wait;
+	pthread_mutex_lock(&ev->mu);
+	for (;;) {
+		bool busy = false;
+		for (unsigned i = 0; i < FS_EVIDENCE_JOBS; i++)
+			busy |= ev->job[i].state != JOB_FREE;
+		if (!busy)
+			break;
+		pthread_cond_wait(&ev->cv, &ev->mu);
+	}
+	pthread_mutex_unlock(&ev->mu);
+}
+
 void fs_evidence_destroy(struct fs_evidence *ev, int64_t now_us)
 {
 	if (!ev)
 		return;
 	if (ev->thread_ok) {
-		/* What is still waiting: the frames there are, until now. */
-		ev->cfg.wait_when_full = true;
-		for (unsigned i = 0; i < FS_EVIDENCE_PENDING; i++)
-			if (ev->pend[i].used) {
-				if (ev->pend[i].until_us > now_us)
-					ev->pend[i].until_us = now_us;
-				launch(ev, &ev->pend[i], now_us);
-			}
+		fs_evidence_flush(ev, now_us);
 		pthread_mutex_lock(&ev->mu);
 		ev->stop = true;
 		pthread_cond_broadcast(&ev->cv);

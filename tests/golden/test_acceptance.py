@@ -227,6 +227,10 @@ if c:
 others = [a for a in raised if a.get("mac") not in (cul["mac"], None) and
           a.get("router_id") is None]
 check(not others, f"incident-slow: other hosts alerted: {others}")
+st = [e for e in ev if e["event"] == "stats"][-1]
+check(st.get("evidence_files") == len(os.listdir(evdir)) >= 2 and
+      st.get("evidence_dropped") == 0 and st.get("evidence_errors") == 0,
+      f"incident-slow: evidence stats {st}")
 
 # --- a storm at any phase of its second -------------------------------------
 for phase in ("0.0", "0.33", "0.67", "0.95"):
