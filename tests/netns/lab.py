@@ -86,6 +86,19 @@ def skip(reason):
     sys.exit(SKIP)
 
 
+def floodspot_or_skip(need_bird=True, need=()):
+    """The built floodspot (FS_FLOODSPOT, set by meson test), or a skip
+    when it or what the lab needs is missing."""
+    exe = os.environ.get("FS_FLOODSPOT")
+    if not exe or not os.access(exe, os.X_OK):
+        skip("FS_FLOODSPOT not set to the built floodspot "
+             "(run through meson test)")
+    reason = skip_reason(need_bird=need_bird, need=need)
+    if reason:
+        skip(reason)
+    return exe
+
+
 def skip_reason(need_bird=True, need=()):
     """Why the lab cannot run here, or None. Probes by creating and
     deleting a namespace of our own; need lists further programs."""

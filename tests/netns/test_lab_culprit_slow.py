@@ -29,13 +29,7 @@ HELLO, DEAD = 10, 40
 
 
 def main():
-    exe = os.environ.get("FS_FLOODSPOT")
-    if not exe or not os.access(exe, os.X_OK):
-        lab.skip("FS_FLOODSPOT not set to the built floodspot "
-                 "(run through meson test)")
-    reason = lab.skip_reason(need_bird=True)
-    if reason:
-        lab.skip(reason)
+    exe = lab.floodspot_or_skip()
     pps = int(os.environ.get("FS_FLOOD_PPS", "2000"))
 
     with lab.Lab() as L:
