@@ -33,6 +33,9 @@ struct fs_agent_config {
 	bool expect_ospf;		/* --expect-ospf: its absence alerts */
 	const char *routers[FS_MAX_ROUTER_ARGS];
 	unsigned n_routers;
+	const char *not_routers[FS_MAX_ROUTER_ARGS];	/* --not-router */
+	unsigned n_not_routers;
+	bool routers_table;		/* --routers */
 	uint32_t capacity;		/* hosts table */
 	/* The OSPF tracker's and the alert table's capacities; 0: their
 	 * defaults (1024 routers, 4096 pairs, 4096 alerts). No option sets
@@ -51,6 +54,8 @@ struct fs_agent_config {
 	const char *metrics_addr;	/* --metrics [ADDR:]PORT; NULL: off */
 	unsigned metrics_top;		/* suspects in /metrics */
 	unsigned metrics_linger_s;	/* replay: serve the end until scraped */
+	const char *evidence_dir;	/* --evidence; default <rrd_dir>/evidence */
+	uint32_t evidence_ring_mib;	/* 0: the default */
 	const char *syslog_remote;
 	int syslog_facility;
 	int local_syslog;		/* -1: default (live on, replay off) */

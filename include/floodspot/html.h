@@ -111,6 +111,7 @@ struct fs_html_router {
 	uint32_t last_gap_ms, gap_max_ms;
 	uint32_t neighbors, adj_full;
 	bool alive;
+	char evidence[96];	/* what made it a router: "ospf,forwarding" */
 };
 void fs_html_begin(struct fs_html *h, int64_t now_us);
 void fs_html_add_host(struct fs_html *h, const struct fs_html_host *host);

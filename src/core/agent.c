@@ -1,8 +1,9 @@
 /*
  * agent.c: owns the modules and runs the loop on the capture thread.
- * Per packet: decode, OSPF tracker, router classes, hosts; the packet clock
- * closes seconds, and each closed second runs hosts, OSPF timers,
- * detection, storage and output in that order.
+ * Per packet: the packet clock judges its timestamp, then decode, OSPF
+ * tracker, router classes, hosts. The clock closes slices (100 ms): each
+ * runs hosts, OSPF timers and detection; a slice that ends a second also
+ * runs storage and output, in that order.
  */
 #include "floodspot/agent.h"
 
@@ -26,7 +27,9 @@
 #include "floodspot/decode.h"
 #include "floodspot/detect.h"
 #include "floodspot/event.h"
+#include "floodspot/evidence.h"
 #include "floodspot/fmt.h"
+#include "floodspot/gap.h"
 #include "floodspot/health.h"
 #include "floodspot/hosts.h"
 #include "floodspot/kernel.h"
@@ -71,6 +74,7 @@ struct agent {
 	struct fs_hosts_config hosts_cfg;
 	struct fs_routers routers;
 	struct fs_clock clock;
+	struct fs_gaps gaps;
 	struct fs_event_bus bus;
 	struct fs_output out;
 	FILE *top_out;
@@ -79,6 +83,8 @@ struct agent {
 	struct fs_store *store;
 	struct fs_html *html;
 	struct fs_metrics *metrics;
+	struct fs_evidence *evidence;
+	char evidence_dir[256];
 	struct fs_detect *detect;
 	struct fs_health health;
 	struct fs_alert_sinks *sinks;
@@ -171,28 +177,49 @@ static void metrics_tick(struct agent *a, int64_t sec, int64_t end)
 	fs_metrics_tick(a->metrics, &in);
 }
 
-static void on_tick(int64_t sec, void *ctx)
+static void on_tick(int64_t slice, void *ctx)
 {
 	struct agent *a = ctx;
-	int64_t end = sec + USEC;
+	int64_t end = slice + a->clock.slice_us;
 
-	/* The last second of a replay ends with its last packet: timers must
+	/* The last slice of a replay ends with its last packet: timers must
 	 * not see silence that the capture never recorded. */
 	if (a->final_tick && a->clock.now_us < end)
 		end = a->clock.now_us;
-	fs_hosts_tick(a->hosts, sec);
+	uint64_t drops = capture_drops(a);
+	fs_hosts_tick(a->hosts, slice);
+	/* A replay's last second is closed slice by slice for its figures;
+	 * the slices after its last packet saw no time pass, so no timer,
+	 * hold-down or rule is judged in them. */
+	if (a->final_tick && slice >= a->clock.now_us)
+		goto second;
+	/* Before the timers: a blind span opened now hides their symptoms. */
+	const struct fs_segment *seg = fs_hosts_segment(a->hosts);
+	fs_gaps_slice(&a->gaps, slice, end, seg->packets, drops,
+		      fs_clock_ends_second(&a->clock, slice)
+			      ? (int64_t)seg->last.packets - seg->top_last : -1);
 	fs_ospf_tick(a->ospf, end);
 	if (a->kernel)
 		fs_kernel_tick(a->kernel, end);
-	health_tick(a, end);
+	/* Health figures are per second; the rules judge them every slice. */
+	if (fs_clock_ends_second(&a->clock, slice))
+		health_tick(a, end);
 	struct fs_detect_inputs in = {
 		.hosts = a->hosts,
 		.ospf = a->ospf,
-		.capture_drops = capture_drops(a),
+		.gaps = &a->gaps,
+		.routers = &a->routers,
+		.evidence = a->evidence,
+		.capture_drops = drops,
 		.now_us = end,
 		.health = &a->health,
 	};
-	fs_detect_tick(a->detect, sec, &in);
+	fs_detect_tick(a->detect, slice, &in);
+	fs_evidence_tick(a->evidence, end);
+second:
+	if (!fs_clock_ends_second(&a->clock, slice))
+		return;
+	int64_t sec = slice + a->clock.slice_us - USEC;
 	if (a->store)
 		fs_store_tick(a->store, sec, a->hosts, a->ospf);
 	if (a->html)
@@ -206,17 +233,48 @@ static void on_tick(int64_t sec, void *ctx)
 	}
 }
 
+/*
+ * Timestamps stepped and the packets after agreed: say so, and when
+ * packet time was re-based, mark the seam blind so no interval across
+ * it is judged.
+ */
+static __attribute__((noinline)) void report_step(struct agent *a)
+{
+	struct fs_clock_step st;
+	if (!fs_clock_take_step(&a->clock, &st))
+		return;
+	char at[FS_TIME_STRLEN];
+	fs_log(FS_LOG_WARNING,
+	       "clock: timestamps stepped %+.3f s at %s and the packets after agree; %s",
+	       (double)st.by_us / 1e6, fs_fmt_time(at, st.at_us),
+	       st.rebased ? "packet time runs on from there (re-based)"
+			  : "taken as a capture gap");
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_CLOCK_STEP;
+	ev.ts_us = st.at_us;
+	ev.u.step.by_us = st.by_us;
+	ev.u.step.rebased = st.rebased;
+	fs_event_emit(&a->bus, &ev);
+	if (st.rebased)
+		fs_gaps_mark(&a->gaps, st.at_us, FS_GAP_CLOCK_STEP);
+	/* Live, the wire went on and only the clock moved; a replay joined
+	 * two unrelated stretches of it. */
+	if (!a->live)
+		fs_ospf_forget(a->ospf);
+}
+
+/* A packet at its packet time: the clock has closed the slices before. */
 static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 		      uint32_t caplen, uint32_t wirelen)
 {
 	struct agent *a = ctx;
 	struct fs_pkt p;
 
-	a->n.packets++;
-	a->n.bytes += wirelen;
-	/* Close the seconds this packet leaves behind before charging it. */
-	fs_clock_advance(&a->clock, ts, on_tick, a);
+	if (a->clock.step_pending)
+		report_step(a);
 	a->last_pkt_ts = ts;
+	fs_gaps_packet(&a->gaps, ts);
 
 	fs_decode(a->dlt, frame, caplen, wirelen, ts, &p);
 	a->n.by_status[p.status]++;
@@ -229,7 +287,21 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 	fs_ospf_seen_esp(a->ospf, &p);
 	fs_ospf_seen_vlan(a->ospf, p.vlan, ts);
 	fs_routers_classify(&a->routers, &p);
-	fs_hosts_account(a->hosts, &p);
+	const struct fs_host *h = fs_hosts_account(a->hosts, &p);
+	if (a->evidence)
+		fs_evidence_frame(a->evidence, &p, frame,
+				  h->base_ctrl.in_run || h->base_pps.in_run);
+}
+
+/* From the capture: the clock judges the timestamp first. */
+static void on_capture(void *ctx, int64_t ts, const uint8_t *frame,
+		       uint32_t caplen, uint32_t wirelen)
+{
+	struct agent *a = ctx;
+
+	a->n.packets++;
+	a->n.bytes += wirelen;
+	fs_clock_packet(&a->clock, ts, frame, caplen, wirelen);
 }
 
 /* Where every alert went: the detector's counts, then each sink's. A
@@ -346,20 +418,39 @@ static void print_stats_json(struct agent *a, FILE *f)
 			(unsigned long long)cs.received,
 			(unsigned long long)cs.dropped,
 			(unsigned long long)cs.if_dropped);
+	if (a->evidence) {
+		struct fs_evidence_stats es;
+		fs_evidence_stats(a->evidence, &es);
+		fprintf(f, "\"evidence_files\":%llu,\"evidence_frames\":%llu,"
+			   "\"evidence_over_budget\":%llu,\"evidence_refused\":%llu,"
+			   "\"evidence_dropped\":%llu,\"evidence_errors\":%llu,",
+			(unsigned long long)es.files_written,
+			(unsigned long long)es.frames_written,
+			(unsigned long long)es.frames_over_budget,
+			(unsigned long long)es.requests_refused,
+			(unsigned long long)(es.jobs_dropped + es.job_truncated),
+			(unsigned long long)es.write_errors);
+	}
 	fprintf(f,
 		"\"hosts\":%u,\"hosts_capacity\":%u,\"hosts_inserted\":%llu,"
 		"\"hosts_evicted\":%llu,\"evictions_spared\":%llu,"
 		"\"memory_bound_bytes\":%zu,\"seconds\":%llu,"
-		"\"clock_jumps\":%llu,\"clock_backwards\":%llu,"
+		"\"clock_jumps\":%llu,\"clock_reordered\":%llu,"
+		"\"clock_outliers\":%llu,\"clock_steps\":%llu,"
 		"\"ospf_packets\":%llu,\"ospf_malformed\":%llu,"
 		"\"alerts_raised\":%llu,",
 		hs.in_use, hs.capacity, (unsigned long long)hs.inserted,
 		(unsigned long long)hs.evicted,
 		(unsigned long long)hs.evict_protected_skips,
 		fs_hosts_memory_bound(&a->hosts_cfg),
-		(unsigned long long)a->clock.ticks,
+		(unsigned long long)(a->clock.ticks * (uint64_t)a->clock.slice_us /
+				     USEC),
 		(unsigned long long)a->clock.jumps,
-		(unsigned long long)a->clock.backwards,
+		(unsigned long long)a->clock.reordered,
+		(unsigned long long)(a->clock.outliers_ahead +
+				     a->clock.outliers_behind),
+		(unsigned long long)(a->clock.steps_forward +
+				     a->clock.steps_back),
 		(unsigned long long)os.packets, (unsigned long long)os.malformed,
 		(unsigned long long)fs_detect_alerts_raised(a->detect));
 	print_alert_stats_json(a, f);
@@ -412,6 +503,7 @@ static void dump(struct agent *a, int64_t now, bool with_stats)
 {
 	if (a->cfg->json) {
 		fs_output_hosts_json(stdout, a->hosts);
+		fs_output_routers(stdout, &a->routers, true);
 		if (with_stats)
 			print_stats_json(a, stdout);
 	}
@@ -419,6 +511,8 @@ static void dump(struct agent *a, int64_t now, bool with_stats)
 		fs_output_top(a->top_out, a->hosts, a->cfg->top, now);
 	if (a->cfg->ospf_table)
 		fs_ospf_print_table(a->ospf, a->top_out);
+	if (a->cfg->routers_table)
+		fs_output_routers(a->top_out, &a->routers, false);
 }
 
 const char *fs_agent_default_rules(void)
@@ -537,15 +631,22 @@ static void take_signals(struct agent *a)
 static void on_event(const struct fs_event *ev, void *ctx)
 {
 	struct agent *a = ctx;
+	if (ev->type != FS_EV_LINK_CHANGE || !ev->u.link.is_capture_iface)
+		return;
+	/* Down or without carrier, the span port shows nothing. */
+	if (!ev->u.link.up || !ev->u.link.carrier)
+		fs_gaps_link(&a->gaps, a->clock.now_us, true);
 	/* The capture interface came back: reopen now, not at the backoff. */
-	if (ev->type == FS_EV_LINK_CHANGE && ev->u.link.is_capture_iface &&
-	    ev->u.link.up && a->capture_down)
+	if (ev->u.link.up && a->capture_down)
 		a->reopen_at_mono = 0;
+	else if (ev->u.link.up && ev->u.link.carrier)
+		fs_gaps_link(&a->gaps, a->clock.now_us, false);
 }
 
 static void capture_failed(struct agent *a, const char *why)
 {
 	fs_log(FS_LOG_WARNING, "%s; reopening in %u s", why, a->reopen_backoff_s);
+	fs_gaps_link(&a->gaps, a->clock.now_us, true);
 	a->capture_down = true;
 	a->reopen_at_mono = mono_us() + (int64_t)a->reopen_backoff_s * USEC;
 }
@@ -556,6 +657,7 @@ static void try_reopen(struct agent *a)
 	if (fs_capture_reopen(a->cap, err, sizeof(err)) == 0 &&
 	    fs_capture_datalink(a->cap) == a->dlt) {
 		fs_log(FS_LOG_NOTICE, "%s: capture reopened", a->cfg->ifname);
+		fs_gaps_link(&a->gaps, a->clock.now_us, false);
 		a->capture_down = false;
 		a->reopen_backoff_s = REOPEN_MIN_S;
 		return;
@@ -615,7 +717,7 @@ static int run_live(struct agent *a)
 			for (int batch = 0; batch < 64; batch++) {
 				uint64_t before = fs_capture_count(a->cap);
 				enum fs_capture_result r = fs_capture_dispatch(
-					a->cap, 512, on_packet, a);
+					a->cap, 512, on_capture, a);
 				if (r == FS_CAPTURE_FATAL) {
 					fs_log(FS_LOG_ERR, "%s; stopping",
 					       fs_capture_error(a->cap));
@@ -651,8 +753,7 @@ static int run_live(struct agent *a)
 			 * from the start when nothing came yet (a silent span
 			 * port must still tick, or nothing would say so). */
 			fs_clock_advance(&a->clock,
-						 a->last_pkt_ts + (now - a->last_pkt_mono),
-						 on_tick, a);
+					 a->last_pkt_ts + (now - a->last_pkt_mono));
 			if (a->sinks)
 				fs_alert_sinks_service(a->sinks, now);
 			if (a->capture_down && now >= a->reopen_at_mono)
@@ -680,7 +781,7 @@ static int run_offline(struct agent *a)
 				max = (int)left;
 		}
 		enum fs_capture_result r = fs_capture_dispatch(a->cap, max,
-							       on_packet, a);
+							       on_capture, a);
 		if (r == FS_CAPTURE_EOF)
 			return 0;
 		if (r == FS_CAPTURE_ERROR) {
@@ -701,12 +802,21 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 	a->top_out = cfg->json ? stderr : stdout;
 	fs_event_subscribe(&a->bus, fs_output_event, &a->out);
 	fs_event_subscribe(&a->bus, on_event, a);
+	fs_gaps_init(&a->gaps, &a->bus);
 
 	fs_routers_init(&a->routers);
+	a->routers.bus = &a->bus;
+	for (unsigned i = 0; i < cfg->n_not_routers; i++)
+		if (fs_routers_deny_text(&a->routers, cfg->not_routers[i]) < 0) {
+			snprintf(err, errlen,
+				 "--not-router: '%s' is not a MAC or IP address (or too many)",
+				 cfg->not_routers[i]);
+			return 2;
+		}
 	for (unsigned i = 0; i < cfg->n_routers; i++)
 		if (fs_routers_add_text(&a->routers, cfg->routers[i]) < 0) {
 			snprintf(err, errlen,
-				 "--router: '%s' is not a MAC or IP address (or too many routers)",
+				 "--router: '%s' is not a MAC or IP address, is also given to --not-router, or there are too many",
 				 cfg->routers[i]);
 			return 2;
 		}
@@ -733,6 +843,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot allocate the OSPF tracker");
 		return 1;
 	}
+	fs_ospf_set_gaps(a->ospf, &a->gaps);
 
 	unsigned rule_errors = 0;
 	const char *rules = rules_path(cfg);
@@ -790,6 +901,23 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		if (!a->store)
 			return 1;
 	}
+	const char *ev_dir = cfg->evidence_dir;
+	if (!ev_dir && cfg->rrd_dir) {
+		snprintf(a->evidence_dir, sizeof(a->evidence_dir), "%s/evidence",
+			 cfg->rrd_dir);
+		ev_dir = a->evidence_dir;
+	}
+	if (ev_dir) {
+		struct fs_evidence_config ec = {
+			.dir = ev_dir,
+			.ring_bytes = cfg->evidence_ring_mib << 20,
+			.dlt = a->dlt,
+			.wait_when_full = !a->live,
+		};
+		a->evidence = fs_evidence_create(&ec, err, errlen);
+		if (!a->evidence)
+			return 1;
+	}
 	if (cfg->html_dir) {
 		struct fs_html_config hc = {
 			.dir = cfg->html_dir,
@@ -830,6 +958,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 static void teardown(struct agent *a)
 {
 	fs_metrics_destroy(a->metrics);
+	fs_evidence_destroy(a->evidence, a->clock.now_us);
 	fs_html_destroy(a->html);
 	fs_store_destroy(a->store);
 	fs_alert_sinks_destroy(a->sinks);
@@ -839,6 +968,7 @@ static void teardown(struct agent *a)
 	fs_ospf_destroy(a->ospf);
 	fs_hosts_destroy(a->hosts);
 	fs_capture_close(a->cap);
+	fs_clock_fini(&a->clock);
 }
 
 void fs_agent_config_defaults(struct fs_agent_config *cfg)
@@ -872,7 +1002,6 @@ int fs_agent_run(const struct fs_agent_config *cfg_in)
 	/* Before any thread: librrd and the pages read the process's zone. */
 	fs_graph_set_tz(cfg->tz_local);
 
-	fs_clock_init(&a.clock);
 	struct fs_capture_config cc = {
 		.ifname = cfg->ifname,
 		.file = cfg->file,
@@ -903,6 +1032,11 @@ int fs_agent_run(const struct fs_agent_config *cfg_in)
 	}
 	a.dlt = fs_capture_datalink(a.cap);
 	a.live = fs_capture_is_live(a.cap);
+	if (fs_clock_init(&a.clock, 0, a.live, on_tick, on_packet, &a) != 0) {
+		fs_log_errno(FS_LOG_ERR, errno, "packet clock");
+		fs_capture_close(a.cap);
+		return 1;
+	}
 
 	/* The user owns what it will write, then the drop: every module
 	 * (and every thread) starts unprivileged. */
@@ -930,10 +1064,22 @@ int fs_agent_run(const struct fs_agent_config *cfg_in)
 
 	/* Close the last second so its counts reach rules and outputs. */
 	a.final_tick = true;
-	fs_clock_flush(&a.clock, on_tick, &a);
+	fs_clock_flush(&a.clock);
 	if (a.html)
 		fs_html_tick(a.html, a.clock.now_us, a.hosts, a.ospf, 1);
+	/* The stats count the evidence files written. */
+	fs_evidence_flush(a.evidence, a.clock.now_us);
 	dump(&a, a.clock.now_us, false);
+	/* Timestamps that disagreed: say how many, once, at the end. */
+	if (a.clock.outliers_ahead || a.clock.outliers_behind || a.clock.steps_back)
+		fs_log(FS_LOG_WARNING,
+		       "clock: %llu timestamps out of line taken at packet time "
+		       "(%llu ahead, %llu behind); %llu steps back re-based",
+		       (unsigned long long)(a.clock.outliers_ahead +
+					    a.clock.outliers_behind),
+		       (unsigned long long)a.clock.outliers_ahead,
+		       (unsigned long long)a.clock.outliers_behind,
+		       (unsigned long long)a.clock.steps_back);
 	/* Bounded: alerts still queued for a collector, RRD updates and the
 	 * last page; what misses its deadline is counted in the stats. */
 	if (a.sinks)

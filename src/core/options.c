@@ -43,6 +43,10 @@ const struct fs_option fs_options[FS_OPT_N] = {
 				  "live refresh of --top (default 5 s)" },
 	[FS_OPT_ROUTER] = { "router", 0, REP, "MAC|IP",
 			    "declare a router (repeatable)" },
+	[FS_OPT_NOT_ROUTER] = { "not-router", 0, REP, "MAC|IP",
+				"never a router, whatever the wire shows (repeatable)" },
+	[FS_OPT_ROUTERS] = { "routers", 0, FLG, NULL,
+			     "print the routers and what made them routers" },
 	[FS_OPT_OSPF] = { "ospf", 0, FLG, NULL,
 			  "print the OSPF routers and adjacencies" },
 	[FS_OPT_EXPECT_OSPF] = { "expect-ospf", 0, FLG, NULL,
@@ -65,6 +69,10 @@ const struct fs_option fs_options[FS_OPT_N] = {
 	[FS_OPT_RRD_RETIRE] = { "rrd-retire", 0, 0, "AGE",
 				"at a cap, delete files idle this long (default 10m)" },
 	[FS_OPT_HTML] = { "html", 0, 0, "DIR", "write an HTML overview to DIR" },
+	[FS_OPT_EVIDENCE] = { "evidence", 0, 0, "DIR",
+			      "a pcap per culprit/flood alert (default RRD-DIR/evidence)" },
+	[FS_OPT_EVIDENCE_RING] = { "evidence-ring", 0, 0, "MiB",
+				   "frames kept for evidence (default 16 MiB)" },
 	[FS_OPT_TZ] = { "tz", 0, 0, "utc|local",
 			 "time zone of graphs and pages (default utc)" },
 	[FS_OPT_METRICS] = { "metrics", 0, 0, "[ADDR:]PORT",
@@ -269,6 +277,15 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 		}
 		cfg->routers[cfg->n_routers++] = v;
 		break;
+	case FS_OPT_NOT_ROUTER:
+		if (cfg->n_not_routers >= FS_MAX_ROUTER_ARGS) {
+			snprintf(err, errlen, "%s: at most %d addresses", label,
+				 FS_MAX_ROUTER_ARGS);
+			return -1;
+		}
+		cfg->not_routers[cfg->n_not_routers++] = v;
+		break;
+	case FS_OPT_ROUTERS: cfg->routers_table = b; break;
 	case FS_OPT_OSPF: cfg->ospf_table = b; break;
 	case FS_OPT_EXPECT_OSPF: cfg->expect_ospf = b; break;
 	case FS_OPT_CAPACITY:
@@ -317,6 +334,12 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 		}
 		break;
 	case FS_OPT_HTML: cfg->html_dir = v; break;
+	case FS_OPT_EVIDENCE: cfg->evidence_dir = v; break;
+	case FS_OPT_EVIDENCE_RING:
+		if (parse_u64(label, v, 1, 1024, &n, err, errlen))
+			return -1;
+		cfg->evidence_ring_mib = (uint32_t)n;
+		break;
 	case FS_OPT_TZ:
 		if (strcmp(v, "utc") != 0 && strcmp(v, "local") != 0) {
 			snprintf(err, errlen, "%s: '%s' is not utc or local", label,

@@ -611,7 +611,8 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 		fprintf(f, "<table id=\"routers\">\n<tr><th>router id</th>"
 			"<th>VLAN</th><th>MAC</th><th>IP</th><th>hello/dead</th>"
 			"<th>last gap ms</th><th>max gap ms</th>"
-			"<th>neighbors</th><th>full</th><th>alive</th></tr>\n");
+			"<th>neighbors</th><th>full</th><th>alive</th>"
+			"<th>evidence</th></tr>\n");
 		for (uint32_t i = 0; i < s->n_routers; i++) {
 			const struct fs_html_router *r = &s->routers[i];
 			char id[16], mac[FS_MAC_STRLEN];
@@ -621,10 +622,12 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 			esc(f, r->ip);
 			fprintf(f, "</td><td>%u/%u</td><td class=\"num\">%u</td>"
 				"<td class=\"num\">%u</td><td class=\"num\">%u"
-				"</td><td class=\"num\">%u</td><td>%s</td></tr>\n",
+				"</td><td class=\"num\">%u</td><td>%s</td><td>",
 				r->hello_interval_s, r->dead_interval_s,
 				r->last_gap_ms, r->gap_max_ms, r->neighbors,
 				r->adj_full, r->alive ? "yes" : "no");
+			esc(f, r->evidence);
+			fputs("</td></tr>\n", f);
 		}
 		fprintf(f, "</table>\n");
 		for (uint32_t i = 0; i < s->n_routers && i < MAX_ROUTER_GRAPHS;
