@@ -22,10 +22,8 @@ every alert (per sink: sent + dropped + queued = emitted); the routers
 were never in trouble, so no routing alert (hello-late, adjacency-down,
 route-flap, culprit) and no adjacency "down" is raised.
 
-The routing check depends on capture gaps being marked lossy (issue 9.6).
-With --gaps-pending (meson should_fail until that lands) the test exits 1
-when that check is the only failure, 99 when anything else fails, and 0
-(an unexpected pass) once it holds. Skips (77) where namespaces, bird,
+The routing check holds because a capture outage is a capture gap, marked
+lossy, not missing hellos. Skips (77) where namespaces, bird,
 rrdcached or rsyslogd are unavailable."""
 import json
 import os
@@ -41,7 +39,6 @@ R1, R2 = "1.1.1.1", "2.2.2.2"
 DEAD = 4
 PORT = 5514
 ROUTING_KINDS = ("hello-late", "adjacency-down", "route-flap", "culprit")
-GAPS_PENDING = "--gaps-pending" in sys.argv
 failures = []
 
 
@@ -85,15 +82,10 @@ def start_cache(L, base, sock):
 
 def finish(L):
     print("---- floodspot.err (tail)\n" + L.read("floodspot.err")[-3000:])
-    routing_only = failures and all(f.startswith("routing:")
-                                    for f in failures)
     if not failures:
         print("ok")
         sys.exit(0)
-    if GAPS_PENDING and routing_only:
-        print("only the routing check failed: pending issue 9.6")
-        sys.exit(1)
-    sys.exit(99 if GAPS_PENDING else 1)
+    sys.exit(1)
 
 
 def main():
