@@ -135,14 +135,14 @@ void fs_hosts_config_defaults(struct fs_hosts_config *cfg);
  * calloc at create, nothing after (top-N and decay sort in place). With
  * C = capacity, P = C rounded up to a power of two, K = hh_size, K' = K
  * rounded up to a power of two, N the slices per second (x86-64 sizes):
- *   C * (sizeof(struct fs_host) + 104 private + (N + 2) * 4 wheel lists
+ *   C * (sizeof(struct fs_host) + 120 private + (N + 2) * 4 wheel lists
  *        + (N + 1) * 68 counter snapshots)
  *   + 2P * 16 index slots
  *   + K * 72 + 4K' * 16 + 16K' * 8 heavy-hitter summary and filter
- *   + about 16.5 KiB handle (mostly the 16 KiB hash tables),
+ *   + about 17.7 KiB handle (mostly the 16 KiB hash tables),
  * each part rounded up to 64 bytes; fs_hosts_host_bytes() gives the
  * per-host part (1,420 bytes at 100 ms slices; with the index 1,452).
- * Defaults: 95,193,152 bytes (90.8 MiB). 0 when the capacity exceeds 2^28.
+ * Defaults: 95,193,280 bytes (90.8 MiB). 0 when the capacity exceeds 2^28.
  * Pages are touched as the table fills.
  */
 size_t fs_hosts_memory_bound(const struct fs_hosts_config *cfg);

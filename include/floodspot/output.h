@@ -29,6 +29,8 @@ void fs_output_hosts_json(FILE *f, const struct fs_hosts *hosts);
  * lines when json, else a table (--routers).
  */
 void fs_output_routers(FILE *f, const struct fs_routers *r, bool json);
+/* Router evidence bits as a JSON array of their names. */
+void fs_output_evidence_json(FILE *f, uint32_t bits);
 /* The top-N table, plain text, aligned. */
 void fs_output_top(FILE *f, const struct fs_hosts *hosts, unsigned n,
 		   int64_t now_us);

@@ -129,13 +129,14 @@ static void print_json(FILE *f, const struct fs_event *ev)
 		break;
 	}
 	case FS_EV_ROUTER_LEARNED: {
-		char mac[FS_MAC_STRLEN], all[160];
+		char mac[FS_MAC_STRLEN];
 		const struct fs_ev_router_learned *l = &ev->u.router_learned;
 		fprintf(f, "{\"event\":\"router_learned\",\"ts\":\"%s\",\"mac\":\"%s\","
-			   "\"vlan\":%u,\"evidence\":\"%s\",\"all\":\"%s\"}\n",
+			   "\"vlan\":%u,\"evidence\":\"%s\",\"all\":",
 			ts, fs_fmt_mac(mac, l->mac), l->vlan,
-			fs_router_evidence_name(l->evidence),
-			fs_router_evidence_text(l->all, all, sizeof(all)));
+			fs_router_evidence_name(l->evidence));
+		fs_output_evidence_json(f, l->all);
+		fputs("}\n", f);
 		break;
 	}
 	case FS_EV_COUNT: break;

@@ -122,6 +122,17 @@ void fs_output_top(FILE *f, const struct fs_hosts *hosts, unsigned n,
 	free(v);
 }
 
+void fs_output_evidence_json(FILE *f, uint32_t bits)
+{
+	int n = 0;
+	putc('[', f);
+	for (int e = 0; e < FS_RTR_EVIDENCE_COUNT; e++)
+		if (bits & (1u << e))
+			fprintf(f, "%s\"%s\"", n++ ? "," : "",
+				fs_router_evidence_name((enum fs_router_evidence)e));
+	putc(']', f);
+}
+
 void fs_output_routers(FILE *f, const struct fs_routers *r, bool json)
 {
 	char mac[FS_MAC_STRLEN], t[FS_TIME_STRLEN], ev[160];
@@ -135,11 +146,13 @@ void fs_output_routers(FILE *f, const struct fs_routers *r, bool json)
 			fs_fmt_time(t, r->first_us[i]);
 		else
 			snprintf(t, sizeof(t), "-");
-		if (json)
+		if (json) {
 			fprintf(f, "{\"event\":\"router\",\"mac\":\"%s\",\"vlan\":%u,"
-				   "\"first_learned\":\"%s\",\"evidence\":\"%s\"}\n",
-				mac, r->vlan[i], t, ev);
-		else
+				   "\"first_learned\":\"%s\",\"evidence\":",
+				mac, r->vlan[i], t);
+			fs_output_evidence_json(f, r->evidence[i]);
+			fputs("}\n", f);
+		} else
 			fprintf(f, "%-17s %5u %-24s %s\n", mac, r->vlan[i], t, ev);
 	}
 	if (!json && r->n_ips) {
