@@ -34,17 +34,29 @@ struct fs_agent_config {
 	bool expect_ospf;		/* --expect-ospf: its absence alerts */
 	const char *routers[FS_MAX_ROUTER_ARGS];
 	unsigned n_routers;
+	const char *not_routers[FS_MAX_ROUTER_ARGS];	/* --not-router */
+	unsigned n_not_routers;
+	bool routers_table;		/* --routers */
 	uint32_t capacity;		/* hosts table */
+	/* The OSPF tracker's and the alert table's capacities; 0: their
+	 * defaults (1024 routers, 4096 pairs, 4096 alerts). No option sets
+	 * them: tests and fuzzers size them down. */
+	uint32_t ospf_routers, ospf_neighbors, alert_table;
 	const char *rules_path;
 	const char *rrd_dir;
 	const char *rrdcached;
 	uint32_t rrd_max_hosts;		/* 0: the store's default */
 	const char *rrd_archives;	/* "1s:1h,10s:1d,..."; NULL: default */
+	uint64_t rrd_max_bytes;		/* 0: the store's default */
+	uint32_t rrd_retire_s;		/* 0: the store's default */
+	uint32_t rrd_max_routers;	/* 0: the store's default */
 	const char *html_dir;
 	bool tz_local;			/* --tz local: graphs and pages */
 	const char *metrics_addr;	/* --metrics [ADDR:]PORT; NULL: off */
 	unsigned metrics_top;		/* suspects in /metrics */
 	unsigned metrics_linger_s;	/* replay: serve the end until scraped */
+	const char *evidence_dir;	/* --evidence; default <rrd_dir>/evidence */
+	uint32_t evidence_ring_mib;	/* 0: the default */
 	const char *syslog_remote;
 	int syslog_facility;
 	int local_syslog;		/* -1: default (live on, replay off) */

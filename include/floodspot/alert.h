@@ -95,9 +95,12 @@ struct fs_alert_sinks_stats {
 	uint64_t alerts;		/* FS_EV_ALERT events received */
 	uint64_t local_sent;
 	uint64_t local_dropped;		/* local socket busy (EAGAIN) or absent */
+	uint64_t local_summaries;	/* "alerts-dropped" lines sent after drops */
 	uint64_t remote_sent;		/* messages wholly handed to the kernel */
 	uint64_t remote_dropped_queue_full;
 	uint64_t remote_dropped_send_error;
+	uint64_t remote_unconfirmed;	/* TCP: written, never acknowledged */
+	uint64_t remote_dropped_exit;	/* still queued at the exit deadline */
 	uint64_t remote_summaries;	/* "alerts-dropped" messages queued */
 	uint64_t remote_connects;	/* TCP connections established */
 	uint64_t remote_reconnects;	/* ... of which after the first */

@@ -32,7 +32,8 @@ typedef void (*fs_capture_fn)(void *ctx, int64_t ts_us, const uint8_t *frame,
 enum fs_capture_result {
 	FS_CAPTURE_MORE,	/* call again (or wait on the fd) */
 	FS_CAPTURE_EOF,		/* end of file */
-	FS_CAPTURE_ERROR,	/* see fs_capture_error() */
+	FS_CAPTURE_ERROR,	/* see fs_capture_error(); reopen may help */
+	FS_CAPTURE_FATAL,	/* -Z: the privileged parent is gone */
 };
 
 struct fs_capture;
@@ -47,6 +48,30 @@ int fs_capture_reopen(struct fs_capture *c, char *err, size_t errlen);
 int fs_capture_datalink(const struct fs_capture *c);
 /* Pollable descriptor of a live capture; -1 offline. */
 int fs_capture_fd(const struct fs_capture *c);
+/* -Z: a second descriptor to poll (the link to the privileged parent;
+ * readable or hung up means call fs_capture_dispatch); else -1. */
+int fs_capture_ctl_fd(const struct fs_capture *c);
+
+/*
+ * Privilege separation for a live capture (-Z, started as root), in the
+ * manner of OpenBSD's daemons: forks. The parent keeps the capture and
+ * nothing else: it opens it as root, then runs as the user with only
+ * CAP_NET_RAW (enough to open it again after the interface returns; the
+ * promiscuous flag needs no more), copies packets into a ring shared with
+ * the worker, passes on the signals sigfd (a signalfd) reads, and exits
+ * with the worker's status; it never returns. The caller returns as the
+ * worker: every descriptor closed but 0-2, sigfd and the relay's, and a
+ * handle reading the ring. NULL with a message when the capture cannot be
+ * opened (the parent then exits with the worker's status). The worker
+ * drops its own privileges after.
+ */
+struct fs_capture_user {
+	unsigned uid, gid;
+	const char *name;	/* for the supplementary groups */
+};
+struct fs_capture *fs_capture_open_privsep(const struct fs_capture_config *cfg,
+					   const struct fs_capture_user *user,
+					   int sigfd, char *err, size_t errlen);
 bool fs_capture_is_live(const struct fs_capture *c);
 
 /* Delivers up to max packets (0: a batch). Never blocks when live. */

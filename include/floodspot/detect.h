@@ -11,13 +11,19 @@
 
 #include "floodspot/event.h"
 #include "floodspot/health.h"
+#include "floodspot/evidence.h"
+#include "floodspot/gap.h"
 #include "floodspot/hosts.h"
 #include "floodspot/ospf.h"
+#include "floodspot/routers.h"
 #include "floodspot/rules.h"
 
 struct fs_detect_inputs {
 	const struct fs_hosts *hosts;
 	const struct fs_ospf *ospf;	/* may be NULL */
+	const struct fs_gaps *gaps;	/* may be NULL: blind spans */
+	const struct fs_routers *routers; /* may be NULL: no host is a router */
+	struct fs_evidence *evidence;	/* may be NULL: no evidence pcaps */
 	uint64_t capture_drops;		/* cumulative */
 	/* End of the time judged: the second's end, or the last packet's time
 	 * when a replay ends mid-second. 0 means sec_start_us + 1 s. */

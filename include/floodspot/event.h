@@ -23,8 +23,24 @@ enum fs_event_type {
 	FS_EV_ROUTE_CHANGE,
 	FS_EV_LINK_CHANGE,
 	FS_EV_ALERT,
+	FS_EV_CAPTURE_GAP,	/* the capture was blind (gap.h) */
+	FS_EV_CLOCK_STEP,	/* timestamps stepped and the next agreed */
+	FS_EV_OSPF_UNSEEN,	/* a routing timer ran out inside a gap */
+	FS_EV_ROUTER_LEARNED,	/* a router, or new evidence for one */
 	FS_EV_COUNT
 };
+
+/* Why the capture was blind. */
+enum fs_gap_reason {
+	FS_GAP_SILENCE,		/* no packets where traffic was flowing */
+	FS_GAP_LINK_DOWN,	/* the capture interface was down */
+	FS_GAP_DROPS,		/* the kernel dropped most packets */
+	FS_GAP_CLOCK_STEP,	/* packet time re-based */
+	FS_GAP_REASONS
+};
+
+/* "silence", "link-down", "drops", "clock-step". */
+const char *fs_gap_reason_name(enum fs_gap_reason r);
 
 enum fs_ospf_state {
 	FS_OSPF_DOWN,
@@ -69,7 +85,8 @@ struct fs_ev_hello_late {
 	uint32_t hello_interval_ms;	/* advertised */
 	uint32_t gap_ms;		/* since the previous hello */
 	uint32_t late_ms;		/* gap minus advertised interval */
-	bool silent;			/* raised by silence, not by an arrival */
+	bool silent;			/* overdue (told at that moment, no hello
+				 * yet), not told by the late arrival */
 };
 
 struct fs_ev_ospf_absent {
@@ -154,6 +171,31 @@ struct fs_ev_link_change {
 	bool is_capture_iface;
 };
 
+struct fs_ev_capture_gap {
+	int64_t start_us, end_us;	/* end 0: opened now */
+	uint8_t reason;			/* enum fs_gap_reason */
+	uint64_t lost;			/* drops, or packets expected */
+};
+
+struct fs_ev_clock_step {
+	int64_t by_us;		/* timestamps jumped by: > 0 forward */
+	bool rebased;		/* packet time ran on from where it was */
+};
+
+struct fs_ev_ospf_unseen {
+	uint32_t router_id;
+	uint16_t vlan;
+	uint8_t what;		/* 0 hello overdue, 1 dead interval */
+	int64_t gap_start_us;	/* the blind span it fell in */
+};
+
+struct fs_ev_router_learned {
+	uint8_t mac[6];
+	uint16_t vlan;
+	uint8_t evidence;	/* enum fs_router_evidence (routers.h): new */
+	uint32_t all;		/* every evidence bit it has now */
+};
+
 struct fs_alert;
 
 struct fs_event {
@@ -169,6 +211,10 @@ struct fs_event {
 		struct fs_ev_fhrp_master master;
 		struct fs_ev_route_change route;
 		struct fs_ev_link_change link;
+		struct fs_ev_capture_gap gap;
+		struct fs_ev_clock_step step;
+		struct fs_ev_ospf_unseen unseen;
+		struct fs_ev_router_learned router_learned;
 		const struct fs_alert *alert;
 	} u;
 };

@@ -1,8 +1,18 @@
 /*
  * Hosts table: per (VLAN, source MAC) packet and byte counts, in total and
- * by class, in one-second bins of packet time, with baselines. Fixed
- * capacity, allocated once; least-recently-active eviction that spares the
- * entries a heavy-hitter summary ranks high.
+ * by class, over a sliding one-second window moved at every slice of
+ * packet time (default 100 ms) and in one-second bins for storage and
+ * output, with baselines. Fixed capacity, allocated once;
+ * least-recently-active eviction that spares the entries a heavy-hitter
+ * summary ranks high.
+ *
+ * Per packet only cumulative counters move; a host's first packet in a
+ * slice records the snapshot of its counters at the slice's start (a ring
+ * of one per slice) and lists it in the slice's wheel list. A tick moves
+ * the windows of the hosts of two lists only: those that sent in the slice
+ * closing, and those whose slice leaves the second. The window is the
+ * counters now minus the snapshot one second ago, so per-packet work does
+ * not grow with slices and per-tick work follows what changed.
  */
 #ifndef FLOODSPOT_HOSTS_H
 #define FLOODSPOT_HOSTS_H
@@ -15,14 +25,14 @@
 #include "floodspot/pkt.h"
 
 #define FS_HOST_MAX_IPS 4	/* addresses kept per host; more are counted */
-#define FS_HOST_HISTORY 16	/* seconds of per-second history kept */
+#define FS_HOSTS_MAX_SLICES 10	/* slices per second at most (100 ms) */
 
 struct fs_host_ip {
 	uint8_t version;	/* 4 or 6 */
 	uint8_t addr[16];
 };
 
-/* One closed or open one-second bin. */
+/* Counts over one second: a closed second, or the sliding window. */
 struct fs_host_bin {
 	uint32_t packets;
 	uint32_t bytes;
@@ -43,14 +53,17 @@ struct fs_host {
 
 	uint64_t packets;	/* cumulative since first seen */
 	uint64_t bytes;
+	uint64_t ctrl_packets;
 	uint64_t cls_packets[FS_CLASS_COUNT];
+	uint32_t new_ips_total;	/* wraps: windows are differences */
 
-	struct fs_host_bin cur;		/* second being filled */
+	/* The sliding second, as of the latest tick where it moved (ending
+	 * at win_end_us); valid while fs_hosts_current(), else empty (and
+	 * left as it was: check first). */
+	struct fs_host_bin win;
+	int64_t win_end_us;
 	struct fs_host_bin last;	/* last closed second */
 	int64_t last_sec_us;		/* start of the second in .last */
-	uint32_t hist_packets[FS_HOST_HISTORY];	/* ring, newest at hist_pos */
-	uint32_t hist_ctrl[FS_HOST_HISTORY];
-	uint8_t hist_pos;
 
 	uint32_t peak_pps;
 	int64_t peak_ts_us;	/* start of the peak second */
@@ -59,14 +72,27 @@ struct fs_host {
 	struct fs_baseline base_ctrl;	/* control-plane packets per second */
 };
 
-/* Segment (whole capture) totals for the last closed second. */
+/* Segment (whole capture): the sliding window and the last closed second. */
 struct fs_segment {
-	uint64_t packets, bytes;		/* cumulative */
-	struct fs_host_bin cur, last;
-	uint32_t new_macs_cur, new_macs_last;	/* hosts inserted per second */
+	uint64_t packets, bytes, ctrl_packets;	/* cumulative */
+	uint64_t cls_packets[FS_CLASS_COUNT];
+	uint32_t new_ips_total, new_macs_total;	/* wrap */
+	/* New source MACs no NIC sends from (group bit, all zero), and
+	 * locally administered ones (phones, VMs, but also macof). */
+	uint32_t invalid_macs_total, local_macs_total;
+	struct fs_host_bin win, last;
+	uint32_t new_macs_win, new_macs_last;	/* hosts inserted */
+	uint32_t invalid_macs_win, local_macs_win;
+	/* Warm start: every MAC is new to a fresh table. Until warm_until_us
+	 * (packet time) new_macs counts only what no segment shows at start
+	 * (fs_segment_new_macs). */
+	int64_t warm_until_us;
+	uint32_t active_win;			/* hosts active in the window */
 	uint32_t active_last;			/* hosts active in last second */
+	uint32_t top_last;	/* packets of the busiest host, last second */
 	uint32_t peak_pps;
 	int64_t peak_ts_us;
+	int64_t win_end_us;
 };
 
 struct fs_hosts_config {
@@ -74,6 +100,8 @@ struct fs_hosts_config {
 				   next power of two times 2, load <= 1/2 */
 	uint32_t hh_size;	/* heavy-hitter entries (0: 64), <= capacity/2 */
 	float baseline_window_s; /* EWMA window (<= 0: 60 s) */
+	uint32_t slice_us;	/* 0: 100 ms; divides a second, >= 100 ms */
+	uint32_t warmup_s;	/* segment learning period (0: 60 s) */
 	uint64_t seed;		/* 0: random per process */
 	uint32_t hh_halve_s;	/* heavy-hitter counts halve this often (0: 10) */
 	bool hh_off;		/* no summary, plain LRA (for comparison) */
@@ -106,16 +134,20 @@ void fs_hosts_config_defaults(struct fs_hosts_config *cfg);
  * Bytes the table allocates for a configuration: the memory bound. One
  * calloc at create, nothing after (top-N and decay sort in place). With
  * C = capacity, P = C rounded up to a power of two, K = hh_size, K' = K
- * rounded up to a power of two (x86-64 sizes):
- *   C * (536 struct fs_host + 72 private + 8 active lists)
+ * rounded up to a power of two, N the slices per second (x86-64 sizes):
+ *   C * (sizeof(struct fs_host) + 120 private + (N + 2) * 4 wheel lists
+ *        + (N + 1) * 68 counter snapshots)
  *   + 2P * 16 index slots
  *   + K * 72 + 4K' * 16 + 16K' * 8 heavy-hitter summary and filter
- *   + about 16.5 KiB handle (mostly the 16 KiB hash tables),
- * each part rounded up to 64 bytes: about 648 bytes per host. Defaults
- * (C = 65536, K = 64): 42,501,056 bytes (40.5 MiB). 0 when the capacity
- * exceeds 2^28. Pages are touched as the table fills.
+ *   + about 17.7 KiB handle (mostly the 16 KiB hash tables),
+ * each part rounded up to 64 bytes; fs_hosts_host_bytes() gives the
+ * per-host part (1,420 bytes at 100 ms slices; with the index 1,452).
+ * Defaults: 95,193,280 bytes (90.8 MiB). 0 when the capacity exceeds 2^28.
+ * Pages are touched as the table fills.
  */
 size_t fs_hosts_memory_bound(const struct fs_hosts_config *cfg);
+/* Bytes per host of that bound (without the index and the summary). */
+size_t fs_hosts_host_bytes(const struct fs_hosts_config *cfg);
 
 struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg);
 void fs_hosts_destroy(struct fs_hosts *h);
@@ -136,24 +168,52 @@ struct fs_host *fs_hosts_find(struct fs_hosts *h, uint16_t vlan,
 			      const uint8_t mac[6]);
 
 /*
- * Closes the second that began at sec_start_us: moves cur to last, updates
- * history, peaks and baselines. Cost is proportional to the hosts active in
- * that second.
+ * Closes the slice that began at slice_start_us: moves the window of every
+ * host active in the last second and judges its baselines' change points;
+ * when the slice ends a second, also closes that second (last, peaks,
+ * baselines). Cost is proportional to the hosts active in the last second.
  */
-void fs_hosts_tick(struct fs_hosts *h, int64_t sec_start_us);
+void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us);
+/* The slice length in microseconds. */
+int64_t fs_hosts_slice_us(const struct fs_hosts *h);
+/*
+ * True when the host has packets in the window of the latest closed
+ * slice: host->win is that window (moved at the ticks where it changes,
+ * the same in between). Else its window is empty.
+ */
+bool fs_hosts_current(const struct fs_hosts *h, const struct fs_host *host);
 
 typedef void (*fs_host_fn)(const struct fs_host *host, void *ctx);
 /* Every host in the table, in no particular order. */
 void fs_hosts_foreach(const struct fs_hosts *h, fs_host_fn fn, void *ctx);
-/* Hosts active in the last closed second. */
+/*
+ * Hosts with packets in the window of the latest closed slice; after a
+ * tick that closed a second, exactly the hosts active in that second.
+ * Not reentrant (it marks hosts to visit each once).
+ */
 void fs_hosts_foreach_active(const struct fs_hosts *h, fs_host_fn fn,
 			     void *ctx);
+/* Hosts whose window moved at the latest tick (the rest kept theirs). */
+void fs_hosts_foreach_changed(const struct fs_hosts *h, fs_host_fn fn,
+			      void *ctx);
 
 /* Up to n hosts with the most packets in total, most first. */
 size_t fs_hosts_top(const struct fs_hosts *h, const struct fs_host **out,
 		    size_t n);
 
 const struct fs_segment *fs_hosts_segment(const struct fs_hosts *h);
+
+/* During warm start new MACs count only by the thousand (locally
+ * administered) or the ten thousand (any) in the window. */
+#define FS_WARM_LOCAL_MACS 1000
+#define FS_WARM_ANY_MACS 10000
+/*
+ * New source MACs in the window as the rules see them: all of them once
+ * the segment is warm; while it learns, those past the warm-start limits
+ * above (a fresh agent on a busy segment is quiet; macof is not). MACs
+ * that cannot be a NIC's are the separate invalid_macs_win.
+ */
+uint32_t fs_segment_new_macs(const struct fs_segment *s);
 void fs_hosts_stats(const struct fs_hosts *h, struct fs_hosts_stats *st);
 
 /* Up to n heavy-hitter summary entries, highest count first. O(n). */

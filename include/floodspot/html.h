@@ -84,6 +84,11 @@ struct fs_html *fs_html_create(const struct fs_html_config *cfg,
 /* Rewrites the pages when refresh_s has passed, or always when force. */
 void fs_html_tick(struct fs_html *h, int64_t now_us, const struct fs_hosts *hosts,
 		  const struct fs_ospf *ospf, int force);
+/* Shutdown, bounded: renders what is pending and joins the renderer
+ * within timeout_ms (< 0: however long it takes); false, with a message,
+ * when it is still busy (then fs_html_destroy leaves it to the process
+ * exit). NULL is fine. */
+bool fs_html_finish(struct fs_html *h, int timeout_ms);
 /* Renders what is pending, joins the renderer. NULL is fine. */
 void fs_html_destroy(struct fs_html *h);
 
@@ -108,6 +113,7 @@ struct fs_html_router {
 	uint32_t last_gap_ms, gap_max_ms;
 	uint32_t neighbors, adj_full;
 	bool alive;
+	char evidence[96];	/* what made it a router: "ospf,forwarding" */
 };
 /* A BGP or BFD session, a VRRP/CARP/HSRP group, as a row. */
 struct fs_html_session {

@@ -17,10 +17,13 @@
 #include "floodspot/routers.h"
 
 struct fs_ospf_config {
-	/* A hello later than interval * (1 + late_ratio) raises hello_late. */
+	/*
+	 * A hello later than interval * (1 + late_ratio) raises hello_late,
+	 * at the slice tick where that moment passes (not when the late
+	 * hello finally arrives). Once a router has shown its rhythm the
+	 * margin narrows to its jitter (timing.c), late_ratio at most.
+	 */
 	float hello_late_ratio;		/* default 0.25 */
-	/* Silence longer than this share of the dead interval raises it too. */
-	float silent_dead_ratio;	/* default 0.5 */
 	/* Seconds of traffic on a VLAN without OSPF before saying so once. */
 	uint32_t absent_after_s;	/* default 60; 0 disables */
 	uint32_t max_routers;		/* default 1024 */
@@ -67,6 +70,12 @@ struct fs_ospf_router_view {
 	const uint32_t *neighbor_ids;	/* neighbors_listed ids, valid in the callback */
 	bool confirmed;			/* listed by another router: in fs_routers */
 	int64_t first_seen_us;
+	/* Silence counts from here: the last hello, or the end of a span in
+	 * which the capture was blind since; INT64_MAX while it is blind. */
+	int64_t seen_from_us;
+	/* The latest packet of any kind: silence is known up to here. */
+	int64_t seen_until_us;
+	uint32_t evidence;	/* its MAC's FS_RTR_* bits in the router set */
 };
 
 struct fs_ospf_adj_view {
@@ -92,6 +101,20 @@ struct fs_ospf *fs_ospf_create(const struct fs_ospf_config *cfg,
 			       struct fs_event_bus *bus,
 			       struct fs_routers *routers);
 void fs_ospf_destroy(struct fs_ospf *o);
+/*
+ * The capture's blind spans (gap.h): a hello that may have come while the
+ * capture saw nothing is not late, a dead interval that ran out then is
+ * not an adjacency loss; FS_EV_OSPF_UNSEEN says so instead.
+ */
+struct fs_gaps;
+void fs_ospf_set_gaps(struct fs_ospf *o, const struct fs_gaps *gaps);
+/*
+ * Forgets every router and adjacency without a word: a replay whose
+ * timestamps went back (two captures joined, halves swapped) shows after
+ * the seam a wire that has nothing to do with the one before, and the
+ * state learned before would make its differences look like losses.
+ */
+void fs_ospf_forget(struct fs_ospf *o);
 
 /*
  * One decoded packet with p->is_ospf and its message, parsed by
@@ -110,7 +133,7 @@ void fs_ospf_seen_vlan(struct fs_ospf *o, uint16_t vlan, int64_t ts_us);
  * not run out by hellos we cannot see. Cheap; ignores everything else.
  */
 void fs_ospf_seen_esp(struct fs_ospf *o, const struct fs_pkt *p);
-/* Once per closed second of packet time: dead intervals, silence. */
+/* Once per closed slice of packet time: dead intervals, overdue hellos. */
 void fs_ospf_tick(struct fs_ospf *o, int64_t now_us);
 
 typedef void (*fs_ospf_router_fn)(const struct fs_ospf_router_view *r,

@@ -11,7 +11,10 @@
 struct fs_ruleset;
 
 /*
- * Loads a file, or every *.rules file of a directory in name order.
+ * Loads a file, or every *.rules file of a directory in name order. In a
+ * directory only regular files are read (a FIFO or device named *.rules
+ * is an error, never waited on); a path named on its own may be a pipe.
+ * No rules at all is an error, so a reload cannot turn detection off.
  * Reports every error to err and returns NULL when there was any.
  */
 struct fs_ruleset *fs_rules_load(const char *path, FILE *err,

@@ -27,6 +27,14 @@ struct fs_store_config {
 	uint32_t step_s;		/* default 1 */
 	uint32_t max_host_files;	/* cap on hosts/ files, default 200 */
 	uint32_t max_session_files;	/* cap on sessions/ files, default 64 */
+	/* Cap on the bytes of hosts/ files; 0: max_host_files files of the
+	 * configured archives (fs_store_max_bytes). */
+	uint64_t max_bytes;
+	/* Cap on routers/ files (their bytes follow); default 64. */
+	uint32_t max_router_files;
+	/* At a cap, a file that has had no update this long is deleted
+	 * (oldest first) to make room; default 600. */
+	uint32_t retire_after_s;
 	uint32_t top_n;			/* hosts always stored, default 50 */
 	uint32_t noise_floor_pps;	/* hosts above it get a file, default 100 */
 	uint32_t queue_len;		/* pending updates, default 65536 */
@@ -53,6 +61,13 @@ struct fs_store_stats {
 	uint64_t updates_skipped_old;	/* not after the file's last update */
 	uint64_t events_written;	/* events.log lines */
 	uint64_t hosts_not_stored;	/* above the floor, but files capped */
+	uint64_t files_retired;		/* deleted to make room at a cap */
+	uint64_t files_refused;		/* not created: at a cap, none old enough */
+	uint64_t updates_no_file;	/* for hosts whose file was refused */
+	uint32_t disk_files;		/* files in hosts/ now (writer's count) */
+	uint64_t disk_bytes;		/* and their bytes */
+	uint32_t router_files;		/* files in routers/ now */
+	uint64_t updates_dropped_exit;	/* still queued at the stop deadline */
 	uint32_t session_files;
 	uint64_t sessions_not_stored;	/* per session-second, files capped */
 };
@@ -64,7 +79,15 @@ void fs_store_config_defaults(struct fs_store_config *cfg);
 struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 				 struct fs_event_bus *bus, char *err,
 				 size_t errlen);
-/* Flushes the queue and joins the writer. */
+/*
+ * Shutdown, bounded: the writer drains the queue for at most timeout_ms,
+ * then drops and counts what is left (updates_dropped_exit). false, with
+ * a message, when the writer is still inside librrd a second later (a
+ * hung rrdcached): it is left to the process exit. timeout_ms < 0: drain
+ * everything (the end of a replay).
+ */
+bool fs_store_finish(struct fs_store *s, int timeout_ms);
+/* Flushes the queue and joins the writer (after fs_store_finish: frees). */
 void fs_store_destroy(struct fs_store *s);
 
 /* Once per closed second (after fs_hosts_tick); ospf may be NULL. */
@@ -137,6 +160,13 @@ void fs_store_feed_host(struct fs_store *s, int64_t sec_start_us,
 			const struct fs_host *h, int force);
 /* Blocks until everything queued so far is written (end of replay). */
 void fs_store_flush(struct fs_store *s);
+/* mkdir -p with mode 0755; 0, or -1 with errno (ENOTDIR when path is a
+ * file). */
+int fs_store_mkdir_p(const char *path);
+/* "90", "10m", "2h", "1d": seconds; 0 or -1. */
+int fs_store_parse_duration(const char *spec, uint32_t *out);
+/* "4096", "500M", "2G" (binary multiples): bytes; 0 or -1. */
+int fs_store_parse_size(const char *spec, uint64_t *out);
 /* Parses "1s:1h,10s:1d,1m:1w,5m:1y" into cfg->rras; 0 or -1. */
 int fs_store_parse_rras(struct fs_store_config *cfg, const char *spec);
 /* Where the files are, as the writer addresses them. */
@@ -169,5 +199,11 @@ int fs_store_rel_path(char *buf, size_t len, enum fs_store_kind kind,
  * a mirrored segment as in fs_fmt_seg_path, ':' of IPv6 as '_'. */
 int fs_store_session_path(char *buf, size_t len,
 			  const struct fs_store_session *k);
+
+/* Bytes of one file of the kind with cfg's archives (header included). */
+uint64_t fs_store_file_bytes(const struct fs_store_config *cfg,
+			     enum fs_store_kind kind);
+/* cfg->max_bytes, or its default: max_host_files host files. */
+uint64_t fs_store_max_bytes(const struct fs_store_config *cfg);
 
 #endif

@@ -38,9 +38,13 @@ void fs_alert_hostname(char *out, size_t len, const char *agent_name);
 size_t fs_alert_format_rfc5424(const struct fs_alert *a,
 			       const struct fs_alert_origin *o, char *buf,
 			       size_t len);
+/* What a summary reports: the sink's losses since its last summary. */
+struct fs_alert_losses {
+	uint64_t queue_full, send_error;
+	uint64_t unconfirmed;	/* written, never acknowledged by TCP */
+};
 /* The summary sent after losses: msgid "alerts-dropped". */
-size_t fs_alert_format_dropped(int64_t ts_us, uint64_t queue_full,
-			       uint64_t send_error,
+size_t fs_alert_format_dropped(int64_t ts_us, const struct fs_alert_losses *l,
 			       const struct fs_alert_origin *o, char *buf,
 			       size_t len);
 /* RFC 6587 3.4.1 octet counting: "LEN SP MSG". Returns the framed length,
@@ -48,11 +52,14 @@ size_t fs_alert_format_dropped(int64_t ts_us, uint64_t queue_full,
 size_t fs_alert_frame_octet(const char *msg, size_t n, char *out, size_t cap);
 
 /* A ring of fixed-size slots allocated once. */
+#define FS_ALERT_QUEUE_TAGS 2	/* what a message is: an alert, a summary */
 struct fs_alert_queue {
 	uint32_t cap, head, count;
 	uint32_t slot_size;
 	char *data;
 	uint32_t *len;
+	uint8_t *tag;
+	uint32_t n_tag[FS_ALERT_QUEUE_TAGS];	/* messages queued, per tag */
 	uint64_t dropped;	/* oldest messages discarded to make room */
 };
 
@@ -65,6 +72,13 @@ void fs_alert_queue_fini(struct fs_alert_queue *q);
  * dropped, -1 when n is too long, else 0. */
 int fs_alert_queue_push(struct fs_alert_queue *q, const char *msg, size_t n,
 			bool head_in_flight);
+/* The same with a tag (< FS_ALERT_QUEUE_TAGS); when something is dropped,
+ * its tag goes to *dropped_tag. */
+int fs_alert_queue_push_tag(struct fs_alert_queue *q, const char *msg,
+			    size_t n, uint8_t tag, bool head_in_flight,
+			    uint8_t *dropped_tag);
+/* The oldest message's tag, or -1 when empty. */
+int fs_alert_queue_peek_tag(const struct fs_alert_queue *q);
 /* The oldest message, or NULL. */
 const char *fs_alert_queue_peek(const struct fs_alert_queue *q, size_t *n);
 void fs_alert_queue_pop(struct fs_alert_queue *q);

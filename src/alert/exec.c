@@ -5,18 +5,28 @@
  * returns the first). posix_spawn, which glibc implements with
  * clone(CLONE_VM|CLONE_VFORK): no copy of our tables, no waiting for the
  * child. Children are reaped by pid with WNOHANG from the service hook; at
- * most FS_ALERT_EXEC_MAX run at once, beyond that the run is dropped and
- * counted. stdin is /dev/null; stdout goes to our stderr so a hook cannot
- * corrupt --json lines; the signal mask and dispositions are reset (the
- * daemon blocks signals for its signalfd).
+ * most FS_ALERT_EXEC_MAX run at once, beyond that the run is dropped,
+ * counted, and the next child that runs gets FLOODSPOT_DROPPED=N.
+ *
+ * The child gets nothing it does not need: an environment of its own
+ * (PATH fixed, TZ and LANG when we have them, the alert's variables; not
+ * ours), no descriptor but stdin from /dev/null and stdout and stderr to
+ * our stderr (so a hook cannot corrupt --json lines) — every other one is
+ * closed, whoever opened it (libpcap's capture socket, librrd's) — the
+ * working directory "/", no ambient capability (a service given
+ * CAP_NET_RAW that way would pass it on), and the signal mask and
+ * dispositions reset (the daemon blocks signals for its signalfd).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 
@@ -26,8 +36,10 @@
 
 extern char **environ;
 
-#define N_FIXED 7
+#define N_FIXED 8	/* kind state rule severity ts message agent dropped */
+#define N_PASSED 2	/* TZ LANG */
 #define VAR_MAX 200
+#define CHILD_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 struct fs_alert_exec {
 	char *cmd;
@@ -35,6 +47,7 @@ struct fs_alert_exec {
 	unsigned running;
 	struct fs_ratelimit warn;
 	uint64_t spawned, dropped_busy, failed, exit_nonzero;
+	uint64_t unreported;	/* runs dropped since the last child ran */
 };
 
 struct fs_alert_exec *fs_alert_exec_create(const char *cmd)
@@ -48,6 +61,25 @@ struct fs_alert_exec *fs_alert_exec_create(const char *cmd)
 		return NULL;
 	}
 	x->warn = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
+	/* Run as a service user with CAP_NET_RAW as an ambient capability,
+	 * every hook would get it too: ambient capabilities survive execve,
+	 * and inheritable ones reach a program with file capabilities. This
+	 * thread spawns the children; it needs neither set itself. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 &&
+	    errno != EINVAL)
+		fs_log_errno(FS_LOG_WARNING, errno,
+			     "--exec: cannot clear ambient capabilities");
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct caps[2];
+	if (syscall(SYS_capget, &hdr, caps) == 0 &&
+	    (caps[0].inheritable || caps[1].inheritable)) {
+		caps[0].inheritable = caps[1].inheritable = 0;
+		if (syscall(SYS_capset, &hdr, caps) != 0)
+			fs_log_errno(FS_LOG_WARNING, errno, "--exec: cannot clear "
+				     "inheritable capabilities");
+	}
 	return x;
 }
 
@@ -94,6 +126,7 @@ void fs_alert_exec_run(struct fs_alert_exec *x, const struct fs_alert *a)
 	fs_alert_exec_reap(x);
 	if (x->running >= FS_ALERT_EXEC_MAX) {
 		x->dropped_busy++;
+		x->unreported++;
 		fs_log_limited(&x->warn, a->ts_us, FS_LOG_WARNING,
 			       "--exec: %u commands still running, alert %.*s not run",
 			       x->running, (int)sizeof(a->rule), a->rule);
@@ -111,6 +144,11 @@ void fs_alert_exec_run(struct fs_alert_exec *x, const struct fs_alert *a)
 	set_var(vars[nv++], "ts", fs_fmt_time(ts, a->ts_us), sizeof(ts));
 	set_var(vars[nv++], "message", a->message, sizeof(a->message));
 	set_var(vars[nv++], "agent", a->agent, sizeof(a->agent));
+	if (x->unreported) {
+		char n[24];
+		snprintf(n, sizeof(n), "%llu", (unsigned long long)x->unreported);
+		set_var(vars[nv++], "dropped", n, sizeof(n));
+	}
 	for (unsigned i = 0; i < a->n_fields && i < FS_ALERT_MAX_FIELDS; i++) {
 		char key[sizeof(a->field[0].key)];
 		fs_alert_sanitize(key, sizeof(key), a->field[i].key);
@@ -118,21 +156,19 @@ void fs_alert_exec_run(struct fs_alert_exec *x, const struct fs_alert *a)
 			sizeof(a->field[0].value));
 	}
 
-	/* Our environment minus stale FLOODSPOT_ variables, then the alert. */
-	size_t n_env = 0;
-	for (char **e = environ; e && *e; e++)
-		n_env++;
-	char **envp = calloc(n_env + nv + 1, sizeof(*envp));
-	if (!envp) {
-		x->failed++;
-		return;
-	}
+	/* The alert, PATH, and of ours only what formats times and text. */
+	char *envp[N_FIXED + FS_ALERT_MAX_FIELDS + N_PASSED + 2];
 	size_t k = 0;
 	for (unsigned i = 0; i < nv; i++)
 		envp[k++] = vars[i];
-	for (char **e = environ; e && *e; e++)
-		if (strncmp(*e, "FLOODSPOT_", 10) != 0)
-			envp[k++] = *e;
+	envp[k++] = (char *)CHILD_PATH;
+	static const char *const passed[N_PASSED] = { "TZ=", "LANG=" };
+	for (unsigned i = 0; i < N_PASSED; i++)
+		for (char **e = environ; e && *e; e++)
+			if (strncmp(*e, passed[i], strlen(passed[i])) == 0) {
+				envp[k++] = *e;
+				break;
+			}
 	envp[k] = NULL;
 
 	posix_spawn_file_actions_t fa;
@@ -143,6 +179,8 @@ void fs_alert_exec_run(struct fs_alert_exec *x, const struct fs_alert *a)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, 2, 1);
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+	posix_spawn_file_actions_addchdir_np(&fa, "/");
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK |
 						POSIX_SPAWN_SETSIGDEF);
@@ -154,7 +192,6 @@ void fs_alert_exec_run(struct fs_alert_exec *x, const struct fs_alert *a)
 	int rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	free(envp);
 	if (rc != 0) {
 		x->failed++;
 		fs_log_limited(&x->warn, a->ts_us, FS_LOG_WARNING,
@@ -163,6 +200,7 @@ void fs_alert_exec_run(struct fs_alert_exec *x, const struct fs_alert *a)
 	}
 	x->pid[x->running++] = pid;
 	x->spawned++;
+	x->unreported = 0;
 }
 
 void fs_alert_exec_stats(const struct fs_alert_exec *x,

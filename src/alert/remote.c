@@ -4,10 +4,13 @@
  * sockets are non-blocking, a partly written message stays at the head of
  * the queue with its offset, and a TCP connect is polled, not waited for.
  * TCP: reconnect after 1 s, doubling per failed attempt up to 60 s; a
- * connection that carried alerts or stayed up 10 s resets the delay. Known limit of syslog over TCP
- * (RFC 6587 has no acknowledgements): messages the kernel accepted just
- * before the collector went away are lost; a partly sent one is sent again
- * whole on the next connection.
+ * connection that carried alerts or stayed up 10 s resets the delay.
+ * Syslog over TCP (RFC 6587) has no acknowledgements, so messages the
+ * kernel accepted just before the collector went away can be lost. We
+ * watch TCP's own acknowledgements (SIOCOUTQ: bytes the peer has not
+ * acknowledged) and count messages written but never acknowledged when a
+ * connection ends as "unconfirmed", reported like any other loss; a
+ * partly sent one is sent again whole on the next connection.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -15,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sockios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +33,8 @@
 #define CONNECT_TIMEOUT_US (10 * US)
 #define STABLE_US (10 * US)
 #define SLOT_SIZE (FS_ALERT_SYSLOG_MAX + 24)
+#define INFLIGHT_MAX 256	/* written messages awaiting TCP's ack */
+enum { TAG_ALERT, TAG_SUMMARY };	/* what a queued message is */
 
 enum conn { CONN_IDLE, CONN_CONNECTING, CONN_UP };
 
@@ -52,7 +59,13 @@ struct fs_alert_remote {
 	char sd_id[40];		/* "" when none */
 	long pid;
 	int64_t last_ts_us;	/* packet time of the last alert, for summaries */
-	uint64_t unreported_full, unreported_error;
+	struct fs_alert_losses unreported;
+	/* TCP: lengths of the messages written on this connection that the
+	 * peer has not acknowledged yet, oldest first, and their sum. */
+	uint32_t infl_len[INFLIGHT_MAX];
+	uint8_t infl_tag[INFLIGHT_MAX];
+	uint32_t infl_head, infl_n, infl_alerts;
+	uint64_t infl_bytes;
 	bool path_ok;		/* a send succeeded since the last loss */
 	struct fs_ratelimit warn;
 	struct fs_alert_sinks_stats st;
@@ -168,8 +181,67 @@ struct fs_alert_remote *fs_alert_remote_create(const char *url,
 	return r;
 }
 
+/* Forgets the written messages TCP has acknowledged. The count stays
+ * right after a reset: SIOCOUTQ is write_seq - snd_una, which a reset
+ * does not move. */
+static void infl_acked(struct fs_alert_remote *r)
+{
+	int outq;
+	if (r->infl_n == 0 || r->fd < 0 || ioctl(r->fd, SIOCOUTQ, &outq) < 0)
+		return;
+	uint64_t unacked = (uint64_t)(outq > 0 ? outq : 0);
+	/* The partly written head's bytes are the newest in the queue. */
+	uint64_t partial = r->head_off;
+	while (r->infl_n &&
+	       r->infl_bytes - r->infl_len[r->infl_head] + partial >= unacked) {
+		r->infl_bytes -= r->infl_len[r->infl_head];
+		r->infl_alerts -= r->infl_tag[r->infl_head] == TAG_ALERT;
+		r->infl_head = (r->infl_head + 1) % INFLIGHT_MAX;
+		r->infl_n--;
+	}
+}
+
+/* Room to follow one more written message? Past INFLIGHT_MAX awaiting an
+ * ack nothing more is written: the collector is not reading, and what
+ * waits is better in our queue (counted) than in a socket buffer. */
+static bool infl_room(struct fs_alert_remote *r)
+{
+	if (r->infl_n == INFLIGHT_MAX)
+		infl_acked(r);
+	return r->infl_n < INFLIGHT_MAX;
+}
+
+static void infl_add(struct fs_alert_remote *r, size_t n, int tag)
+{
+	uint32_t i = (r->infl_head + r->infl_n) % INFLIGHT_MAX;
+	r->infl_len[i] = (uint32_t)n;
+	r->infl_tag[i] = (uint8_t)tag;
+	r->infl_n++;
+	r->infl_alerts += tag == TAG_ALERT;
+	r->infl_bytes += n;
+}
+
+/* The connection ends: what it never acknowledged is unconfirmed. */
+static void infl_end(struct fs_alert_remote *r)
+{
+	infl_acked(r);
+	if (r->infl_alerts) {
+		r->st.remote_unconfirmed += r->infl_alerts;
+		r->unreported.unconfirmed += r->infl_alerts;
+		r->path_ok = false;
+		fs_log(FS_LOG_WARNING,
+		       "remote syslog %s: %u alerts written but not acknowledged "
+		       "by the collector before the connection ended",
+		       r->url, r->infl_alerts);
+	}
+	r->infl_n = r->infl_head = r->infl_alerts = 0;
+	r->infl_bytes = 0;
+}
+
 static void conn_close(struct fs_alert_remote *r)
 {
+	if (r->tcp)
+		infl_end(r);
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;
@@ -279,20 +351,24 @@ static void conn_drive(struct fs_alert_remote *r)
 	}
 }
 
-static void push(struct fs_alert_remote *r, const char *msg, size_t n)
+static void push(struct fs_alert_remote *r, const char *msg, size_t n,
+		 int tag)
 {
 	char framed[SLOT_SIZE];
 	if (r->tcp) {
 		n = fs_alert_frame_octet(msg, n, framed, sizeof(framed));
 		msg = framed;
 	}
-	int rc = fs_alert_queue_push(&r->q, msg, n, r->head_off > 0);
-	if (rc != 0) {
+	uint8_t gone;
+	int rc = fs_alert_queue_push_tag(&r->q, msg, n, (uint8_t)tag,
+					 r->head_off > 0, &gone);
+	/* A summary that goes loses nothing the stats have not counted. */
+	if (rc == 1 && gone == TAG_ALERT) {
 		fs_log_limited(&r->warn, r->now_us, FS_LOG_WARNING,
 			       "remote syslog %s: queue full, oldest alert dropped",
 			       r->url);
 		r->st.remote_dropped_queue_full++;
-		r->unreported_full++;
+		r->unreported.queue_full++;
 		r->path_ok = false;
 	}
 }
@@ -301,6 +377,7 @@ static bool send_head(struct fs_alert_remote *r)
 {
 	size_t n;
 	const char *msg = fs_alert_queue_peek(&r->q, &n);
+	int tag = fs_alert_queue_peek_tag(&r->q);
 	if (!msg)
 		return false;
 	if (!r->tcp) {
@@ -311,19 +388,23 @@ static bool send_head(struct fs_alert_remote *r)
 			return false;	/* try again on the next service */
 		if (w < 0) {
 			int e = errno;
-			r->st.remote_dropped_send_error++;
-			r->unreported_error++;
+			if (tag == TAG_ALERT) {
+				r->st.remote_dropped_send_error++;
+				r->unreported.send_error++;
+			}
 			r->path_ok = false;
 			fs_log_limited(&r->warn, r->now_us, FS_LOG_WARNING,
 				       "remote syslog %s: alert dropped: %s",
 				       r->url, strerror(e));
 		} else {
-			r->st.remote_sent++;
+			r->st.remote_sent += tag == TAG_ALERT;
 			r->path_ok = true;
 		}
 		fs_alert_queue_pop(&r->q);
 		return true;
 	}
+	if (r->head_off == 0 && !infl_room(r))
+		return false;
 	ssize_t w = send(r->fd, msg + r->head_off, n - r->head_off,
 			 MSG_DONTWAIT | MSG_NOSIGNAL);
 	if (w < 0) {
@@ -335,7 +416,8 @@ static bool send_head(struct fs_alert_remote *r)
 	if (r->head_off == n) {
 		fs_alert_queue_pop(&r->q);
 		r->head_off = 0;
-		r->st.remote_sent++;
+		infl_add(r, n, tag);
+		r->st.remote_sent += tag == TAG_ALERT;
 		r->path_ok = true;
 		r->sent_on_conn = true;
 	}
@@ -347,23 +429,26 @@ static bool send_head(struct fs_alert_remote *r)
  * into a path that keeps failing would only fail and count itself). */
 static void pump(struct fs_alert_remote *r)
 {
-	if (r->tcp)
+	if (r->tcp) {
 		conn_drive(r);
+		if (r->conn == CONN_UP)
+			infl_acked(r);
+	}
 	for (int round = 0; round < 2; round++) {
 		while (r->conn == CONN_UP && send_head(r))
 			;
-		bool lost = r->unreported_full || r->unreported_error;
+		bool lost = r->unreported.queue_full || r->unreported.send_error ||
+			    r->unreported.unconfirmed;
 		if (!lost || !r->path_ok || r->conn != CONN_UP ||
 		    r->q.count == r->q.cap)
 			return;
 		char msg[FS_ALERT_SYSLOG_MAX];
 		struct fs_alert_origin o = origin(r);
-		size_t n = fs_alert_format_dropped(r->last_ts_us, r->unreported_full,
-						   r->unreported_error, &o, msg,
-						   sizeof(msg));
-		r->unreported_full = r->unreported_error = 0;
+		size_t n = fs_alert_format_dropped(r->last_ts_us, &r->unreported,
+						   &o, msg, sizeof(msg));
+		memset(&r->unreported, 0, sizeof(r->unreported));
 		r->st.remote_summaries++;
-		push(r, msg, n);
+		push(r, msg, n, TAG_SUMMARY);
 	}
 }
 
@@ -376,7 +461,7 @@ void fs_alert_remote_send(struct fs_alert_remote *r, const struct fs_alert *a,
 	char msg[FS_ALERT_SYSLOG_MAX];
 	struct fs_alert_origin o = origin(r);
 	size_t n = fs_alert_format_rfc5424(a, &o, msg, sizeof(msg));
-	push(r, msg, n);
+	push(r, msg, n, TAG_ALERT);
 	pump(r);
 }
 
@@ -410,12 +495,14 @@ void fs_alert_remote_stats(const struct fs_alert_remote *r,
 	st->remote_sent = r->st.remote_sent;
 	st->remote_dropped_queue_full = r->st.remote_dropped_queue_full;
 	st->remote_dropped_send_error = r->st.remote_dropped_send_error;
+	st->remote_unconfirmed = r->st.remote_unconfirmed;
+	st->remote_dropped_exit = r->st.remote_dropped_exit;
 	st->remote_summaries = r->st.remote_summaries;
 	st->remote_connects = r->st.remote_connects;
 	st->remote_reconnects = r->st.remote_reconnects;
 	st->remote_connect_failures = r->st.remote_connect_failures;
 	st->remote_disconnects = r->st.remote_disconnects;
-	st->remote_queued = r->q.count;
+	st->remote_queued = r->q.n_tag[TAG_ALERT];
 	st->remote_connected = r->conn == CONN_UP;
 }
 
@@ -426,9 +513,36 @@ static int64_t clock_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Shutdown only: waits up to timeout_ms for the queue to drain. A collector
- * that is away gets one immediate attempt, not the backoff. Our clock runs
- * on from the caller's last mono_us. */
+/* Drops what is still queued (and unacknowledged) at exit, counted and
+ * said once on stderr: at exit there is no next message to summarise in. */
+static void drop_at_exit(struct fs_alert_remote *r)
+{
+	if (r->tcp && r->conn == CONN_UP) {
+		infl_acked(r);
+		r->st.remote_unconfirmed += r->infl_alerts;
+		if (r->infl_alerts)
+			fs_log(FS_LOG_WARNING,
+			       "remote syslog %s: %u alerts not acknowledged by "
+			       "the collector at exit", r->url, r->infl_alerts);
+		r->infl_n = r->infl_head = r->infl_alerts = 0;
+		r->infl_bytes = 0;
+	}
+	uint32_t alerts = r->q.n_tag[TAG_ALERT];
+	if (alerts) {
+		r->st.remote_dropped_exit += alerts;
+		fs_log(FS_LOG_ERR, "remote syslog %s: %u alerts not delivered at "
+		       "exit (collector %s)", r->url, alerts,
+		       r->conn == CONN_UP ? "too slow" : "unreachable");
+	}
+	while (r->q.count)
+		fs_alert_queue_pop(&r->q);
+	r->head_off = 0;
+}
+
+/* Shutdown only: waits up to timeout_ms for the queue to drain and TCP to
+ * acknowledge it. A collector that is away gets one immediate attempt, not
+ * the backoff. What is left is dropped and counted. Our clock runs on from
+ * the caller's last mono_us. */
 bool fs_alert_remote_flush(struct fs_alert_remote *r, int timeout_ms)
 {
 	int64_t start = clock_us(), base = r->now_us;
@@ -438,16 +552,21 @@ bool fs_alert_remote_flush(struct fs_alert_remote *r, int timeout_ms)
 		int64_t now = clock_us();
 		r->now_us = base + (now - start);
 		if (r->tcp && r->conn == CONN_IDLE && r->q.count) {
-			if (retried)
+			if (retried) {
+				drop_at_exit(r);
 				return false;
+			}
 			r->next_attempt_us = r->now_us;
 			retried = true;
 		}
 		pump(r);
-		if (r->q.count == 0)
+		if (r->q.count == 0 && r->infl_n == 0)
 			return true;
-		if (now >= deadline)
-			return false;
+		if (now >= deadline) {
+			bool all_acked = r->q.count == 0;
+			drop_at_exit(r);
+			return all_acked;
+		}
 		short events = 0;
 		int fd = fs_alert_remote_poll_fd(r, &events);
 		int wait_ms = (int)((deadline - now + 999) / 1000);

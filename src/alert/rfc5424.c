@@ -216,8 +216,7 @@ size_t fs_alert_format_rfc5424(const struct fs_alert *a,
 	return b.len;
 }
 
-size_t fs_alert_format_dropped(int64_t ts_us, uint64_t queue_full,
-			       uint64_t send_error,
+size_t fs_alert_format_dropped(int64_t ts_us, const struct fs_alert_losses *l,
 			       const struct fs_alert_origin *o, char *buf,
 			       size_t len)
 {
@@ -228,21 +227,22 @@ size_t fs_alert_format_dropped(int64_t ts_us, uint64_t queue_full,
 	if (!put_head(&b, o, FS_SEV_WARNING, ts_us, "alerts-dropped"))
 		return 0;
 	char tmp[400], id[40];
-	unsigned long long total = (unsigned long long)(queue_full + send_error);
+	unsigned long long full = l->queue_full, error = l->send_error,
+			   unconf = l->unconfirmed;
+	unsigned long long total = full + error + unconf;
 	int n = 0;
 	if (o->sd_id) {
 		header_token(id, sizeof(id), o->sd_id);
 		n = snprintf(tmp, sizeof(tmp),
-			     "[%s dropped=\"%llu\" queue_full=\"%llu\" send_error=\"%llu\"]",
-			     id, total, (unsigned long long)queue_full,
-			     (unsigned long long)send_error);
+			     "[%s dropped=\"%llu\" queue_full=\"%llu\" "
+			     "send_error=\"%llu\" unconfirmed=\"%llu\"]",
+			     id, total, full, error, unconf);
 	}
 	if (n < 0 || (size_t)n >= sizeof(tmp) || !sb_put(&b, tmp, (size_t)n))
 		return 0;
 	n = snprintf(tmp, sizeof(tmp),
-		     " alerts-dropped dropped=%llu queue_full=%llu send_error=%llu",
-		     total, (unsigned long long)queue_full,
-		     (unsigned long long)send_error);
+		     " alerts-dropped dropped=%llu queue_full=%llu send_error=%llu"
+		     " unconfirmed=%llu", total, full, error, unconf);
 	if (n < 0 || !sb_put(&b, tmp, (size_t)n))
 		return 0;
 	return b.len;

@@ -7,7 +7,9 @@
  * socket, "<PRI>Mmm dd hh:mm:ss floodspot[PID]: BODY" as glibc does with
  * ident "floodspot", LOG_PID and the configured facility, and when the
  * logger is congested the alert is dropped and counted rather than waited
- * for. The header time is the alert's packet time in local time.
+ * for. The header time is the alert's packet time in local time. After
+ * drops, the next alert that goes through is followed by one
+ * "alerts-dropped dropped=N" line, so the log itself says what it lacks.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +29,7 @@ struct fs_alert_local {
 	int fd;
 	int facility;
 	long pid;
+	uint64_t unreported;	/* dropped since the last summary */
 	struct fs_ratelimit warn;
 };
 
@@ -68,33 +71,15 @@ static int local_connect(struct fs_alert_local *l)
 	return 0;
 }
 
-void fs_alert_local_send(struct fs_alert_local *l, const struct fs_alert *a,
-			 struct fs_alert_sinks_stats *st)
+/* One datagram; 0, or the errno of the failure. */
+static int local_datagram(struct fs_alert_local *l, const char *msg, size_t len)
 {
-	char body[FS_ALERT_SYSLOG_MAX], msg[FS_ALERT_SYSLOG_MAX + 64];
-	fs_alert_format_kv(a, body, sizeof(body));
-	time_t t = (time_t)(a->ts_us / 1000000);
-	struct tm tm;
-	if (!localtime_r(&t, &tm))
-		memset(&tm, 0, sizeof(tm));
-	int fac = l->facility >= 0 && !(l->facility & 7) ? l->facility : LOG_DAEMON;
-	int n = snprintf(msg, sizeof(msg), "<%d>%s %2d %02d:%02d:%02d floodspot[%ld]: %s",
-			 fac | fs_alert_syslog_level(a->severity),
-			 months[(unsigned)tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
-			 tm.tm_min, tm.tm_sec, l->pid, body);
-	if (n < 0)
-		return;
-	size_t len = (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1;
 	int err = 0;
 	for (int attempt = 0; attempt < 2; attempt++) {
-		if (l->fd < 0 && local_connect(l) < 0) {
-			err = errno;
-			break;
-		}
-		if (send(l->fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0) {
-			st->local_sent++;
-			return;
-		}
+		if (l->fd < 0 && local_connect(l) < 0)
+			return errno;
+		if (send(l->fd, msg, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
+			return 0;
 		err = errno;
 		if (err == EAGAIN || err == EWOULDBLOCK)
 			break;	/* congested: drop, never wait */
@@ -102,7 +87,54 @@ void fs_alert_local_send(struct fs_alert_local *l, const struct fs_alert *a,
 		close(l->fd);
 		l->fd = -1;
 	}
+	return err;
+}
+
+static size_t local_format(const struct fs_alert_local *l, char *msg,
+			   size_t cap, int64_t ts_us,
+			   enum fs_alert_severity sev, const char *body)
+{
+	time_t t = (time_t)(ts_us / 1000000);
+	struct tm tm;
+	if (!localtime_r(&t, &tm))
+		memset(&tm, 0, sizeof(tm));
+	int fac = l->facility >= 0 && !(l->facility & 7) ? l->facility : LOG_DAEMON;
+	int n = snprintf(msg, cap, "<%d>%s %2d %02d:%02d:%02d floodspot[%ld]: %s",
+			 fac | fs_alert_syslog_level(sev),
+			 months[(unsigned)tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
+			 tm.tm_min, tm.tm_sec, l->pid, body);
+	if (n < 0)
+		return 0;
+	return (size_t)n < cap ? (size_t)n : cap - 1;
+}
+
+void fs_alert_local_send(struct fs_alert_local *l, const struct fs_alert *a,
+			 struct fs_alert_sinks_stats *st)
+{
+	char body[FS_ALERT_SYSLOG_MAX], msg[FS_ALERT_SYSLOG_MAX + 64];
+	fs_alert_format_kv(a, body, sizeof(body));
+	size_t len = local_format(l, msg, sizeof(msg), a->ts_us, a->severity,
+				  body);
+	if (len == 0)
+		return;
+	int err = local_datagram(l, msg, len);
+	if (err == 0) {
+		st->local_sent++;
+		if (l->unreported) {
+			snprintf(body, sizeof(body),
+				 "alerts-dropped dropped=%llu sink=local",
+				 (unsigned long long)l->unreported);
+			len = local_format(l, msg, sizeof(msg), a->ts_us,
+					   FS_SEV_WARNING, body);
+			if (len && local_datagram(l, msg, len) == 0) {
+				l->unreported = 0;
+				st->local_summaries++;
+			}
+		}
+		return;
+	}
 	st->local_dropped++;
+	l->unreported++;
 	fs_log_limited(&l->warn, a->ts_us, FS_LOG_WARNING,
 		       "local syslog %s: alert dropped: %s", l->addr.sun_path,
 		       strerror(err));

@@ -26,6 +26,16 @@ const char *fs_sess_proto_name(enum fs_sess_proto p)
 	return (unsigned)p < FS_SESS_PROTO_COUNT ? names[p] : "unknown";
 }
 
+static const char *const gap_names[FS_GAP_REASONS] = {
+	[FS_GAP_SILENCE] = "silence", [FS_GAP_LINK_DOWN] = "link-down",
+	[FS_GAP_DROPS] = "drops", [FS_GAP_CLOCK_STEP] = "clock-step",
+};
+
+const char *fs_gap_reason_name(enum fs_gap_reason r)
+{
+	return (unsigned)r < FS_GAP_REASONS ? gap_names[r] : "unknown";
+}
+
 void fs_event_bus_init(struct fs_event_bus *bus)
 {
 	memset(bus, 0, sizeof(*bus));

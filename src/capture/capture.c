@@ -1,29 +1,23 @@
 /*
- * capture.c: open, activate, reopen and read a libpcap source, and turn
- * pcap_stats() into cumulative drop counters.
+ * src/capture: the capture source.
+ *   capture.c  open, activate, reopen and read a libpcap source; turn
+ *              pcap_stats() into cumulative drop counters
+ *   relay.c    the ring a privileged parent fills and the worker reads
+ *   privsep.c  -Z: the fork, the parent's loop and its privileges
  */
 #include "floodspot/capture.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "floodspot/decode.h"
 
-struct fs_capture {
-	struct fs_capture_config cfg;
-	char *ifname, *file, *filter;
-	pcap_t *pcap;
-	uint64_t count;
-	char error[PCAP_ERRBUF_SIZE + 128];
-	/* pcap_stats restarts at zero on reopen; keep what earlier handles saw. */
-	struct fs_capture_stats carried, last;
-	fs_capture_fn fn;
-	void *fn_ctx;
-	char *readbuf;		/* stdio buffer of an offline file */
-};
+#include "capture_int.h"
 
 static char *dup_or_null(const char *s)
 {
@@ -69,7 +63,17 @@ static int check_linktype(struct fs_capture *c, char *err, size_t errlen)
 static int open_offline(struct fs_capture *c, char *err, size_t errlen)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	FILE *f = fopen(c->file, "rb");
+	FILE *f;
+	if (strcmp(c->file, "-") == 0) {
+		/* Standard input, as tcpdump: a copy, so closing the capture
+		 * leaves descriptor 0 alone. */
+		int fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
+		f = fd >= 0 ? fdopen(fd, "rb") : NULL;
+		if (!f && fd >= 0)
+			close(fd);
+	} else {
+		f = fopen(c->file, "rbe");
+	}
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", c->file, strerror(errno));
 		return -1;
@@ -117,6 +121,10 @@ static int open_live(struct fs_capture *c, char *err, size_t errlen)
 		c->pcap = NULL;
 		return -1;
 	}
+	/* libpcap opens its socket without close-on-exec. */
+	int fd = pcap_get_selectable_fd(c->pcap);
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	if (pcap_setnonblock(c->pcap, 1, ebuf) != 0) {
 		snprintf(err, errlen, "%s: %s", c->ifname, ebuf);
 		pcap_close(c->pcap);
@@ -138,14 +146,11 @@ static int open_source(struct fs_capture *c, char *err, size_t errlen)
 	return rc;
 }
 
-struct fs_capture *fs_capture_open(const struct fs_capture_config *cfg,
-				   char *err, size_t errlen)
+struct fs_capture *fs_capture_new(const struct fs_capture_config *cfg)
 {
 	struct fs_capture *c = calloc(1, sizeof(*c));
-	if (!c) {
-		snprintf(err, errlen, "out of memory");
+	if (!c)
 		return NULL;
-	}
 	c->cfg = *cfg;
 	if (c->cfg.snaplen <= 0)
 		c->cfg.snaplen = 262144;
@@ -154,6 +159,17 @@ struct fs_capture *fs_capture_open(const struct fs_capture_config *cfg,
 	c->ifname = dup_or_null(cfg->ifname);
 	c->file = dup_or_null(cfg->file);
 	c->filter = dup_or_null(cfg->filter);
+	return c;
+}
+
+struct fs_capture *fs_capture_open(const struct fs_capture_config *cfg,
+				   char *err, size_t errlen)
+{
+	struct fs_capture *c = fs_capture_new(cfg);
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
 	if (open_source(c, err, errlen) != 0) {
 		fs_capture_close(c);
 		return NULL;
@@ -165,6 +181,7 @@ void fs_capture_close(struct fs_capture *c)
 {
 	if (!c)
 		return;
+	fs_relay_destroy(c->relay);
 	if (c->pcap)
 		pcap_close(c->pcap);
 	free(c->readbuf);	/* after pcap_close has closed the FILE */
@@ -176,6 +193,8 @@ void fs_capture_close(struct fs_capture *c)
 
 int fs_capture_reopen(struct fs_capture *c, char *err, size_t errlen)
 {
+	if (c->relay)
+		return fs_relay_reopen(c, err, errlen);
 	if (c->pcap) {
 		fs_capture_stats(c, &c->last);
 		c->carried = c->last;
@@ -187,14 +206,23 @@ int fs_capture_reopen(struct fs_capture *c, char *err, size_t errlen)
 
 int fs_capture_datalink(const struct fs_capture *c)
 {
+	if (c->relay)
+		return c->relay_dlt;
 	return c->pcap ? pcap_datalink(c->pcap) : -1;
 }
 
 int fs_capture_fd(const struct fs_capture *c)
 {
+	if (c->relay)
+		return c->relay_gone ? -1 : fs_relay_data_fd(c->relay);
 	if (!c->pcap || c->file)
 		return -1;
 	return pcap_get_selectable_fd(c->pcap);
+}
+
+int fs_capture_ctl_fd(const struct fs_capture *c)
+{
+	return c->relay && !c->relay_gone ? fs_relay_ctl_fd(c->relay) : -1;
 }
 
 bool fs_capture_is_live(const struct fs_capture *c)
@@ -214,12 +242,14 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 enum fs_capture_result fs_capture_dispatch(struct fs_capture *c, int max,
 					   fs_capture_fn fn, void *ctx)
 {
-	if (!c->pcap) {
+	if (!c->pcap && !c->relay) {
 		snprintf(c->error, sizeof(c->error), "capture is not open");
 		return FS_CAPTURE_ERROR;
 	}
 	c->fn = fn;
 	c->fn_ctx = ctx;
+	if (c->relay)
+		return fs_relay_dispatch(c, max);
 	int n = pcap_dispatch(c->pcap, max > 0 ? max : 4096, on_packet,
 			      (u_char *)c);
 	if (n == PCAP_ERROR) {
@@ -251,6 +281,11 @@ const char *fs_capture_error(const struct fs_capture *c)
 bool fs_capture_stats(struct fs_capture *c, struct fs_capture_stats *st)
 {
 	struct pcap_stat ps;
+	if (c->relay) {
+		if (!fs_relay_stats(c->relay, st))
+			*st = (struct fs_capture_stats){ 0 };
+		return true;
+	}
 	if (!c->pcap || c->file || pcap_stats(c->pcap, &ps) != 0) {
 		*st = c->carried;
 		return !c->file;

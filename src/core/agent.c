@@ -1,20 +1,20 @@
 /*
  * agent.c: owns the modules and runs the loop on the capture thread.
- * Per packet: decode, OSPF tracker, router classes, hosts; the packet clock
- * closes seconds, and each closed second runs hosts, OSPF timers,
- * detection, storage and output in that order.
+ * Per packet: the packet clock judges its timestamp, then decode, OSPF
+ * tracker, router classes, hosts. The clock closes slices (100 ms): each
+ * runs hosts, OSPF timers and detection; a slice that ends a second also
+ * runs storage and output, in that order.
  */
 #include "floodspot/agent.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/timerfd.h>
 #include <syslog.h>
 #include <time.h>
@@ -29,8 +29,10 @@
 #include "floodspot/decode.h"
 #include "floodspot/detect.h"
 #include "floodspot/event.h"
+#include "floodspot/evidence.h"
 #include "floodspot/fhrp.h"
 #include "floodspot/fmt.h"
+#include "floodspot/gap.h"
 #include "floodspot/health.h"
 #include "floodspot/hosts.h"
 #include "floodspot/kernel.h"
@@ -42,12 +44,20 @@
 #include "floodspot/rules.h"
 #include "floodspot/html.h"
 #include "floodspot/store.h"
+#include "floodspot/thread.h"
 #include "fs_config.h"
+#include "privdrop.h"
 
 #define USEC 1000000LL
 #define TIMER_PERIOD_MS 100
 #define REOPEN_MIN_S 1
 #define REOPEN_MAX_S 30
+/* Shutdown bounds: queued alerts get this long to reach a collector, the
+ * RRD writer and the page renderer this long to finish; then what is left
+ * is dropped, counted and reported, and the process exits. */
+#define EXIT_ALERTS_MS 2000
+#define EXIT_STORE_MS 3000
+#define EXIT_HTML_MS 5000
 
 struct agent_counters {
 	uint64_t packets, bytes;
@@ -67,6 +77,7 @@ struct agent {
 	struct fs_hosts_config hosts_cfg;
 	struct fs_routers routers;
 	struct fs_clock clock;
+	struct fs_gaps gaps;
 	struct fs_event_bus bus;
 	struct fs_output out;
 	FILE *top_out;
@@ -78,9 +89,12 @@ struct agent {
 	struct fs_store *store;
 	struct fs_html *html;
 	struct fs_metrics *metrics;
+	struct fs_evidence *evidence;
+	char evidence_dir[256];
 	struct fs_detect *detect;
 	struct fs_health health;
 	struct fs_alert_sinks *sinks;
+	struct fs_alert_sinks_config sinks_cfg;
 	struct agent_counters n;
 
 	/* live mode: packet time advances with the monotonic clock when idle */
@@ -91,7 +105,10 @@ struct agent {
 	unsigned reopen_backoff_s;
 	bool capture_down;
 	bool stop;
+	bool failed;		/* the capture is gone for good: exit 1 */
+	int stop_signal;	/* the signal that ended the run, 0: none */
 	bool final_tick;	/* closing a partial last second at the end */
+	int sfd;		/* signalfd of the handled signals */
 };
 
 static int64_t mono_us(void)
@@ -124,8 +141,8 @@ static uint64_t alert_drops(struct agent *a)
 		return 0;
 	fs_alert_sinks_stats(a->sinks, &st);
 	return st.local_dropped + st.remote_dropped_queue_full +
-	       st.remote_dropped_send_error + st.exec_dropped_busy +
-	       st.exec_failed;
+	       st.remote_dropped_send_error + st.remote_unconfirmed +
+	       st.exec_dropped_busy + st.exec_failed;
 }
 
 static void health_tick(struct agent *a, int64_t end)
@@ -166,31 +183,52 @@ static void metrics_tick(struct agent *a, int64_t sec, int64_t end)
 	fs_metrics_tick(a->metrics, &in);
 }
 
-static void on_tick(int64_t sec, void *ctx)
+static void on_tick(int64_t slice, void *ctx)
 {
 	struct agent *a = ctx;
-	int64_t end = sec + USEC;
+	int64_t end = slice + a->clock.slice_us;
 
-	/* The last second of a replay ends with its last packet: timers must
+	/* The last slice of a replay ends with its last packet: timers must
 	 * not see silence that the capture never recorded. */
 	if (a->final_tick && a->clock.now_us < end)
 		end = a->clock.now_us;
-	fs_hosts_tick(a->hosts, sec);
+	uint64_t drops = capture_drops(a);
+	fs_hosts_tick(a->hosts, slice);
+	/* A replay's last second is closed slice by slice for its figures;
+	 * the slices after its last packet saw no time pass, so no timer,
+	 * hold-down or rule is judged in them. */
+	if (a->final_tick && slice >= a->clock.now_us)
+		goto second;
+	/* Before the timers: a blind span opened now hides their symptoms. */
+	const struct fs_segment *seg = fs_hosts_segment(a->hosts);
+	fs_gaps_slice(&a->gaps, slice, end, seg->packets, drops,
+		      fs_clock_ends_second(&a->clock, slice)
+			      ? (int64_t)seg->last.packets - seg->top_last : -1);
 	fs_ospf_tick(a->ospf, end);
 	fs_bgp_tick(a->bgp, end);
 	fs_bfd_tick(a->bfd, end);
 	fs_fhrp_tick(a->fhrp, end);
 	if (a->kernel)
 		fs_kernel_tick(a->kernel, end);
-	health_tick(a, end);
+	/* Health figures are per second; the rules judge them every slice. */
+	if (fs_clock_ends_second(&a->clock, slice))
+		health_tick(a, end);
 	struct fs_detect_inputs in = {
 		.hosts = a->hosts,
 		.ospf = a->ospf,
-		.capture_drops = capture_drops(a),
+		.gaps = &a->gaps,
+		.routers = &a->routers,
+		.evidence = a->evidence,
+		.capture_drops = drops,
 		.now_us = end,
 		.health = &a->health,
 	};
-	fs_detect_tick(a->detect, sec, &in);
+	fs_detect_tick(a->detect, slice, &in);
+	fs_evidence_tick(a->evidence, end);
+second:
+	if (!fs_clock_ends_second(&a->clock, slice))
+		return;
+	int64_t sec = slice + a->clock.slice_us - USEC;
 	if (a->store) {
 		fs_store_tick(a->store, sec, a->hosts, a->ospf);
 		fs_store_tick_sessions(a->store, sec, a->bgp, a->bfd, a->fhrp);
@@ -206,17 +244,48 @@ static void on_tick(int64_t sec, void *ctx)
 	}
 }
 
+/*
+ * Timestamps stepped and the packets after agreed: say so, and when
+ * packet time was re-based, mark the seam blind so no interval across
+ * it is judged.
+ */
+static __attribute__((noinline)) void report_step(struct agent *a)
+{
+	struct fs_clock_step st;
+	if (!fs_clock_take_step(&a->clock, &st))
+		return;
+	char at[FS_TIME_STRLEN];
+	fs_log(FS_LOG_WARNING,
+	       "clock: timestamps stepped %+.3f s at %s and the packets after agree; %s",
+	       (double)st.by_us / 1e6, fs_fmt_time(at, st.at_us),
+	       st.rebased ? "packet time runs on from there (re-based)"
+			  : "taken as a capture gap");
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_CLOCK_STEP;
+	ev.ts_us = st.at_us;
+	ev.u.step.by_us = st.by_us;
+	ev.u.step.rebased = st.rebased;
+	fs_event_emit(&a->bus, &ev);
+	if (st.rebased)
+		fs_gaps_mark(&a->gaps, st.at_us, FS_GAP_CLOCK_STEP);
+	/* Live, the wire went on and only the clock moved; a replay joined
+	 * two unrelated stretches of it. */
+	if (!a->live)
+		fs_ospf_forget(a->ospf);
+}
+
+/* A packet at its packet time: the clock has closed the slices before. */
 static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 		      uint32_t caplen, uint32_t wirelen)
 {
 	struct agent *a = ctx;
 	struct fs_pkt p;
 
-	a->n.packets++;
-	a->n.bytes += wirelen;
-	/* Close the seconds this packet leaves behind before charging it. */
-	fs_clock_advance(&a->clock, ts, on_tick, a);
+	if (a->clock.step_pending)
+		report_step(a);
 	a->last_pkt_ts = ts;
+	fs_gaps_packet(&a->gaps, ts);
 
 	fs_decode(a->dlt, frame, caplen, wirelen, ts, &p);
 	a->n.by_status[p.status]++;
@@ -235,7 +304,97 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 	fs_ospf_seen_esp(a->ospf, &p);
 	fs_ospf_seen_vlan(a->ospf, p.vlan, ts);
 	fs_routers_classify(&a->routers, &p);
-	fs_hosts_account(a->hosts, &p);
+	const struct fs_host *h = fs_hosts_account(a->hosts, &p);
+	if (a->evidence)
+		fs_evidence_frame(a->evidence, &p, frame,
+				  h->base_ctrl.in_run || h->base_pps.in_run);
+}
+
+/* From the capture: the clock judges the timestamp first. */
+static void on_capture(void *ctx, int64_t ts, const uint8_t *frame,
+		       uint32_t caplen, uint32_t wirelen)
+{
+	struct agent *a = ctx;
+
+	a->n.packets++;
+	a->n.bytes += wirelen;
+	fs_clock_packet(&a->clock, ts, frame, caplen, wirelen);
+}
+
+/* Where every alert went: the detector's counts, then each sink's. A
+ * sink's alerts are its sent + dropped + still queued. */
+static void print_alert_stats_json(struct agent *a, FILE *f)
+{
+	struct fs_detect_stats ds;
+	fs_detect_stats(a->detect, &ds);
+	fprintf(f, "\"alerts\":{\"raised\":%llu,\"repeated\":%llu,"
+		"\"cleared\":%llu,\"culprits\":%llu,\"deferred_cap\":%llu,"
+		"\"table_full\":%llu",
+		(unsigned long long)ds.raised, (unsigned long long)ds.repeated,
+		(unsigned long long)ds.cleared, (unsigned long long)ds.culprits,
+		(unsigned long long)ds.deferred_cap,
+		(unsigned long long)ds.table_full);
+	if (a->sinks) {
+		struct fs_alert_sinks_stats st;
+		fs_alert_sinks_stats(a->sinks, &st);
+		fprintf(f, ",\"emitted\":%llu", (unsigned long long)st.alerts);
+		if (a->sinks_cfg.use_syslog)
+			fprintf(f, ",\"local\":{\"sent\":%llu,\"dropped\":%llu,"
+				"\"summaries\":%llu}",
+				(unsigned long long)st.local_sent,
+				(unsigned long long)st.local_dropped,
+				(unsigned long long)st.local_summaries);
+		if (a->sinks_cfg.remote)
+			fprintf(f, ",\"remote\":{\"sent\":%llu,"
+				"\"dropped_queue_full\":%llu,"
+				"\"dropped_send_error\":%llu,"
+				"\"dropped_exit\":%llu,\"unconfirmed\":%llu,"
+				"\"queued\":%u,\"summaries\":%llu,"
+				"\"disconnects\":%llu,\"connect_failures\":%llu}",
+				(unsigned long long)st.remote_sent,
+				(unsigned long long)st.remote_dropped_queue_full,
+				(unsigned long long)st.remote_dropped_send_error,
+				(unsigned long long)st.remote_dropped_exit,
+				(unsigned long long)st.remote_unconfirmed,
+				st.remote_queued,
+				(unsigned long long)st.remote_summaries,
+				(unsigned long long)st.remote_disconnects,
+				(unsigned long long)st.remote_connect_failures);
+		if (a->sinks_cfg.exec_cmd)
+			fprintf(f, ",\"exec\":{\"spawned\":%llu,"
+				"\"dropped_busy\":%llu,\"failed\":%llu,"
+				"\"exit_nonzero\":%llu}",
+				(unsigned long long)st.exec_spawned,
+				(unsigned long long)st.exec_dropped_busy,
+				(unsigned long long)st.exec_failed,
+				(unsigned long long)st.exec_exit_nonzero);
+	}
+	fputs("}", f);
+}
+
+static void print_store_stats_json(struct agent *a, FILE *f)
+{
+	struct fs_store_stats st;
+	fs_store_stats(a->store, &st);
+	fprintf(f, ",\"rrd\":{\"queued\":%llu,\"written\":%llu,"
+		"\"dropped_full\":%llu,\"dropped_exit\":%llu,"
+		"\"errors\":%llu,\"skipped_old\":%llu,\"no_file\":%llu,"
+		"\"files_created\":%llu,\"files_retired\":%llu,"
+		"\"files_refused\":%llu,\"host_files\":%u,"
+		"\"hosts_not_stored\":%llu,\"disk_files\":%u,"
+		"\"disk_bytes\":%llu,\"router_files\":%u}",
+		(unsigned long long)st.updates_queued,
+		(unsigned long long)st.updates_written,
+		(unsigned long long)st.updates_dropped_full,
+		(unsigned long long)st.updates_dropped_exit,
+		(unsigned long long)st.update_errors,
+		(unsigned long long)st.updates_skipped_old,
+		(unsigned long long)st.updates_no_file,
+		(unsigned long long)st.files_created,
+		(unsigned long long)st.files_retired,
+		(unsigned long long)st.files_refused, st.host_files,
+		(unsigned long long)st.hosts_not_stored, st.disk_files,
+		(unsigned long long)st.disk_bytes, st.router_files);
 }
 
 /* The routing trackers' counts, members of the stats object. */
@@ -307,39 +466,104 @@ static void print_stats_json(struct agent *a, FILE *f)
 			(unsigned long long)cs.received,
 			(unsigned long long)cs.dropped,
 			(unsigned long long)cs.if_dropped);
+	if (a->evidence) {
+		struct fs_evidence_stats es;
+		fs_evidence_stats(a->evidence, &es);
+		fprintf(f, "\"evidence_files\":%llu,\"evidence_frames\":%llu,"
+			   "\"evidence_over_budget\":%llu,\"evidence_refused\":%llu,"
+			   "\"evidence_dropped\":%llu,\"evidence_errors\":%llu,",
+			(unsigned long long)es.files_written,
+			(unsigned long long)es.frames_written,
+			(unsigned long long)es.frames_over_budget,
+			(unsigned long long)es.requests_refused,
+			(unsigned long long)(es.jobs_dropped + es.job_truncated),
+			(unsigned long long)es.write_errors);
+	}
 	print_session_stats(a, f);
 	fprintf(f,
 		"\"hosts\":%u,\"hosts_capacity\":%u,\"hosts_inserted\":%llu,"
 		"\"hosts_evicted\":%llu,\"evictions_spared\":%llu,"
 		"\"memory_bound_bytes\":%zu,\"seconds\":%llu,"
-		"\"clock_jumps\":%llu,\"clock_backwards\":%llu,"
+		"\"clock_jumps\":%llu,\"clock_reordered\":%llu,"
+		"\"clock_outliers\":%llu,\"clock_steps\":%llu,"
 		"\"ospf_packets\":%llu,\"ospf_malformed\":%llu,"
-		"\"alerts_raised\":%llu}\n",
+		"\"alerts_raised\":%llu,",
 		hs.in_use, hs.capacity, (unsigned long long)hs.inserted,
 		(unsigned long long)hs.evicted,
 		(unsigned long long)hs.evict_protected_skips,
 		fs_hosts_memory_bound(&a->hosts_cfg),
-		(unsigned long long)a->clock.ticks,
+		(unsigned long long)(a->clock.ticks * (uint64_t)a->clock.slice_us /
+				     USEC),
 		(unsigned long long)a->clock.jumps,
-		(unsigned long long)a->clock.backwards,
+		(unsigned long long)a->clock.reordered,
+		(unsigned long long)(a->clock.outliers_ahead +
+				     a->clock.outliers_behind),
+		(unsigned long long)(a->clock.steps_forward +
+				     a->clock.steps_back),
 		(unsigned long long)os.packets, (unsigned long long)os.malformed,
 		(unsigned long long)fs_detect_alerts_raised(a->detect));
+	print_alert_stats_json(a, f);
+	if (a->store)
+		print_store_stats_json(a, f);
+	fputs("}\n", f);
 	fflush(f);
 }
 
-static void dump(struct agent *a, int64_t now)
+/* One line on stderr at exit, whatever the output mode: what was seen and
+ * what could not be delivered. */
+static void print_summary(struct agent *a)
+{
+	struct fs_capture_stats cs = { 0 };
+	bool have_cs = a->cap && fs_capture_stats(a->cap, &cs);
+	uint64_t alert_losses = 0;
+	if (a->sinks) {
+		struct fs_alert_sinks_stats st;
+		fs_alert_sinks_stats(a->sinks, &st);
+		alert_losses = st.local_dropped + st.remote_dropped_queue_full +
+			       st.remote_dropped_send_error +
+			       st.remote_dropped_exit + st.remote_unconfirmed +
+			       st.exec_dropped_busy + st.exec_failed;
+	}
+	uint64_t rrd_losses = 0;
+	if (a->store) {
+		struct fs_store_stats st;
+		fs_store_stats(a->store, &st);
+		rrd_losses = st.updates_dropped_full + st.updates_dropped_exit +
+			     st.update_errors;
+	}
+	char drops[64] = "";
+	if (have_cs)
+		snprintf(drops, sizeof(drops), ", %llu dropped by the kernel",
+			 (unsigned long long)(cs.dropped + cs.if_dropped));
+	fs_log(alert_losses || rrd_losses ? FS_LOG_WARNING : FS_LOG_NOTICE,
+	       "exit%s%s: %llu packets%s; %llu alerts raised, %llu alert "
+	       "deliveries lost; %llu RRD updates lost",
+	       a->stop_signal ? " on " : "",
+	       a->stop_signal ? strsignal(a->stop_signal) : "",
+	       (unsigned long long)a->n.packets, drops,
+	       (unsigned long long)fs_detect_alerts_raised(a->detect),
+	       (unsigned long long)alert_losses,
+	       (unsigned long long)rrd_losses);
+}
+
+/* The hosts, --top and --ospf tables; the stats unless with_stats is
+ * false (at exit they come after the last deliveries). */
+static void dump(struct agent *a, int64_t now, bool with_stats)
 {
 	if (a->cfg->json) {
 		fs_output_hosts_json(stdout, a->hosts);
-		print_stats_json(a, stdout);
+		fs_output_routers(stdout, &a->routers, true);
+		if (with_stats)
+			print_stats_json(a, stdout);
 	}
 	if (a->cfg->top)
 		fs_output_top(a->top_out, a->hosts, a->cfg->top, now);
 	if (a->cfg->ospf_table)
 		fs_ospf_print_table(a->ospf, a->top_out);
-	if (a->cfg->sessions_table)
-		fs_bgp_print_table(a->bgp, a->top_out);
+	if (a->cfg->routers_table)
+		fs_output_routers(a->top_out, &a->routers, false);
 	if (a->cfg->sessions_table) {
+		fs_bgp_print_table(a->bgp, a->top_out);
 		fputc('\n', a->top_out);
 		fs_bfd_print_table(a->bfd, a->top_out);
 		fputc('\n', a->top_out);
@@ -377,6 +601,14 @@ static const char *rules_path(const struct fs_agent_config *cfg)
 static bool load_rules(struct agent *a, const char *path, const char *keep)
 {
 	unsigned errors = 0;
+	struct stat st;
+	/* A reload runs on the capture thread: nothing that can wait. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		fs_log(FS_LOG_ERR, "%s: not a file or directory; the running %s "
+		       "stay in force", path, keep);
+		return false;
+	}
 	struct fs_ruleset *rs = fs_rules_load(path, stderr, &errors);
 	if (!rs) {
 		fs_log(FS_LOG_ERR, "%s: %u error(s); the running %s stay in force",
@@ -434,34 +666,43 @@ static void reload(struct agent *a)
 	fs_conf_free(conf);
 }
 
-static int drop_privileges(const char *user)
+/* Acts on the pending signals: reload, dump, or stop. */
+static void take_signals(struct agent *a)
 {
-	struct passwd *pw = getpwnam(user);
-	if (!pw) {
-		fs_log(FS_LOG_ERR, "-Z %s: no such user", user);
-		return -1;
+	struct signalfd_siginfo si;
+	while (read(a->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			reload(a);
+		} else if (si.ssi_signo == SIGUSR1) {
+			dump(a, a->clock.now_us, true);
+		} else {
+			fs_log(FS_LOG_NOTICE, "%s: stopping",
+			       strsignal((int)si.ssi_signo));
+			a->stop_signal = (int)si.ssi_signo;
+			a->stop = true;
+		}
 	}
-	if (initgroups(pw->pw_name, pw->pw_gid) != 0 ||
-	    setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
-		fs_log_errno(FS_LOG_ERR, errno, "-Z %s: cannot drop privileges",
-			     user);
-		return -1;
-	}
-	return 0;
 }
 
 static void on_event(const struct fs_event *ev, void *ctx)
 {
 	struct agent *a = ctx;
+	if (ev->type != FS_EV_LINK_CHANGE || !ev->u.link.is_capture_iface)
+		return;
+	/* Down or without carrier, the span port shows nothing. */
+	if (!ev->u.link.up || !ev->u.link.carrier)
+		fs_gaps_link(&a->gaps, a->clock.now_us, true);
 	/* The capture interface came back: reopen now, not at the backoff. */
-	if (ev->type == FS_EV_LINK_CHANGE && ev->u.link.is_capture_iface &&
-	    ev->u.link.up && a->capture_down)
+	if (ev->u.link.up && a->capture_down)
 		a->reopen_at_mono = 0;
+	else if (ev->u.link.up && ev->u.link.carrier)
+		fs_gaps_link(&a->gaps, a->clock.now_us, false);
 }
 
 static void capture_failed(struct agent *a, const char *why)
 {
 	fs_log(FS_LOG_WARNING, "%s; reopening in %u s", why, a->reopen_backoff_s);
+	fs_gaps_link(&a->gaps, a->clock.now_us, true);
 	a->capture_down = true;
 	a->reopen_at_mono = mono_us() + (int64_t)a->reopen_backoff_s * USEC;
 }
@@ -472,6 +713,7 @@ static void try_reopen(struct agent *a)
 	if (fs_capture_reopen(a->cap, err, sizeof(err)) == 0 &&
 	    fs_capture_datalink(a->cap) == a->dlt) {
 		fs_log(FS_LOG_NOTICE, "%s: capture reopened", a->cfg->ifname);
+		fs_gaps_link(&a->gaps, a->clock.now_us, false);
 		a->capture_down = false;
 		a->reopen_backoff_s = REOPEN_MIN_S;
 		return;
@@ -485,17 +727,10 @@ static void try_reopen(struct agent *a)
 /* Live loop: one poll over capture, netlink, signals and a 100 ms timer. */
 static int run_live(struct agent *a)
 {
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	int sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	int sfd = a->sfd;
 	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (sfd < 0 || tfd < 0) {
-		fs_log_errno(FS_LOG_ERR, errno, "signalfd/timerfd");
+	if (tfd < 0) {
+		fs_log_errno(FS_LOG_ERR, errno, "timerfd");
 		return 1;
 	}
 	struct itimerspec its = {
@@ -506,14 +741,19 @@ static int run_live(struct agent *a)
 	a->reopen_backoff_s = REOPEN_MIN_S;
 
 	while (!a->stop) {
-		struct pollfd pfd[4];
+		struct pollfd pfd[5];	/* signals, timer, capture, its parent, netlink */
 		int np = 0;
-		int cap_i = -1, nl_i = -1;
+		int cap_i = -1, nl_i = -1, ctl_i = -1;
 		pfd[np++] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 		pfd[np++] = (struct pollfd){ .fd = tfd, .events = POLLIN };
 		if (!a->capture_down && fs_capture_fd(a->cap) >= 0) {
 			cap_i = np;
 			pfd[np++] = (struct pollfd){ .fd = fs_capture_fd(a->cap),
+						     .events = POLLIN };
+		}
+		if (fs_capture_ctl_fd(a->cap) >= 0) {
+			ctl_i = np;
+			pfd[np++] = (struct pollfd){ .fd = fs_capture_ctl_fd(a->cap),
 						     .events = POLLIN };
 		}
 		if (a->kernel) {
@@ -527,12 +767,20 @@ static int run_live(struct agent *a)
 			fs_log_errno(FS_LOG_ERR, errno, "poll");
 			break;
 		}
-		if (cap_i >= 0 && pfd[cap_i].revents) {
+		if ((cap_i >= 0 && pfd[cap_i].revents) ||
+		    (ctl_i >= 0 && pfd[ctl_i].revents)) {
 			/* Drain the ring: bounded batches keep timers fair. */
 			for (int batch = 0; batch < 64; batch++) {
 				uint64_t before = fs_capture_count(a->cap);
 				enum fs_capture_result r = fs_capture_dispatch(
-					a->cap, 512, on_packet, a);
+					a->cap, 512, on_capture, a);
+				if (r == FS_CAPTURE_FATAL) {
+					fs_log(FS_LOG_ERR, "%s; stopping",
+					       fs_capture_error(a->cap));
+					a->stop = true;
+					a->failed = true;
+					break;
+				}
 				if (r == FS_CAPTURE_ERROR) {
 					capture_failed(a, fs_capture_error(a->cap));
 					break;
@@ -561,33 +809,25 @@ static int run_live(struct agent *a)
 			 * from the start when nothing came yet (a silent span
 			 * port must still tick, or nothing would say so). */
 			fs_clock_advance(&a->clock,
-						 a->last_pkt_ts + (now - a->last_pkt_mono),
-						 on_tick, a);
+					 a->last_pkt_ts + (now - a->last_pkt_mono));
 			if (a->sinks)
 				fs_alert_sinks_service(a->sinks, now);
 			if (a->capture_down && now >= a->reopen_at_mono)
 				try_reopen(a);
 		}
-		if (pfd[0].revents) {
-			struct signalfd_siginfo si;
-			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-				if (si.ssi_signo == SIGHUP)
-					reload(a);
-				else if (si.ssi_signo == SIGUSR1)
-					dump(a, a->clock.now_us);
-				else
-					a->stop = true;
-			}
-		}
+		if (pfd[0].revents)
+			take_signals(a);
 	}
-	close(sfd);
 	close(tfd);
-	return 0;
+	return a->failed ? 1 : 0;
 }
 
 static int run_offline(struct agent *a)
 {
 	for (;;) {
+		take_signals(a);
+		if (a->stop)
+			return 0;
 		int max = 4096;
 		if (a->cfg->count) {
 			uint64_t left = a->cfg->count - fs_capture_count(a->cap);
@@ -597,7 +837,7 @@ static int run_offline(struct agent *a)
 				max = (int)left;
 		}
 		enum fs_capture_result r = fs_capture_dispatch(a->cap, max,
-							       on_packet, a);
+							       on_capture, a);
 		if (r == FS_CAPTURE_EOF)
 			return 0;
 		if (r == FS_CAPTURE_ERROR) {
@@ -618,12 +858,21 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 	a->top_out = cfg->json ? stderr : stdout;
 	fs_event_subscribe(&a->bus, fs_output_event, &a->out);
 	fs_event_subscribe(&a->bus, on_event, a);
+	fs_gaps_init(&a->gaps, &a->bus);
 
 	fs_routers_init(&a->routers);
+	a->routers.bus = &a->bus;
+	for (unsigned i = 0; i < cfg->n_not_routers; i++)
+		if (fs_routers_deny_text(&a->routers, cfg->not_routers[i]) < 0) {
+			snprintf(err, errlen,
+				 "--not-router: '%s' is not a MAC or IP address (or too many)",
+				 cfg->not_routers[i]);
+			return 2;
+		}
 	for (unsigned i = 0; i < cfg->n_routers; i++)
 		if (fs_routers_add_text(&a->routers, cfg->routers[i]) < 0) {
 			snprintf(err, errlen,
-				 "--router: '%s' is not a MAC or IP address (or too many routers)",
+				 "--router: '%s' is not a MAC or IP address, is also given to --not-router, or there are too many",
 				 cfg->routers[i]);
 			return 2;
 		}
@@ -641,11 +890,16 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 
 	struct fs_ospf_config ocfg;
 	fs_ospf_config_defaults(&ocfg);
+	if (cfg->ospf_routers)
+		ocfg.max_routers = cfg->ospf_routers;
+	if (cfg->ospf_neighbors)
+		ocfg.max_neighbors = cfg->ospf_neighbors;
 	a->ospf = fs_ospf_create(&ocfg, &a->bus, &a->routers);
 	if (!a->ospf) {
 		snprintf(err, errlen, "cannot allocate the OSPF tracker");
 		return 1;
 	}
+	fs_ospf_set_gaps(a->ospf, &a->gaps);
 
 	struct fs_bgp_config bcfg;
 	fs_bgp_config_defaults(&bcfg);
@@ -681,13 +935,15 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 	struct fs_detect_config dcfg;
 	fs_detect_config_defaults(&dcfg);
 	dcfg.agent_name = a->name;
+	if (cfg->alert_table)
+		dcfg.table_size = cfg->alert_table;
 	a->detect = fs_detect_create_config(rs, &a->bus, &dcfg);
 	if (!a->detect) {
 		snprintf(err, errlen, "cannot create the detector");
 		return 1;
 	}
 
-	struct fs_alert_sinks_config scfg = {
+	a->sinks_cfg = (struct fs_alert_sinks_config){
 		.use_syslog = cfg->local_syslog < 0 ? a->live : cfg->local_syslog,
 		.syslog_facility = cfg->syslog_facility >= 0 ? cfg->syslog_facility
 							     : LOG_DAEMON,
@@ -697,7 +953,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		.agent_name = a->name,
 		.sd_id = cfg->sd_id,
 	};
-	a->sinks = fs_alert_sinks_create(&scfg, &a->bus, err, errlen);
+	a->sinks = fs_alert_sinks_create(&a->sinks_cfg, &a->bus, err, errlen);
 	if (!a->sinks)
 		return 2;
 
@@ -711,10 +967,33 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 			st.max_host_files = cfg->rrd_max_hosts;
 		if (cfg->rrd_archives)
 			fs_store_parse_rras(&st, cfg->rrd_archives);
+		if (cfg->rrd_max_bytes)
+			st.max_bytes = cfg->rrd_max_bytes;
+		if (cfg->rrd_retire_s)
+			st.retire_after_s = cfg->rrd_retire_s;
+		if (cfg->rrd_max_routers)
+			st.max_router_files = cfg->rrd_max_routers;
 		/* A replay may wait for the writer; live capture never does. */
 		st.wait_when_full = !a->live;
 		a->store = fs_store_create(&st, &a->bus, err, errlen);
 		if (!a->store)
+			return 1;
+	}
+	const char *ev_dir = cfg->evidence_dir;
+	if (!ev_dir && cfg->rrd_dir) {
+		snprintf(a->evidence_dir, sizeof(a->evidence_dir), "%s/evidence",
+			 cfg->rrd_dir);
+		ev_dir = a->evidence_dir;
+	}
+	if (ev_dir) {
+		struct fs_evidence_config ec = {
+			.dir = ev_dir,
+			.ring_bytes = cfg->evidence_ring_mib << 20,
+			.dlt = a->dlt,
+			.wait_when_full = !a->live,
+		};
+		a->evidence = fs_evidence_create(&ec, err, errlen);
+		if (!a->evidence)
 			return 1;
 	}
 	if (cfg->html_dir) {
@@ -758,6 +1037,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 static void teardown(struct agent *a)
 {
 	fs_metrics_destroy(a->metrics);
+	fs_evidence_destroy(a->evidence, a->clock.now_us);
 	fs_html_destroy(a->html);
 	fs_store_destroy(a->store);
 	fs_alert_sinks_destroy(a->sinks);
@@ -770,6 +1050,7 @@ static void teardown(struct agent *a)
 	fs_ospf_destroy(a->ospf);
 	fs_hosts_destroy(a->hosts);
 	fs_capture_close(a->cap);
+	fs_clock_fini(&a->clock);
 }
 
 void fs_agent_config_defaults(struct fs_agent_config *cfg)
@@ -790,11 +1071,19 @@ int fs_agent_run(const struct fs_agent_config *cfg_in)
 	const struct fs_agent_config *cfg = a.cfg;
 	char err[512] = "";
 
+	/* Before any thread exists (writer, renderer, librrd's): only this
+	 * thread may take a signal, through the signalfd. */
+	sigset_t handled;
+	fs_signals_take(&handled);
+	a.sfd = signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (a.sfd < 0) {
+		fs_log_errno(FS_LOG_ERR, errno, "signalfd");
+		return 1;
+	}
 	fs_agent_name(cfg, a.name, sizeof(a.name));
 	/* Before any thread: librrd and the pages read the process's zone. */
 	fs_graph_set_tz(cfg->tz_local);
 
-	fs_clock_init(&a.clock);
 	struct fs_capture_config cc = {
 		.ifname = cfg->ifname,
 		.file = cfg->file,
@@ -802,21 +1091,48 @@ int fs_agent_run(const struct fs_agent_config *cfg_in)
 		.snaplen = cfg->snaplen,
 		.buffer_kib = cfg->buffer_kib,
 	};
-	a.cap = fs_capture_open(&cc, err, sizeof(err));
+	struct fs_user user;
+	if (cfg->user && fs_user_find(cfg->user, &user, err, sizeof(err)) != 0) {
+		fs_log(FS_LOG_ERR, "%s", err);
+		close(a.sfd);
+		return 2;
+	}
+	/* -Z on a live capture as root: the capture stays with a small
+	 * privileged parent; from here on this process is the worker. */
+	if (cfg->user && cfg->ifname && geteuid() == 0) {
+		struct fs_capture_user cu = { .uid = user.uid, .gid = user.gid,
+					      .name = user.name };
+		a.cap = fs_capture_open_privsep(&cc, &cu, a.sfd, err,
+						sizeof(err));
+	} else {
+		a.cap = fs_capture_open(&cc, err, sizeof(err));
+	}
 	if (!a.cap) {
 		fs_log(FS_LOG_ERR, "%s", err);
+		close(a.sfd);
 		return 2;
 	}
 	a.dlt = fs_capture_datalink(a.cap);
 	a.live = fs_capture_is_live(a.cap);
+	if (fs_clock_init(&a.clock, 0, a.live, on_tick, on_packet, &a) != 0) {
+		fs_log_errno(FS_LOG_ERR, errno, "packet clock");
+		fs_capture_close(a.cap);
+		return 1;
+	}
 
-	int rc = setup_modules(&a, err, sizeof(err));
-	if (rc == 0 && cfg->user && drop_privileges(cfg->user) != 0)
+	/* The user owns what it will write, then the drop: every module
+	 * (and every thread) starts unprivileged. */
+	int rc = 0;
+	if (cfg->user && (fs_user_own_outputs(cfg, &user, err, sizeof(err)) != 0 ||
+			  fs_user_become(&user, err, sizeof(err)) != 0))
 		rc = 2;
+	if (rc == 0)
+		rc = setup_modules(&a, err, sizeof(err));
 	if (rc != 0) {
 		if (err[0])
 			fs_log(FS_LOG_ERR, "%s", err);
 		teardown(&a);
+		close(a.sfd);
 		return rc;
 	}
 
@@ -830,18 +1146,40 @@ int fs_agent_run(const struct fs_agent_config *cfg_in)
 
 	/* Close the last second so its counts reach rules and outputs. */
 	a.final_tick = true;
-	fs_clock_flush(&a.clock, on_tick, &a);
+	fs_clock_flush(&a.clock);
 	if (a.html)
 		fs_html_tick(a.html, a.clock.now_us, a.hosts, a.ospf, 1);
-	dump(&a, a.clock.now_us);
+	/* The stats count the evidence files written. */
+	fs_evidence_flush(a.evidence, a.clock.now_us);
+	dump(&a, a.clock.now_us, false);
+	/* Timestamps that disagreed: say how many, once, at the end. */
+	if (a.clock.outliers_ahead || a.clock.outliers_behind || a.clock.steps_back)
+		fs_log(FS_LOG_WARNING,
+		       "clock: %llu timestamps out of line taken at packet time "
+		       "(%llu ahead, %llu behind); %llu steps back re-based",
+		       (unsigned long long)(a.clock.outliers_ahead +
+					    a.clock.outliers_behind),
+		       (unsigned long long)a.clock.outliers_ahead,
+		       (unsigned long long)a.clock.outliers_behind,
+		       (unsigned long long)a.clock.steps_back);
+	/* Bounded: alerts still queued for a collector, RRD updates and the
+	 * last page; what misses its deadline is counted in the stats. */
+	if (a.sinks)
+		fs_alert_sinks_flush(a.sinks, EXIT_ALERTS_MS);
+	/* A replay that reached its end writes complete files and pages;
+	 * a stop asked for (a signal, or live) is bounded. */
+	bool bounded = a.live || a.stop_signal;
+	fs_store_finish(a.store, bounded ? EXIT_STORE_MS : -1);
+	fs_html_finish(a.html, bounded ? EXIT_HTML_MS : -1);
+	if (cfg->json)
+		print_stats_json(&a, stdout);
 	/* A replay's figures stay up until a scraper has read them. */
 	if (a.metrics && !a.live && cfg->metrics_linger_s &&
 	    !fs_metrics_wait_scraped(a.metrics, (int)cfg->metrics_linger_s * 1000))
 		fs_log(FS_LOG_NOTICE, "metrics: not scraped within %u s after "
 		       "the replay", cfg->metrics_linger_s);
-	/* Alerts still queued for a TCP collector would be lost at exit. */
-	if (a.sinks)
-		fs_alert_sinks_flush(a.sinks, 2000);
+	print_summary(&a);
 	teardown(&a);
+	close(a.sfd);
 	return rc;
 }

@@ -43,6 +43,10 @@ const struct fs_option fs_options[FS_OPT_N] = {
 				  "live refresh of --top (default 5 s)" },
 	[FS_OPT_ROUTER] = { "router", 0, REP, "MAC|IP",
 			    "declare a router (repeatable)" },
+	[FS_OPT_NOT_ROUTER] = { "not-router", 0, REP, "MAC|IP",
+				"never a router, whatever the wire shows (repeatable)" },
+	[FS_OPT_ROUTERS] = { "routers", 0, FLG, NULL,
+			     "print the routers and what made them routers" },
 	[FS_OPT_OSPF] = { "ospf", 0, FLG, NULL,
 			  "print the OSPF routers and adjacencies" },
 	[FS_OPT_SESSIONS] = { "sessions", 0, FLG, NULL,
@@ -60,7 +64,17 @@ const struct fs_option fs_options[FS_OPT_N] = {
 				   "cap on host RRD files (default 200)" },
 	[FS_OPT_RRD_ARCHIVES] = { "rrd-archives", 0, 0, "SPEC",
 				  "step:span list (default 1s:1h,10s:1d,1m:1w,5m:1y)" },
+	[FS_OPT_RRD_MAX_SIZE] = { "rrd-max-size", 0, 0, "SIZE",
+				  "cap on host RRD bytes (default: max hosts x file)" },
+	[FS_OPT_RRD_MAX_ROUTERS] = { "rrd-max-routers", 0, 0, "N",
+				     "cap on router RRD files (default 64)" },
+	[FS_OPT_RRD_RETIRE] = { "rrd-retire", 0, 0, "AGE",
+				"at a cap, delete files idle this long (default 10m)" },
 	[FS_OPT_HTML] = { "html", 0, 0, "DIR", "write an HTML overview to DIR" },
+	[FS_OPT_EVIDENCE] = { "evidence", 0, 0, "DIR",
+			      "a pcap per culprit/flood alert (default RRD-DIR/evidence)" },
+	[FS_OPT_EVIDENCE_RING] = { "evidence-ring", 0, 0, "MiB",
+				   "frames kept for evidence (default 16 MiB)" },
 	[FS_OPT_TZ] = { "tz", 0, 0, "utc|local",
 			 "time zone of graphs and pages (default utc)" },
 	[FS_OPT_METRICS] = { "metrics", 0, 0, "[ADDR:]PORT",
@@ -265,6 +279,15 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 		}
 		cfg->routers[cfg->n_routers++] = v;
 		break;
+	case FS_OPT_NOT_ROUTER:
+		if (cfg->n_not_routers >= FS_MAX_ROUTER_ARGS) {
+			snprintf(err, errlen, "%s: at most %d addresses", label,
+				 FS_MAX_ROUTER_ARGS);
+			return -1;
+		}
+		cfg->not_routers[cfg->n_not_routers++] = v;
+		break;
+	case FS_OPT_ROUTERS: cfg->routers_table = b; break;
 	case FS_OPT_OSPF: cfg->ospf_table = b; break;
 	case FS_OPT_SESSIONS: cfg->sessions_table = b; break;
 	case FS_OPT_EXPECT_OSPF: cfg->expect_ospf = b; break;
@@ -293,7 +316,33 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 		cfg->rrd_archives = v;
 		break;
 	}
+	case FS_OPT_RRD_MAX_SIZE:
+		if (fs_store_parse_size(v, &cfg->rrd_max_bytes) != 0) {
+			snprintf(err, errlen, "%s: '%s' is not a size (e.g. 500M, 2G)",
+				 label, v);
+			return -1;
+		}
+		break;
+	case FS_OPT_RRD_MAX_ROUTERS:
+		if (parse_u64(label, v, 1, 100000, &n, err, errlen))
+			return -1;
+		cfg->rrd_max_routers = (uint32_t)n;
+		break;
+	case FS_OPT_RRD_RETIRE:
+		if (fs_store_parse_duration(v, &cfg->rrd_retire_s) != 0) {
+			snprintf(err, errlen,
+				 "%s: '%s' is not a duration (e.g. 90s, 10m, 1h)",
+				 label, v);
+			return -1;
+		}
+		break;
 	case FS_OPT_HTML: cfg->html_dir = v; break;
+	case FS_OPT_EVIDENCE: cfg->evidence_dir = v; break;
+	case FS_OPT_EVIDENCE_RING:
+		if (parse_u64(label, v, 1, 1024, &n, err, errlen))
+			return -1;
+		cfg->evidence_ring_mib = (uint32_t)n;
+		break;
 	case FS_OPT_TZ:
 		if (strcmp(v, "utc") != 0 && strcmp(v, "local") != 0) {
 			snprintf(err, errlen, "%s: '%s' is not utc or local", label,

@@ -10,6 +10,7 @@
 #include "floodspot/bgp.h"
 #include "floodspot/fhrp.h"
 #include "floodspot/fmt.h"
+#include "floodspot/routers.h"
 
 static void json_router(FILE *f, const char *ts, const struct fs_ev_ospf_router *r)
 {
@@ -231,6 +232,22 @@ static void json_link(FILE *f, const char *ts, const struct fs_ev_link_change *l
 		l->is_capture_iface ? "true" : "false");
 }
 
+static const char *const unseen_what[] = { "hello", "dead-interval" };
+
+static void json_gap(FILE *f, const char *ts, const struct fs_ev_capture_gap *g)
+{
+	char t[FS_TIME_STRLEN];
+	fprintf(f, "{\"event\":\"capture_gap\",\"ts\":\"%s\",\"state\":\"%s\","
+		   "\"reason\":\"%s\",\"start\":\"%s\",",
+		ts, g->end_us ? "closed" : "open", fs_gap_reason_name(g->reason),
+		fs_fmt_time(t, g->start_us));
+	if (g->end_us)
+		fprintf(f, "\"end\":\"%s\",\"duration_ms\":%lld,",
+			fs_fmt_time(t, g->end_us),
+			(long long)((g->end_us - g->start_us) / 1000));
+	fprintf(f, "\"lost\":%llu}\n", (unsigned long long)g->lost);
+}
+
 static void print_json(FILE *f, const struct fs_event *ev)
 {
 	char ts[FS_TIME_STRLEN];
@@ -250,6 +267,33 @@ static void print_json(FILE *f, const struct fs_event *ev)
 	case FS_EV_ROUTE_CHANGE: json_route(f, ts, &ev->u.route); break;
 	case FS_EV_LINK_CHANGE: json_link(f, ts, &ev->u.link); break;
 	case FS_EV_ALERT: fs_alert_print_json(ev->u.alert, f); break;
+	case FS_EV_CAPTURE_GAP: json_gap(f, ts, &ev->u.gap); break;
+	case FS_EV_CLOCK_STEP:
+		fprintf(f, "{\"event\":\"clock_step\",\"ts\":\"%s\",\"by_ms\":%lld,"
+			   "\"rebased\":%s}\n",
+			ts, (long long)(ev->u.step.by_us / 1000),
+			ev->u.step.rebased ? "true" : "false");
+		break;
+	case FS_EV_OSPF_UNSEEN: {
+		char id[16], t[FS_TIME_STRLEN];
+		fprintf(f, "{\"event\":\"ospf_unseen\",\"ts\":\"%s\",\"router_id\":\"%s\","
+			   "\"vlan\":%u,\"what\":\"%s\",\"gap_start\":\"%s\"}\n",
+			ts, fs_fmt_id(id, ev->u.unseen.router_id), ev->u.unseen.vlan,
+			unseen_what[ev->u.unseen.what & 1],
+			fs_fmt_time(t, ev->u.unseen.gap_start_us));
+		break;
+	}
+	case FS_EV_ROUTER_LEARNED: {
+		char mac[FS_MAC_STRLEN];
+		const struct fs_ev_router_learned *l = &ev->u.router_learned;
+		fprintf(f, "{\"event\":\"router_learned\",\"ts\":\"%s\",\"mac\":\"%s\","
+			   "\"vlan\":%u,\"evidence\":\"%s\",\"all\":",
+			ts, fs_fmt_mac(mac, l->mac), l->vlan,
+			fs_router_evidence_name(l->evidence));
+		fs_output_evidence_json(f, l->all);
+		fputs("}\n", f);
+		break;
+	}
 	case FS_EV_COUNT: break;
 	}
 }
@@ -309,6 +353,37 @@ static void print_text(FILE *f, const struct fs_event *ev, int verbose)
 		char line[2048];
 		fs_alert_format_kv(ev->u.alert, line, sizeof(line));
 		fprintf(f, "%s ALERT %s\n", ts, line);
+		break;
+	}
+	case FS_EV_CAPTURE_GAP:
+		if (ev->u.gap.end_us)
+			fprintf(f, "%s capture blind for %lld ms (%s); routing timers in it are not judged\n",
+				ts, (long long)((ev->u.gap.end_us - ev->u.gap.start_us) / 1000),
+				fs_gap_reason_name(ev->u.gap.reason));
+		else {
+			char since[FS_TIME_STRLEN];
+			fprintf(f, "%s capture blind since %s (%s)\n", ts,
+				fs_fmt_time(since, ev->u.gap.start_us),
+				fs_gap_reason_name(ev->u.gap.reason));
+		}
+		break;
+	case FS_EV_CLOCK_STEP:
+		fprintf(f, "%s clock: timestamps stepped %+lld ms and stayed; %s\n", ts,
+			(long long)(ev->u.step.by_us / 1000),
+			ev->u.step.rebased ? "packet time runs on from here"
+					   : "a capture gap");
+		break;
+	case FS_EV_OSPF_UNSEEN:
+		fprintf(f, "%s ospf router %s vlan %u: %s not seen (capture blind)\n",
+			ts, fs_fmt_id(a, ev->u.unseen.router_id), ev->u.unseen.vlan,
+			ev->u.unseen.what ? "dead interval" : "hello");
+		break;
+	case FS_EV_ROUTER_LEARNED: {
+		char mac[FS_MAC_STRLEN];
+		fprintf(f, "%s router %s vlan %u: %s\n", ts,
+			fs_fmt_mac(mac, ev->u.router_learned.mac),
+			ev->u.router_learned.vlan,
+			fs_router_evidence_name(ev->u.router_learned.evidence));
 		break;
 	}
 	case FS_EV_COUNT: break;

@@ -1,4 +1,4 @@
-/* The hosts dump (JSON) and the --top table. */
+/* The hosts dump (JSON), the --top table and the routers (--routers). */
 #include "floodspot/output.h"
 
 #include <stdlib.h>
@@ -120,4 +120,47 @@ void fs_output_top(FILE *f, const struct fs_hosts *hosts, unsigned n,
 	}
 	fflush(f);
 	free(v);
+}
+
+void fs_output_evidence_json(FILE *f, uint32_t bits)
+{
+	int n = 0;
+	putc('[', f);
+	for (int e = 0; e < FS_RTR_EVIDENCE_COUNT; e++)
+		if (bits & (1u << e))
+			fprintf(f, "%s\"%s\"", n++ ? "," : "",
+				fs_router_evidence_name((enum fs_router_evidence)e));
+	putc(']', f);
+}
+
+void fs_output_routers(FILE *f, const struct fs_routers *r, bool json)
+{
+	char mac[FS_MAC_STRLEN], t[FS_TIME_STRLEN], ev[160];
+	if (!json)
+		fprintf(f, "%-17s %5s %-24s %s\n", "router MAC", "VLAN",
+			"first learned", "evidence");
+	for (unsigned i = 0; i < r->n_macs; i++) {
+		fs_fmt_mac(mac, r->macs[i]);
+		fs_router_evidence_text(r->evidence[i], ev, sizeof(ev));
+		if (r->first_us[i])
+			fs_fmt_time(t, r->first_us[i]);
+		else
+			snprintf(t, sizeof(t), "-");
+		if (json) {
+			fprintf(f, "{\"event\":\"router\",\"mac\":\"%s\",\"vlan\":%u,"
+				   "\"first_learned\":\"%s\",\"evidence\":",
+				mac, r->vlan[i], t);
+			fs_output_evidence_json(f, r->evidence[i]);
+			fputs("}\n", f);
+		} else
+			fprintf(f, "%-17s %5u %-24s %s\n", mac, r->vlan[i], t, ev);
+	}
+	if (!json && r->n_ips) {
+		char ip[FS_IP_STRLEN];
+		fputs("router addresses:", f);
+		for (unsigned i = 0; i < r->n_ips; i++)
+			fprintf(f, " %s", fs_fmt_ip(ip, r->ips[i].version,
+						    r->ips[i].addr));
+		fputc('\n', f);
+	}
 }

@@ -1,10 +1,12 @@
 /*
  * src/hosts: per-host accounting (DESIGN.md "Hosts table", "Baselines").
  *   hosts.c     the table: dense host array behind a keyed index, LRA
- *               eviction sparing heavy hitters, per-packet charging, tick
+ *               eviction sparing heavy hitters, per-packet charging, the
+ *               slice tick (sliding window from counter snapshots)
  *   hh.c        Space-Saving heavy-hitter summary (stream-summary, O(1)),
  *               admission filter, periodic halving
- *   baseline.c  EWMA mean and deviation, closed-form idle decay, score
+ *   baseline.c  running/EWMA mean and deviation, closed-form idle decay,
+ *               score, change point (runs) that stops learning
  *   routers.c   router MACs/IPs: to_router and ospf_non_router classes
  *
  * Memory: everything is one calloc at create, sized by
@@ -29,7 +31,12 @@
 #define DEFAULT_HH_SIZE 64
 #define DEFAULT_WINDOW_S 60.0f
 #define DEFAULT_HALVE_S 10
+#define DEFAULT_SLICE_US 100000
+#define DEFAULT_WARMUP_S 60
 #define MAX_CAPACITY (1u << 28)
+
+/* Counters snapshotted per slice: packets, bytes, ctrl, new IPs, classes. */
+enum { C_PACKETS, C_BYTES, C_CTRL, C_NEW_IPS, C_CLS, NC = C_CLS + FS_CLASS_COUNT };
 
 /* Per-host source-IP sketch: bits set by a keyed hash of the address. */
 #define IPBITS 256
@@ -48,9 +55,15 @@ struct meta {
 	uint64_t hash;
 	uint32_t lru_prev;	/* toward the most recently active */
 	uint32_t lru_next;	/* toward the least recently active */
-	uint32_t cur_pos;	/* index in act_cur, or NONE */
-	uint32_t prev_pos;	/* index in act_prev, or NONE */
-	bool closed;		/* last_sec_us, hist and baselines are valid */
+	bool closed;		/* last_sec_us and baselines are valid */
+	bool zero_base;		/* the base snapshot is all zero (not stored) */
+	/* Snapshots of slices before this one are all the base snapshot. */
+	int64_t valid_from;
+	int64_t rec_slice;	/* slice of its latest packet: snapshots up
+				 * to its start are recorded */
+	/* Per slot, kept across reuse: in the wheel list of this slice, and
+	 * the tick and second that last looked at it. */
+	int64_t listed_slice, seen_tick, seen_second, visited;
 	uint16_t ipbits_n;	/* bits set in ipbits */
 	uint16_t ip_acc;	/* new-address estimate, 1/256 units */
 	uint64_t ipbits[IPBITS / 64];
@@ -68,9 +81,31 @@ struct fs_hosts {
 	struct fs_hidx idx;
 	struct fs_hh hh;
 	uint32_t lru_head, lru_tail;
-	/* Hosts charged in the open second, and in the last closed one. */
-	uint32_t *act_cur, *act_prev;
-	uint32_t n_cur, n_prev;
+	/*
+	 * The wheel: per slice of the last second (and the open one), the
+	 * hosts with packets in it, each once. A host's window changes only
+	 * at the tick of a slice it sent in, and the tick where that slice
+	 * leaves the window: those two lists are all a tick looks at.
+	 */
+	uint32_t *wheel;	/* (nslices + 1) lists of cap slots */
+	uint32_t wheel_n[FS_HOSTS_MAX_SLICES + 1];
+	uint32_t *changed;	/* windows moved at the latest tick */
+	uint32_t n_changed;
+	uint32_t n_current;	/* hosts with packets in the window */
+	int64_t last_slice;	/* the latest closed slice */
+	int64_t visit_gen;	/* fs_hosts_foreach_active calls */
+	/* Per host: a base snapshot, then one per slice (ring). */
+	uint32_t *snap;
+	uint32_t nslices;	/* slices per second */
+	int64_t slice_us;
+	int64_t open_slice;	/* index of the slice being filled */
+	int64_t last_end_us;	/* end of the latest closed slice */
+	bool started;
+	uint32_t seg_snap[(FS_HOSTS_MAX_SLICES + 1) * NC];
+	/* new, invalid and locally administered MACs: a ring each */
+	uint32_t seg_macs[3][FS_HOSTS_MAX_SLICES], seg_macs_base[3];
+	int64_t warmup_us;
+	int64_t seg_valid_from;
 	int64_t next_halve_us;
 	bool halve_armed;
 
@@ -79,10 +114,16 @@ struct fs_hosts {
 };
 
 struct layout {
-	uint32_t cap, k, nslots;
-	size_t off_host, off_meta, off_slots, off_cur, off_prev, off_hh;
+	uint32_t cap, k, nslots, nslices;
+	size_t off_host, off_meta, off_slots, off_wheel, off_changed, off_snap,
+		off_hh;
 	size_t total;
 };
+
+static size_t snap_words(uint32_t nslices)
+{
+	return (size_t)(nslices + 1) * NC;
+}
 
 static size_t align_up(size_t x)
 {
@@ -98,8 +139,13 @@ static int plan(const struct fs_hosts_config *cfg, struct layout *l)
 		     : cfg->hh_size ? cfg->hh_size : DEFAULT_HH_SIZE;
 	if (k > cap / 2)
 		k = cap / 2;
+	uint32_t slice = cfg->slice_us ? cfg->slice_us : DEFAULT_SLICE_US;
+	if (slice > 1000000 || 1000000 % slice != 0 ||
+	    1000000 / slice > FS_HOSTS_MAX_SLICES)
+		return -1;
 	l->cap = cap;
 	l->k = k;
+	l->nslices = 1000000 / slice;
 	/* Load factor at most one half: short probe runs. */
 	l->nslots = fs_hidx_nslots(cap);
 
@@ -110,10 +156,12 @@ static int plan(const struct fs_hosts_config *cfg, struct layout *l)
 	off = align_up(off + (size_t)cap * sizeof(struct meta));
 	l->off_slots = off;
 	off = align_up(off + (size_t)l->nslots * sizeof(struct fs_hidx_slot));
-	l->off_cur = off;
+	l->off_wheel = off;
+	off = align_up(off + (size_t)(l->nslices + 1) * cap * sizeof(uint32_t));
+	l->off_changed = off;
 	off = align_up(off + (size_t)cap * sizeof(uint32_t));
-	l->off_prev = off;
-	off = align_up(off + (size_t)cap * sizeof(uint32_t));
+	l->off_snap = off;
+	off = align_up(off + (size_t)cap * snap_words(l->nslices) * sizeof(uint32_t));
 	l->off_hh = off;
 	off = align_up(off + fs_hh_memory(k));
 	l->total = off;
@@ -129,12 +177,24 @@ void fs_hosts_config_defaults(struct fs_hosts_config *cfg)
 	cfg->seed = 0;
 	cfg->hh_halve_s = DEFAULT_HALVE_S;
 	cfg->hh_off = false;
+	cfg->slice_us = DEFAULT_SLICE_US;
+	cfg->warmup_s = DEFAULT_WARMUP_S;
 }
 
 size_t fs_hosts_memory_bound(const struct fs_hosts_config *cfg)
 {
 	struct layout l;
 	return plan(cfg, &l) == 0 ? l.total : 0;
+}
+
+size_t fs_hosts_host_bytes(const struct fs_hosts_config *cfg)
+{
+	struct layout l;
+	if (plan(cfg, &l) != 0)
+		return 0;
+	return sizeof(struct fs_host) + sizeof(struct meta) +
+	       (l.nslices + 2) * sizeof(uint32_t) +
+	       snap_words(l.nslices) * sizeof(uint32_t);
 }
 
 struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg)
@@ -153,6 +213,8 @@ struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg)
 	h->cap = l.cap;
 	h->hh_k = l.k;
 	h->halve_s = cfg->hh_halve_s ? cfg->hh_halve_s : DEFAULT_HALVE_S;
+	h->warmup_us = (int64_t)(cfg->warmup_s ? cfg->warmup_s : DEFAULT_WARMUP_S) *
+		       US_PER_S;
 	h->alpha = fs_baseline_alpha(cfg->baseline_window_s > 0.0f
 					     ? cfg->baseline_window_s
 					     : DEFAULT_WINDOW_S);
@@ -162,8 +224,14 @@ struct fs_hosts *fs_hosts_create(const struct fs_hosts_config *cfg)
 	fs_hidx_init_in(&h->idx,
 			(struct fs_hidx_slot *)(void *)(base + l.off_slots),
 			l.nslots);
-	h->act_cur = (uint32_t *)(void *)(base + l.off_cur);
-	h->act_prev = (uint32_t *)(void *)(base + l.off_prev);
+	h->wheel = (uint32_t *)(void *)(base + l.off_wheel);
+	h->changed = (uint32_t *)(void *)(base + l.off_changed);
+	h->snap = (uint32_t *)(void *)(base + l.off_snap);
+	for (uint32_t i = 0; i < l.cap; i++)
+		h->meta[i].listed_slice = h->meta[i].seen_tick =
+			h->meta[i].seen_second = h->meta[i].visited = INT64_MIN;
+	h->nslices = l.nslices;
+	h->slice_us = 1000000 / l.nslices;
 	fs_hh_init(&h->hh, l.k, base + l.off_hh);
 	h->lru_head = h->lru_tail = NONE;
 	h->st.capacity = l.cap;
@@ -270,24 +338,10 @@ static void lru_touch(struct fs_hosts *h, uint32_t i)
 	lru_push_head(h, i);
 }
 
-static void act_remove_cur(struct fs_hosts *h, uint32_t i)
+/* Has packets in the window of the latest tick (or the open slice). */
+static bool is_current(const struct fs_hosts *h, const struct meta *m)
 {
-	uint32_t pos = h->meta[i].cur_pos;
-	uint32_t last = h->act_cur[--h->n_cur];
-
-	h->act_cur[pos] = last;
-	h->meta[last].cur_pos = pos;
-	h->meta[i].cur_pos = NONE;
-}
-
-static void act_remove_prev(struct fs_hosts *h, uint32_t i)
-{
-	uint32_t pos = h->meta[i].prev_pos;
-	uint32_t last = h->act_prev[--h->n_prev];
-
-	h->act_prev[pos] = last;
-	h->meta[last].prev_pos = pos;
-	h->meta[i].prev_pos = NONE;
+	return m->rec_slice > h->last_slice - (int64_t)h->nslices;
 }
 
 /* Frees the entry eviction picks; returns its index for reuse. */
@@ -306,10 +360,8 @@ static uint32_t evict(struct fs_hosts *h)
 	struct meta *m = &h->meta[v];
 	fs_hidx_remove(&h->idx, m->key, m->hash);
 	lru_unlink(h, v);
-	if (m->cur_pos != NONE)
-		act_remove_cur(h, v);
-	if (m->prev_pos != NONE)
-		act_remove_prev(h, v);
+	if (is_current(h, m))
+		h->n_current--;
 	h->st.evicted++;
 	return v;
 }
@@ -327,15 +379,24 @@ static uint32_t insert(struct fs_hosts *h, uint64_t key, uint64_t hash,
 	o->last_seen_us = ts_us;
 	fs_baseline_init(&o->base_pps);
 	fs_baseline_init(&o->base_ctrl);
+	int64_t listed = m->listed_slice, tick = m->seen_tick, sec = m->seen_second;
+	int64_t visited = m->visited;
 	memset(m, 0, sizeof *m);
+	m->listed_slice = listed;
+	m->seen_tick = tick;
+	m->seen_second = sec;
+	m->visited = visited;
+	m->rec_slice = INT64_MIN;
 	m->key = key;
 	m->hash = hash;
-	m->cur_pos = NONE;
-	m->prev_pos = NONE;
 	fs_hidx_insert(&h->idx, key, hash, i);
 	lru_push_head(h, i);
 	h->st.inserted++;
-	h->seg.new_macs_cur++;
+	h->seg.new_macs_total++;
+	if ((key & (1ULL << 40)) || (key & 0xffffffffffffULL) == 0)
+		h->seg.invalid_macs_total++;	/* group bit, or zero */
+	else if (key & (1ULL << 41))
+		h->seg.local_macs_total++;
 	return i;
 }
 
@@ -428,8 +489,8 @@ static void note_ip(struct fs_hosts *h, struct fs_host *o, struct meta *m,
 		ip->version = version;
 		memset(ip->addr, 0, sizeof ip->addr);
 		memcpy(ip->addr, addr, len);
-		o->cur.new_ips++;
-		h->seg.cur.new_ips++;
+		o->new_ips_total++;
+		h->seg.new_ips_total++;
 		o->ips_seen = sat_add32(o->ips_seen, 1);
 		return;
 	}
@@ -453,8 +514,8 @@ static void note_ip(struct fs_hosts *h, struct fs_host *o, struct meta *m,
 	} else {
 		return;
 	}
-	o->cur.new_ips += add;
-	h->seg.cur.new_ips += add;
+	o->new_ips_total += add;
+	h->seg.new_ips_total += add;
 	o->ips_seen = sat_add32(o->ips_seen, add);
 }
 
@@ -463,6 +524,101 @@ static bool first_ip4_is(const struct fs_host *o, const uint8_t *addr)
 {
 	return o->n_ips > 0 && o->ips[0].version == 4 &&
 	       memcmp(o->ips[0].addr, addr, 4) == 0;
+}
+
+/* The counters a window is made of, as they stand (low 32 bits: windows
+ * are differences, exact while a second holds fewer than 2^32). */
+static void host_counters(const struct fs_host *o, uint32_t c[NC])
+{
+	c[C_PACKETS] = (uint32_t)o->packets;
+	c[C_BYTES] = (uint32_t)o->bytes;
+	c[C_CTRL] = (uint32_t)o->ctrl_packets;
+	c[C_NEW_IPS] = o->new_ips_total;
+	for (int k = 0; k < FS_CLASS_COUNT; k++)
+		c[C_CLS + k] = (uint32_t)o->cls_packets[k];
+}
+
+static void seg_counters(const struct fs_segment *sg, uint32_t c[NC])
+{
+	c[C_PACKETS] = (uint32_t)sg->packets;
+	c[C_BYTES] = (uint32_t)sg->bytes;
+	c[C_CTRL] = (uint32_t)sg->ctrl_packets;
+	c[C_NEW_IPS] = sg->new_ips_total;
+	for (int k = 0; k < FS_CLASS_COUNT; k++)
+		c[C_CLS + k] = (uint32_t)sg->cls_packets[k];
+}
+
+static int64_t slice_index(const struct fs_hosts *h, int64_t t_us)
+{
+	int64_t s = t_us / h->slice_us;
+	if (t_us < 0 && s * h->slice_us != t_us)
+		s--;
+	return s;
+}
+
+static uint32_t *wheel_list(struct fs_hosts *h, int64_t slice)
+{
+	int64_t w = h->nslices + 1;
+	int64_t r = slice % w;
+	if (r < 0)
+		r += w;
+	return &h->wheel[(size_t)r * h->cap];
+}
+
+static uint32_t *wheel_count(struct fs_hosts *h, int64_t slice)
+{
+	int64_t w = h->nslices + 1;
+	int64_t r = slice % w;
+	if (r < 0)
+		r += w;
+	return &h->wheel_n[r];
+}
+
+static uint32_t *ring_at(struct fs_hosts *h, uint32_t i, int64_t j)
+{
+	int64_t r = j % h->nslices;
+	if (r < 0)
+		r += h->nslices;
+	return &h->snap[(size_t)i * snap_words(h->nslices) + (size_t)(1 + r) * NC];
+}
+
+/*
+ * A host's first packet in the open slice, before it is counted: the
+ * snapshots of the slices since its last packet are the counters as they
+ * stand (nothing came in between); after a second or more of silence
+ * they all are, kept once as the base. Then it joins the slice's list.
+ */
+static __attribute__((noinline)) void first_in_slice(struct fs_hosts *h,
+						     uint32_t i)
+{
+	struct meta *m = &h->meta[i];
+	int64_t k = h->open_slice;
+	uint32_t now[NC];
+
+	if (m->rec_slice == INT64_MIN) {
+		/* New: its counters are all zero, the base too (not
+		 * written: under a spoofed flood that is a cache miss a
+		 * packet). */
+		m->zero_base = true;
+		m->valid_from = k + 1;
+		h->n_current++;
+	} else if (!is_current(h, m)) {
+		host_counters(&h->host[i], now);
+		memcpy(&h->snap[(size_t)i * snap_words(h->nslices)], now,
+		       sizeof(now));
+		m->zero_base = false;
+		m->valid_from = k + 1;
+		h->n_current++;
+	} else {
+		host_counters(&h->host[i], now);
+		for (int64_t j = m->rec_slice + 1; j <= k; j++)
+			memcpy(ring_at(h, i, j), now, sizeof(now));
+	}
+	m->rec_slice = k;
+	if (m->listed_slice != k) {
+		m->listed_slice = k;
+		wheel_list(h, k)[(*wheel_count(h, k))++] = i;
+	}
 }
 
 struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
@@ -475,6 +631,12 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 	fs_hh_prefetch(&h->hh, key, hash);
 	uint32_t i = fs_hidx_find(&h->idx, key, hash);
 
+	if (!h->started) {
+		h->started = true;
+		h->open_slice = slice_index(h, p->ts_us);
+		h->seg_valid_from = h->open_slice + 1;
+		h->seg.warm_until_us = p->ts_us + h->warmup_us;
+	}
 	if (i == NONE) {
 		i = insert(h, key, hash, p->ts_us);
 		if (h->n == h->cap)
@@ -490,26 +652,24 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 	uint32_t w = p->wirelen;
 	uint32_t c = p->classes & (FS_CLASS_BIT(FS_CLASS_COUNT) - 1);
 
+	/* Before counting: the snapshots are of the counters before it. */
+	if (m->rec_slice != h->open_slice)
+		first_in_slice(h, i);
 	o->packets++;
 	o->bytes += w;
 	if (p->ts_us > o->last_seen_us)
 		o->last_seen_us = p->ts_us;
-	o->cur.packets++;
-	o->cur.bytes = sat_add32(o->cur.bytes, w);
 	sg->packets++;
 	sg->bytes += w;
-	sg->cur.packets++;
-	sg->cur.bytes = sat_add32(sg->cur.bytes, w);
 	if (c & FS_CLASS_CTRL_MASK) {
-		o->cur.ctrl++;
-		sg->cur.ctrl++;
+		o->ctrl_packets++;
+		sg->ctrl_packets++;
 	}
 	while (c) {
 		int k = __builtin_ctz(c);
 		c &= c - 1;
 		o->cls_packets[k]++;
-		o->cur.cls[k]++;
-		sg->cur.cls[k]++;
+		sg->cls_packets[k]++;
 	}
 
 	if (p->ip_version == 4) {
@@ -523,11 +683,6 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 		if (nonzero4(p->arp_spa))
 			note_ip(h, o, m, 4, p->arp_spa);
 	}
-
-	if (m->cur_pos == NONE) {
-		m->cur_pos = h->n_cur;
-		h->act_cur[h->n_cur++] = i;
-	}
 	return o;
 }
 
@@ -539,95 +694,275 @@ struct fs_host *fs_hosts_find(struct fs_hosts *h, uint16_t vlan,
 	return i == NONE ? NULL : &h->host[i];
 }
 
-static void push_hist(struct fs_host *o, uint32_t packets, uint32_t ctrl)
-{
-	o->hist_pos = (uint8_t)((o->hist_pos + 1) % FS_HOST_HISTORY);
-	o->hist_packets[o->hist_pos] = packets;
-	o->hist_ctrl[o->hist_pos] = ctrl;
-}
-
 /*
- * Folds in the zero seconds a host has not been ticked for: history gets
- * zeros (at most its length), baselines decay in closed form. This is
- * what keeps the tick proportional to active hosts.
+ * Folds in the zero seconds a host has not been ticked for: baselines
+ * decay in closed form. This is what keeps the tick proportional to
+ * active hosts.
  */
 static void fold_idle(struct fs_hosts *h, struct fs_host *o,
-		      const struct meta *m, int64_t sec_us, uint32_t extra)
+		      const struct meta *m, int64_t sec_us)
 {
 	int64_t gap = 0;
 	if (m->closed)
 		gap = (sec_us - o->last_sec_us) / US_PER_S - 1;
 	if (gap < 0)
 		gap = 0;
-	if (gap > UINT32_MAX - extra)
-		gap = UINT32_MAX - extra;
-	uint32_t n = (uint32_t)gap + extra;
-	for (uint32_t k = 0; k < n && k < FS_HOST_HISTORY; k++)
-		push_hist(o, 0, 0);
-	fs_baseline_decay(&o->base_pps, h->alpha, n);
-	fs_baseline_decay(&o->base_ctrl, h->alpha, n);
+	if (gap > UINT32_MAX)
+		gap = UINT32_MAX;
+	fs_baseline_decay(&o->base_pps, h->alpha, (uint32_t)gap);
+	fs_baseline_decay(&o->base_ctrl, h->alpha, (uint32_t)gap);
 }
 
-static void close_active(struct fs_hosts *h, uint32_t i, int64_t sec_us)
+/* The second that began at sec_us is closed: its counts are the window. */
+static void close_second(struct fs_hosts *h, uint32_t i, int64_t sec_us)
 {
 	struct fs_host *o = &h->host[i];
 	struct meta *m = &h->meta[i];
 
-	fold_idle(h, o, m, sec_us, 0);
-	o->last = o->cur;
+	fold_idle(h, o, m, sec_us);
+	o->last = o->win;
 	o->last_sec_us = sec_us;
-	push_hist(o, o->cur.packets, o->cur.ctrl);
-	if (o->cur.packets > o->peak_pps) {
-		o->peak_pps = o->cur.packets;
+	if (o->win.packets > o->peak_pps) {
+		o->peak_pps = o->win.packets;
 		o->peak_ts_us = sec_us;
 	}
-	fs_baseline_update(&o->base_pps, h->alpha, (float)o->cur.packets);
-	fs_baseline_update(&o->base_ctrl, h->alpha, (float)o->cur.ctrl);
-	memset(&o->cur, 0, sizeof o->cur);
+	fs_baseline_update(&o->base_pps, h->alpha, (float)o->win.packets);
+	fs_baseline_update(&o->base_ctrl, h->alpha, (float)o->win.ctrl);
 	m->closed = true;
 }
 
-/* Active in the previous second, silent in this one: rules must see 0. */
-static void close_silent(struct fs_hosts *h, uint32_t i, int64_t sec_us)
+static const uint32_t zero_snap[NC];
+
+static const uint32_t *snap_at(struct fs_hosts *h, uint32_t i, int64_t j)
+{
+	if (j < h->meta[i].valid_from)
+		return h->meta[i].zero_base ? zero_snap
+					    : &h->snap[(size_t)i * snap_words(h->nslices)];
+	return ring_at(h, i, j);
+}
+
+static void to_bin(const uint32_t now[NC], const uint32_t *old,
+		   struct fs_host_bin *b)
+{
+	b->packets = now[C_PACKETS] - old[C_PACKETS];
+	b->bytes = now[C_BYTES] - old[C_BYTES];
+	b->ctrl = now[C_CTRL] - old[C_CTRL];
+	b->new_ips = now[C_NEW_IPS] - old[C_NEW_IPS];
+	for (int k = 0; k < FS_CLASS_COUNT; k++)
+		b->cls[k] = now[C_CLS + k] - old[C_CLS + k];
+}
+
+/*
+ * Per-slice counts of one counter over the window ending with slice s.
+ * Snapshots past the host's latest packet are the counters now.
+ */
+static unsigned window_slices(struct fs_hosts *h, uint32_t i, int64_t s,
+			      const uint32_t now[NC], int field, uint32_t *out)
+{
+	const struct meta *m = &h->meta[i];
+	int64_t n = h->nslices;
+	const uint32_t *prev = s - n + 1 > m->rec_slice ? now : snap_at(h, i, s - n + 1);
+	for (int64_t k = 0; k < n; k++) {
+		int64_t j = s - n + 2 + k;	/* start of the next slice */
+		const uint32_t *next = j > m->rec_slice ? now : snap_at(h, i, j);
+		out[k] = next[field] - prev[field];
+		prev = next;
+	}
+	return (unsigned)n;
+}
+
+static void judge_runs(struct fs_hosts *h, uint32_t i, int64_t s,
+		       const uint32_t now[NC])
 {
 	struct fs_host *o = &h->host[i];
-	struct meta *m = &h->meta[i];
+	int64_t first_us = (s - h->nslices + 1) * h->slice_us;
+	uint32_t sl[FS_HOSTS_MAX_SLICES];
+	struct { struct fs_baseline *b; uint32_t w; int field; } bl[2] = {
+		{ &o->base_pps, o->win.packets, C_PACKETS },
+		{ &o->base_ctrl, o->win.ctrl, C_CTRL },
+	};
 
-	fold_idle(h, o, m, sec_us, 1);
-	memset(&o->last, 0, sizeof o->last);
-	o->last_sec_us = sec_us;
-	m->closed = true;
+	for (int k = 0; k < 2; k++) {
+		struct fs_baseline *b = bl[k].b;
+		if (b->samples < FS_BASELINE_RUN_MIN_S ||
+		    (!b->in_run && (float)bl[k].w <= fs_baseline_threshold(b)))
+			continue;
+		unsigned n = window_slices(h, i, s, now, bl[k].field, sl);
+		fs_baseline_slice(b, bl[k].w, sl, n, first_us, h->slice_us);
+	}
 }
 
-void fs_hosts_tick(struct fs_hosts *h, int64_t sec_start_us)
+int64_t fs_hosts_slice_us(const struct fs_hosts *h)
 {
-	for (uint32_t j = 0; j < h->n_prev; j++) {
-		uint32_t i = h->act_prev[j];
-		h->meta[i].prev_pos = NONE;
-		if (h->meta[i].cur_pos == NONE)
-			close_silent(h, i, sec_start_us);
+	return h->slice_us;
+}
+
+bool fs_hosts_current(const struct fs_hosts *h, const struct fs_host *host)
+{
+	return host && h->started &&
+	       is_current(h, &h->meta[(size_t)(host - h->host)]);
+}
+
+/* The window of host i at the end of slice s (it has packets in it). */
+static void move_window(struct fs_hosts *h, uint32_t i, int64_t s, int64_t end_us)
+{
+	struct fs_host *o = &h->host[i];
+	uint32_t now[NC];
+
+	host_counters(o, now);
+	to_bin(now, s - (int64_t)h->nslices + 1 > h->meta[i].rec_slice
+			    ? now : snap_at(h, i, s - h->nslices + 1), &o->win);
+	o->win_end_us = end_us;
+	judge_runs(h, i, s, now);
+}
+
+/* The clock skipped slices: what the wheel holds came in slice s. */
+static void skipped_to(struct fs_hosts *h, int64_t s)
+{
+	uint32_t *from = wheel_list(h, h->open_slice);
+	uint32_t n = *wheel_count(h, h->open_slice);
+	for (int64_t k = 0; k <= (int64_t)h->nslices; k++)
+		h->wheel_n[k] = 0;
+	uint32_t *to = wheel_list(h, s);
+	uint32_t *to_n = wheel_count(h, s);
+	h->n_current = 0;
+	for (uint32_t j = 0; j < n; j++) {
+		uint32_t i = from[j];
+		struct meta *m = &h->meta[i];
+		if (m->rec_slice != h->open_slice || m->listed_slice != h->open_slice)
+			continue;
+		if (m->valid_from <= h->open_slice) {
+			memcpy(&h->snap[(size_t)i * snap_words(h->nslices)],
+			       ring_at(h, i, h->open_slice), NC * sizeof(uint32_t));
+			m->zero_base = false;
+		}
+		m->valid_from = s + 1;
+		m->rec_slice = s;
+		m->listed_slice = s;
+		to[(*to_n)++] = i;	/* from and to may be one list: j >= *to_n */
+		h->n_current++;
 	}
-	uint32_t *t = h->act_prev;
-	h->act_prev = h->act_cur;
-	h->act_cur = t;
-	h->n_prev = h->n_cur;
-	h->n_cur = 0;
-	for (uint32_t j = 0; j < h->n_prev; j++) {
-		uint32_t i = h->act_prev[j];
-		close_active(h, i, sec_start_us);
-		h->meta[i].cur_pos = NONE;
-		h->meta[i].prev_pos = j;
+	if (h->last_end_us != 0) {
+		int64_t r = h->open_slice % h->nslices;
+		if (r < 0)
+			r += h->nslices;
+		memcpy(h->seg_snap, &h->seg_snap[(size_t)(1 + r) * NC],
+		       NC * sizeof(uint32_t));
+		for (int k = 0; k < 3; k++)
+			h->seg_macs_base[k] = h->seg_macs[k][r];
+	}
+	h->seg_valid_from = s + 1;
+}
+
+static const uint32_t *seg_snap_at(const struct fs_hosts *h, int64_t j)
+{
+	if (j < h->seg_valid_from)
+		return h->seg_snap;
+	int64_t r = j % h->nslices;
+	if (r < 0)
+		r += h->nslices;
+	return &h->seg_snap[(size_t)(1 + r) * NC];
+}
+
+void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
+{
+	int64_t s = slice_index(h, slice_start_us);
+	int64_t n = h->nslices;
+	int64_t end_us = slice_start_us + h->slice_us;
+	bool second = end_us % US_PER_S == 0;
+	int64_t sec_us = end_us - US_PER_S;
+	uint32_t now[NC];
+
+	if (!h->started) {
+		h->started = true;
+		h->open_slice = s;
+		h->seg_valid_from = s + 1;
+		h->seg.warm_until_us = slice_start_us + h->warmup_us;
+	}
+	if (s != h->open_slice)
+		skipped_to(h, s);
+	h->last_end_us = end_us;
+	h->last_slice = s;
+
+	/*
+	 * Windows move for the hosts that sent in slice s and those whose
+	 * slice s - n leaves; every other host's window is what it was.
+	 */
+	h->n_changed = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		int64_t sl = pass ? s : s - n;
+		uint32_t *list = wheel_list(h, sl);
+		uint32_t cnt = *wheel_count(h, sl);
+		for (uint32_t j = 0; j < cnt; j++) {
+			uint32_t i = list[j];
+			struct meta *m = &h->meta[i];
+			if (m->seen_tick == s)
+				continue;
+			m->seen_tick = s;
+			if (!pass && m->rec_slice <= s - n) {
+				/* Its last slice left: the window is empty, which
+				 * not being current says (a stale entry of a slot
+				 * reused since was never counted). */
+				if (m->rec_slice == s - n)
+					h->n_current--;
+				continue;
+			}
+			move_window(h, i, s, end_us);
+			h->changed[h->n_changed++] = i;
+		}
+		if (!pass)
+			*wheel_count(h, sl) = 0;	/* it becomes slice s + 1's */
+	}
+	h->open_slice = s + 1;
+
+	/* Close the second: every host with packets in it. */
+	uint32_t top = 0;
+	if (second) {
+		for (int64_t sl = s - n + 1; sl <= s; sl++) {
+			uint32_t *list = wheel_list(h, sl);
+			uint32_t cnt = *wheel_count(h, sl);
+			for (uint32_t j = 0; j < cnt; j++) {
+				uint32_t i = list[j];
+				struct meta *m = &h->meta[i];
+				if (m->seen_second == s || !is_current(h, m))
+					continue;
+				m->seen_second = s;
+				close_second(h, i, sec_us);
+				if (h->host[i].win.packets > top)
+					top = h->host[i].win.packets;
+			}
+		}
 	}
 
 	struct fs_segment *sg = &h->seg;
-	sg->last = sg->cur;
-	memset(&sg->cur, 0, sizeof sg->cur);
-	sg->new_macs_last = sg->new_macs_cur;
-	sg->new_macs_cur = 0;
-	sg->active_last = h->n_prev;
-	if (sg->last.packets > sg->peak_pps) {
-		sg->peak_pps = sg->last.packets;
-		sg->peak_ts_us = sec_start_us;
+	seg_counters(sg, now);
+	to_bin(now, seg_snap_at(h, s - n + 1), &sg->win);
+	sg->win_end_us = end_us;
+	sg->active_win = h->n_current;
+	int64_t r = (s + 1) % n;
+	if (r < 0)
+		r += n;
+	memcpy(&h->seg_snap[(size_t)(1 + r) * NC], now, sizeof(now));
+	/* New MACs: the same ring, three counters. */
+	uint32_t *tot[3] = { &sg->new_macs_total, &sg->invalid_macs_total,
+			     &sg->local_macs_total };
+	uint32_t *win[3] = { &sg->new_macs_win, &sg->invalid_macs_win,
+			     &sg->local_macs_win };
+	for (int k = 0; k < 3; k++) {
+		uint32_t before = s - n + 1 < h->seg_valid_from
+					  ? h->seg_macs_base[k] : h->seg_macs[k][r];
+		*win[k] = *tot[k] - before;
+		h->seg_macs[k][r] = *tot[k];
+	}
+	if (second) {
+		sg->new_macs_last = sg->new_macs_win;
+		sg->last = sg->win;
+		sg->active_last = h->n_current;
+		sg->top_last = top;
+		if (sg->last.packets > sg->peak_pps) {
+			sg->peak_pps = sg->last.packets;
+			sg->peak_ts_us = sec_us;
+		}
 	}
 
 	/*
@@ -639,13 +974,15 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t sec_start_us)
 	 * within a few seconds. Halving keeps the order of counts, so the
 	 * summary stays valid; it costs O(k log k) once per period.
 	 */
+	if (!second)
+		return;
 	if (!h->halve_armed) {
-		h->next_halve_us = sec_start_us + (int64_t)h->halve_s * US_PER_S;
+		h->next_halve_us = sec_us + (int64_t)h->halve_s * US_PER_S;
 		h->halve_armed = true;
-	} else if (sec_start_us >= h->next_halve_us) {
+	} else if (sec_us >= h->next_halve_us) {
 		fs_hh_halve(&h->hh);
 		h->st.hh_halvings++;
-		h->next_halve_us = sec_start_us + (int64_t)h->halve_s * US_PER_S;
+		h->next_halve_us = sec_us + (int64_t)h->halve_s * US_PER_S;
 	}
 }
 
@@ -658,8 +995,27 @@ void fs_hosts_foreach(const struct fs_hosts *h, fs_host_fn fn, void *ctx)
 void fs_hosts_foreach_active(const struct fs_hosts *h, fs_host_fn fn,
 			     void *ctx)
 {
-	for (uint32_t j = 0; j < h->n_prev; j++)
-		fn(&h->host[h->act_prev[j]], ctx);
+	struct fs_hosts *w = (struct fs_hosts *)h;	/* stamps only */
+	int64_t s = h->last_slice, gen = ++w->visit_gen;
+	for (int64_t sl = s - (int64_t)h->nslices + 1; h->started && sl <= s; sl++) {
+		const uint32_t *list = wheel_list(w, sl);
+		uint32_t cnt = *wheel_count(w, sl);
+		for (uint32_t j = 0; j < cnt; j++) {
+			uint32_t i = list[j];
+			struct meta *m = &w->meta[i];
+			if (!is_current(h, m) || m->visited == gen)
+				continue;
+			m->visited = gen;	/* once per call */
+			fn(&h->host[i], ctx);
+		}
+	}
+}
+
+void fs_hosts_foreach_changed(const struct fs_hosts *h, fs_host_fn fn,
+			      void *ctx)
+{
+	for (uint32_t j = 0; j < h->n_changed; j++)
+		fn(&h->host[h->changed[j]], ctx);
 }
 
 /* Ranking for top: more packets first; ties by (VLAN, MAC) for stable output. */
@@ -732,6 +1088,15 @@ const struct fs_segment *fs_hosts_segment(const struct fs_hosts *h)
 	return &h->seg;
 }
 
+uint32_t fs_segment_new_macs(const struct fs_segment *s)
+{
+	if (s->win_end_us >= s->warm_until_us)
+		return s->new_macs_win;
+	if (s->new_macs_win >= FS_WARM_ANY_MACS)
+		return s->new_macs_win;
+	return s->local_macs_win >= FS_WARM_LOCAL_MACS ? s->local_macs_win : 0;
+}
+
 void fs_hosts_stats(const struct fs_hosts *h, struct fs_hosts_stats *st)
 {
 	*st = h->st;
@@ -775,22 +1140,10 @@ int fs_hosts_check(const struct fs_hosts *h)
 	}
 	if (seen != h->n || h->lru_tail != prev)
 		return -1;
-	uint32_t nc = 0, np = 0;
-	for (uint32_t i = 0; i < h->n; i++) {
-		const struct meta *m = &h->meta[i];
-		if (m->cur_pos != NONE) {
-			if (m->cur_pos >= h->n_cur || h->act_cur[m->cur_pos] != i)
-				return -1;
-			nc++;
-		}
-		if (m->prev_pos != NONE) {
-			if (m->prev_pos >= h->n_prev ||
-			    h->act_prev[m->prev_pos] != i)
-				return -1;
-			np++;
-		}
-	}
-	if (nc != h->n_cur || np != h->n_prev)
+	uint32_t nc = 0;
+	for (uint32_t i = 0; i < h->n; i++)
+		nc += h->started && is_current(h, &h->meta[i]);
+	if (nc != h->n_current)
 		return -1;
 	return fs_hh_check(&h->hh);
 }

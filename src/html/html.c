@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "floodspot/alert.h"
 #include "floodspot/fmt.h"
 #include "floodspot/log.h"
+#include "floodspot/thread.h"
 #include "html_int.h"
 
 
@@ -32,6 +34,9 @@
 #define MAX_ALERTS 50
 #define MAX_EVENTS 200
 #define MAX_ROUTER_GRAPHS 16
+#define MAX_JOBS \
+	(1 + MAX_HOSTS + MAX_ROUTER_GRAPHS + FS_HTML_MAX_SESSION_GRAPHS)
+#define DRAW_TIMEOUT_MS 60000	/* one view's graphs */
 
 /* Per view: its page, the suffix of its graphs, how often (packet time)
  * it is redrawn; MRTG redraws its longer views less often too. */
@@ -99,8 +104,11 @@ struct fs_html {
 	struct snap *render;
 	int64_t view_done_us[FS_GRAPH_VIEWS];
 	bool view_drawn[FS_GRAPH_VIEWS];
+	struct fs_html_job jobs[MAX_JOBS];
 	pthread_t thread;
 	bool thread_started;
+	bool abandoned;		/* still rendering at the stop deadline */
+	_Atomic int draw_child;	/* pid of the graph child while it draws */
 	struct fs_ratelimit rl;
 };
 
@@ -163,37 +171,39 @@ static void host_name(char *buf, size_t len, const struct fs_html_host *h)
 		 h->mac[4], h->mac[5]);
 }
 
-/* Draws into NAME.tmp and renames; returns true when the image exists. */
-static bool draw(struct fs_html *h, struct fs_graph_req *r, const char *name)
+/* A graph job for the RRD file rel (when it exists) into png. */
+static bool add_job(struct fs_html *h, struct fs_html_job *j, const char *rel,
+		    const char *png, const struct fs_graph_req *req)
 {
-	char out[FS_STORE_PATH_MAX + 80], tmp[FS_STORE_PATH_MAX + 90];
-	char err[512];
-	snprintf(out, sizeof(out), "%s/%s", h->dir, name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", out);
-	r->dir = h->rrd_dir;
-	r->out = tmp;
-	r->format = "png";
-	r->daemon = h->has_daemon ? h->daemon : NULL;
-	if (fs_graph_render(r, err, sizeof(err)) != 0) {
-		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING, "html: %s: %s", name,
-			       err);
-		unlink(tmp);
+	struct stat st;
+	snprintf(j->rrd_file, sizeof(j->rrd_file), "%s/%s", h->rrd_dir, rel);
+	if (stat(j->rrd_file, &st) != 0)
 		return false;
-	}
-	if (rename(tmp, out) != 0) {
-		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING, "html: %s: %s", out,
-			       strerror(errno));
-		return false;
-	}
+	j->req = *req;
+	j->req.dir = h->rrd_dir;
+	snprintf(j->name, sizeof(j->name), "%s", png);
 	return true;
 }
 
-static bool rrd_exists(struct fs_html *h, const char *rel)
+/* Draws the jobs (draw.c, in a child); a graph that could not be drawn
+ * again keeps its last good image. */
+static void draw_jobs(struct fs_html *h, struct fs_html_job *jobs, unsigned n)
 {
-	char path[FS_STORE_PATH_MAX + 160];
-	struct stat st;
-	snprintf(path, sizeof(path), "%s/%s", h->rrd_dir, rel);
-	return stat(path, &st) == 0;
+	struct fs_html_draw_cfg dc = {
+		.dir = h->dir,
+		.daemon = h->has_daemon ? h->daemon : NULL,
+		.timeout_ms = DRAW_TIMEOUT_MS,
+		.rl = &h->rl,
+		.child = &h->draw_child,
+	};
+	fs_html_draw(&dc, jobs, n);
+	for (unsigned i = 0; i < n; i++) {
+		char out[FS_STORE_PATH_MAX + 96];
+		struct stat st;
+		snprintf(out, sizeof(out), "%s/%s", h->dir, jobs[i].name);
+		if (!jobs[i].ok && stat(out, &st) == 0)
+			jobs[i].ok = true;
+	}
 }
 
 static void classes_cell(FILE *f, const struct fs_html_host *hh)
@@ -429,20 +439,22 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 	bool router_img[MAX_ROUTERS] = { false };
 	bool session_img[FS_HTML_MAX_SESSION_GRAPHS] = { false };
 	if (h->has_rrd) {
+		/* Which job draws what: -1 none. */
+		int seg_job = -1, host_job[MAX_HOSTS], router_job[MAX_ROUTERS];
+		struct fs_html_job *jobs = h->jobs;
+		unsigned nj = 0;
 		struct fs_graph_req r = { .kind = FS_GRAPH_SEGMENT,
 					  .start = start_s, .end = now_s,
 					  .view = view };
 		char seg_png[32];
 		snprintf(seg_png, sizeof(seg_png), "segment%s.png", sfx);
-		if (rrd_exists(h, "segment.rrd"))
-			seg_img = draw(h, &r, seg_png);
+		if (add_job(h, &jobs[nj], "segment.rrd", seg_png, &r))
+			seg_job = (int)nj++;
 		for (uint32_t i = 0; i < s->n_hosts; i++) {
 			char rel[128], name[64], png[80];
 			const struct fs_html_host *hh = &s->hosts[i];
 			fs_store_rel_path(rel, sizeof(rel), FS_STORE_K_HOST,
 					  hh->vlan, hh->mac, 0);
-			if (!rrd_exists(h, rel))
-				continue;
 			host_name(name, sizeof(name), hh);
 			snprintf(png, sizeof(png), "host-%s%s.png", name, sfx);
 			struct fs_graph_req hr = { .kind = FS_GRAPH_HOST,
@@ -453,15 +465,15 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 						   .width = 600,
 						   .height = 160 };
 			memcpy(hr.mac, hh->mac, 6);
-			host_img[i] = draw(h, &hr, png);
+			host_job[i] = -1;
+			if (add_job(h, &jobs[nj], rel, png, &hr))
+				host_job[i] = (int)nj++;
 		}
 		for (uint32_t i = 0; i < s->n_routers && i < MAX_ROUTER_GRAPHS;
 		     i++) {
 			char rel[128], id[16], png[56];
 			fs_store_rel_path(rel, sizeof(rel), FS_STORE_K_ROUTER, 0,
 					  NULL, s->routers[i].router_id);
-			if (!rrd_exists(h, rel))
-				continue;
 			snprintf(png, sizeof(png), "router-%s%s.png",
 				 fs_fmt_id(id, s->routers[i].router_id), sfx);
 			struct fs_graph_req rr = { .kind = FS_GRAPH_ROUTER,
@@ -470,14 +482,17 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 						   .start = start_s,
 						   .end = now_s,
 						   .view = view };
-			router_img[i] = draw(h, &rr, png);
+			router_job[i] = -1;
+			if (add_job(h, &jobs[nj], rel, png, &rr))
+				router_job[i] = (int)nj++;
 		}
+		int sess_job[FS_HTML_MAX_SESSION_GRAPHS];
 		for (uint32_t i = 0;
 		     i < s->sess.n && i < FS_HTML_MAX_SESSION_GRAPHS; i++) {
 			char rel[128], png[48];
 			const struct fs_store_session *k = &s->sess.rows[i].file;
-			if (fs_store_session_path(rel, sizeof(rel), k) != 0 ||
-			    !rrd_exists(h, rel))
+			sess_job[i] = -1;
+			if (fs_store_session_path(rel, sizeof(rel), k) != 0)
 				continue;
 			snprintf(png, sizeof(png), "session-%u%s.png", i, sfx);
 			struct fs_graph_req sr = { .kind = FS_GRAPH_SESSION,
@@ -487,14 +502,27 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 						   .view = view,
 						   .width = 600,
 						   .height = 160 };
-			session_img[i] = draw(h, &sr, png);
+			if (add_job(h, &jobs[nj], rel, png, &sr))
+				sess_job[i] = (int)nj++;
 		}
+		draw_jobs(h, jobs, nj);
+		seg_img = seg_job >= 0 && jobs[seg_job].ok;
+		for (uint32_t i = 0; i < s->n_hosts; i++)
+			host_img[i] = host_job[i] >= 0 && jobs[host_job[i]].ok;
+		for (uint32_t i = 0; i < s->n_routers && i < MAX_ROUTER_GRAPHS;
+		     i++)
+			router_img[i] = router_job[i] >= 0 &&
+					jobs[router_job[i]].ok;
+		for (uint32_t i = 0;
+		     i < s->sess.n && i < FS_HTML_MAX_SESSION_GRAPHS; i++)
+			session_img[i] = sess_job[i] >= 0 &&
+					 jobs[sess_job[i]].ok;
 	}
 
 	char path[FS_STORE_PATH_MAX + 32], tmp[FS_STORE_PATH_MAX + 40];
 	snprintf(path, sizeof(path), "%s/%s", h->dir, views[v].page);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
+	FILE *f = fopen(tmp, "we");
 	if (!f) {
 		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING, "html: %s: %s", tmp,
 			       strerror(errno));
@@ -618,7 +646,8 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 		fprintf(f, "<table id=\"routers\">\n<tr><th>router id</th>"
 			"<th>VLAN</th><th>MAC</th><th>IP</th><th>hello/dead</th>"
 			"<th>last gap ms</th><th>max gap ms</th>"
-			"<th>neighbors</th><th>full</th><th>alive</th></tr>\n");
+			"<th>neighbors</th><th>full</th><th>alive</th>"
+			"<th>evidence</th></tr>\n");
 		for (uint32_t i = 0; i < s->n_routers; i++) {
 			const struct fs_html_router *r = &s->routers[i];
 			char id[16], mac[FS_MAC_STRLEN];
@@ -628,10 +657,12 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 			fs_html_esc(f, r->ip);
 			fprintf(f, "</td><td>%u/%u</td><td class=\"num\">%u</td>"
 				"<td class=\"num\">%u</td><td class=\"num\">%u"
-				"</td><td class=\"num\">%u</td><td>%s</td></tr>\n",
+				"</td><td class=\"num\">%u</td><td>%s</td><td>",
 				r->hello_interval_s, r->dead_interval_s,
 				r->last_gap_ms, r->gap_max_ms, r->neighbors,
 				r->adj_full, r->alive ? "yes" : "no");
+			fs_html_esc(f, r->evidence);
+			fputs("</td></tr>\n", f);
 		}
 		fprintf(f, "</table>\n");
 		for (uint32_t i = 0; i < s->n_routers && i < MAX_ROUTER_GRAPHS;
@@ -689,7 +720,8 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 	}
 	fs_html_write_sessions(f, &s->sess, session_img, sfx);
 	fprintf(f, "</body></html>\n");
-	bool bad = ferror(f) != 0;
+	/* On disk before it replaces the page a browser may be reading. */
+	bool bad = fflush(f) != 0 || ferror(f) != 0 || fsync(fileno(f)) != 0;
 	if (fclose(f) != 0 || bad) {
 		fs_log_limited(&h->rl, mono_us(), FS_LOG_WARNING,
 			       "html: %s: write failed", tmp);
@@ -788,7 +820,7 @@ struct fs_html *fs_html_create(const struct fs_html_config *cfg,
 	pthread_mutex_init(&h->mu, NULL);
 	pthread_cond_init(&h->cv, NULL);
 	if (!h->build || !h->pending || !h->render ||
-	    pthread_create(&h->thread, NULL, render_main, h) != 0) {
+	    fs_thread_start(&h->thread, render_main, h) != 0) {
 		snprintf(err, errlen, "html: cannot start renderer");
 		fs_html_destroy(h);
 		return NULL;
@@ -882,10 +914,45 @@ void fs_html_commit(struct fs_html *h)
 	h->refreshed_once = true;
 }
 
+bool fs_html_finish(struct fs_html *h, int timeout_ms)
+{
+	if (!h || !h->thread_started)
+		return true;
+	pthread_mutex_lock(&h->mu);
+	h->stop = true;
+	pthread_cond_signal(&h->cv);
+	pthread_mutex_unlock(&h->mu);
+	if (timeout_ms < 0) {
+		pthread_join(h->thread, NULL);
+		h->thread_started = false;
+		return true;
+	}
+	struct timespec at;
+	clock_gettime(CLOCK_REALTIME, &at);
+	at.tv_sec += timeout_ms / 1000;
+	at.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (at.tv_nsec >= 1000000000L) {
+		at.tv_sec++;
+		at.tv_nsec -= 1000000000L;
+	}
+	if (pthread_timedjoin_np(h->thread, NULL, &at) != 0) {
+		h->abandoned = true;
+		/* Our own child, by pid: it would outlive us otherwise. */
+		int pid = atomic_load(&h->draw_child);
+		if (pid > 0)
+			kill(pid, SIGKILL);
+		fs_log(FS_LOG_ERR, "html: renderer still busy %d ms after stop; "
+		       "the last page is not written", timeout_ms);
+		return false;
+	}
+	h->thread_started = false;
+	return true;
+}
+
 void fs_html_destroy(struct fs_html *h)
 {
-	if (!h)
-		return;
+	if (!h || h->abandoned)
+		return;	/* an abandoned renderer may still use everything */
 	if (h->thread_started) {
 		pthread_mutex_lock(&h->mu);
 		h->stop = true;

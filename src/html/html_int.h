@@ -1,12 +1,15 @@
-/* Private to src/html: what html_tick.c and sessions.c need of html.c. */
+/* Private to src/html: what html_tick.c and sessions.c need of html.c,
+ * and the graph drawing child (draw.c). */
 #ifndef FS_HTML_INT_H
 #define FS_HTML_INT_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "floodspot/html.h"
+#include "floodspot/log.h"
 
 bool fs_html_due(const struct fs_html *h, int64_t now_us, int force);
 uint32_t fs_html_top_n(const struct fs_html *h);
@@ -52,5 +55,27 @@ bool fs_html_session_event(const struct fs_event *ev,
  * session-I<sfx>.png. */
 void fs_html_write_sessions(FILE *f, const struct fs_html_sess_snap *ss,
 			    const bool *img, const char *sfx);
+
+/* One graph of a page: drawn into dir/name when ok. */
+struct fs_html_job {
+	struct fs_graph_req req;	/* out, format and daemon are set here */
+	char name[80];			/* "segment.png", "host-...png" */
+	char rrd_file[FS_STORE_PATH_MAX + 160];	/* flushed via rrdcached */
+	bool ok;
+};
+struct fs_html_draw_cfg {
+	const char *dir;		/* the --html directory */
+	const char *daemon;		/* rrdcached to flush through, or NULL */
+	unsigned timeout_ms;		/* the child is killed past this */
+	struct fs_ratelimit *rl;	/* for per-graph errors */
+	_Atomic int *child;		/* the drawing child's pid while it runs */
+};
+/* Draws the jobs in a child process that exits afterwards (librrd's graph
+ * code leaks); sets each job's ok, returns how many were drawn. Renderer
+ * thread only. */
+unsigned fs_html_draw(const struct fs_html_draw_cfg *c,
+		      struct fs_html_job *jobs, unsigned n);
+/* true when fd holds a whole PNG (every chunk up to IEND); else why. */
+bool fs_png_complete(int fd, char *why, size_t whylen);
 
 #endif

@@ -22,6 +22,7 @@ static void add_router(const struct fs_ospf_router_view *r, void *ctx)
 	memcpy(v.mac, r->mac, 6);
 	if (r->ip_version)
 		fs_fmt_ip(v.ip, r->ip_version, r->ip);
+	fs_router_evidence_text(r->evidence, v.evidence, sizeof(v.evidence));
 	fs_html_add_router(ctx, &v);
 }
 

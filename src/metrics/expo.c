@@ -198,15 +198,18 @@ static void queues(FILE *f, const struct fs_metrics_snap *s)
 		       a->exec_spawned);
 		family(f, "floodspot_alert_dropped_total", "counter",
 		       "Alert messages lost, by sink and reason.");
-		static const char *const why[5][2] = {
+		static const char *const why[7][2] = {
 			{ "local", "busy" }, { "remote", "queue_full" },
-			{ "remote", "send_error" }, { "exec", "busy" },
+			{ "remote", "send_error" }, { "remote", "unconfirmed" },
+			{ "remote", "exit" }, { "exec", "busy" },
 			{ "exec", "failed" } };
-		const uint64_t n[5] = { a->local_dropped,
+		const uint64_t n[7] = { a->local_dropped,
 					a->remote_dropped_queue_full,
 					a->remote_dropped_send_error,
+					a->remote_unconfirmed,
+					a->remote_dropped_exit,
 					a->exec_dropped_busy, a->exec_failed };
-		for (int i = 0; i < 5; i++) {
+		for (int i = 0; i < 7; i++) {
 			struct labels l = { .n = 0 };
 			lab(&l, "sink", why[i][0]);
 			lab(&l, "reason", why[i][1]);

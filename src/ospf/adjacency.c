@@ -75,6 +75,8 @@ static struct fs_ospf_adj *adj_get(struct fs_ospf *o, uint8_t version,
 		return NULL;
 	}
 	struct adj_key k = make_key(o, version, vlan, area, x, y);
+	if (idx >= o->adj_hi)
+		o->adj_hi = idx + 1;
 	a = &o->adj[idx];
 	memset(a, 0, sizeof(*a));
 	a->used = true;

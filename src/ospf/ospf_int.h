@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "floodspot/hash.h"
+#include "floodspot/gap.h"
 #include "floodspot/ospf.h"
 #include "floodspot/ospf_msg.h"
 
@@ -62,7 +63,9 @@ struct fs_ospf_rt {
 	int64_t nbr_seen_us[FS_OSPF_HELLO_MAX_NBRS];
 
 	int64_t first_seen_us, last_pkt_us, last_hello_us, dead_since_us;
-	bool hello_seen, alive, confirmed, silent_reported;
+	bool hello_seen, alive, confirmed;
+	bool silent_reported;	/* this gap was told overdue */
+	uint8_t unseen_told;	/* bit per fs_ev_ospf_unseen.what, this gap */
 	uint32_t listed_by;	/* last router whose Hello listed this one */
 	uint64_t esp_seen;	/* ESP packets from its address */
 	/* Recent DBD partners: multicast LSUs may answer them (p2p, DROther). */
@@ -131,12 +134,17 @@ struct fs_ospf {
 	struct fs_event_bus *bus;
 	struct fs_routers *routers;
 	struct fs_hkey hkey;	/* seeded per process: ids cannot collide */
+	const struct fs_gaps *gaps;	/* may be NULL */
+	int64_t last_any_us;		/* latest packet of any kind */
+	uint64_t forgotten;		/* fs_ospf_forget calls */
 	int64_t now_us;
 
 	/* routers by (version, VLAN, id), and by (version, VLAN, source IP) */
 	struct fs_ospf_rt *rt;
 	struct fs_hids rt_ids;
 	struct fs_hidx rt_ix, ip_ix;
+	/* Above these no record was ever used: per-tick loops stop there. */
+	uint32_t rt_hi, adj_hi;
 
 	struct fs_ospf_adj *adj;
 	struct fs_hids adj_ids;
@@ -156,6 +164,24 @@ struct fs_ospf {
 #define FS_OSPF_VLAN_HAS_OSPF 0x01
 #define FS_OSPF_VLAN_REPORTED 0x02
 #define FS_OSPF_VLAN_SEEN 0x04
+
+/* Gaps seen before the late margin follows the router's own jitter. */
+#define FS_OSPF_JITTER_GAPS 3
+
+/* tracker.c: timers judged only on what the capture could see */
+/* The time from which silence counts: since, or the end of a blind span
+ * after it; INT64_MAX while the capture is still blind. */
+int64_t fs_ospf_seen_from(const struct fs_ospf *o, int64_t since_us,
+			  int64_t now_us);
+/* A timer that ran out at moment_us is judged only once the capture has
+ * shown a packet at or after it: until then the silence may be its own. */
+static inline bool fs_ospf_seen_past(const struct fs_ospf *o, int64_t moment_us)
+{
+	return o->last_any_us >= moment_us;
+}
+/* A timer of r ran out inside a gap: told once per silence. */
+void fs_ospf_unseen(struct fs_ospf *o, struct fs_ospf_rt *r, uint8_t what,
+		    int64_t now_us);
 
 /* router.c */
 struct fs_ospf_rt *fs_ospf_rt_find(const struct fs_ospf *o, uint8_t version,

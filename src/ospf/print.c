@@ -27,6 +27,10 @@ static void router_view(const struct fs_ospf *o, const struct fs_ospf_rt *r,
 	v->bdr = r->bdr;
 	v->priority = r->prio;
 	v->last_hello_us = r->last_hello_us;
+	v->seen_from_us = fs_ospf_seen_from(o, r->last_hello_us, o->now_us);
+	v->seen_until_us = o->last_any_us;
+	v->evidence = o->routers && r->has_mac ? fs_routers_evidence(o->routers, r->mac)
+					       : 0;
 	v->last_gap_ms = r->last_gap_ms;
 	v->gap_mean_ms = r->gap_mean_ms;
 	v->gap_jitter_ms = r->gap_jitter_ms;
@@ -53,7 +57,7 @@ void fs_ospf_foreach_router(const struct fs_ospf *o, fs_ospf_router_fn fn,
 			    void *ctx)
 {
 	struct fs_ospf_router_view v;
-	for (uint32_t i = 0; i < o->cfg.max_routers; i++) {
+	for (uint32_t i = 0; i < o->rt_hi; i++) {
 		if (!o->rt[i].used)
 			continue;
 		router_view(o, &o->rt[i], &v);
@@ -64,7 +68,7 @@ void fs_ospf_foreach_router(const struct fs_ospf *o, fs_ospf_router_fn fn,
 void fs_ospf_foreach_adjacency(const struct fs_ospf *o, fs_ospf_adj_fn fn,
 			       void *ctx)
 {
-	for (uint32_t i = 0; i < o->cfg.max_neighbors; i++) {
+	for (uint32_t i = 0; i < o->adj_hi; i++) {
 		const struct fs_ospf_adj *a = &o->adj[i];
 		if (!a->used)
 			continue;
@@ -127,9 +131,13 @@ static void print_adj(const struct fs_ospf *o, const struct fs_ospf_adj *a,
 		fs_fmt_id(area, a->area));
 }
 
-static void print_router(const struct fs_ospf_rt *r, FILE *f)
+static void print_router(const struct fs_ospf *o, const struct fs_ospf_rt *r,
+			 FILE *f)
 {
-	char rid[16], area[16], dr[16], bdr[16];
+	char rid[16], area[16], dr[16], bdr[16], ev[160] = "-";
+	if (o->routers && r->has_mac)
+		fs_router_evidence_text(fs_routers_evidence(o->routers, r->mac),
+					ev, sizeof(ev));
 	char ip[FS_IP_STRLEN] = "-", mac[FS_MAC_STRLEN] = "-";
 	if (r->ip_version)
 		fs_fmt_ip(ip, r->ip_version, r->ip);
@@ -138,13 +146,14 @@ static void print_router(const struct fs_ospf_rt *r, FILE *f)
 	fprintf(f,
 		"%-15s  v%u  %4u  %-15s  %-39s  %-17s  %3u  %5u  %4u  "
 		"%-15s  %-15s  %4u  %-5s  %7u  %8.1f  %7.1f  %7u  %5u  %6" PRIu64
-		"  %5" PRIu64 "\n",
+		"  %5" PRIu64 "  %s\n",
 		fs_fmt_id(rid, r->rid), r->version, r->vlan,
 		fs_fmt_id(area, r->area), ip, mac, r->prio, r->hello_s,
 		r->dead_s, fs_fmt_id(dr, r->dr), fs_fmt_id(bdr, r->bdr),
 		r->n_nbrs, r->alive ? "yes" : "no", r->last_gap_ms,
 		(double)r->gap_mean_ms, (double)r->gap_jitter_ms,
-		r->gap_max_ms, r->lsus_last_second, r->lsas, r->retransmits);
+		r->gap_max_ms, r->lsus_last_second, r->lsas, r->retransmits,
+		ev[0] ? ev : "-");
 }
 
 void fs_ospf_print_table(const struct fs_ospf *o, FILE *f)
@@ -153,17 +162,18 @@ void fs_ospf_print_table(const struct fs_ospf *o, FILE *f)
 	fprintf(f, "%-15s  %-15s  %3s  %-16s  %-9s  %-39s  %4s  %s\n",
 		"Router ID", "Neighbor ID", "Pri", "State", "Dead Time",
 		"Address", "VLAN", "Area");
-	for (uint32_t i = 0; i < o->cfg.max_neighbors; i++)
+	for (uint32_t i = 0; i < o->adj_hi; i++)
 		if (o->adj[i].used)
 			print_adj(o, &o->adj[i], f);
 	fprintf(f, "\nOSPF routers\n");
 	fprintf(f,
 		"%-15s  %-2s  %4s  %-15s  %-39s  %-17s  %3s  %5s  %4s  "
-		"%-15s  %-15s  %4s  %-5s  %7s  %8s  %7s  %7s  %5s  %6s  %5s\n",
+		"%-15s  %-15s  %4s  %-5s  %7s  %8s  %7s  %7s  %5s  %6s  %5s  %s\n",
 		"Router ID", "V", "VLAN", "Area", "Address", "MAC", "Pri",
 		"Hello", "Dead", "DR", "BDR", "Nbrs", "Alive", "Gap ms",
-		"Mean ms", "Jit ms", "Max ms", "LSU/s", "LSAs", "Retx");
-	for (uint32_t i = 0; i < o->cfg.max_routers; i++)
+		"Mean ms", "Jit ms", "Max ms", "LSU/s", "LSAs", "Retx",
+		"Router evidence");
+	for (uint32_t i = 0; i < o->rt_hi; i++)
 		if (o->rt[i].used)
-			print_router(&o->rt[i], f);
+			print_router(o, &o->rt[i], f);
 }

@@ -60,6 +60,8 @@ struct fs_ospf_rt *fs_ospf_rt_get(struct fs_ospf *o, uint8_t version,
 		o->st.dropped_table_full++;
 		return NULL;
 	}
+	if (idx >= o->rt_hi)
+		o->rt_hi = idx + 1;
 	r = &o->rt[idx];
 	memset(r, 0, sizeof(*r));
 	r->used = true;
@@ -154,7 +156,8 @@ void fs_ospf_rt_confirm(struct fs_ospf *o, struct fs_ospf_rt *r)
 	r->confirmed = true;
 	if (!o->routers)
 		return;
-	if (r->has_mac && fs_routers_add_mac(o->routers, r->mac) < 0)
+	if (r->has_mac && fs_routers_add_evidence(o->routers, r->mac, FS_RTR_OSPF,
+						  r->vlan, o->now_us) < 0)
 		o->routers_set_full++;
 	if (r->ip_version && fs_routers_add_ip(o->routers, r->ip_version,
 					       r->ip) < 0)

@@ -61,6 +61,32 @@ static void emit_late(struct fs_ospf *o, const struct fs_ospf_rt *r,
 	fs_ospf_emit(o, &ev);
 }
 
+/*
+ * When a hello is late: its interval plus a margin. Until the router has
+ * shown FS_OSPF_JITTER_GAPS gaps the margin is hello_late_ratio of the
+ * interval; then it follows the jitter seen (3 times the mean deviation
+ * of its gaps, at least 2 % of the interval and 50 ms), never more than
+ * that ratio. Real routers keep their hellos within a millisecond or two
+ * (DESIGN.md), so at default timers (10 s) a starved router is told
+ * late about 0.2 s after its hello was due, not 2.5 s.
+ */
+static int64_t late_limit(const struct fs_ospf *o, const struct fs_ospf_rt *r)
+{
+	double ratio = o->cfg.hello_late_ratio > 0 ? o->cfg.hello_late_ratio : 0;
+	double iv = (double)r->hello_s * FS_OSPF_USEC;
+	double margin = iv * ratio;
+	if (r->gaps >= FS_OSPF_JITTER_GAPS) {
+		double m = 3.0 * r->gap_jitter_ms * 1000.0;
+		if (m < 0.02 * iv)
+			m = 0.02 * iv;
+		if (m < 50000.0)
+			m = 50000.0;
+		if (m < margin)
+			margin = m;
+	}
+	return (int64_t)(iv + margin);
+}
+
 void fs_ospf_timing_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 			  const struct fs_pkt *p)
 {
@@ -77,42 +103,63 @@ void fs_ospf_timing_hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 	d->last_us = p->ts_us;
 	if (prev == 0)
 		return;
+	/* Hellos may have come while the capture was blind: no gap to judge. */
+	if (fs_ospf_seen_from(o, prev, p->ts_us) != prev)
+		return;
 	int64_t gap_us = p->ts_us - prev;
 	uint32_t gap_ms = to_ms(gap_us);
 	r->last_gap_ms = gap_ms;
 	if (gap_ms > r->gap_max_ms)
 		r->gap_max_ms = gap_ms;
-	/* A return after a dead interval is an outage, not jitter. */
+	/* A return after a dead interval is an outage, not jitter. Plain
+	 * means over the first gaps, so three gaps already tell the rhythm;
+	 * then weights 1/8 (mean) and 1/16 (deviation). */
 	if (r->dead_s == 0 || gap_us <= (int64_t)r->dead_s * FS_OSPF_USEC) {
 		float g = (float)gap_us / 1000.0f;
 		if (r->gaps == 0) {
 			r->gap_mean_ms = g;
 		} else {
 			float diff = g - r->gap_mean_ms;
-			r->gap_mean_ms += diff / 8.0f;
+			float n = (float)r->gaps;
+			r->gap_mean_ms += diff / (n < 7 ? n + 1 : 8.0f);
 			float ad = diff < 0 ? -diff : diff;
-			r->gap_jitter_ms += (ad - r->gap_jitter_ms) / 16.0f;
+			r->gap_jitter_ms += (ad - r->gap_jitter_ms) / (n < 16 ? n : 16.0f);
 		}
 		r->gaps++;
 	}
-	if (r->hello_s == 0)
+	/* Told already when it became overdue (the tick before). */
+	if (r->hello_s == 0 || r->silent_reported)
 		return;
-	float ratio = o->cfg.hello_late_ratio > 0 ? o->cfg.hello_late_ratio : 0;
-	double limit = (double)r->hello_s * FS_OSPF_USEC * (1.0 + ratio);
-	if ((double)gap_us > limit)
+	if (gap_us > late_limit(o, r))
 		emit_late(o, r, p->ts_us, gap_us, false);
 }
 
+/*
+ * The moment a hello is overdue: the tick that passes it tells, stamped
+ * with that moment, so the correlator can act in the same slice rather
+ * than when (or whether) the late hello arrives.
+ */
 void fs_ospf_timing_tick(struct fs_ospf *o, struct fs_ospf_rt *r,
 			 int64_t now_us)
 {
-	if (!r->hello_seen || !r->alive || r->silent_reported ||
-	    r->dead_s == 0 || o->cfg.silent_dead_ratio <= 0)
+	if (!r->hello_seen || !r->alive || r->silent_reported || r->hello_s == 0)
 		return;
-	int64_t limit = (int64_t)((double)r->dead_s * FS_OSPF_USEC *
-				  o->cfg.silent_dead_ratio);
-	if (now_us - r->last_hello_us <= limit)
+	int64_t limit = late_limit(o, r);
+	if (now_us - r->last_hello_us <= limit ||
+	    !fs_ospf_seen_past(o, r->last_hello_us + limit))
 		return;
+	int64_t from = fs_ospf_seen_from(o, r->last_hello_us, now_us);
+	if (from != r->last_hello_us) {
+		if (from == INT64_MAX || now_us - from <= limit ||
+		    !fs_ospf_seen_past(o, from + limit)) {
+			fs_ospf_unseen(o, r, 0, now_us);
+			return;
+		}
+		/* Silent since the capture could see again: late from there. */
+		r->silent_reported = true;
+		emit_late(o, r, from + limit, limit, true);
+		return;
+	}
 	r->silent_reported = true;
 	emit_late(o, r, r->last_hello_us + limit, limit, true);
 }

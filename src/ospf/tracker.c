@@ -19,7 +19,6 @@
 void fs_ospf_config_defaults(struct fs_ospf_config *cfg)
 {
 	cfg->hello_late_ratio = 0.25f;
-	cfg->silent_dead_ratio = 0.5f;
 	cfg->absent_after_s = 60;
 	cfg->max_routers = 1024;
 	cfg->max_neighbors = 4096;
@@ -78,6 +77,45 @@ int fs_ospf_check(const struct fs_ospf *o)
 	return fs_ospf_rt_check(o) == 0 && fs_ospf_adj_check(o) == 0 ? 0 : -1;
 }
 
+void fs_ospf_set_gaps(struct fs_ospf *o, const struct fs_gaps *gaps)
+{
+	o->gaps = gaps;
+}
+
+int64_t fs_ospf_seen_from(const struct fs_ospf *o, int64_t since_us,
+			  int64_t now_us)
+{
+	if (!o->gaps)
+		return since_us;
+	int64_t b = fs_gaps_blind_until(o->gaps, since_us, now_us);
+	return b > since_us ? b : since_us;
+}
+
+void fs_ospf_unseen(struct fs_ospf *o, struct fs_ospf_rt *r, uint8_t what,
+		    int64_t now_us)
+{
+	if (r->unseen_told & (1u << what))
+		return;
+	r->unseen_told |= (uint8_t)(1u << what);
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_OSPF_UNSEEN;
+	ev.ts_us = now_us;
+	ev.u.unseen.router_id = r->rid;
+	ev.u.unseen.vlan = r->vlan;
+	ev.u.unseen.what = what;
+	/* The span it fell in: the latest that overlaps the silence. */
+	for (unsigned k = 1; o->gaps && k <= o->gaps->n; k++) {
+		const struct fs_gap_span *g =
+			&o->gaps->span[(o->gaps->pos + FS_GAP_KEEP - k) % FS_GAP_KEEP];
+		if (g->start_us <= now_us) {
+			ev.u.unseen.gap_start_us = g->start_us;
+			break;
+		}
+	}
+	fs_ospf_emit(o, &ev);
+}
+
 void fs_ospf_emit(struct fs_ospf *o, struct fs_event *ev)
 {
 	if (o->bus)
@@ -108,19 +146,35 @@ static void emit_router(struct fs_ospf *o, const struct fs_ospf_rt *r,
 	fs_ospf_emit(o, &ev);
 }
 
-static void router_dead(struct fs_ospf *o, struct fs_ospf_rt *r)
+static void router_dead(struct fs_ospf *o, struct fs_ospf_rt *r, int64_t now_us)
 {
-	int64_t expiry = r->last_hello_us + (int64_t)r->dead_s * FS_OSPF_USEC;
+	int64_t from = fs_ospf_seen_from(o, r->last_hello_us, now_us);
+	int64_t expiry = from + (int64_t)r->dead_s * FS_OSPF_USEC;
 	r->alive = false;
 	r->dead_since_us = expiry;
 	fs_ospf_adj_router_gone(o, r, expiry, "dead interval expired");
 }
 
-static bool past_dead(const struct fs_ospf_rt *r, int64_t now_us)
+/*
+ * Past its dead interval as far as the capture could see: silence inside
+ * a blind span may have held hellos, so it counts from the span's end;
+ * a dead interval that ran out only thanks to the span is told unseen.
+ */
+static bool past_dead(struct fs_ospf *o, struct fs_ospf_rt *r, int64_t now_us)
 {
+	int64_t dead = (int64_t)r->dead_s * FS_OSPF_USEC;
 	/* A zero dead interval (bogus Hello) never expires. */
-	return r->hello_seen && r->alive && r->dead_s &&
-	       now_us - r->last_hello_us > (int64_t)r->dead_s * FS_OSPF_USEC;
+	if (!r->hello_seen || !r->alive || !r->dead_s ||
+	    now_us - r->last_hello_us <= dead)
+		return false;
+	if (!fs_ospf_seen_past(o, r->last_hello_us + dead))
+		return false;
+	int64_t from = fs_ospf_seen_from(o, r->last_hello_us, now_us);
+	if (from == INT64_MAX || now_us - from <= dead) {
+		fs_ospf_unseen(o, r, 1, now_us);
+		return false;
+	}
+	return fs_ospf_seen_past(o, from + dead);
 }
 
 static void hello(struct fs_ospf *o, struct fs_ospf_rt *r,
@@ -184,6 +238,7 @@ static void hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 	r->hello_seen = true;
 	r->alive = true;
 	r->silent_reported = false;
+	r->unseen_told = 0;
 	if (first)
 		emit_router(o, r, p->ts_us);
 
@@ -195,8 +250,8 @@ static void hello(struct fs_ospf *o, struct fs_ospf_rt *r,
 	for (uint32_t i = 0; i < r->n_nbrs + n_old; i++) {
 		uint32_t id = i < r->n_nbrs ? r->nbrs[i] : old[i - r->n_nbrs];
 		struct fs_ospf_rt *n = fs_ospf_rt_find(o, r->version, r->vlan, id);
-		if (n && past_dead(n, p->ts_us))
-			router_dead(o, n);
+		if (n && past_dead(o, n, p->ts_us))
+			router_dead(o, n, p->ts_us);
 	}
 	fs_ospf_adj_hello(o, r, old, n_old, p->ts_us);
 
@@ -222,12 +277,16 @@ static void expire_links(struct fs_ospf *o, struct fs_ospf_rt *r,
 	if (dead == 0)
 		return;
 	for (uint32_t i = 0; i < r->n_nbrs;) {
-		if (now_us - r->nbr_seen_us[i] <= dead) {
+		int64_t from = now_us - r->nbr_seen_us[i] <= dead
+				       ? r->nbr_seen_us[i]
+				       : fs_ospf_seen_from(o, r->nbr_seen_us[i], now_us);
+		if (from == INT64_MAX || now_us - from <= dead ||
+		    !fs_ospf_seen_past(o, from + dead)) {
 			i++;
 			continue;
 		}
 		uint32_t id = r->nbrs[i];
-		int64_t expiry = r->nbr_seen_us[i] + dead;
+		int64_t expiry = from + dead;
 		r->n_nbrs--;
 		r->nbrs[i] = r->nbrs[r->n_nbrs];
 		r->nbr_if[i] = r->nbr_if[r->n_nbrs];
@@ -252,6 +311,8 @@ void fs_ospf_message(struct fs_ospf *o, const struct fs_pkt *p,
 		return;
 	if (p->ts_us > o->now_us)
 		o->now_us = p->ts_us;
+	if (p->ts_us > o->last_any_us)
+		o->last_any_us = p->ts_us;
 	o->st.packets++;
 	if (p->vlan < FS_OSPF_VLANS)
 		o->vlan_flags[p->vlan] |= FS_OSPF_VLAN_HAS_OSPF;
@@ -285,8 +346,8 @@ void fs_ospf_message(struct fs_ospf *o, const struct fs_pkt *p,
 	r->last_pkt_us = p->ts_us;
 	fs_ospf_rt_set_addr(o, r, p);
 	/* No tick since its last hello: expire it before reading this one. */
-	if (past_dead(r, p->ts_us))
-		router_dead(o, r);
+	if (past_dead(o, r, p->ts_us))
+		router_dead(o, r, p->ts_us);
 
 	switch (m->type) {
 	case FS_OSPF_HELLO:
@@ -327,6 +388,8 @@ void fs_ospf_seen_esp(struct fs_ospf *o, const struct fs_pkt *p)
 
 void fs_ospf_seen_vlan(struct fs_ospf *o, uint16_t vlan, int64_t ts_us)
 {
+	if (ts_us > o->last_any_us)
+		o->last_any_us = ts_us;
 	if (vlan >= FS_OSPF_VLANS || o->cfg.absent_after_s == 0)
 		return;
 	uint8_t *fl = &o->vlan_flags[vlan];
@@ -354,13 +417,13 @@ void fs_ospf_tick(struct fs_ospf *o, int64_t now_us)
 {
 	if (now_us > o->now_us)
 		o->now_us = now_us;
-	for (uint32_t i = 0; i < o->cfg.max_routers; i++) {
+	for (uint32_t i = 0; i < o->rt_hi; i++) {
 		struct fs_ospf_rt *r = &o->rt[i];
 		if (!r->used)
 			continue;
 		fs_ospf_churn_tick(r);
-		if (past_dead(r, now_us)) {
-			router_dead(o, r);
+		if (past_dead(o, r, now_us)) {
+			router_dead(o, r, now_us);
 		} else {
 			fs_ospf_timing_tick(o, r, now_us);
 			expire_links(o, r, now_us);
@@ -369,7 +432,7 @@ void fs_ospf_tick(struct fs_ospf *o, int64_t now_us)
 			fs_ospf_rt_del(o, r);
 	}
 	/* Pairs whose partner we never saw list back, once that side died. */
-	for (uint32_t i = 0; i < o->cfg.max_neighbors; i++) {
+	for (uint32_t i = 0; i < o->adj_hi; i++) {
 		struct fs_ospf_adj *a = &o->adj[i];
 		if (!a->used)
 			continue;
@@ -395,6 +458,17 @@ void fs_ospf_tick(struct fs_ospf *o, int64_t now_us)
 const char *fs_ospf_malformed_name(unsigned reason)
 {
 	return fs_ospf_reason_name((enum fs_ospf_reason)reason);
+}
+
+void fs_ospf_forget(struct fs_ospf *o)
+{
+	for (uint32_t i = 0; i < o->adj_hi; i++)
+		if (o->adj[i].used)
+			fs_ospf_adj_del(o, &o->adj[i]);
+	for (uint32_t i = 0; i < o->rt_hi; i++)
+		if (o->rt[i].used)
+			fs_ospf_rt_del(o, &o->rt[i]);
+	o->forgotten++;
 }
 
 void fs_ospf_stats(const struct fs_ospf *o, struct fs_ospf_stats *st)

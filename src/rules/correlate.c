@@ -1,22 +1,21 @@
 /*
  * The correlator: ties a routing symptom (adjacency lost, hello late,
  * kernel routes flapping) to the host whose control-plane traffic rose
- * before it, and raises one `culprit` alert per incident.
+ * before it, and raises one `culprit` alert per incident, in the slice of
+ * the symptom.
  *
- * For each host, over the FS_DETECT_RING seconds up to the symptom:
- *   b      = min(base_ctrl.mean, 25th percentile of the window): a robust
- *            baseline, since an EWMA has already absorbed part of a flood
- *            that began inside the window;
- *   thr    = b + k * max(sqrt(b), 1)   (Poisson spread of a count, k=4);
- *   excess = sum over the window of max(0, ctrl_t - b)  (packets);
- *   onset  = the first second of the latest run of seconds above thr
- *            (a single second below thr does not end a run).
- * Hosts with at least one second above thr and excess >= min_excess are
- * suspects, ranked by excess, ties by earlier onset. With E1, E2 the top
- * two excesses and E the sum over all suspects:
+ * Each host's control-plane baseline finds its own change point (a run,
+ * baseline.h): onset, the mean before it, and the packets above that mean
+ * since. The correlator looks back as far as the routers' timers need
+ * (dead interval plus a hello interval, FS_CORR_LOOK_MIN_S to
+ * FS_CORR_LOOK_MAX_S) and takes every host whose run was under way in
+ * that span; a host first seen in the span, too young for a baseline,
+ * counts from zero. Hosts with excess >= min_excess are suspects, ranked
+ * by excess, ties by earlier onset. With E1, E2 the top two excesses and
+ * E the sum over all suspects:
  *   confidence = (E1 / E) * (1 - E2 / (2 * E1)) * (1 - lost)
- * where lost is the capture's drop share in the window: one clear flooder
- * scores 1, two equal ones 0.25 each, and lossy capture lowers it.
+ * where lost is the capture's drop share since the onset: one clear
+ * flooder scores 1, two equal ones 0.25 each, and lossy capture lowers it.
  */
 #include "detect_int.h"
 
@@ -42,68 +41,52 @@ struct suspect {
 	const struct fs_host *h;
 	double excess, base, peak, rate;
 	int64_t onset_us;
+	bool trained;
 };
 
 struct rank_ctx {
 	struct fs_detect *d;
-	int64_t sec_us;		/* newest second of the window */
+	const struct fs_hosts *hosts;
+	int64_t now_us;		/* the symptom's slice end */
+	int64_t from_us;	/* start of the lookback */
 	struct suspect top[2];
 	double total;
 	unsigned n;
 };
 
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
-}
-
 static void judge(const struct fs_host *h, void *ctx)
 {
 	struct rank_ctx *rc = ctx;
-	if (h->last_seen_us < rc->sec_us - (FS_DETECT_RING - 1) * US)
+	if (h->last_seen_us < rc->from_us)
 		return;
-	/* win[i]: ctrl packets in second sec_us - (RING-1-i), oldest first. */
-	uint32_t win[FS_DETECT_RING] = { 0 };
-	int64_t lag = (rc->sec_us - h->last_sec_us) / US;	/* >= 0 */
-	for (int age = 0; age < FS_HOST_HISTORY; age++) {
-		int64_t i = FS_DETECT_RING - 1 - lag - age;
-		if (i < 0 || i >= FS_DETECT_RING)
-			continue;
-		win[i] = h->hist_ctrl[(h->hist_pos + FS_HOST_HISTORY - age) %
-				      FS_HOST_HISTORY];
-	}
-	uint32_t sorted[FS_DETECT_RING];
-	memcpy(sorted, win, sizeof(win));
-	qsort(sorted, FS_DETECT_RING, sizeof(sorted[0]), cmp_u32);
-	double b = sorted[FS_DETECT_RING / 4];
-	if (h->base_ctrl.mean < b)
-		b = h->base_ctrl.mean;
-	double thr = b + rc->d->cfg.onset_k * fmax(sqrt(b), 1.0);
-	double excess = 0, peak = 0;
-	int onset = -1, last_above = -2;
-	for (int i = 0; i < FS_DETECT_RING; i++) {
-		if (win[i] > b)
-			excess += win[i] - b;
-		if (win[i] > peak)
-			peak = win[i];
-		if (win[i] > thr) {
-			if (i - last_above > 2)
-				onset = i;	/* a new run starts */
-			last_above = i;
-		}
-	}
-	if (onset < 0 || excess < rc->d->cfg.min_excess)
+	const struct fs_baseline *b = &h->base_ctrl;
+	bool current = fs_hosts_current(rc->hosts, h);
+	struct suspect s = { .h = h, .trained = fs_baseline_trained(b) };
+
+	if (b->onset_us && (b->in_run || b->above_us >= rc->from_us)) {
+		s.excess = b->excess;
+		s.base = b->base;
+		s.peak = b->peak;
+		s.onset_us = b->onset_us;
+		s.trained = true;
+	} else if (h->first_seen_us >= rc->from_us) {
+		/* New in the span, its habit unknown (what it learned while
+		 * young may be the flood itself): all it sent is excess. */
+		s.excess = (double)h->ctrl_packets;
+		s.peak = current ? h->win.ctrl : 0;
+		s.onset_us = h->first_seen_us;
+	} else {
 		return;
-	struct suspect s = {
-		.h = h, .excess = excess, .base = b, .peak = peak,
-		.onset_us = rc->sec_us - (int64_t)(FS_DETECT_RING - 1 - onset) * US,
-	};
-	double sum = 0;
-	for (int i = onset; i < FS_DETECT_RING; i++)
-		sum += win[i];
-	s.rate = sum / (FS_DETECT_RING - onset);
-	rc->total += excess;
+	}
+	if (s.excess < rc->d->cfg.min_excess)
+		return;
+	if (current && h->win.ctrl > s.peak)
+		s.peak = h->win.ctrl;
+	/* The rate now, or the mean since the onset once it is over. */
+	double secs = (double)(rc->now_us - s.onset_us) / US;
+	s.rate = current && h->win.ctrl > s.base ? h->win.ctrl
+		 : s.base + (secs > 1 ? s.excess / secs : s.excess);
+	rc->total += s.excess;
 	rc->n++;
 	for (int k = 0; k < 2; k++) {
 		struct suspect *t = &rc->top[k];
@@ -158,18 +141,70 @@ static void add_suspect(struct fs_alert *a, const char *prefix,
 	fs_alert_add(a, key, "%s", fs_fmt_mac(buf, s->h->mac));
 	snprintf(key, sizeof(key), "%svlan", prefix);
 	fs_alert_add(a, key, "%u", s->h->vlan);
-	if (s->h->n_ips) {
+	const struct fs_host_ip *ip = fs_detect_host_ip(s->h);
+	if (ip) {
 		snprintf(key, sizeof(key), "%sip", prefix);
-		fs_alert_add(a, key, "%s",
-			     fs_fmt_ip(buf, s->h->ips[0].version, s->h->ips[0].addr));
+		fs_alert_add(a, key, "%s", fs_fmt_ip(buf, ip->version, ip->addr));
 	}
 	snprintf(key, sizeof(key), "%spps", prefix);
 	fs_alert_add(a, key, "%.0f", s->rate);
 	snprintf(key, sizeof(key), "%sbaseline", prefix);
 	fs_alert_add(a, key, "%.1f", s->base);
+	if (!s->trained) {
+		snprintf(key, sizeof(key), "%sbaseline_trained", prefix);
+		fs_alert_add_bool(a, key, false);
+	}
 	snprintf(key, sizeof(key), "%ssince", prefix);
 	char ts[FS_TIME_STRLEN];
 	fs_alert_add(a, key, "%s", fs_fmt_time(ts, s->onset_us));
+}
+
+struct look_ctx {
+	const struct fs_corr *c;
+	uint32_t look_s;
+};
+
+static void router_look(const struct fs_ospf_router_view *r, void *ctx)
+{
+	struct look_ctx *l = ctx;
+	for (unsigned i = 0; i < l->c->n_inc; i++) {
+		const struct fs_symptom *s = &l->c->inc[i];
+		if (s->vlan != r->vlan ||
+		    (s->router_id != r->router_id && s->neighbor_id != r->router_id))
+			continue;
+		uint32_t need = r->dead_interval_s + r->hello_interval_s;
+		if (need > l->look_s)
+			l->look_s = need;
+	}
+}
+
+/* How far back an onset may lie for this incident's symptoms. */
+static int64_t lookback_us(const struct fs_detect *d,
+			   const struct fs_detect_inputs *in)
+{
+	struct look_ctx l = { .c = &d->corr, .look_s = FS_CORR_LOOK_MIN_S };
+	if (in->ospf && d->router_iter)
+		d->router_iter(in->ospf, router_look, &l);
+	if (l.look_s > FS_CORR_LOOK_MAX_S)
+		l.look_s = FS_CORR_LOOK_MAX_S;
+	return (int64_t)l.look_s * US;
+}
+
+/* Cumulative counts as they stood before since_us (0 when the capture
+ * started inside the span). */
+static void ring_before(const struct fs_corr *c, int64_t since_us,
+			uint64_t *drops, uint64_t *pkts)
+{
+	*drops = *pkts = 0;
+	for (unsigned k = 1; k <= c->ring_n; k++) {
+		unsigned i = (c->ring_pos + FS_CORR_RING - k) % FS_CORR_RING;
+		*drops = c->drops[i];
+		*pkts = c->seg_packets[i];
+		if (c->ring_sec[i] + US <= since_us)
+			return;
+	}
+	if (c->ring_n < FS_CORR_RING)
+		*drops = *pkts = 0;
 }
 
 /*
@@ -180,20 +215,22 @@ static bool name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in,
 			 enum fs_alert_state state)
 {
 	struct fs_corr *c = &d->corr;
-	struct rank_ctx rc = { .d = d, .sec_us = d->sec_us };
+	struct rank_ctx rc = {
+		.d = d, .hosts = in->hosts, .now_us = d->now_us,
+		.from_us = d->now_us - lookback_us(d, in),
+	};
 	if (in->hosts)
 		fs_hosts_foreach(in->hosts, judge, &rc);
 	if (!rc.top[0].h)
 		return false;
-	/* Capture losses over the window: drops against packets seen. */
-	unsigned back = c->ring_n < FS_DETECT_RING ? c->ring_n : FS_DETECT_RING;
-	unsigned newest = (c->ring_pos + FS_DETECT_RING - 1) % FS_DETECT_RING;
-	unsigned oldest = (c->ring_pos + FS_DETECT_RING - back) % FS_DETECT_RING;
-	uint64_t drops = back ? c->drops[newest] - c->drops[oldest] : 0;
-	uint64_t pkts = back ? c->seg_packets[newest] - c->seg_packets[oldest] : 0;
+	const struct suspect *t = &rc.top[0], *r = &rc.top[1];
+	/* Capture losses since the onset: drops against packets seen. */
+	uint64_t d0, p0;
+	ring_before(c, t->onset_us, &d0, &p0);
+	uint64_t drops = d->drops_now - d0;
+	uint64_t pkts = in->hosts ? fs_hosts_segment(in->hosts)->packets - p0 : 0;
 	double lost = drops ? (double)drops / (double)(drops + pkts) : 0;
 
-	const struct suspect *t = &rc.top[0], *r = &rc.top[1];
 	double conf = t->excess / rc.total;
 	if (r->h)
 		conf *= 1.0 - r->excess / (2.0 * t->excess);
@@ -201,7 +238,7 @@ static bool name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in,
 
 	struct fs_alert *a = &c->raised;
 	memset(a, 0, sizeof(*a));
-	a->ts_us = d->sec_us + US;
+	a->ts_us = d->now_us;
 	a->state = state;
 	a->severity = FS_SEV_CRITICAL;
 	snprintf(a->rule, sizeof(a->rule), "culprit");
@@ -211,16 +248,31 @@ static bool name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in,
 	fs_alert_add(a, "peak", "%.0f", t->peak);
 	fs_alert_add(a, "excess", "%.0f", t->excess);
 	fs_alert_add(a, "confidence", "%.2f", conf);
-	fs_alert_add(a, "trigger", "%s", symptom_name(c->inc[0].what));
+	/* The symptom that named it (the incident's first may have found no
+	 * suspect yet). */
+	fs_alert_add(a, "trigger", "%s",
+		     symptom_name(c->n_sym ? c->sym[0].what : c->inc[0].what));
 	char vict[96];
 	victims(c, vict, sizeof(vict));
 	if (vict[0])
 		fs_alert_add_list(a, "adjacencies", vict);
+	bool blind = in->gaps && fs_gaps_blind_until(in->gaps, t->onset_us, d->now_us);
 	fs_alert_add(a, "drops", "%llu", (unsigned long long)drops);
-	fs_alert_add_bool(a, "lossy", drops != 0);
+	fs_alert_add_bool(a, "lossy", drops || blind);
+	if (blind)
+		fs_alert_add_bool(a, "blind", true);
 	fs_alert_add(a, "suspects", "%u", rc.n);
 	if (r->h)
 		add_suspect(a, "runner_up_", r);
+	if (state == FS_ALERT_RAISED) {
+		c->evidence[0] = '\0';
+		fs_detect_evidence(d, a, t->h->vlan, t->h->mac, "culprit", t->onset_us);
+		if (a->n_fields && !strcmp(a->field[a->n_fields - 1].key, "evidence"))
+			snprintf(c->evidence, sizeof(c->evidence), "%s",
+				 a->field[a->n_fields - 1].value);
+	} else if (c->evidence[0]) {
+		fs_alert_add(a, "evidence", "%s", c->evidence);
+	}
 	char mac[FS_MAC_STRLEN];
 	snprintf(a->message, sizeof(a->message),
 		 "%s %s before the routing symptom; control-plane traffic %.0f pps "
@@ -238,7 +290,7 @@ static void update_victims(struct fs_detect *d)
 	struct fs_alert *a = &c->raised;
 	char vict[96];
 	victims(c, vict, sizeof(vict));
-	a->ts_us = d->sec_us + US;
+	a->ts_us = d->now_us;
 	a->state = FS_ALERT_ACTIVE;
 	unsigned i;
 	for (i = 0; i < a->n_fields; i++)
@@ -277,33 +329,23 @@ static bool merge_symptoms(struct fs_corr *c)
 
 uint64_t fs_corr_drops_since(const struct fs_detect *d, int64_t since_us)
 {
-	const struct fs_corr *c = &d->corr;
-	uint64_t before = 0;
-	bool found = false;
-	/* Newest entry of a second before since_us; else the oldest kept. */
-	for (unsigned k = 1; k <= c->ring_n; k++) {
-		unsigned i = (c->ring_pos + FS_DETECT_RING - k) % FS_DETECT_RING;
-		before = c->drops[i];
-		if (c->ring_sec[i] < since_us) {
-			found = true;
-			break;
-		}
-	}
-	if (!found && c->ring_n < FS_DETECT_RING)
-		before = 0;	/* the capture started inside the span */
+	uint64_t before, pkts;
+	ring_before(&d->corr, since_us, &before, &pkts);
 	return d->drops_now > before ? d->drops_now - before : 0;
 }
 
 void fs_corr_tick(struct fs_detect *d, const struct fs_detect_inputs *in)
 {
 	struct fs_corr *c = &d->corr;
-	c->drops[c->ring_pos] = in->capture_drops;
-	c->ring_sec[c->ring_pos] = d->sec_us;
-	c->seg_packets[c->ring_pos] =
-		in->hosts ? fs_hosts_segment(in->hosts)->packets : 0;
-	c->ring_pos = (c->ring_pos + 1) % FS_DETECT_RING;
-	if (c->ring_n < FS_DETECT_RING)
-		c->ring_n++;
+	if (d->now_us % US == 0) {
+		c->drops[c->ring_pos] = in->capture_drops;
+		c->ring_sec[c->ring_pos] = d->now_us - US;
+		c->seg_packets[c->ring_pos] =
+			in->hosts ? fs_hosts_segment(in->hosts)->packets : 0;
+		c->ring_pos = (c->ring_pos + 1) % FS_CORR_RING;
+		if (c->ring_n < FS_CORR_RING)
+			c->ring_n++;
+	}
 
 	int64_t quiet = (int64_t)d->cfg.incident_quiet_s * US;
 	if (c->n_sym) {
@@ -336,11 +378,11 @@ void fs_corr_tick(struct fs_detect *d, const struct fs_detect_inputs *in)
 				d->st.incidents_unnamed++;
 		}
 		c->n_sym = 0;
-	} else if (c->open && d->sec_us + US - c->last_us > quiet) {
+	} else if (c->open && d->now_us - c->last_us > quiet) {
 		c->open = false;
 		if (c->named) {
 			struct fs_alert a = c->raised;
-			a.ts_us = d->sec_us + US;
+			a.ts_us = d->now_us;
 			a.state = FS_ALERT_CLEARED;
 			fs_alert_add(&a, "symptoms", "%u", c->symptoms);
 			fs_detect_emit(d, &a, false);

@@ -1,11 +1,15 @@
 /*
- * The detector: once per closed second, every rule against its subjects
- * (active hosts and hosts with an alert, routers, the segment, routing
- * events of the second), then the lifecycle of each (rule, subject):
+ * The detector: at every closed slice, every rule against its subjects
+ * (hosts active in the last second and hosts with an alert, routers, the
+ * segment, routing events since the last slice) over the sliding second
+ * that ends with the slice, then the lifecycle of each (rule, subject):
  * pending -> raised once the condition held for its "for" -> active
  * (repeated every "repeat") -> cleared once the clear condition held for
- * its hold-down. One host carries one host alert at a time, and at most
- * max_alerts_per_s alerts leave per second; the rest wait and are counted.
+ * its hold-down. "for N s" means N seconds of data: the first window
+ * above the limit is one second of it, so the condition must then hold
+ * at every slice for N - 1 seconds more. One host carries one host alert
+ * at a time, and at most max_alerts_per_s alerts leave per second; the
+ * rest wait and are counted.
  */
 #include "detect_int.h"
 
@@ -172,7 +176,9 @@ struct fs_detect *fs_detect_create_config(struct fs_ruleset *rules,
 		d->rule_entries = calloc(d->rules->n + 1, sizeof(uint32_t));
 	fs_hkey_init(&d->hkey, 0);
 	if (!d->rules || !d->rule_entries || prepare_rules(d, d->rules) != 0 ||
-	    fs_dtable_init(&d->table, d->cfg.table_size, &d->hkey) != 0) {
+	    fs_dtable_init(&d->table, d->cfg.table_size, &d->hkey) != 0 ||
+	    !(d->live = calloc(d->cfg.table_size, sizeof(*d->live)))) {
+		fs_dtable_fini(&d->table);
 		fs_rules_free(d->rules);
 		free(d->rule_entries);
 		free(d->rule_min_pkts);
@@ -198,6 +204,7 @@ void fs_detect_destroy(struct fs_detect *d)
 	fs_rules_free(d->rules);
 	free(d->rule_entries);
 	free(d->rule_min_pkts);
+	free(d->live);
 	free(d);
 }
 
@@ -212,6 +219,19 @@ void fs_detect_stats(const struct fs_detect *d, struct fs_detect_stats *st)
 }
 
 /* ---- alerts ---- */
+
+void fs_detect_evidence(struct fs_detect *d, struct fs_alert *a, uint16_t vlan,
+			const uint8_t mac[6], const char *kind, int64_t onset_us)
+{
+	char name[320];
+	if (!d->evidence || !fs_evidence_request(d->evidence, vlan, mac, kind,
+						 onset_us, d->now_us, name,
+						 sizeof(name)))
+		return;
+	/* The directory is the configured one; the alert names the file. */
+	const char *base = strrchr(name, '/');
+	fs_alert_add(a, "evidence", "%s", base ? base + 1 : name);
+}
 
 void fs_detect_emit(struct fs_detect *d, struct fs_alert *a, bool capped)
 {
@@ -254,12 +274,26 @@ static void add_value(struct fs_alert *a, const char *key, double v)
 		fs_alert_add(a, key, "%.1f", v);
 }
 
+/*
+ * A rate whose run began inside the window: the window holds less than a
+ * second of it, so the count is scaled to the time since the onset.
+ */
+static double onset_rate(const struct fs_detect *d, const struct fs_dentry *e,
+			 const struct fs_metric *m, double x)
+{
+	int64_t span = d->now_us - e->since_us;
+	if (!e->since_run || fs_metric_unit(m) != FS_UNIT_RATE || span <= 0 ||
+	    span >= US)
+		return x;
+	return floor(x * (double)US / (double)span + 0.5);
+}
+
 static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 		       const struct fs_dentry *e, const struct fs_subject_view *v,
 		       enum fs_alert_state state, struct fs_alert *a)
 {
 	memset(a, 0, sizeof(*a));
-	a->ts_us = d->sec_us + US;
+	a->ts_us = d->now_us;
 	a->state = state;
 	a->severity = (enum fs_alert_severity)r->severity;
 	snprintf(a->rule, sizeof(a->rule), "%s", r->name);
@@ -275,10 +309,9 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 	if (r->subject == FS_SUBJ_HOST) {
 		fs_alert_add(a, "mac", "%s", fs_fmt_mac(buf, e->mac));
 		fs_alert_add(a, "vlan", "%u", e->vlan);
-		if (v->host && v->host->n_ips)
-			fs_alert_add(a, "ip", "%s",
-				     fs_fmt_ip(buf, v->host->ips[0].version,
-					       v->host->ips[0].addr));
+		const struct fs_host_ip *ip = v->host ? fs_detect_host_ip(v->host) : NULL;
+		if (ip)
+			fs_alert_add(a, "ip", "%s", fs_fmt_ip(buf, ip->version, ip->addr));
 		if (v->host && v->host->ips_seen > 1)
 			fs_alert_add(a, "ips_seen", "%u", v->host->ips_seen);
 		fs_alert_add(a, "class", "%s",
@@ -304,7 +337,7 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 					     fs_fmt_id(buf, s->neighbor_id));
 			fs_alert_add(a, "vlan", "%u", s->vlan);
 		}
-	} else if (r->subject == FS_SUBJ_KERNEL && d->route_changes) {
+	} else if (r->subject == FS_SUBJ_KERNEL && d->ev_sum[2]) {
 		char ip[FS_IP_STRLEN];
 		const struct fs_ev_route_change *rc = &d->last_route;
 		fs_alert_add(a, "dst", "%s/%u",
@@ -312,27 +345,64 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 			     rc->dst_len);
 		fs_alert_add(a, "protocol", "%s", rc->protocol);
 	}
-	add_value(a, value_key(m), fs_eval_metric(m, v));
+	double x = onset_rate(d, e, m, fs_eval_metric(m, v));
+	add_value(a, value_key(m), x);
 	if (r->subject == FS_SUBJ_HOST && strcmp(value_key(m), "pps") != 0 && v->host)
-		add_value(a, "pps", v->current ? v->host->last.packets : 0);
-	add_value(a, "peak", e->peak);
-	if (r->subject == FS_SUBJ_HOST)
+		add_value(a, "pps", v->current ? v->host->win.packets : 0);
+	add_value(a, "peak", x > e->peak && state == FS_ALERT_RAISED ? x : e->peak);
+	if (r->subject == FS_SUBJ_HOST) {
 		fs_alert_add(a, "baseline", "%.1f", e->base_mean);
+		if (!e->trained)
+			fs_alert_add_bool(a, "baseline_trained", false);
+	}
+	if (e->n_answering && d->routers) {
+		char list[FS_DETECT_ANSWERING * (FS_MAC_STRLEN + 1)];
+		size_t o = 0;
+		for (unsigned k = 0; k < e->n_answering; k++) {
+			char mac[FS_MAC_STRLEN];
+			fs_fmt_mac(mac, d->routers->macs[e->answering[k]]);
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s",
+					      k ? "," : "", mac);
+		}
+		fs_alert_add_list(a, "answering", list);
+	}
 	fs_alert_add(a, "since", "%s", fs_fmt_time(buf, e->since_us));
 	if (state == FS_ALERT_CLEARED)
 		fs_alert_add(a, "duration_s", "%lld",
-			     (long long)((d->sec_us + US - e->since_us) / US));
+			     (long long)((d->now_us - e->since_us) / US));
 	/* Counts from a lossy capture are low: say so. */
 	uint64_t drops = fs_corr_drops_since(d, e->since_us);
-	if (drops) {
+	bool blind = d->gaps && fs_gaps_blind_until(d->gaps, e->since_us, d->now_us);
+	if (drops)
 		fs_alert_add(a, "drops", "%llu", (unsigned long long)drops);
+	if (drops || blind)
 		fs_alert_add_bool(a, "lossy", true);
-	}
+	if (blind)
+		fs_alert_add_bool(a, "blind", true);
 }
 
 /*
- * The class that dominates a host's last second (of the control-plane
- * classes only, when ctrl): what the alert says the host sends.
+ * The address an alert names a host by: its first IPv4 address, else a
+ * global IPv6 one, else whatever it has (link-local).
+ */
+const struct fs_host_ip *fs_detect_host_ip(const struct fs_host *h)
+{
+	const struct fs_host_ip *best = NULL;
+	for (unsigned i = 0; i < h->n_ips && i < FS_HOST_MAX_IPS; i++) {
+		const struct fs_host_ip *ip = &h->ips[i];
+		if (ip->version == 4)
+			return ip;
+		bool link_local = ip->addr[0] == 0xfe && (ip->addr[1] & 0xc0) == 0x80;
+		if (!best || (!link_local && best->addr[0] == 0xfe &&
+			      (best->addr[1] & 0xc0) == 0x80))
+			best = ip;
+	}
+	return best;
+}
+
+/*
+ * The class that dominates a host's window (of the control-plane classes
+ * only, when ctrl): what the alert says the host sends.
  */
 const char *fs_detect_top_class(const struct fs_host *h, bool ctrl)
 {
@@ -341,8 +411,8 @@ const char *fs_detect_top_class(const struct fs_host *h, bool ctrl)
 	for (int c = 0; h && c < FS_CLASS_COUNT; c++) {
 		if (ctrl && !(FS_CLASS_CTRL_MASK & FS_CLASS_BIT(c)))
 			continue;
-		if (h->last.cls[c] > n) {
-			n = h->last.cls[c];
+		if (h->win.cls[c] > n) {
+			n = h->win.cls[c];
 			best = c;
 		}
 	}
@@ -352,33 +422,32 @@ const char *fs_detect_top_class(const struct fs_host *h, bool ctrl)
 }
 
 /*
- * The host baseline an alert reports, as it was before this second: the
- * hosts table has already folded this second in with weight alpha, so
- * mean_before = (mean - alpha * x) / (1 - alpha).
+ * The host baseline a rule compared with: the one of its first condition
+ * that has one, else ctrl or all packets by the class it watches. While a
+ * run holds it is the mean from before the run's onset.
  */
-static double report_baseline(const struct fs_detect *d, const struct fs_rule *r,
-			      const struct fs_subject_view *v)
+static const struct fs_baseline *rule_baseline(const struct fs_rule *r,
+					       const struct fs_subject_view *v)
 {
 	if (!v->host)
-		return 0;
-	bool ctrl = true;
+		return NULL;
+	for (unsigned i = 0; i < r->n_cond; i++) {
+		const struct fs_baseline *b = fs_eval_baseline(&r->cond[i].m, v);
+		if (b)
+			return b;
+	}
 	const struct fs_metric *m = &r->cond[0].m;
-	unsigned i;
-	for (i = 0; i < r->n_cond; i++)
-		if (fs_eval_baseline(&r->cond[i].m, v))
-			break;
-	if (i < r->n_cond)
-		ctrl = r->cond[i].m.field == FS_F_CTRL_PPS;
-	else
-		ctrl = m->field == FS_F_CLASS_PPS &&
-		       (FS_CLASS_CTRL_MASK & FS_CLASS_BIT(m->cls));
-	const struct fs_baseline *b = ctrl ? &v->host->base_ctrl : &v->host->base_pps;
-	double x = !v->current ? 0 : ctrl ? v->host->last.ctrl : v->host->last.packets;
-	double a = fs_baseline_alpha(d->cfg.baseline_window_s);
-	if (!v->current || a >= 1.0 || b->samples <= 1)
-		return v->current && b->samples <= 1 ? 0 : b->mean;
-	double before = (b->mean - a * x) / (1.0 - a);
-	return before > 0 ? before : 0;
+	bool ctrl = m->field == FS_F_CTRL_PPS ||
+		    (m->field == FS_F_CLASS_PPS &&
+		     (FS_CLASS_CTRL_MASK & FS_CLASS_BIT(m->cls)));
+	return ctrl ? &v->host->base_ctrl : &v->host->base_pps;
+}
+
+/* Slices a condition must hold: "for N s" is N seconds of data. */
+static uint32_t slices_for(const struct fs_detect *d, uint32_t secs)
+{
+	uint32_t per = (uint32_t)(US / d->slice_us);
+	return secs <= 1 ? 1 : (secs - 1) * per + 1;
 }
 
 static uint32_t rule_for_s(const struct fs_rule *r)
@@ -388,6 +457,48 @@ static uint32_t rule_for_s(const struct fs_rule *r)
 		if (r->cond[i].for_s > f)
 			f = r->cond[i].for_s;
 	return f;
+}
+
+/*
+ * Routers on the alerted host's VLAN whose control-plane traffic rose
+ * while it floods: they are answering it (ARP replies, ICMP errors), its
+ * victims, named in its alert rather than alerted themselves (the rules
+ * spare routers). Returns true when one was added.
+ */
+static bool find_answering(struct fs_detect *d, struct fs_dentry *e,
+			   const struct fs_subject_view *v)
+{
+	const struct fs_routers *rs = d->routers;
+	bool added = false;
+	/* Only while it floods: a router busy after the flood (recovering
+	 * its adjacencies) is not answering it. */
+	if (!rs || !d->hosts || e->n_answering >= FS_DETECT_ANSWERING ||
+	    !v->current || v->host->win.ctrl < 100)
+		return false;
+	for (unsigned i = 0; i < rs->n_macs && e->n_answering < FS_DETECT_ANSWERING;
+	     i++) {
+		if (memcmp(rs->macs[i], e->mac, 6) == 0)
+			continue;
+		bool known = false;
+		for (unsigned k = 0; k < e->n_answering; k++)
+			known |= e->answering[k] == i;
+		if (known)
+			continue;
+		const struct fs_host *h =
+			fs_hosts_find((struct fs_hosts *)d->hosts, e->vlan, rs->macs[i]);
+		if (!h || !fs_hosts_current(d->hosts, h))
+			continue;
+		/* Its control plane rose (ARP replies): at least doubled.
+		 * Neighbour advertisements and ICMP errors are not control
+		 * plane for the host they go to, and its traffic as a whole
+		 * also rises with what it forwards: not counted (known gap). */
+		if ((float)h->win.ctrl < 2.0f * fs_baseline_mean(&h->base_ctrl) + 5.0f ||
+		    10u * h->win.ctrl > v->host->win.ctrl)
+			continue;
+		e->answering[e->n_answering++] = (uint8_t)i;
+		added = true;
+	}
+	return added;
 }
 
 /* Another host rule already has an active alert on this host. */
@@ -416,6 +527,38 @@ static bool cap_reached(struct fs_detect *d, struct fs_dentry *e)
 }
 
 /*
+ * The live list: every entry's record, so the sweep visits the entries in
+ * use and not the whole table.
+ */
+static struct fs_dentry *entry_add(struct fs_detect *d, uint32_t ri,
+				   uint64_t key)
+{
+	struct fs_dentry *e = fs_dtable_add(&d->table, ri, key);
+	if (!e)
+		return NULL;
+	e->live_pos = d->n_live;
+	d->live[d->n_live++] = (uint32_t)(e - d->table.e);
+	const struct fs_rule *r = &d->rules->rule[ri];
+	d->rule_entries[ri]++;
+	if (r->subject == FS_SUBJ_HOST)
+		d->host_entries++;
+	return e;
+}
+
+static void entry_del(struct fs_detect *d, struct fs_dentry *e)
+{
+	uint32_t ri = e->rule, pos = e->live_pos, last = --d->n_live;
+	if (pos != last) {
+		d->live[pos] = d->live[last];
+		d->table.e[d->live[pos]].live_pos = pos;
+	}
+	d->rule_entries[ri]--;
+	if (d->rules->rule[ri].subject == FS_SUBJ_HOST)
+		d->host_entries--;
+	fs_dtable_del(&d->table, e);
+}
+
+/*
  * One rule, one subject, one second: the lifecycle step. holds: every
  * condition is true now.
  */
@@ -427,16 +570,17 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 	if (!e) {
 		if (!holds)
 			return;
-		e = fs_dtable_add(&d->table, ri, key);
+		e = entry_add(d, ri, key);
 		if (!e) {
 			d->st.table_full++;
 			return;
 		}
-		d->rule_entries[ri]++;
-		if (r->subject == FS_SUBJ_HOST)
-			d->host_entries++;
-		e->since_us = d->sec_us;
-		e->base_mean = report_baseline(d, r, v);
+		const struct fs_baseline *b = rule_baseline(r, v);
+		e->trained = !b || fs_baseline_trained(b);
+		e->base_mean = b && e->trained ? fs_baseline_mean(b) : 0;
+		/* Since the onset of the run the rule saw, else this slice. */
+		e->since_run = b && b->in_run;
+		e->since_us = e->since_run ? b->onset_us : d->now_us - d->slice_us;
 		if (v->host) {
 			e->vlan = v->host->vlan;
 			memcpy(e->mac, v->host->mac, 6);
@@ -452,16 +596,13 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 
 	if (e->state == FS_ENTRY_PENDING) {
 		if (!holds) {
-			fs_dtable_del(&d->table, e);
-			d->rule_entries[ri]--;
-			if (r->subject == FS_SUBJ_HOST)
-				d->host_entries--;
+			entry_del(d, e);
 			return;
 		}
 		e->held++;
 		if (x > e->peak)
 			e->peak = x;
-		if (e->held < rule_for_s(r))
+		if (e->held < slices_for(d, rule_for_s(r)))
 			return;
 		if (r->subject == FS_SUBJ_HOST && host_busy(d, ri, key)) {
 			if (!e->same_host) {
@@ -474,41 +615,52 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 			return;
 		e->state = FS_ENTRY_ACTIVE;
 		e->deferred = false;
-		e->raised_us = d->sec_us;
-		e->last_emit_us = d->sec_us;
+		e->raised_us = d->now_us;
+		e->last_emit_us = d->now_us;
 		e->clear_held = 0;
 		d->st.raised++;
 		d->st.active++;
+		if (r->subject == FS_SUBJ_HOST)
+			find_answering(d, e, v);
 		fill_alert(d, r, e, v, FS_ALERT_RAISED, &a);
+		if (r->subject == FS_SUBJ_HOST &&
+		    (!strcmp(r->kind, "flood") || !strcmp(r->kind, "spoof")))
+			fs_detect_evidence(d, &a, e->vlan, e->mac, r->kind, e->since_us);
 		fs_detect_emit(d, &a, true);
 		return;
 	}
 
 	if (x > e->peak)
 		e->peak = x;
-	if (fs_eval_clear(r, v))
+	/* While the capture is blind, a quiet subject proves nothing. */
+	if (d->blind_now)
+		;
+	else if (fs_eval_clear(r, v))
 		e->clear_held++;
 	else
 		e->clear_held = 0;
-	uint32_t hold = r->clear_for_s ? r->clear_for_s : 1;
-	if (e->clear_held >= hold) {
+	if (e->clear_held >= slices_for(d, r->clear_for_s)) {
 		if (cap_reached(d, e))
 			return;
 		d->st.cleared++;
 		d->st.active--;
 		fill_alert(d, r, e, v, FS_ALERT_CLEARED, &a);
 		fs_detect_emit(d, &a, true);
-		fs_dtable_del(&d->table, e);
-		d->rule_entries[ri]--;
-		if (r->subject == FS_SUBJ_HOST)
-			d->host_entries--;
+		entry_del(d, e);
 		return;
 	}
-	if (r->repeat_s && d->sec_us - e->last_emit_us >= (int64_t)r->repeat_s * US) {
+	bool repeat = r->repeat_s &&
+		      d->now_us - e->last_emit_us >= (int64_t)r->repeat_s * US;
+	/* Routers that began answering the flood: tell at once, not at the
+	 * next repeat. Looked for once a second. */
+	if (r->subject == FS_SUBJ_HOST && d->now_us % US == 0 &&
+	    find_answering(d, e, v))
+		repeat = true;
+	if (repeat) {
 		if (cap_reached(d, e))
 			return;
 		e->deferred = false;
-		e->last_emit_us = d->sec_us;
+		e->last_emit_us = d->now_us;
 		d->st.repeated++;
 		fill_alert(d, r, e, v, FS_ALERT_ACTIVE, &a);
 		fs_detect_emit(d, &a, true);
@@ -534,10 +686,10 @@ static void judge_host(struct fs_detect *d, const struct fs_host *h,
 		       const struct fs_segment *seg)
 {
 	struct fs_subject_view v = {
-		.host = h, .seg = seg, .sec_us = d->sec_us,
-		.current = h && h->last_sec_us == d->sec_us,
+		.host = h, .seg = seg, .sec_us = d->sec_us, .now_us = d->now_us,
+		.current = fs_hosts_current(d->hosts, h), .routers = d->routers,
 	};
-	uint32_t pkts = v.current ? h->last.packets : 0;
+	uint32_t pkts = v.current ? h->win.packets : 0;
 	if (pkts < d->host_min_pkts && d->host_entries == 0)
 		return;
 	uint64_t key = host_key(h->vlan, h->mac);
@@ -582,31 +734,42 @@ static void router_cb(const struct fs_ospf_router_view *rv, void *ctx)
 }
 
 /*
- * Entries no subject visited this second: hosts gone quiet (their rates
- * are zero now, so their alerts can clear) and routers gone from the
- * table. In record order, which does not depend on the hash.
+ * Entries no subject visited this slice: hosts whose window did not move
+ * (judged as they stand) or that went quiet (their rates are zero now, so
+ * their alerts can clear), and routers gone from the table. A deletion
+ * moves the live list's last entry into its place.
  */
 static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 		  const struct fs_segment *seg)
 {
-	struct fs_dtable *t = &d->table;
-	for (uint32_t i = 0; i < t->cap; i++) {
-		struct fs_dentry *e = &t->e[i];
-		if (e->state == FS_ENTRY_FREE || e->touched == d->tick)
-			continue;
-		e->touched = d->tick;
+	for (uint32_t j = 0; j < d->n_live;) {
+		uint32_t idx = d->live[j];
+		struct fs_dentry *e = &d->table.e[idx];
 		uint32_t ri = e->rule;
 		uint64_t key = e->key;
+		if (e->touched == d->tick) {
+			j++;
+			continue;
+		}
+		e->touched = d->tick;
 		const struct fs_rule *r = &d->rules->rule[ri];
-		struct fs_subject_view v = { .seg = seg, .sec_us = d->sec_us };
+		struct fs_subject_view v = { .seg = seg, .sec_us = d->sec_us,
+					     .now_us = d->now_us, .routers = d->routers };
 		struct fs_ospf_router_view gone;
+		bool holds = false;
 		if (r->subject == FS_SUBJ_HOST) {
 			const struct fs_host *h = NULL;
 			if (in->hosts)
 				h = fs_hosts_find((struct fs_hosts *)in->hosts,
 						  e->vlan, e->mac);
 			v.host = h;
-			v.current = h && h->last_sec_us == d->sec_us;
+			v.current = fs_hosts_current(in->hosts, h);
+			/* Its window did not move this tick: the condition
+			 * is as it was, and counts toward "for" and the
+			 * hold-down like any other tick's. */
+			uint32_t pkts = v.current ? h->win.packets : 0;
+			holds = pkts >= d->rule_min_pkts[ri] && rule_holds(r, &v) &&
+				(r->n_scope == 0 || fs_eval_in_scope(r, &v));
 		} else if (r->subject == FS_SUBJ_ROUTER) {
 			memset(&gone, 0, sizeof(gone));
 			gone.router_id = e->router_id;
@@ -614,34 +777,58 @@ static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 			memcpy(gone.mac, e->mac, 6);
 			v.router = &gone;
 		} else {
+			j++;
 			continue;
 		}
-		step(d, ri, key, &v, false);
+		step(d, ri, key, &v, holds);
+		if (j < d->n_live && d->live[j] == idx)
+			j++;
 	}
 }
 
-void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
+void fs_detect_run(struct fs_detect *d, int64_t slice_start_us,
 		   const struct fs_detect_inputs *in, fs_detect_router_iter iter)
 {
 	d->tick++;
-	d->sec_us = sec_start_us;
-	d->now_us = in->now_us ? in->now_us : sec_start_us + US;
-	d->emitted_this_tick = 0;
+	d->router_iter = iter;
+	d->slice_us = in->hosts ? fs_hosts_slice_us(in->hosts) : US;
+	d->hosts = in->hosts;
+	d->sec_us = slice_start_us + d->slice_us - US;
+	d->now_us = in->now_us ? in->now_us : slice_start_us + d->slice_us;
+	/* The alert cap and the route-flap count are per second. */
+	if (slice_start_us % US == 0 || d->slice_us == US) {
+		d->emitted_this_tick = 0;
+		d->route_changes_sec = 0;
+	}
 	d->drops_now = in->capture_drops;
+	d->gaps = in->gaps;
+	d->routers = in->routers;
+	d->evidence = in->evidence;
+	d->blind_now = in->gaps && in->gaps->open;
 	struct tick_ctx t = {
 		.d = d, .seg = in->hosts ? fs_hosts_segment(in->hosts) : NULL,
 	};
 	bool subj[FS_SUBJ_COUNT] = { false };
 	for (size_t i = 0; i < d->rules->n; i++)
 		subj[d->rules->rule[i].subject] = true;
+	/* Hosts whose window moved; those with an alert or a pending one
+	 * are judged by the sweep below either way. */
 	if (subj[FS_SUBJ_HOST] && in->hosts)
-		fs_hosts_foreach_active(in->hosts, host_cb, &t);
+		fs_hosts_foreach_changed(in->hosts, host_cb, &t);
 	if (subj[FS_SUBJ_ROUTER] && in->ospf && iter)
 		iter(in->ospf, router_cb, &t);
+	/* Routing events over the last second, like the hosts' window. */
+	uint32_t now_ev[3] = { d->adj_down, d->hello_late_events, d->route_changes };
+	unsigned per = (unsigned)(US / d->slice_us);
+	for (int k = 0; k < 3; k++) {
+		d->ev_sum[k] += now_ev[k] - d->ev_ring[d->ev_pos][k];
+		d->ev_ring[d->ev_pos][k] = now_ev[k];
+	}
+	d->ev_pos = (d->ev_pos + 1) % per;
 	struct fs_subject_view v = {
 		.seg = t.seg, .sec_us = d->sec_us, .current = true,
-		.adj_down = d->adj_down, .hello_late_events = d->hello_late_events,
-		.route_changes = d->route_changes, .health = in->health,
+		.adj_down = d->ev_sum[0], .hello_late_events = d->ev_sum[1],
+		.route_changes = d->ev_sum[2], .health = in->health,
 	};
 	for (uint32_t i = 0; i < d->rules->n; i++) {
 		const struct fs_rule *r = &d->rules->rule[i];
@@ -652,7 +839,6 @@ void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 	sweep(d, in, t.seg);
 	fs_corr_tick(d, in);
 	d->adj_down = d->hello_late_events = d->route_changes = 0;
-	d->route_changes_sec = 0;
 	d->n_late = 0;
 }
 
@@ -685,6 +871,7 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 	d->rule_entries = counts;
 	d->host_entries = 0;
 	d->rules = rules;
+	d->n_live = 0;
 	for (uint32_t i = 0; i < old.cap; i++) {
 		struct fs_dentry *e = &old.e[i];
 		if (e->state != FS_ENTRY_ACTIVE)
@@ -692,20 +879,17 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 		const struct fs_rule *orule = &old_rules->rule[e->rule];
 		const struct fs_rule *nr = fs_ruleset_find(rules, orule->name);
 		if (nr && nr->subject == orule->subject) {
-			struct fs_dentry *n = fs_dtable_add(&d->table,
-							    (uint32_t)(nr - rules->rule),
-							    e->key);
+			struct fs_dentry *n = entry_add(d, (uint32_t)(nr - rules->rule),
+							e->key);
 			if (n) {
-				uint32_t rule = n->rule;
+				uint32_t rule = n->rule, pos = n->live_pos;
 				*n = *e;
 				n->rule = rule;
-				counts[rule]++;
-				if (nr->subject == FS_SUBJ_HOST)
-					d->host_entries++;
+				n->live_pos = pos;
 				continue;
 			}
 		}
-		struct fs_subject_view v = { .sec_us = d->sec_us };
+		struct fs_subject_view v = { .sec_us = d->sec_us, .now_us = d->now_us };
 		struct fs_alert a;
 		fill_alert(d, orule, e, &v, FS_ALERT_CLEARED, &a);
 		fs_alert_add(&a, "reason", "rule removed");
@@ -717,8 +901,8 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 	fs_rules_free(old_rules);
 }
 
-void fs_detect_tick(struct fs_detect *d, int64_t sec_start_us,
+void fs_detect_tick(struct fs_detect *d, int64_t slice_start_us,
 		    const struct fs_detect_inputs *in)
 {
-	fs_detect_run(d, sec_start_us, in, fs_ospf_foreach_router);
+	fs_detect_run(d, slice_start_us, in, fs_ospf_foreach_router);
 }

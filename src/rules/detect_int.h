@@ -17,23 +17,31 @@
 
 enum fs_entry_state { FS_ENTRY_FREE, FS_ENTRY_PENDING, FS_ENTRY_ACTIVE };
 
+#define FS_DETECT_ANSWERING 4	/* routers named answering one flood */
+
 struct fs_dentry {
 	uint64_t key;		/* subject: see fs_detect_host_key() */
 	uint32_t rule;		/* index in the ruleset */
 	uint8_t state;		/* enum fs_entry_state */
 	bool deferred;		/* held back by the alert cap, counted once */
 	bool same_host;		/* held back by another rule's alert, counted once */
-	uint32_t held;		/* consecutive seconds the condition held */
-	uint32_t clear_held;	/* consecutive seconds the clear condition held */
+	uint32_t held;		/* consecutive slices the condition held */
+	uint32_t clear_held;	/* consecutive slices the clear condition held */
 	uint64_t touched;	/* tick that last evaluated it */
-	int64_t since_us;	/* first second of the run that raised it */
+	int64_t since_us;	/* onset of the run that raised it */
 	int64_t raised_us;
 	int64_t last_emit_us;
 	double peak;		/* of the first condition's metric */
-	double base_mean;	/* baseline when the run began */
+	double base_mean;	/* baseline before the run began */
+	bool trained;		/* that baseline had learned enough */
+	bool since_run;		/* since_us is that baseline's run onset */
 	uint16_t vlan;
 	uint8_t mac[6];
 	uint32_t router_id;
+	uint32_t live_pos;	/* index in the detector's live list */
+	/* routers answering this host's flood (index in the router set) */
+	uint8_t n_answering;
+	uint8_t answering[FS_DETECT_ANSWERING];
 };
 
 struct fs_dtable {
@@ -57,14 +65,15 @@ void fs_dtable_del(struct fs_dtable *t, struct fs_dentry *e);
 
 /* ---- eval.c: metric values of a subject ---- */
 
-/* Everything a rule may read about one subject in one second. */
+/* Everything a rule may read about one subject at one slice. */
 struct fs_subject_view {
 	const struct fs_host *host;		/* FS_SUBJ_HOST */
 	const struct fs_segment *seg;		/* every subject */
 	const struct fs_ospf_router_view *router;	/* FS_SUBJ_ROUTER */
-	bool current;		/* host/router counts are of this second */
-	uint32_t late_gap_ms;	/* router: largest late gap told this second */
-	int64_t sec_us;		/* start of the second being judged */
+	const struct fs_routers *routers;	/* the router set; may be NULL */
+	bool current;		/* host counts are of this window */
+	uint32_t late_gap_ms;	/* router: largest late gap told this slice */
+	int64_t sec_us;		/* start of the window being judged */
 	int64_t now_us;		/* end of the time judged */
 	uint32_t adj_down, hello_late_events, route_changes;
 	const struct fs_health *health;	/* FS_SUBJ_AGENT; may be NULL */
@@ -82,8 +91,6 @@ bool fs_eval_clear(const struct fs_rule *r, const struct fs_subject_view *v);
 /* Watch/ignore lists for a host or router. */
 bool fs_eval_in_scope(const struct fs_rule *r, const struct fs_subject_view *v);
 
-/* Baselines younger than this many seconds are treated as zero. */
-#define FS_BASELINE_MIN_SAMPLES 10
 
 /* ---- correlate.c ---- */
 
@@ -98,7 +105,11 @@ struct fs_symptom {
 
 enum fs_symptom_kind { FS_SYM_ADJ_DOWN, FS_SYM_HELLO_LATE, FS_SYM_ROUTE_FLAP };
 
-#define FS_DETECT_RING 16	/* = FS_HOST_HISTORY: the correlator window */
+/* How far back the correlator looks for an onset: the routers' dead
+ * interval plus one hello interval, within these bounds. */
+#define FS_CORR_LOOK_MIN_S 16
+#define FS_CORR_LOOK_MAX_S 120
+#define FS_CORR_RING 128	/* seconds of capture-loss history */
 
 struct fs_corr {
 	struct fs_symptom sym[FS_CORR_MAX_SYMPTOMS];	/* not yet judged */
@@ -112,31 +123,50 @@ struct fs_corr {
 	struct fs_symptom inc[FS_CORR_MAX_SYMPTOMS];	/* distinct, this incident */
 	unsigned n_inc;
 	struct fs_alert raised;	/* latest culprit alert, for updates and clear */
-	/* per tick: cumulative capture drops and segment packets */
-	uint64_t drops[FS_DETECT_RING], seg_packets[FS_DETECT_RING];
-	int64_t ring_sec[FS_DETECT_RING];
+	char evidence[96];	/* its evidence file, named in its updates */
+	/* per second: cumulative capture drops and segment packets */
+	uint64_t drops[FS_CORR_RING], seg_packets[FS_CORR_RING];
+	int64_t ring_sec[FS_CORR_RING];
 	unsigned ring_pos, ring_n;
 };
 
+/* Walks the routers of the OSPF tracker (tests pass their own). */
+typedef void (*fs_detect_router_iter)(const struct fs_ospf *o,
+				      fs_ospf_router_fn fn, void *ctx);
+
 struct fs_detect {
+	fs_detect_router_iter router_iter;	/* this tick's */
 	struct fs_ruleset *rules;
 	struct fs_event_bus *bus;
 	struct fs_detect_config cfg;
 	struct fs_hkey hkey;		/* the table's, seeded per process */
 	struct fs_dtable table;
+	uint32_t *live;		/* records of every entry in use */
+	uint32_t n_live;
 	uint32_t *rule_entries;		/* table entries per rule: skip lookups */
 	uint32_t *rule_min_pkts;	/* a host rule cannot hold below this */
 	uint32_t host_min_pkts;		/* min over host rules */
 	uint32_t host_entries;		/* table entries of host rules */
 	struct fs_corr corr;
 	uint64_t tick;
-	int64_t sec_us;			/* second being judged */
-	int64_t now_us;		/* end of the time judged */
-	uint32_t emitted_this_tick;
+	const struct fs_hosts *hosts;
+	const struct fs_routers *routers;
+	struct fs_evidence *evidence;
+	const struct fs_gaps *gaps;
+	bool blind_now;			/* a blind span is open */
+	int64_t slice_us;
+	int64_t sec_us;			/* start of the window being judged */
+	int64_t now_us;		/* end of the time judged (slice end) */
+	uint32_t emitted_this_tick;	/* in this second, for the cap */
 	uint64_t drops_now;		/* cumulative capture drops */
 	uint64_t suppressed_since_emit;	/* told in the next alert */
 	/* routing events since the previous tick */
+	/* routing events since the previous slice, and per slice over the
+	 * last second (the rules read the sums) */
 	uint32_t adj_down, hello_late_events, route_changes;
+	uint32_t ev_ring[FS_HOSTS_MAX_SLICES][3];
+	uint32_t ev_sum[3];
+	unsigned ev_pos;
 	uint32_t route_changes_sec;	/* in the current second, for flaps */
 	/* Late hellos told this second, per router: a late hello is soon
 	 * followed by an early one, so the latest gap alone would miss it. */
@@ -150,10 +180,13 @@ struct fs_detect {
 
 /* detect.c */
 const char *fs_detect_top_class(const struct fs_host *h, bool ctrl);
+const struct fs_host_ip *fs_detect_host_ip(const struct fs_host *h);
+/* Asks for the evidence pcap of a host and names it in the alert. */
+void fs_detect_evidence(struct fs_detect *d, struct fs_alert *a, uint16_t vlan,
+			const uint8_t mac[6], const char *kind, int64_t onset_us);
 void fs_detect_emit(struct fs_detect *d, struct fs_alert *a, bool capped);
 /* Runs one second; routers come from iter (may be NULL). */
-typedef void (*fs_detect_router_iter)(const struct fs_ospf *o,
-				      fs_ospf_router_fn fn, void *ctx);
+
 void fs_detect_run(struct fs_detect *d, int64_t sec_start_us,
 		   const struct fs_detect_inputs *in, fs_detect_router_iter iter);
 

@@ -1,4 +1,7 @@
-/* Metric values of one subject in one closed second, and conditions. */
+/*
+ * Metric values of one subject over the sliding second that ends with the
+ * slice being judged, and conditions.
+ */
 #include "detect_int.h"
 
 #include <string.h>
@@ -7,17 +10,19 @@ static double host_metric(const struct fs_metric *m,
 			  const struct fs_subject_view *v)
 {
 	const struct fs_host *h = v->host;
+	if (m->field == FS_F_ROUTER)
+		return h && v->routers && fs_routers_has_mac(v->routers, h->mac);
 	if (!h || !v->current)
 		return m->field == FS_F_IPS && h ? h->ips_seen : 0;
-	const struct fs_host_bin *b = &h->last;
+	const struct fs_host_bin *b = &h->win;
 	switch (m->field) {
 	case FS_F_PPS: return b->packets;
 	case FS_F_BPS: return 8.0 * b->bytes;
 	case FS_F_CTRL_PPS: return b->ctrl;
 	case FS_F_CLASS_PPS: return b->cls[m->cls];
 	case FS_F_SHARE:
-		return v->seg && v->seg->last.packets
-			       ? 100.0 * b->packets / v->seg->last.packets : 0;
+		return v->seg && v->seg->win.packets
+			       ? 100.0 * b->packets / v->seg->win.packets : 0;
 	case FS_F_NEW_IPS: return b->new_ips;
 	case FS_F_IPS: return h->ips_seen;
 	default: return 0;
@@ -30,12 +35,13 @@ static double segment_metric(const struct fs_metric *m,
 	if (!s)
 		return 0;
 	switch (m->field) {
-	case FS_F_PPS: return s->last.packets;
-	case FS_F_BPS: return 8.0 * s->last.bytes;
-	case FS_F_CTRL_PPS: return s->last.ctrl;
-	case FS_F_CLASS_PPS: return s->last.cls[m->cls];
-	case FS_F_NEW_MACS: return s->new_macs_last;
-	case FS_F_ACTIVE_HOSTS: return s->active_last;
+	case FS_F_PPS: return s->win.packets;
+	case FS_F_BPS: return 8.0 * s->win.bytes;
+	case FS_F_CTRL_PPS: return s->win.ctrl;
+	case FS_F_CLASS_PPS: return s->win.cls[m->cls];
+	case FS_F_NEW_MACS: return fs_segment_new_macs(s);
+	case FS_F_NEW_MACS_INVALID: return s->invalid_macs_win;
+	case FS_F_ACTIVE_HOSTS: return s->active_win;
 	default: return 0;
 	}
 }
@@ -52,7 +58,13 @@ static double router_metric(const struct fs_metric *m,
 		return 0;
 	double gap = r->last_gap_ms > v->late_gap_ms ? r->last_gap_ms : v->late_gap_ms;
 	int64_t now = v->now_us ? v->now_us : v->sec_us + 1000000;
-	double silent = (double)(now - r->last_hello_us) / 1000.0;
+	/* Silence as far as the capture saw: from the last hello (or the
+	 * end of a blind span since) to the latest packet of any kind. */
+	int64_t from = r->seen_from_us > r->last_hello_us ? r->seen_from_us
+							  : r->last_hello_us;
+	if (r->seen_until_us && r->seen_until_us < now)
+		now = r->seen_until_us;
+	double silent = from == INT64_MAX ? 0 : (double)(now - from) / 1000.0;
 	if (r->last_hello_us > 0 && silent > gap)
 		gap = silent;
 	double interval = 1000.0 * r->hello_interval_s;
@@ -137,9 +149,9 @@ static double threshold(const struct fs_metric *m, uint8_t vkind, double value,
 	if (vkind == FS_V_ABS)
 		return value;
 	const struct fs_baseline *b = fs_eval_baseline(m, v);
-	bool young = !b || b->samples < FS_BASELINE_MIN_SAMPLES;
+	bool young = !b || !fs_baseline_trained(b);
 	if (vkind == FS_V_RATIO)
-		return young ? 0 : value * b->mean;
+		return young ? 0 : value * fs_baseline_mean(b);
 	*lhs = young ? x : fs_baseline_score(b, (float)x);
 	return value;
 }

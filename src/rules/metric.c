@@ -39,6 +39,9 @@ static const struct {
 	[FS_F_RRD_DROPS] = { "rrd_drops", S(FS_SUBJ_AGENT), FS_UNIT_RATE },
 	[FS_F_ALERT_DROPS] = { "alert_drops", S(FS_SUBJ_AGENT), FS_UNIT_RATE },
 	[FS_F_OSPF_SILENT] = { "ospf_silent", S(FS_SUBJ_AGENT), FS_UNIT_TIME },
+	[FS_F_ROUTER] = { "router", S(FS_SUBJ_HOST), FS_UNIT_COUNT },
+	[FS_F_NEW_MACS_INVALID] = { "new_macs_invalid", S(FS_SUBJ_SEGMENT),
+				    FS_UNIT_RATE },
 };
 
 static const char *const subject_names[FS_SUBJ_COUNT] = {
@@ -124,6 +127,7 @@ const char *fs_metric_default_kind(const struct fs_metric *m)
 	case FS_F_NEW_IPS:
 	case FS_F_IPS:
 	case FS_F_NEW_MACS:
+	case FS_F_NEW_MACS_INVALID:
 		return "spoof";
 	case FS_F_HELLO_LATE:
 	case FS_F_HELLO_LATE_RATIO:

@@ -63,6 +63,8 @@ enum fs_field {
 	FS_F_RRD_DROPS,		/* agent: RRD updates dropped in the second */
 	FS_F_ALERT_DROPS,	/* agent: alert deliveries dropped */
 	FS_F_OSPF_SILENT,	/* agent: ms without OSPF, when expected */
+	FS_F_ROUTER,		/* 1 when the host is a known router */
+	FS_F_NEW_MACS_INVALID,	/* new source MACs no NIC sends from */
 	FS_F_COUNT
 };
 

@@ -15,9 +15,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define FILE_MAX (1u << 20)
 
@@ -77,12 +79,41 @@ struct fs_ruleset *fs_rules_parse(const char *name, const char *text,
 	return rs;
 }
 
-static unsigned load_file(struct fs_ruleset *rs, const char *path, FILE *err)
+static const char *file_type(mode_t m)
 {
-	FILE *f = fopen(path, "rb");
+	return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket"
+	       : S_ISCHR(m) ? "a character device" : S_ISBLK(m) ? "a block device"
+	       : S_ISDIR(m) ? "a directory" : "not a regular file";
+}
+
+/* in_dir: found by listing a directory, where only regular files are read
+ * and nothing waits (a FIFO named *.rules must not hang a reload); a path
+ * named on its own may be a pipe (--check-rules /dev/stdin). */
+static unsigned load_file(struct fs_ruleset *rs, const char *path, FILE *err,
+			  bool in_dir)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+				    (in_dir ? O_NONBLOCK : 0));
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (err)
+			fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	if (in_dir ? !S_ISREG(st.st_mode) : S_ISDIR(st.st_mode)) {
+		if (err)
+			fprintf(err, "%s: %s, not a rules file\n", path,
+				file_type(st.st_mode));
+		close(fd);
+		return 1;
+	}
+	FILE *f = fdopen(fd, "rb");
 	if (!f) {
 		if (err)
 			fprintf(err, "%s: cannot open: %s\n", path, strerror(errno));
+		close(fd);
 		return 1;
 	}
 	char *buf = malloc(FILE_MAX + 1);
@@ -137,13 +168,21 @@ struct fs_ruleset *fs_rules_load(const char *path, FILE *err,
 				char sub[4096];
 				snprintf(sub, sizeof(sub), "%s/%s", path,
 					 names[i]->d_name);
-				e += load_file(rs, sub, err);
+				e += load_file(rs, sub, err, true);
 				free(names[i]);
 			}
 			free(names);
 		}
 	} else {
-		e = load_file(rs, path, err);
+		e = load_file(rs, path, err, false);
+	}
+	/* No rules is no detection: never what a reload should switch to. */
+	if (rs && e == 0 && rs->n == 0) {
+		if (err)
+			fprintf(err, "%s: no rules (%s)\n", path,
+				S_ISDIR(st.st_mode) ? "no *.rules file, or only empty ones"
+						    : "the file is empty or only comments");
+		e = 1;
 	}
 	if (n_errors)
 		*n_errors = e;

@@ -170,3 +170,31 @@ int fs_store_create_args(const struct fs_store_config *cfg,
 	}
 	return argc;
 }
+
+/* librrd 1.7's layout (rrd_format.h): a fixed head, per DS its definition
+ * and PDP state, per archive its definition, row pointer and per-DS CDP
+ * state, then the rows. Every archive is kept as AVERAGE and MAX. */
+uint64_t fs_store_file_bytes(const struct fs_store_config *cfg,
+			     enum fs_store_kind kind)
+{
+	unsigned n_ds;
+	uint32_t step = cfg->step_s ? cfg->step_s : 1;
+	uint64_t rows = 0, n_rra = 2ull * cfg->n_rras;
+	fs_store_ds_names(kind, &n_ds);
+	for (uint32_t r = 0; r < cfg->n_rras; r++) {
+		uint32_t steps = cfg->rras[r].res_s / step;
+		uint64_t n = cfg->rras[r].keep_s / ((uint64_t)(steps ? steps : 1) * step);
+		rows += 2 * (n ? n : 1);
+	}
+	uint64_t head = 128 + 16 + (uint64_t)n_ds * (120 + 112) +
+			n_rra * (120 + 8 + 80ull * n_ds);
+	return head + rows * n_ds * sizeof(double);
+}
+
+uint64_t fs_store_max_bytes(const struct fs_store_config *cfg)
+{
+	if (cfg->max_bytes)
+		return cfg->max_bytes;
+	return (uint64_t)cfg->max_host_files *
+	       fs_store_file_bytes(cfg, FS_STORE_K_HOST);
+}

@@ -3,7 +3,8 @@
  *   store.c   configuration, the queue's producer side, host tracking
  *   tick.c    fs_store_tick: which hosts, segment and routers to feed
  *   writer.c  the writer thread: create/resume files, librrd or rrdcached
- *   layout.c  file names, data sources and archives
+ *   layout.c  file names, data sources and archives, file sizes
+ *   retire.c  host files on disk within their caps (count, bytes)
  *   graph.c   graphs through librrd (floodspot-graph and the HTML pages)
  *   html.c    the static HTML overview and its renderer thread
  *   html_tick.c  fs_html_tick: the snapshot from the hosts and OSPF tables
@@ -22,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "floodspot/fmt.h"
@@ -33,6 +35,8 @@ void fs_store_config_defaults(struct fs_store_config *cfg)
 	cfg->step_s = 1;
 	cfg->max_host_files = 200;	/* ~2.3 GiB with the default archives */
 	cfg->max_session_files = 64;	/* ~870 MiB */
+	cfg->retire_after_s = 600;
+	cfg->max_router_files = 64;
 	cfg->top_n = 50;
 	cfg->noise_floor_pps = 100;
 	cfg->queue_len = 65536;
@@ -60,6 +64,33 @@ static int parse_dur(const char *s, char **end, uint32_t *out)
 	if (v == 0 || v > UINT32_MAX / mul)
 		return -1;
 	*out = (uint32_t)(v * mul);
+	return 0;
+}
+
+int fs_store_parse_duration(const char *spec, uint32_t *out)
+{
+	char *end;
+	return parse_dur(spec, &end, out) == 0 && *end == '\0' ? 0 : -1;
+}
+
+int fs_store_parse_size(const char *spec, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	if (*spec < '0' || *spec > '9')
+		return -1;
+	unsigned long long v = strtoull(spec, &end, 10);
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K': shift = 10; end++; break;
+	case 'M': shift = 20; end++; break;
+	case 'G': shift = 30; end++; break;
+	case 'T': shift = 40; end++; break;
+	default: break;
+	}
+	if (errno || *end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
+		return -1;
+	*out = (uint64_t)v << shift;
 	return 0;
 }
 
@@ -93,7 +124,7 @@ int fs_store_parse_rras(struct fs_store_config *cfg, const char *spec)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
+int fs_store_mkdir_p(const char *path)
 {
 	char tmp[FS_STORE_PATH_MAX];
 	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp)) {
@@ -154,6 +185,10 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 		s->cfg.idle_refresh_s = s->cfg.heartbeat_s / 2;
 	if (!s->cfg.queue_len)
 		s->cfg.queue_len = 65536;
+	if (!s->cfg.max_router_files)
+		s->cfg.max_router_files = 64;
+	if (!s->cfg.retire_after_s)
+		s->cfg.retire_after_s = 600;
 	if (s->cfg.n_rras == 0 || s->cfg.n_rras > FS_STORE_MAX_RRAS)
 		fs_store_parse_rras(&s->cfg, "1s:1h,10s:1d,1m:1w,5m:1y");
 	s->cfg.dir = NULL;
@@ -162,6 +197,8 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 	s->rl_update = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
 	s->rl_events = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
 	s->rl_daemon = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
+	s->rl_retire = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
+	s->rl_refuse = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->progress, NULL);
 	sem_init(&s->wake, 0, 0);
@@ -174,9 +211,10 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 	/* A remote rrdcached resolves relative names against its own -b
 	 * directory, which we cannot create from here. */
 	bool local = !s->use_daemon || is_local_daemon(s->daemon);
+	s->local_dir = local;
 	if (local) {
 		char sub[FS_STORE_PATH_MAX];
-		if (mkdir_p(dir) != 0) {
+		if (fs_store_mkdir_p(dir) != 0) {
 			snprintf(err, errlen, "%s: cannot use as RRD directory: %s",
 				 dir, strerror(errno));
 			goto fail;
@@ -185,7 +223,7 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 						       "sessions" };
 		for (int i = 0; i < 3; i++) {
 			snprintf(sub, sizeof(sub), "%s/%s", dir, subdirs[i]);
-			if (mkdir_p(sub) != 0) {
+			if (fs_store_mkdir_p(sub) != 0) {
 				snprintf(err, errlen,
 					 "%s: cannot use as RRD directory: %s",
 					 sub, strerror(errno));
@@ -234,10 +272,35 @@ fail:
 	return NULL;
 }
 
+bool fs_store_finish(struct fs_store *s, int timeout_ms)
+{
+	if (!s)
+		return true;
+	if (timeout_ms < 0)
+		return fs_store_writer_finish(s, 0);	/* all of it */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	int64_t now = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+	bool done = fs_store_writer_finish(s, now + (int64_t)timeout_ms * 1000);
+	uint64_t lost = atomic_load(&s->dropped_exit);
+	if (!done)
+		fs_log(FS_LOG_ERR, "rrd writer still busy %d ms after stop "
+		       "(rrdcached or disk hung); %llu queued updates lost",
+		       timeout_ms + 1000,
+		       (unsigned long long)(s->queued - atomic_load(&s->tail)));
+	else if (lost)
+		fs_log(FS_LOG_WARNING, "rrd: %llu queued updates not written "
+		       "within %d ms of stop", (unsigned long long)lost,
+		       timeout_ms);
+	return done;
+}
+
 void fs_store_destroy(struct fs_store *s)
 {
 	if (!s)
 		return;
+	if (s->abandoned)
+		return;	/* its thread may still use everything */
 	fs_store_writer_stop(s);
 	free(s->ring);
 	free(s->trk);
@@ -533,4 +596,18 @@ void fs_store_stats(const struct fs_store *s, struct fs_store_stats *st)
 	st->hosts_not_stored = s->hosts_not_stored;
 	st->session_files = s->cfg.max_session_files - s->strk_ids.n;
 	st->sessions_not_stored = s->sessions_not_stored;
+	st->updates_dropped_exit = atomic_load_explicit(&s->dropped_exit,
+							memory_order_relaxed);
+	st->files_retired = atomic_load_explicit(&s->retired,
+						 memory_order_relaxed);
+	st->files_refused = atomic_load_explicit(&s->refused,
+						 memory_order_relaxed);
+	st->updates_no_file = atomic_load_explicit(&s->no_file,
+						   memory_order_relaxed);
+	st->disk_files = atomic_load_explicit(&s->disk_files,
+					      memory_order_relaxed);
+	st->disk_bytes = atomic_load_explicit(&s->disk_bytes,
+					      memory_order_relaxed);
+	st->router_files = atomic_load_explicit(&s->router_files,
+						memory_order_relaxed);
 }

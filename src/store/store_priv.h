@@ -63,8 +63,26 @@ struct fs_store_wfile {
 	uint32_t id;
 	struct fs_store_session sess;	/* FS_STORE_K_SESSION */
 	bool failed;
+	bool refused;		/* not created: host files at the cap */
 	int64_t last_s;		/* last update in the file */
 	int64_t retry_mono_s;	/* failed: next attempt */
+};
+
+/* Writer side: one file of hosts/ on disk (retire.c). */
+#define FS_STORE_DFILE_NAME 32
+struct fs_store_dfile {
+	char name[FS_STORE_DFILE_NAME];	/* "10-02-00-0a-00-00-0d.rrd" */
+	int64_t last_s;		/* its last update as far as we know */
+	uint64_t bytes;
+};
+enum { FS_STORE_DISK_HOSTS, FS_STORE_DISK_ROUTERS, FS_STORE_DISKS };
+struct fs_store_disk {
+	struct fs_store_dfile *f;
+	uint32_t n, cap;
+	uint64_t bytes;
+	uint64_t created;	/* this run */
+	int64_t none_before_s;	/* no file can go before this packet time */
+	bool remote;		/* remote rrdcached: cap what we create */
 };
 
 struct fs_store {
@@ -72,6 +90,7 @@ struct fs_store {
 	char dir[FS_STORE_PATH_MAX];
 	char daemon[256];
 	bool use_daemon;
+	bool local_dir;		/* dir is ours to list (no daemon, or a local one) */
 
 	/* SPSC ring: the capture thread moves head, the writer tail. */
 	struct fs_store_rec *ring;
@@ -81,6 +100,10 @@ struct fs_store {
 	pthread_t thread;
 	bool thread_started;
 	atomic_bool stop;
+	/* Shutdown: past this monotonic time the writer drops what is left;
+	 * 0: drain everything. */
+	_Atomic int64_t stop_deadline_us;
+	bool abandoned;		/* writer stuck at shutdown: not joined */
 	pthread_mutex_t mu;
 	pthread_cond_t progress;
 	atomic_uint waiters;	/* threads in fs_store_wait_written */
@@ -107,6 +130,10 @@ struct fs_store {
 
 	/* written by the writer, read anywhere */
 	_Atomic uint64_t written, errors, created, skipped_old, events_written;
+	_Atomic uint64_t dropped_exit;	/* left in the queue at the deadline */
+	_Atomic uint64_t retired, refused, no_file;
+	_Atomic uint32_t disk_files, router_files;
+	_Atomic uint64_t disk_bytes;
 
 	/* writer thread only */
 	struct fs_store_wfile *files;	/* files_cap records */
@@ -114,9 +141,13 @@ struct fs_store {
 	struct fs_hids files_ids;
 	uint32_t files_cap, files_hand;	/* clock hand: the next to forget */
 	int64_t client_retry_mono_s;
+	int64_t now_s;		/* newest packet time written */
+	bool daemon_failed;	/* the last connect failed: say when it works */
 	FILE *events;
 	double events_last;	/* events.log's last time before this run */
 	struct fs_ratelimit rl_create, rl_update, rl_events, rl_daemon;
+	struct fs_ratelimit rl_retire, rl_refuse;
+	struct fs_store_disk disk[FS_STORE_DISKS];
 };
 
 /* store.c: updates hosts fed last tick but not this one (now idle). */
@@ -141,6 +172,30 @@ void fs_store_strk_fini(struct fs_store *s);
 /* writer.c */
 int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen);
 void fs_store_writer_stop(struct fs_store *s);
+/* Stops the writer, which drains until deadline_us (monotonic; 0: drains
+ * everything) and drops the rest; false when it is still busy a second
+ * after that. */
+bool fs_store_writer_finish(struct fs_store *s, int64_t deadline_us);
+
+/* writer.c: the rrdcached client connected (or reconnected, rate
+ * limited); monotonic microseconds. */
+bool fs_store_daemon_ready(struct fs_store *s);
+int64_t fs_store_mono_us(void);
+/* writer.c: a file was deleted; its next update opens it anew. */
+void fs_store_wfile_reopen(struct fs_store *s, uint8_t kind, uint16_t vlan,
+			   const uint8_t mac[6], uint32_t id);
+
+/* retire.c: the files of hosts/ and routers/ within their caps. init
+ * scans both; room makes space in one for a file of need bytes at packet
+ * time now_s (false: none can go); created records one. */
+int fs_store_disk_init(struct fs_store *s);
+void fs_store_disk_fini(struct fs_store *s);
+bool fs_store_disk_room(struct fs_store *s, unsigned which, int64_t now_s,
+			uint64_t need);
+/* Back under the caps as files age (a smaller cap after a restart). */
+void fs_store_disk_trim(struct fs_store *s, int64_t now_s);
+void fs_store_disk_created(struct fs_store *s, unsigned which,
+			   const char *name, int64_t now_s, uint64_t bytes);
 
 /* store.c: enqueue one record; 0, or -1 when dropped. */
 int fs_store_push(struct fs_store *s, const struct fs_store_rec *r);

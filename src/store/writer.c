@@ -15,10 +15,12 @@
 #include <time.h>
 
 #include "floodspot/fmt.h"
+#include "floodspot/thread.h"
 #include "store_priv.h"
 
 #define FAIL_RETRY_S 30		/* a file that failed is retried this late */
 #define BATCH_VALUES 32		/* updates to one file in one call */
+#define FS_STORE_EVENTS_MAX (16L << 20)	/* events.log, then events.log.1 */
 
 static int64_t mono_s(void)
 {
@@ -27,7 +29,7 @@ static int64_t mono_s(void)
 	return ts.tv_sec;
 }
 
-static int64_t mono_us(void)
+int64_t fs_store_mono_us(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -41,6 +43,7 @@ static bool same_session(const struct fs_store_session *a,
 	       fs_seg_eq(a->seg, b->seg) && a->ip_version == b->ip_version &&
 	       a->extra == b->extra && memcmp(a->ip, b->ip, sizeof(a->ip)) == 0;
 }
+#define mono_us fs_store_mono_us
 
 static bool same_key(const struct fs_store_rec *a, const struct fs_store_rec *b)
 {
@@ -171,13 +174,28 @@ int fs_store_files_check(const struct fs_store *s)
 	return 0;
 }
 
+void fs_store_wfile_reopen(struct fs_store *s, uint8_t kind, uint16_t vlan,
+			   const uint8_t mac[6], uint32_t id)
+{
+	static const uint8_t zero[6];
+	struct fkey k = fkey(s, kind, vlan, mac ? mac : zero, id, NULL);
+	uint32_t i = fs_hidx_find_match(&s->files_ix, k.h.word, k.h.hash,
+					fkey_match, &k);
+	if (i == FS_HIDX_NONE)
+		return;
+	/* The retry path learns the file's state again. */
+	s->files[i].failed = true;
+	s->files[i].refused = false;
+	s->files[i].retry_mono_s = 0;
+}
+
 static const char *rrd_err(void)
 {
 	const char *e = rrd_get_error();
 	return e && *e ? e : "unknown librrd error";
 }
 
-static bool daemon_ready(struct fs_store *s)
+bool fs_store_daemon_ready(struct fs_store *s)
 {
 	/* librrd exports only the simple client (one connection per
 	 * process, locked inside librrd); only this thread writes. */
@@ -186,26 +204,19 @@ static bool daemon_ready(struct fs_store *s)
 	if (mono_s() < s->client_retry_mono_s)
 		return false;
 	rrd_clear_error();
-	if (rrdc_connect(s->daemon) == 0 && rrdc_is_connected(s->daemon))
+	if (rrdc_connect(s->daemon) == 0 && rrdc_is_connected(s->daemon)) {
+		if (s->daemon_failed)
+			fs_log(FS_LOG_NOTICE, "rrdcached %s: connected again",
+			       s->daemon);
+		s->daemon_failed = false;
 		return true;
+	}
+	s->daemon_failed = true;
 	s->client_retry_mono_s = mono_s() + 5;
 	fs_log_limited(&s->rl_daemon, mono_us(), FS_LOG_WARNING,
 		       "rrdcached %s: cannot connect: %s", s->daemon,
 		       rrd_err());
 	return false;
-}
-
-/* Bytes of data a new file takes, for the free-space diagnosis. */
-static uint64_t file_bytes(const struct fs_store *s, uint8_t kind)
-{
-	unsigned n_ds;
-	uint64_t rows = 0;
-	fs_store_ds_names((enum fs_store_kind)kind, &n_ds);
-	for (uint32_t r = 0; r < s->cfg.n_rras; r++) {
-		uint32_t res = s->cfg.rras[r].res_s / s->cfg.step_s;
-		rows += s->cfg.rras[r].keep_s / ((res ? res : 1) * s->cfg.step_s);
-	}
-	return rows * 2 * n_ds * sizeof(double);
 }
 
 /*
@@ -226,7 +237,8 @@ static const char *create_error(const struct fs_store *s, uint8_t kind,
 	struct statvfs vfs;
 	if (!s->use_daemon && statvfs(dir, &vfs) == 0) {
 		uint64_t avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
-		uint64_t need = file_bytes(s, kind);
+		uint64_t need = fs_store_file_bytes(&s->cfg,
+							   (enum fs_store_kind)kind);
 		snprintf(buf, len, "%s (%" PRIu64 " KiB free, file needs %" PRIu64
 			 " KiB)", avail < need ? strerror(ENOSPC)
 					       : "librrd gave no reason",
@@ -234,6 +246,47 @@ static const char *create_error(const struct fs_store *s, uint8_t kind,
 		return buf;
 	}
 	return "librrd gave no reason";
+}
+
+static void publish_disk(struct fs_store *s)
+{
+	const struct fs_store_disk *h = &s->disk[FS_STORE_DISK_HOSTS];
+	atomic_store_explicit(&s->disk_files, h->n, memory_order_relaxed);
+	atomic_store_explicit(&s->disk_bytes, h->bytes, memory_order_relaxed);
+	atomic_store_explicit(&s->router_files,
+			      s->disk[FS_STORE_DISK_ROUTERS].n,
+			      memory_order_relaxed);
+}
+
+/* Which capped directory a kind's files live in, or -1. */
+static int disk_of(uint8_t kind)
+{
+	return kind == FS_STORE_K_HOST ? FS_STORE_DISK_HOSTS
+	       : kind == FS_STORE_K_ROUTER ? FS_STORE_DISK_ROUTERS : -1;
+}
+
+/* A new host or router file must fit under its caps (retire.c); refused,
+ * it is counted and its updates are dropped until a retry finds room. */
+static bool make_room(struct fs_store *s, struct fs_store_wfile *f,
+		      const char *path, int64_t now_s)
+{
+	int w = disk_of(f->kind);
+	if (w < 0)
+		return true;
+	bool ok = fs_store_disk_room(s, (unsigned)w, now_s,
+				     fs_store_file_bytes(&s->cfg,
+							 (enum fs_store_kind)f->kind));
+	publish_disk(s);
+	if (ok)
+		return true;
+	f->refused = true;
+	atomic_fetch_add_explicit(&s->refused, 1, memory_order_relaxed);
+	fs_log_limited(&s->rl_refuse, mono_us(), FS_LOG_WARNING,
+		       "%s: not created: files at the cap (%u files, "
+		       "%" PRIu64 " MiB) and none idle for %u s",
+		       path, s->disk[w].n, s->disk[w].bytes >> 20,
+		       s->cfg.retire_after_s);
+	return false;
 }
 
 /* Creates the file, or learns the last update of an existing one. */
@@ -253,13 +306,15 @@ static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
 		return -1;
 	rrd_clear_error();
 	if (s->use_daemon) {
-		if (!daemon_ready(s))
+		if (!fs_store_daemon_ready(s))
 			return -1;
 		time_t last = rrdc_last(path);
 		if (last > 0) {
 			f->last_s = last;
 			return 0;
 		}
+		if (!make_room(s, f, path, first_ts))
+			return -1;
 		rrd_clear_error();
 		rc = rrdc_create_r2(path, step, start, 1,
 					  NULL, NULL, argc, argv);
@@ -277,6 +332,8 @@ static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
 			f->last_s = last;
 			return 0;
 		}
+		if (!make_room(s, f, path, first_ts))
+			return -1;
 		rc = rrd_create_r2(path, step, start, 1, NULL, NULL, argc,
 				   argv);
 	}
@@ -292,6 +349,18 @@ static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
 	}
 	atomic_fetch_add_explicit(&s->created, 1, memory_order_relaxed);
 	f->last_s = start;
+	int w = disk_of(f->kind);
+	if (w >= 0) {
+		struct stat st;
+		uint64_t bytes = stat(path, &st) == 0
+					 ? (uint64_t)st.st_size
+					 : fs_store_file_bytes(&s->cfg,
+							       (enum fs_store_kind)f->kind);
+		const char *slash = strrchr(path, '/');
+		fs_store_disk_created(s, (unsigned)w, slash ? slash + 1 : path,
+				      first_ts, bytes);
+		publish_disk(s);
+	}
 	return 0;
 }
 
@@ -301,7 +370,7 @@ static double events_last_ts(const char *path)
 {
 	char buf[512];
 	double ts = -1;
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	if (!f)
 		return -1;
 	if (fseek(f, -(long)sizeof(buf) + 1, SEEK_END) != 0)
@@ -323,7 +392,7 @@ static void write_event(struct fs_store *s, const struct fs_store_rec *r)
 		char path[FS_STORE_PATH_MAX + 16];
 		snprintf(path, sizeof(path), "%s/events.log", s->dir);
 		s->events_last = events_last_ts(path);
-		s->events = fopen(path, "a");
+		s->events = fopen(path, "ae");
 		if (!s->events) {
 			int e = errno;
 			atomic_fetch_add_explicit(&s->errors, 1,
@@ -363,6 +432,20 @@ static void write_event(struct fs_store *s, const struct fs_store_rec *r)
 			(unsigned)r->vlan);
 	}
 	atomic_fetch_add_explicit(&s->events_written, 1, memory_order_relaxed);
+	/* Bounded like the RRD files: a flapping (or forged) adjacency must
+	 * not fill the disk. One older generation is kept. */
+	long size = ftell(s->events);
+	if (size > FS_STORE_EVENTS_MAX) {
+		char path[FS_STORE_PATH_MAX + 16], old[FS_STORE_PATH_MAX + 16];
+		snprintf(path, sizeof(path), "%s/events.log", s->dir);
+		snprintf(old, sizeof(old), "%s/events.log.1", s->dir);
+		fclose(s->events);
+		s->events = NULL;
+		if (rename(path, old) != 0)
+			fs_log_limited(&s->rl_events, mono_us(), FS_LOG_WARNING,
+				       "%s: cannot rotate: %s", path,
+				       strerror(errno));
+	}
 }
 
 /* Formats "ts:v:v:..." into buf; returns the next free byte. */
@@ -402,6 +485,7 @@ static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
 
 	if (f->failed && mono_s() >= f->retry_mono_s) {
 		f->failed = false;
+		f->refused = false;
 		fresh = true;
 	}
 	if (fresh && !f->failed && wfile_open(s, f, path, recs[0].ts_s) != 0) {
@@ -409,7 +493,8 @@ static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
 		f->retry_mono_s = mono_s() + FAIL_RETRY_S;
 	}
 	if (f->failed) {
-		atomic_fetch_add_explicit(&s->errors, n, memory_order_relaxed);
+		atomic_fetch_add_explicit(f->refused ? &s->no_file : &s->errors,
+					  n, memory_order_relaxed);
 		return;
 	}
 
@@ -419,6 +504,8 @@ static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
 	int argc = 0;
 	int64_t last = f->last_s;
 	uint64_t skipped = 0;
+	if (recs[n - 1].ts_s > s->now_s)
+		s->now_s = recs[n - 1].ts_s;
 	for (unsigned i = 0; i < n; i++) {
 		if (recs[i].ts_s <= last) {
 			skipped++;
@@ -438,7 +525,7 @@ static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
 	int rc;
 	rrd_clear_error();
 	if (s->use_daemon)
-		rc = daemon_ready(s) ? rrdc_update(path, argc, argv)
+		rc = fs_store_daemon_ready(s) ? rrdc_update(path, argc, argv)
 				     : -1;
 	else
 		rc = rrd_update_r(path, NULL, argc, argv);
@@ -466,6 +553,16 @@ static uint64_t drain(struct fs_store *s)
 	struct fs_store_rec batch[BATCH_VALUES];
 
 	while (tail != head) {
+		int64_t deadline = atomic_load_explicit(&s->stop_deadline_us,
+							memory_order_relaxed);
+		if (deadline && mono_us() >= deadline) {
+			atomic_fetch_add_explicit(&s->dropped_exit, head - tail,
+						  memory_order_relaxed);
+			tail = head;
+			atomic_store_explicit(&s->tail, tail,
+					      memory_order_release);
+			break;
+		}
 		unsigned n = 0;
 		batch[n++] = s->ring[tail & s->mask];
 		tail++;
@@ -497,10 +594,17 @@ static void *writer_main(void *arg)
 {
 	struct fs_store *s = arg;
 	if (s->use_daemon)
-		daemon_ready(s);
+		fs_store_daemon_ready(s);
+	if (fs_store_disk_init(s) != 0)
+		fs_log_errno(FS_LOG_WARNING, errno, "%s/hosts: cannot list "
+			     "(files there are not counted against the cap)",
+			     s->dir);
+	publish_disk(s);
 	for (;;) {
 		bool stopping = atomic_load(&s->stop);
 		drain(s);
+		fs_store_disk_trim(s, s->now_s);
+		publish_disk(s);
 		pthread_mutex_lock(&s->mu);
 		pthread_cond_broadcast(&s->progress);
 		pthread_mutex_unlock(&s->mu);
@@ -524,7 +628,7 @@ int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen)
 		snprintf(err, errlen, "rrd store: out of memory");
 		return -1;
 	}
-	int rc = pthread_create(&s->thread, NULL, writer_main, s);
+	int rc = fs_thread_start(&s->thread, writer_main, s);
 	if (rc != 0) {
 		snprintf(err, errlen, "rrd store: cannot start writer: %s",
 			 strerror(rc));
@@ -534,8 +638,45 @@ int fs_store_writer_start(struct fs_store *s, char *err, size_t errlen)
 	return 0;
 }
 
+bool fs_store_writer_finish(struct fs_store *s, int64_t deadline_us)
+{
+	if (!s->thread_started)
+		return true;
+	if (deadline_us == 0) {
+		atomic_store(&s->stop, true);
+		sem_post(&s->wake);
+		pthread_join(s->thread, NULL);
+		s->thread_started = false;
+		return true;
+	}
+	atomic_store(&s->stop_deadline_us, deadline_us);
+	atomic_store(&s->stop, true);
+	sem_post(&s->wake);
+	/* A write can hang inside librrd (a stopped rrdcached): wait a
+	 * second past the deadline, then leave the thread to the exit. */
+	struct timespec at;
+	clock_gettime(CLOCK_REALTIME, &at);
+	int64_t wait_us = deadline_us - mono_us() + 1000000;
+	if (wait_us < 0)
+		wait_us = 0;
+	at.tv_sec += wait_us / 1000000;
+	at.tv_nsec += (wait_us % 1000000) * 1000;
+	if (at.tv_nsec >= 1000000000) {
+		at.tv_sec++;
+		at.tv_nsec -= 1000000000;
+	}
+	if (pthread_timedjoin_np(s->thread, NULL, &at) != 0) {
+		s->abandoned = true;
+		return false;
+	}
+	s->thread_started = false;
+	return true;
+}
+
 void fs_store_writer_stop(struct fs_store *s)
 {
+	if (s->abandoned)
+		return;
 	if (s->thread_started) {
 		atomic_store(&s->stop, true);
 		sem_post(&s->wake);
@@ -547,6 +688,7 @@ void fs_store_writer_stop(struct fs_store *s)
 	s->events = NULL;
 	if (s->use_daemon)
 		rrdc_disconnect();
+	fs_store_disk_fini(s);
 	free(s->files);
 	s->files = NULL;
 	fs_hidx_fini(&s->files_ix);

@@ -51,7 +51,8 @@ static void print_stats(const struct fs_alert_sinks_stats *st)
 {
 	printf("{\"alerts\":%llu,\"local_sent\":%llu,\"local_dropped\":%llu,"
 	       "\"sent\":%llu,\"dropped_queue_full\":%llu,"
-	       "\"dropped_send_error\":%llu,\"summaries\":%llu,"
+	       "\"dropped_send_error\":%llu,\"dropped_exit\":%llu,"
+	       "\"unconfirmed\":%llu,\"summaries\":%llu,"
 	       "\"connects\":%llu,\"reconnects\":%llu,"
 	       "\"connect_failures\":%llu,\"disconnects\":%llu,\"queued\":%u,"
 	       "\"exec_spawned\":%llu,\"exec_dropped_busy\":%llu,"
@@ -62,6 +63,8 @@ static void print_stats(const struct fs_alert_sinks_stats *st)
 	       (unsigned long long)st->remote_sent,
 	       (unsigned long long)st->remote_dropped_queue_full,
 	       (unsigned long long)st->remote_dropped_send_error,
+	       (unsigned long long)st->remote_dropped_exit,
+	       (unsigned long long)st->remote_unconfirmed,
 	       (unsigned long long)st->remote_summaries,
 	       (unsigned long long)st->remote_connects,
 	       (unsigned long long)st->remote_reconnects,

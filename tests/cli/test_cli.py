@@ -108,6 +108,37 @@ with tempfile.TemporaryDirectory() as d:
     stats = [json.loads(l) for l in p.stdout.splitlines() if '"stats"' in l]
     check(p.returncode == 0 and stats and stats[0]["packets"] == 1, "BPF filter on replay")
 
+    # -r - reads standard input.
+    with open(good, "rb") as f:
+        p = subprocess.run([FS, "-r", "-", "--json"], stdin=f,
+                           capture_output=True, text=True, timeout=60)
+    stats = [json.loads(l) for l in p.stdout.splitlines() if '"stats"' in l]
+    check(p.returncode == 0 and stats and stats[0]["packets"] == 3,
+          f"-r -: {p.returncode} {p.stderr!r}")
+
+    # Rules that would switch detection off, or hang a reload, are errors:
+    # an empty file, an empty directory, a FIFO named *.rules (refused
+    # without waiting for a writer).
+    empty = os.path.join(d, "empty.rules")
+    open(empty, "w").close()
+    p = run("--check-rules", empty)
+    check(p.returncode == 1 and "empty.rules: no rules" in p.stderr,
+          f"empty rules file: {p.returncode} {p.stdout!r} {p.stderr!r}")
+    p = run("-r", good, "--rules", empty)
+    check(p.returncode == 2 and "empty.rules: no rules" in p.stderr,
+          f"run with empty rules: {p.returncode} {p.stderr!r}")
+    emptydir = os.path.join(d, "norules")
+    os.mkdir(emptydir)
+    p = run("--check-rules", emptydir)
+    check(p.returncode == 1 and "norules: no rules" in p.stderr,
+          f"empty rules dir: {p.returncode} {p.stderr!r}")
+    fifodir = os.path.join(d, "fiforules")
+    os.mkdir(fifodir)
+    os.mkfifo(os.path.join(fifodir, "x.rules"))
+    p = run("--check-rules", fifodir, timeout=10)
+    check(p.returncode == 1 and "x.rules: a FIFO, not a rules file"
+          in p.stderr, f"FIFO rules: {p.returncode} {p.stderr!r}")
+
     p = run("--version")
     check(p.returncode == 0 and p.stdout.startswith("floodspot "), "--version")
     p = run("--help")

@@ -450,7 +450,7 @@ def main():
         "trema-pio/arp-storm.pcap": ("arp_storm", "00:07:0d:af:f4:54"),
         "stopddos-packet-captures/pkt.TCP.synflood.spoofed.pcap":
             ("spoofed_sources", "44:f4:77:0f:ea:49"),
-        "chrissanders-packets/dosattack.pcap": ("new_macs_flood", None),
+        "chrissanders-packets/dosattack.pcap": ("invalid_source_macs", None),
     }
     for rel, (p, events) in sorted(runs.items()):
         raised = [e for e in events if e["event"] == "alert" and e["state"] == "raised"]

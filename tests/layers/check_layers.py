@@ -17,12 +17,13 @@ import sys
 # layer, module, the public headers it owns (include/floodspot/<name>)
 LAYERS = [
     (0, "base", ["pkt.h", "cursor.h", "fmt.h", "log.h", "event.h",
-                 "clock.h", "hash.h"]),
+                 "clock.h", "gap.h", "hash.h", "thread.h"]),
     (1, "decode", ["decode.h", "ospf_msg.h", "bgp_msg.h", "bfd_msg.h",
                    "fhrp_msg.h"]),
     (1, "session", ["session.h"]),
     (1, "kernel", ["kernel.h"]),
     (1, "alert", ["alert.h"]),
+    (1, "evidence", ["evidence.h"]),
     (2, "capture", ["capture.h"]),
     (2, "hosts", ["hosts.h", "baseline.h", "routers.h"]),
     (3, "ospf", ["ospf.h"]),

@@ -86,6 +86,19 @@ def skip(reason):
     sys.exit(SKIP)
 
 
+def floodspot_or_skip(need_bird=True, need=()):
+    """The built floodspot (FS_FLOODSPOT, set by meson test), or a skip
+    when it or what the lab needs is missing."""
+    exe = os.environ.get("FS_FLOODSPOT")
+    if not exe or not os.access(exe, os.X_OK):
+        skip("FS_FLOODSPOT not set to the built floodspot "
+             "(run through meson test)")
+    reason = skip_reason(need_bird=need_bird, need=need)
+    if reason:
+        skip(reason)
+    return exe
+
+
 def skip_reason(need_bird=True, need=()):
     """Why the lab cannot run here, or None. Probes by creating and
     deleting a namespace of our own; need lists further programs."""
@@ -352,12 +365,14 @@ class Lab:
             self._mirror(n["port"], mon)
 
     def add_router(self, name, cidr, router_id, stubs=(), priority=1,
-                   hello=1, dead=4):
+                   hello=1, dead=4, wait=None):
         """A host that will run bird2: OSPFv2 on eth0 and the static
-        blackhole routes in stubs exported into OSPF."""
+        blackhole routes in stubs exported into OSPF. wait (default: dead)
+        is how long bird waits before electing a DR."""
         node = self.add_host(name, cidr)
         node.update(kind="router", router_id=router_id, stubs=list(stubs),
-                    priority=priority, hello=hello, dead=dead)
+                    priority=priority, hello=hello, dead=dead,
+                    wait=dead if wait is None else wait)
         self.run(name, "sysctl -q -w net.ipv4.ip_forward=1")
         return node
 
@@ -380,6 +395,22 @@ class Lab:
         for node in self.nodes.values():
             self._mirror(node["port"], name)
         return self.monitors[name]
+
+    def replug_monitor(self, name="mon", down_s=0):
+        """Deletes the span port (span0 and its switch side) and, after
+        down_s seconds, makes it again with the same name and the mirrors
+        of every port: a new ifindex, as a replaced NIC."""
+        m = self.monitors[name]
+        self.run(name, "ip link del dev span0")
+        if down_s:
+            time.sleep(down_s)
+        self.run(name, ["ip", "link", "add", "span0", "type", "veth",
+                        "peer", "name", m["tap"], "netns",
+                        self.ns(self.switch)])
+        self.run(name, "ip link set span0 up")
+        self.run(self.switch, ["ip", "link", "set", m["tap"], "up"])
+        for node in self.nodes.values():
+            self._mirror(node["port"], name)
 
     def _mirror(self, port, mon):
         tap = self.monitors[mon]["tap"]
@@ -428,13 +459,13 @@ class Lab:
             "\tarea 0 {{\n"
             '\t\tinterface "eth0" {{\n'
             "\t\t\ttype broadcast;\n"
-            "\t\t\thello {hello}; dead {dead}; wait {dead};\n"
+            "\t\t\thello {hello}; dead {dead}; wait {wait};\n"
             "\t\t\tpriority {prio};\n"
             "\t\t}};\n"
             "\t}};\n"
             "}}\n").format(dir=self.dir, name=name, rid=n["router_id"],
                           statics=statics, hello=n["hello"], dead=n["dead"],
-                          prio=n["priority"])
+                          wait=n["wait"], prio=n["priority"])
         path = os.path.join(self.dir, name + ".conf")
         with open(path, "w") as f:
             f.write(conf)
@@ -574,6 +605,16 @@ class Lab:
                "--rfc5424", "-t", "fslab"] + (["-T"] if tcp else ["-d"]) + \
             [msg]
         return self.run(node, cmd)
+
+    @staticmethod
+    def stats(fs, timeout=5):
+        """SIGUSR1 to a spawn_json() floodspot -> the stats line it dumps,
+        or None."""
+        mark = len(fs.snapshot())
+        fs.proc.send_signal(signal.SIGUSR1)
+        _, st = fs.wait_for(lambda e: e.get("event") == "stats", timeout,
+                            start=mark)
+        return st
 
     # ---- files -----------------------------------------------------------
 

@@ -18,7 +18,9 @@ Asserts, from floodspot's JSON lines and rsyslog's files:
   a. an alert (raised) naming H1's MAC and IP within a few seconds of the
      flood's start;
   b. an ospf_adjacency event to "down" naming both router ids;
-  c. an alert with rule "culprit" naming H1's MAC (and IP);
+  c. an alert with rule "culprit" naming H1's MAC (and IP), at most 1 s
+     (packet time) after the routing symptom that triggered it, and in
+     the same 100 ms slice when that symptom is a late hello;
   d. rsyslog received an RFC 5424 message (parsed strictly from the raw
      datagram, and as rsyslog itself parsed it) from app "floodspot" whose
      structured data [floodspot@32473 ...] (--sd-id) has rule="culprit" and
@@ -167,6 +169,38 @@ def ts_s(ts):
         float("0" + ts[19:].rstrip("Z"))
 
 
+def check_trigger(fs, ev_c, mark, rid, L):
+    """The culprit alert came at most 1 s after its trigger, in the same
+    slice when the trigger is the late hello of router rid."""
+    t_c = ts_s(ev_c["ts"])
+    if ev_c.get("trigger") == "hello-late":
+        lates = [e for e in fs.snapshot()[mark:]
+                 if e.get("event") == "hello_late" and
+                 e.get("router_id") == rid and ts_s(e["ts"]) <= t_c]
+        late = lates[-1] if lates else None
+        if late is None:
+            fail("(c) culprit triggered by a late hello, but no hello_late "
+                 "event for %s" % rid, L)
+        t_l = ts_s(late["ts"])
+        # The alert is stamped with the end of its slice: the late hello
+        # lies in (end - 100 ms, end].
+        if not 0 <= t_c - t_l < 0.1 + 1e-6:
+            fail("(c) culprit at %s, not in the slice of the late hello at "
+                 "%s" % (ev_c["ts"], late["ts"]), L)
+        print("(c) culprit %.3f s after the late hello, same slice" %
+              (t_c - t_l))
+    elif ev_c.get("trigger") == "adjacency-down":
+        downs = [e for e in fs.snapshot()[mark:]
+                 if e.get("event") == "ospf_adjacency" and
+                 e.get("to") == "down" and ts_s(e["ts"]) <= t_c]
+        down = downs[-1] if downs else None
+        if down is None or not 0 <= t_c - ts_s(down["ts"]) <= 1.0:
+            fail("(c) culprit at %s not within 1 s of the loss %r" % (
+                ev_c["ts"], down), L)
+    else:
+        fail("(c) culprit with trigger %r" % ev_c.get("trigger"), L)
+
+
 def adj(e, to):
     return (e.get("event") == "ospf_adjacency" and e.get("to") == to and
             {e.get("router_id"), e.get("neighbor_id")} == {R1, R2})
@@ -259,6 +293,7 @@ def main():
             fail("(c) culprit alert names ip %r, want %s: %r" % (
                 ev_c.get("ip"), h1["ip"], ev_c), L)
         print("(c) culprit: %r" % ev_c)
+        check_trigger(fs, ev_c, mark, R1, L)
         # The incident's culprit alert tells the lost adjacency within 1 s
         # (packet time) of the loss: raised then, or re-sent as active.
         t_down = ts_s(ev_b["ts"])

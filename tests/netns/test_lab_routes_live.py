@@ -118,12 +118,9 @@ def check_counting(L, fs, step):
             step, got, k1 - k0), L)
 
 
-def stats(L, fs, timeout=5):
+def stats(L, fs):
     """SIGUSR1 -> the stats line floodspot dumps."""
-    mark = len(fs.snapshot())
-    fs.proc.send_signal(signal.SIGUSR1)
-    _, st = fs.wait_for(lambda e: e.get("event") == "stats", timeout,
-                        start=mark)
+    st = L.stats(fs)
     if st is None:
         fail("no stats line after SIGUSR1 (floodspot %s)" % (
             "alive" if fs.proc.poll() is None

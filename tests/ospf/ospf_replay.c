@@ -22,6 +22,8 @@
 
 struct replay {
 	struct fs_ospf *ospf;
+	struct fs_routers *routers;
+	int dlt;
 	uint64_t frame;
 	int64_t t0;
 	bool dlci_vlan;
@@ -82,11 +84,12 @@ static void on_event(const struct fs_event *ev, void *ctx)
 	}
 }
 
-static void on_tick(int64_t sec, void *ctx)
+static void on_tick(int64_t slice, void *ctx)
 {
 	struct replay *r = ctx;
-	fs_ospf_tick(r->ospf, sec + USEC);
+	fs_ospf_tick(r->ospf, slice + FS_CLOCK_SLICE_US);
 }
+
 
 static void print_router(const struct fs_ospf_router_view *v, void *ctx)
 {
@@ -135,6 +138,34 @@ static bool unwrap_frelay(const uint8_t **data, uint32_t *caplen,
 	return true;
 }
 
+/* A frame at its packet time, as the clock releases it. */
+static void on_frame(void *ctx, int64_t ts, const uint8_t *data,
+		     uint32_t caplen, uint32_t wirelen)
+{
+	struct replay *r = ctx;
+	/* Counted as released: a frame the clock holds back (a jump waiting
+	 * for confirmation) keeps its own number. */
+	r->frame++;
+	int use_dlt = r->dlt;
+	uint16_t dlci = 0;
+	if (r->dlt == DLT_FRELAY) {
+		if (!unwrap_frelay(&data, &caplen, &wirelen, &dlci))
+			return;
+		use_dlt = DLT_RAW;
+	}
+	struct fs_pkt p;
+	fs_decode(use_dlt, data, caplen, wirelen, ts, &p);
+	if (r->dlci_vlan)
+		p.vlan = dlci;
+	if (p.is_ospf)
+		fs_ospf_packet(r->ospf, &p, data);
+	fs_ospf_seen_esp(r->ospf, &p);
+	fs_ospf_seen_vlan(r->ospf, p.vlan, ts);
+	fs_routers_classify(r->routers, &p);
+	if (p.classes & FS_CLASS_BIT(FS_CLASS_OSPF_NON_ROUTER))
+		r->non_router++;
+}
+
 int main(int argc, char **argv)
 {
 	struct replay r = { 0 };
@@ -159,7 +190,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", path, err);
 		return 1;
 	}
-	int dlt = pcap_datalink(pc);
+	r.dlt = pcap_datalink(pc);
 
 	struct fs_event_bus bus;
 	fs_event_bus_init(&bus);
@@ -168,47 +199,32 @@ int main(int argc, char **argv)
 	fs_routers_init(&routers);
 	struct fs_ospf_config cfg;
 	fs_ospf_config_defaults(&cfg);
+	r.routers = &routers;
 	r.ospf = fs_ospf_create(&cfg, &bus, &routers);
 	if (!r.ospf) {
 		fprintf(stderr, "fs_ospf_create failed\n");
 		return 1;
 	}
 	struct fs_clock clock;
-	fs_clock_init(&clock);
+	if (fs_clock_init(&clock, 0, false, on_tick, on_frame, &r) != 0) {
+		fprintf(stderr, "fs_clock_init failed\n");
+		return 1;
+	}
 
 	struct pcap_pkthdr *h;
 	const uint8_t *data;
 	int rc;
 	while ((rc = pcap_next_ex(pc, &h, &data)) == 1) {
-		r.frame++;
 		int64_t ts = (int64_t)h->ts.tv_sec * USEC + h->ts.tv_usec;
-		if (r.frame == 1)
+		if (r.t0 == 0)
 			r.t0 = ts;
-		fs_clock_advance(&clock, ts, on_tick, &r);
-		uint32_t caplen = h->caplen, wirelen = h->len;
-		int use_dlt = dlt;
-		uint16_t dlci = 0;
-		if (dlt == DLT_FRELAY) {
-			if (!unwrap_frelay(&data, &caplen, &wirelen, &dlci))
-				continue;
-			use_dlt = DLT_RAW;
-		}
-		struct fs_pkt p;
-		fs_decode(use_dlt, data, caplen, wirelen, ts, &p);
-		if (r.dlci_vlan)
-			p.vlan = dlci;
-		if (p.is_ospf)
-			fs_ospf_packet(r.ospf, &p, data);
-		fs_ospf_seen_esp(r.ospf, &p);
-		fs_ospf_seen_vlan(r.ospf, p.vlan, ts);
-		fs_routers_classify(&routers, &p);
-		if (p.classes & FS_CLASS_BIT(FS_CLASS_OSPF_NON_ROUTER))
-			r.non_router++;
+		fs_clock_packet(&clock, ts, data, h->caplen, h->len);
 	}
 	if (rc == -1)
 		fprintf(stderr, "%s: %s\n", path, pcap_geterr(pc));
+	fs_clock_flush(&clock);
 	r.frame++;	/* ticks after the last frame belong to no frame */
-	fs_clock_flush(&clock, on_tick, &r);
+	fs_clock_fini(&clock);
 
 	fs_ospf_foreach_router(r.ospf, print_router, NULL);
 	fs_ospf_foreach_adjacency(r.ospf, print_adj, NULL);

@@ -6,6 +6,8 @@
  *
  * store_feed DIR [--start T] [--seconds N] [--hosts H] [--rrdcached A]
  *            [--rras SPEC] [--expect FILE] [--run-at SEC CMD] [--queue N]
+ *            [--flaps N]  (N more adjacency changes every second; waits
+ *                          for the writer instead of dropping)
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -43,11 +45,12 @@ int main(int argc, char **argv)
 		{ "expect", required_argument, NULL, 'e' },
 		{ "run-at", required_argument, NULL, 'a' },
 		{ "queue", required_argument, NULL, 'q' },
+		{ "flaps", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct fs_store_config cfg;
 	int64_t start = 1700000000, seconds = 20, run_at = -1;
-	uint32_t hosts = 3;
+	uint32_t hosts = 3, flaps = 0;
 	const char *expect = NULL, *run_cmd = NULL;
 	int c;
 
@@ -60,6 +63,10 @@ int main(int argc, char **argv)
 		case 'h': hosts = (uint32_t)strtoul(optarg, NULL, 10); break;
 		case 'd': cfg.rrdcached = optarg; break;
 		case 'q': cfg.queue_len = (uint32_t)strtoul(optarg, NULL, 10); break;
+		case 'f':
+			flaps = (uint32_t)strtoul(optarg, NULL, 10);
+			cfg.wait_when_full = true;
+			break;
 		case 'r':
 			if (fs_store_parse_rras(&cfg, optarg) != 0) {
 				fprintf(stderr, "bad --rras %s\n", optarg);
@@ -158,6 +165,15 @@ int main(int argc, char **argv)
 		if (ex)
 			fprintf(ex, "router 10.0.0.1 %" PRId64 " %u 2 1 2\n",
 				t + 1, gap);
+		for (uint32_t j = 0; j < flaps; j++) {
+			struct fs_event ev = { .type = FS_EV_OSPF_ADJACENCY,
+					       .ts_us = sec_us + 1000 * (j + 1) };
+			ev.u.adj.router_id = 0x0a000003;
+			ev.u.adj.neighbor_id = 0x0a000004;
+			ev.u.adj.from = j % 2 ? FS_OSPF_FULL : FS_OSPF_DOWN;
+			ev.u.adj.to = j % 2 ? FS_OSPF_DOWN : FS_OSPF_FULL;
+			fs_event_emit(&bus, &ev);
+		}
 		if (k == seconds / 2 + 2) {
 			struct fs_event ev = { .type = FS_EV_OSPF_ADJACENCY,
 					       .ts_us = sec_us + 500000 };

@@ -3,6 +3,7 @@ import json
 import math
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -97,3 +98,32 @@ def compare_hosts(rrd_dir, hosts, skip_ts=(), daemon=None):
 
 def tmpdir():
     return tempfile.mkdtemp(prefix="fs-store-")
+
+
+def start_rrdcached(tmp, base, *extra):
+    """rrdcached -g on a unix socket in tmp, base directory base; returns
+    (Popen, address) once the socket exists."""
+    import time
+    jdir = os.path.join(tmp, "journal")
+    os.makedirs(jdir, exist_ok=True)
+    os.makedirs(base, exist_ok=True)
+    sock = os.path.join(tmp, "rrdcached.sock")
+    proc = subprocess.Popen(
+        ["rrdcached", "-g", "-l", "unix:" + sock, "-b", base, "-B",
+         "-j", jdir, "-p", os.path.join(tmp, "rrdcached.pid"), *extra],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    for _ in range(100):
+        if os.path.exists(sock):
+            return proc, "unix:" + sock
+        time.sleep(0.05)
+    raise SystemExit("rrdcached did not start")
+
+
+def stop(proc):
+    """Stops a process this test started (by its Popen)."""
+    if proc and proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()

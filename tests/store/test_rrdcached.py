@@ -2,10 +2,7 @@
 files are created through the daemon and values arrive."""
 import os
 import shutil
-import signal
-import subprocess
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import storetest as st  # noqa: E402
@@ -17,22 +14,7 @@ tmp = st.tmpdir()
 proc = None
 try:
     base = os.path.join(tmp, "base")
-    jdir = os.path.join(tmp, "journal")
-    os.makedirs(base)
-    os.makedirs(jdir)
-    sock = os.path.join(tmp, "rrdcached.sock")
-    addr = "unix:" + sock
-    proc = subprocess.Popen(
-        ["rrdcached", "-g", "-l", addr, "-b", base, "-B", "-F",
-         "-j", jdir, "-p", os.path.join(tmp, "rrdcached.pid"),
-         "-w", "3600", "-z", "1"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(100):
-        if os.path.exists(sock):
-            break
-        time.sleep(0.05)
-    else:
-        raise SystemExit("rrdcached did not start")
+    proc, addr = st.start_rrdcached(tmp, base, "-F", "-w", "3600", "-z", "1")
     rrd = os.path.join(base, "rrd")
     exp = os.path.join(tmp, "expect")
     start, n = 1700000000, 15
@@ -52,10 +34,5 @@ try:
             assert abs(rows[t][0] - pk) <= 1, (t, rows[t], pk)
     print("ok:", res)
 finally:
-    if proc:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    st.stop(proc)
     shutil.rmtree(tmp, ignore_errors=True)

@@ -77,7 +77,10 @@ int main(int argc, char **argv)
 			printf("%d %lld %u %u\n", hidx + 1, (long long)(t + 1), n,
 			       hidx == 0 ? n : 0);
 		}
-		fs_hosts_tick(hosts, t * 1000000);
+		/* The second's packets, then its slices: a second's counts
+		 * come out the same. */
+		for (int sl = 0; sl < 10; sl++)
+			fs_hosts_tick(hosts, t * 1000000 + sl * 100000);
 		fs_store_tick(s, t * 1000000, hosts, NULL);
 	}
 	fs_store_flush(s);

@@ -115,19 +115,20 @@ static void test_halve_before_full(void **state)
 	assert_int_equal(hh.b[hh.blo].count, 1);	/* nothing left at 0 */
 }
 
-/* Feeds one packet, ticking every second boundary crossed first. */
+/* Feeds one packet, ticking every slice boundary crossed first. */
+#define SLICE (S / 10)
 struct feeder {
 	struct fs_hosts *h;
-	int64_t sec;
+	int64_t slice;
 };
 
 static struct fs_host *feed(struct feeder *f, const struct fs_pkt *p)
 {
-	int64_t s = p->ts_us / S;
-	if (f->sec == 0)
-		f->sec = s;
-	for (; f->sec < s; f->sec++)
-		fs_hosts_tick(f->h, f->sec * S);
+	int64_t s = p->ts_us / SLICE;
+	if (f->slice == 0)
+		f->slice = s;
+	for (; f->slice < s; f->slice++)
+		fs_hosts_tick(f->h, f->slice * SLICE);
 	return fs_hosts_account(f->h, p);
 }
 
@@ -255,7 +256,8 @@ static void run_decay(struct fs_hosts *h, const struct fs_hosts_hh **top0,
 			struct fs_pkt p = mkpkt(0, id, t0 + s * S + i * 300, 0, 60);
 			feed(&f, &p);
 		}
-	fs_hosts_tick(h, t0 + 100 * S);
+	for (; f.slice < (t0 + 101 * S) / SLICE; f.slice++)
+		fs_hosts_tick(h, f.slice * SLICE);
 	assert_int_equal(fs_hosts_hh_top(h, top, 2), 2);
 	*top0 = &top[0];
 }

@@ -29,6 +29,13 @@ static struct fs_host *find_id(struct fs_hosts *h, uint16_t vlan, uint64_t id)
 	return fs_hosts_find(h, vlan, mac);
 }
 
+/* Closes the ten slices of the second sec. */
+static void tick_second(struct fs_hosts *h, int64_t sec)
+{
+	for (int k = 0; k < 10; k++)
+		fs_hosts_tick(h, sec + k * 100000);
+}
+
 static void test_insert_find(void **state)
 {
 	(void)state;
@@ -51,7 +58,6 @@ static void test_insert_find(void **state)
 	assert_ptr_equal(fs_hosts_account(h, &p), a);
 	assert_int_equal(a->packets, 2);
 	assert_int_equal(a->bytes, 60 + 1500);
-	assert_int_equal(a->cur.packets, 2);
 	assert_int_equal(a->first_seen_us, 100 * S);
 	assert_int_equal(a->last_seen_us, 100 * S + 5);
 
@@ -168,7 +174,7 @@ static void test_capacity_never_exceeded(void **state)
 		struct fs_pkt p = mkpkt(0, i, 5 * S + (int64_t)i * 10, 0, 64);
 		fs_hosts_account(h, &p);
 		if (i % 10000 == 0)
-			fs_hosts_tick(h, 5 * S + (int64_t)i * 10 / S * S);
+			tick_second(h, 5 * S + (int64_t)i * 10 / S * S);
 	}
 	struct fs_hosts_stats st;
 	fs_hosts_stats(h, &st);
@@ -186,14 +192,15 @@ static void test_capacity_never_exceeded(void **state)
 	size_t b2 = fs_hosts_memory_bound(&cfg);
 	assert_true(b1 > 1000 * sizeof(struct fs_host));
 	assert_true(b2 > b1 && b2 < 2 * b1 + 4096);
-	/* Per host: the record, its bookkeeping and two index slots. */
+	/* Per host: the record, its bookkeeping and snapshots, and two
+	 * index slots. */
 	cfg.capacity = 1u << 16;
 	size_t c1 = fs_hosts_memory_bound(&cfg);
 	cfg.capacity = 1u << 17;
 	size_t c2 = fs_hosts_memory_bound(&cfg);
 	size_t per_host = (c2 - c1) >> 16;
-	assert_in_range(per_host, sizeof(struct fs_host) + 32,
-			sizeof(struct fs_host) + 160);
+	assert_int_equal(per_host, fs_hosts_host_bytes(&cfg) + 32);
+	assert_true(fs_hosts_host_bytes(&cfg) > sizeof(struct fs_host) + 11 * 68);
 	cfg.capacity = 0xffffffffu;
 	assert_int_equal(fs_hosts_memory_bound(&cfg), 0);
 	assert_null(fs_hosts_create(&cfg));
@@ -232,26 +239,31 @@ static void test_classes_and_ips(void **state)
 	assert_int_equal(o->cls_packets[FS_CLASS_ARP], 2);
 	assert_int_equal(o->cls_packets[FS_CLASS_BROADCAST], 2);
 	assert_int_equal(o->cls_packets[FS_CLASS_TCP_SYN], 2);
-	assert_int_equal(o->cur.cls[FS_CLASS_TCP_SYN], 2);
-	assert_int_equal(o->cur.ctrl, 2);	/* broadcast+arp; SYN is not */
+	assert_int_equal(o->ctrl_packets, 2);	/* broadcast+arp; SYN is not */
 	assert_int_equal(o->n_ips, 3);
 	assert_int_equal(o->ips_seen, 3);
-	assert_int_equal(o->cur.new_ips, 3);
+	assert_int_equal(o->new_ips_total, 3);
+	fs_hosts_tick(h, 10 * S);
+	assert_true(fs_hosts_current(h, o));
+	assert_int_equal(o->win.cls[FS_CLASS_TCP_SYN], 2);
+	assert_int_equal(o->win.ctrl, 2);
+	assert_int_equal(o->win.new_ips, 3);
+	assert_int_equal(o->win.packets, 5);
 	assert_int_equal(o->ips[0].version, 4);
 	assert_memory_equal(o->ips[0].addr, ((uint8_t[]){ 10, 0, 0, 1 }), 4);
 	assert_memory_equal(o->ips[1].addr, ((uint8_t[]){ 10, 0, 0, 2 }), 4);
 	assert_int_equal(o->ips[2].version, 6);
 	assert_int_equal(o->ips[2].addr[0], 0xfe);
 	const struct fs_segment *sg = fs_hosts_segment(h);
-	assert_int_equal(sg->cur.packets, 5);
-	assert_int_equal(sg->cur.ctrl, 2);
-	assert_int_equal(sg->cur.cls[FS_CLASS_ARP], 2);
+	assert_int_equal(sg->win.packets, 5);
+	assert_int_equal(sg->win.ctrl, 2);
+	assert_int_equal(sg->win.cls[FS_CLASS_ARP], 2);
 	assert_int_equal(sg->bytes, 60 + 60 + 74 + 74 + 74);
 
 	/* Spoofers: N distinct sources in one second behind one MAC. */
 	static const uint32_t ns[] = { 5, 6, 9, 300, 2000, 20000 };
 	for (unsigned r = 0; r < sizeof ns / sizeof ns[0]; r++) {
-		p = mkpkt(0, 100 + r, 10 * S + 2, 0, 60);
+		p = mkpkt(0, 100 + r, 10 * S + 100000 * (r + 1), 0, 60);
 		p.ip_version = 4;
 		for (uint32_t i = 0; i < ns[r]; i++) {
 			p.src_ip[0] = 192;
@@ -265,8 +277,9 @@ static void test_classes_and_ips(void **state)
 		/* Exact up to FS_HOST_MAX_IPS, then a sketch estimate: off by
 		 * a collision at most for a few, within 6 % for many. */
 		uint32_t tol = ns[r] < 10 ? 1 : ns[r] * 6 / 100;
-		assert_in_range(o->cur.new_ips, ns[r] - tol, ns[r] + tol);
-		assert_int_equal(o->ips_seen, o->cur.new_ips);
+		fs_hosts_tick(h, 10 * S + 100000 * (r + 1));
+		assert_in_range(o->win.new_ips, ns[r] - tol, ns[r] + tol);
+		assert_int_equal(o->ips_seen, o->win.new_ips);
 	}
 	fs_hosts_destroy(h);
 }
@@ -333,17 +346,20 @@ static void test_tick(void **state)
 	}
 	fs_hosts_tick(h, 100 * S);
 	struct fs_host *a = find_id(h, 0, 0xA);
+	/* The window moves at every slice; the second closes at its end. */
+	assert_int_equal(a->win.packets, 5);
+	assert_int_equal(a->last_sec_us, 0);
+	for (int k = 1; k < 10; k++)
+		fs_hosts_tick(h, 100 * S + k * 100000);
 	assert_int_equal(a->last.packets, 5);
 	assert_int_equal(a->last.ctrl, 3);
 	assert_int_equal(a->last.bytes, 500);
-	assert_int_equal(a->cur.packets, 0);
 	assert_int_equal(a->last_sec_us, 100 * S);
-	assert_int_equal(a->hist_packets[a->hist_pos], 5);
-	assert_int_equal(a->hist_ctrl[a->hist_pos], 3);
 	assert_int_equal(a->peak_pps, 5);
 	assert_int_equal(a->peak_ts_us, 100 * S);
-	assert_float_equal(a->base_pps.mean, alpha * 5, 1e-6);
-	assert_float_equal(a->base_ctrl.mean, alpha * 3, 1e-6);
+	/* Young: a running mean, so the first second is the mean. */
+	assert_float_equal(a->base_pps.mean, 5, 1e-6);
+	assert_float_equal(a->base_ctrl.mean, 3, 1e-6);
 	const struct fs_segment *sg = fs_hosts_segment(h);
 	assert_int_equal(sg->last.packets, 5);
 	assert_int_equal(sg->new_macs_last, 1);
@@ -354,10 +370,10 @@ static void test_tick(void **state)
 		p = mkpkt(0, 0xB, 101 * S + i, 0, 100);
 		fs_hosts_account(h, &p);
 	}
-	fs_hosts_tick(h, 101 * S);
-	assert_int_equal(a->last.packets, 0);
-	assert_int_equal(a->last_sec_us, 101 * S);
-	assert_int_equal(a->hist_packets[a->hist_pos], 0);
+	tick_second(h, 101 * S);
+	/* A left the window in 101: its second 100 is no longer current. */
+	assert_false(fs_hosts_current(h, a));
+	assert_int_equal(a->last_sec_us, 100 * S);
 	struct collect c = { .n = 0 };
 	fs_hosts_foreach_active(h, collect_fn, &c);
 	assert_int_equal(c.n, 1);
@@ -367,9 +383,9 @@ static void test_tick(void **state)
 	assert_int_equal(sg->peak_ts_us, 100 * S);
 
 	/* Silent 102..104 (ticks still come), then A sends 7 in 105. */
-	fs_hosts_tick(h, 102 * S);
-	fs_hosts_tick(h, 103 * S);
-	fs_hosts_tick(h, 104 * S);
+	tick_second(h, 102 * S);
+	tick_second(h, 103 * S);
+	tick_second(h, 104 * S);
 	c.n = 0;
 	fs_hosts_foreach_active(h, collect_fn, &c);
 	assert_int_equal(c.n, 0);
@@ -377,21 +393,16 @@ static void test_tick(void **state)
 		p = mkpkt(0, 0xA, 105 * S + i, 0, 100);
 		fs_hosts_account(h, &p);
 	}
-	fs_hosts_tick(h, 105 * S);
+	tick_second(h, 105 * S);
 	assert_int_equal(a->last.packets, 7);
 	assert_int_equal(a->peak_pps, 7);
 	assert_int_equal(a->peak_ts_us, 105 * S);
-	static const uint32_t want_hist[] = { 5, 0, 0, 0, 0, 7 };
-	for (int k = 0; k < 6; k++) {
-		int pos = (a->hist_pos + FS_HOST_HISTORY - 5 + k) % FS_HOST_HISTORY;
-		assert_int_equal(a->hist_packets[pos], want_hist[k]);
-	}
 	const float xs[] = { 5, 0, 0, 0, 0, 7 };
 	assert_float_equal(a->base_pps.mean, ref_mean(alpha, xs, 6), 1e-5);
 	assert_int_equal(a->base_pps.samples, 6);
 	struct fs_host *b = find_id(h, 0, 0xB);
-	assert_int_equal(b->last.packets, 0);	/* zeroed in 102 */
-	assert_int_equal(b->base_pps.samples, 2);	/* lazily behind */
+	assert_false(fs_hosts_current(h, b));
+	assert_int_equal(b->base_pps.samples, 1);	/* lazily behind */
 	assert_int_equal(fs_hosts_check(h), 0);
 	fs_hosts_destroy(h);
 }
@@ -459,7 +470,7 @@ static void test_seed_independent_results(void **state)
 		struct fs_pkt p = mkpkt(0, id, 50 * S + i * 700, 0, 60);
 		for (; sec < p.ts_us / S; sec++)
 			for (int k = 0; k < 3; k++)
-				fs_hosts_tick(h[k], sec * S);
+				tick_second(h[k], sec * S);
 		for (int k = 0; k < 3; k++)
 			fs_hosts_account(h[k], &p);
 	}

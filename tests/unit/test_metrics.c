@@ -131,7 +131,9 @@ static void test_snapshot(void **state)
 		fs_hosts_account(h, &p);
 		packets++;
 	}
-	fs_hosts_tick(h, 100 * S);
+	/* Close the second: its ten slices. */
+	for (int64_t sl = 100 * S; sl < 101 * S; sl += fs_hosts_slice_us(h))
+		fs_hosts_tick(h, sl);
 	/* 70 rule names: 64 labelled, the rest summed as _other. */
 	for (int i = 0; i < 70; i++) {
 		struct fs_alert a;
@@ -169,7 +171,8 @@ static void test_snapshot(void **state)
 	free(t);
 
 	/* Second 101, quiet: the class totals stay, counted once. */
-	fs_hosts_tick(h, 101 * S);
+	for (int64_t sl = 101 * S; sl < 102 * S; sl += fs_hosts_slice_us(h))
+		fs_hosts_tick(h, sl);
 	in.sec_us = 101 * S;
 	in.now_us = 102 * S;
 	fs_metrics_tick(m, &in);

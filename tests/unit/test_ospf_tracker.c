@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "floodspot/gap.h"
 #include "floodspot/ospf.h"
 #include "ospf_build.h"
 
@@ -381,8 +382,8 @@ static int64_t keep_r2(struct sim *s, int64_t from, int64_t to)
 	return t;
 }
 
-/* R1 goes silent: hello_late (silent) at half the dead interval, down at
- * last hello + dead, then Full again once it returns. */
+/* R1 goes silent: hello_late (overdue) the moment its hello is 25 % late,
+ * down at last hello + dead, then Full again once it returns. */
 static void test_silence_down_and_recovery(void **state)
 {
 	(void)state;
@@ -406,7 +407,8 @@ static void test_silence_down_and_recovery(void **state)
 	assert_non_null(l);
 	assert_true(l->u.late.silent);
 	assert_int_equal(l->u.late.router_id, R1);
-	assert_int_equal(l->ts_us, last + 20 * S);
+	assert_int_equal(l->ts_us, last + 12500 * MS);
+	assert_int_equal(l->u.late.gap_ms, 12500);
 	assert_int_equal(count(s, FS_EV_HELLO_LATE), 1);
 
 	/* Back: R2 still lists it, so 2-Way at once, then a new exchange. */
@@ -424,10 +426,53 @@ static void test_silence_down_and_recovery(void **state)
 		{ FS_OSPF_EXCHANGE, FS_OSPF_FULL, NULL },
 	};
 	expect_adj(s, first, w2, 4);
-	/* The return itself is a late hello (61 s after a 10 s interval). */
-	l = last_of(s, FS_EV_HELLO_LATE);
-	assert_false(l->u.late.silent);
-	assert_int_equal(l->u.late.gap_ms, 61000);
+	/* The return is not told late again: that gap was told overdue. */
+	assert_int_equal(count(s, FS_EV_HELLO_LATE), 1);
+	sim_free(s);
+}
+
+/*
+ * The capture interface down for 50 s (longer than the dead interval):
+ * both routers' hellos fall in the hole; nothing expires, the timers that
+ * ran out are told "not seen", and after the hole the adjacency is as
+ * it was. Then R1 really goes silent: down one dead interval after the
+ * last hello the capture could have seen (the end of the hole).
+ */
+static void test_gap_is_not_a_loss(void **state)
+{
+	(void)state;
+	struct sim *s = sim_new(NULL);
+	struct fs_gaps g;
+	fs_gaps_init(&g, &s->bus);
+	fs_ospf_set_gaps(s->o, &g);
+	int64_t t = form(s, T0);
+	int64_t last = t + 5 * S;
+	hello(s, last, R1, 1, L2, 1);
+	hello(s, last + 500 * MS, R2, 2, L1, 1);
+	int first = s->n;
+	fs_gaps_link(&g, last + 2 * S, true);
+	advance(s, last + 52 * S);
+	fs_gaps_link(&g, last + 52 * S, false);
+	hello(s, last + 52200 * MS, R2, 2, L1, 1);
+	hello(s, last + 52500 * MS, R1, 1, L2, 1);
+	advance(s, last + 60 * S);
+	assert_int_equal(count(s, FS_EV_HELLO_LATE), 0);
+	for (int i = first; i < s->n; i++)
+		assert_int_not_equal(s->ev[i].type, FS_EV_OSPF_ADJACENCY);
+	assert_true(count(s, FS_EV_OSPF_UNSEEN) >= 2);
+	const struct fs_event *u = last_of(s, FS_EV_OSPF_UNSEEN);
+	assert_int_equal(u->u.unseen.gap_start_us, last + 2 * S);
+	assert_int_equal(count(s, FS_EV_CAPTURE_GAP), 2);
+
+	/* A second hole; R1 stays silent after it, R2 goes on. */
+	fs_gaps_link(&g, last + 62 * S, true);
+	fs_gaps_link(&g, last + 65 * S, false);
+	int64_t end = keep_r2(s, last + 65 * S, last + 130 * S);
+	advance(s, end);
+	const struct fs_event *d = last_of(s, FS_EV_OSPF_ADJACENCY);
+	assert_non_null(d);
+	assert_int_equal(d->u.adj.to, FS_OSPF_DOWN);
+	assert_int_equal(d->ts_us, last + 65 * S + 40 * S);
 	sim_free(s);
 }
 
@@ -679,7 +724,9 @@ static void test_forget_and_reuse(void **state)
 	assert_int_equal(pairs, 2);
 	assert_int_equal(fs_ospf_check(s->o), 0);
 
-	/* Dead at 40 s, forgotten 600 s later. */
+	/* Dead at 40 s, forgotten 600 s later: timers are judged once
+	 * traffic shows the capture was alive past them. */
+	fs_ospf_seen_vlan(s->o, 1, T0 + 700 * S);
 	advance(s, T0 + 700 * S);
 	pairs = 0;
 	view(s, &r, R1);
@@ -942,6 +989,7 @@ int main(void)
 		cmocka_unit_test(test_neighbor_dropped),
 		cmocka_unit_test(test_exstart_restart),
 		cmocka_unit_test(test_hello_lateness),
+		cmocka_unit_test(test_gap_is_not_a_loss),
 		cmocka_unit_test(test_nbma_unicast_hellos),
 		cmocka_unit_test(test_router_set),
 		cmocka_unit_test(test_router_id_change),

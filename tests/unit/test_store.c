@@ -324,6 +324,8 @@ static void test_file_cache_evicts(void **state)
 	mk_wait = true;
 	struct fs_store *s = mk(1, 1, 4096);
 	mk_wait = false;
+	/* More files than the cache holds, all allowed on disk. */
+	s->cfg.max_host_files = s->files_cap + 60;
 	struct fs_store_stats st;
 	uint64_t v[FS_STORE_HOST_DS] = { 0 };
 	const uint32_t n = s->files_cap + 60;

@@ -1,0 +1,84 @@
+/* Private to src/capture: the handle, and the relay from the privileged
+ * parent (relay.c, privsep.c). */
+#ifndef FS_CAPTURE_INT_H
+#define FS_CAPTURE_INT_H
+
+#include <pcap/pcap.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "floodspot/capture.h"
+
+struct fs_relay;
+
+struct fs_capture {
+	struct fs_capture_config cfg;
+	char *ifname, *file, *filter;
+	pcap_t *pcap;
+	uint64_t count;
+	char error[PCAP_ERRBUF_SIZE + 128];
+	/* pcap_stats restarts at zero on reopen; keep what earlier handles saw. */
+	struct fs_capture_stats carried, last;
+	fs_capture_fn fn;
+	void *fn_ctx;
+	char *readbuf;		/* stdio buffer of an offline file */
+	/* -Z live, in the worker: packets come from the privileged parent
+	 * through this ring; pcap is NULL. */
+	struct fs_relay *relay;
+	int relay_dlt;
+	bool relay_gone;	/* the parent exited: nothing will come */
+};
+
+/* capture.c: a handle that is not open yet (the relay's worker side). */
+struct fs_capture *fs_capture_new(const struct fs_capture_config *cfg);
+
+/*
+ * The relay (relay.c): a ring in memory shared by the parent (producer,
+ * the only process with the capture socket) and the worker (consumer),
+ * an eventfd that is readable while the ring holds packets, and a
+ * SOCK_SEQPACKET pair for requests (reopen) and replies.
+ */
+struct fs_relay *fs_relay_create(uint32_t ring_bytes);
+/* After fork: each side closes the other's descriptors. */
+void fs_relay_be_parent(struct fs_relay *r);
+void fs_relay_be_worker(struct fs_relay *r);
+void fs_relay_destroy(struct fs_relay *r);
+/* Descriptors a side keeps open (for the close-everything-else step). */
+int fs_relay_fds(const struct fs_relay *r, int *fds, int max);
+
+/* Parent side. */
+int fs_relay_ctl_fd(const struct fs_relay *r);
+/* Copies one packet into the ring; false when it has no room. */
+bool fs_relay_put(struct fs_relay *r, int64_t ts_us, const uint8_t *frame,
+		  uint32_t caplen, uint32_t wirelen);
+/* The capture failed: why, in order with the packets. */
+bool fs_relay_put_down(struct fs_relay *r, const char *why);
+/* Tells the worker the ring has new records (after a batch). */
+void fs_relay_publish(struct fs_relay *r);
+/* The parent waits for room: the worker sends a note when it frees some. */
+void fs_relay_want_room(struct fs_relay *r, bool want);
+void fs_relay_set_stats(struct fs_relay *r, const struct fs_capture_stats *st);
+
+/* Messages on the control pair. */
+enum fs_relay_msg {
+	FS_RELAY_OPENED = 1,	/* parent: open or reopen worked; dlt */
+	FS_RELAY_FAILED,	/* parent: it did not; text */
+	FS_RELAY_REOPEN,	/* worker: open the capture again */
+	FS_RELAY_ROOM,		/* worker: room freed while the parent waited */
+};
+struct fs_relay_ctl {
+	uint32_t type;
+	int32_t dlt;
+	char text[PCAP_ERRBUF_SIZE + 128];
+};
+int fs_relay_send(struct fs_relay *r, const struct fs_relay_ctl *m);
+/* One message; 1 got, 0 none within timeout_ms, -1 the peer is gone. */
+int fs_relay_recv(struct fs_relay *r, struct fs_relay_ctl *m, int timeout_ms);
+
+/* Worker side: the capture.c backend. */
+int fs_relay_data_fd(const struct fs_relay *r);
+enum fs_capture_result fs_relay_dispatch(struct fs_capture *c, int max);
+int fs_relay_reopen(struct fs_capture *c, char *err, size_t errlen);
+bool fs_relay_stats(const struct fs_relay *r, struct fs_capture_stats *st);
+
+#endif
