@@ -27,7 +27,7 @@ static void file_key(struct fs_store_session *k, const char *proto,
 		     const uint8_t *b, uint16_t extra)
 {
 	memset(k, 0, sizeof(*k));
-	strncpy(k->proto, proto, sizeof(k->proto));
+	memcpy(k->proto, proto, strnlen(proto, sizeof(k->proto) - 1));
 	k->seg = seg;
 	k->ip_version = ipv;
 	if (a)
