@@ -140,7 +140,7 @@ static void on_event(const struct fs_event *ev, void *ctx)
 
 /* ---- rendering (renderer thread) ---- */
 
-static void esc(FILE *f, const char *s)
+void fs_html_esc(FILE *f, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
@@ -345,20 +345,20 @@ static void headline(FILE *f, const struct snap *s)
 	const char *evidence = alert_field(a, "evidence");
 	fprintf(f, "<div id=\"headline\" class=\"%s\"><p><b>%s: ",
 		culprit ? "culprit" : "suspect", culprit ? "Culprit" : "Suspect");
-	esc(f, mac);
+	fs_html_esc(f, mac);
 	fputs("</b> (VLAN ", f);
-	esc(f, vlan ? vlan : "?");
+	fs_html_esc(f, vlan ? vlan : "?");
 	if (ip) {
 		fputs(", ", f);
-		esc(f, ip);
+		fs_html_esc(f, ip);
 	}
 	fputs(") &#8212; ", f);
-	esc(f, a->message[0] ? a->message : a->rule);
+	fs_html_esc(f, a->message[0] ? a->message : a->rule);
 	if (cls && pps) {
 		fputs(": ", f);
-		esc(f, cls);
+		fs_html_esc(f, cls);
 		fputs(" at ", f);
-		esc(f, pps);
+		fs_html_esc(f, pps);
 		fputs(" packets/s", f);
 	}
 	if (since) {
@@ -370,14 +370,14 @@ static void headline(FILE *f, const struct snap *s)
 		const char *rest = strptime(since, "%Y-%m-%dT%H:%M:%S", &tm);
 		fputs(" since ", f);
 		if (rest && sscanf(rest, ".%3uZ", &ms) == 1)
-			esc(f, fs_graph_fmt_time(zt, (int64_t)timegm(&tm) * 1000000 +
+			fs_html_esc(f, fs_graph_fmt_time(zt, (int64_t)timegm(&tm) * 1000000 +
 						  ms * 1000));
 		else
-			esc(f, since);
+			fs_html_esc(f, since);
 	}
 	if (adj) {
 		fputs("; adjacencies that suffered: ", f);
-		esc(f, adj);
+		fs_html_esc(f, adj);
 	}
 	fputs(".</p>\n<p>Evidence:", f);
 	if (evidence) {
@@ -498,7 +498,7 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 		"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">\n"
 		"<meta http-equiv=\"refresh\" content=\"%u\">\n"
 		"<title>floodspot overview%s", h->refresh_s, h->agent[0] ? " &#8212; " : "");
-	esc(f, h->agent);
+	fs_html_esc(f, h->agent);
 	fprintf(f, "</title>\n<style>\n"
 		"body{font-family:sans-serif;margin:1em}"
 		"table{border-collapse:collapse;margin-bottom:1em}"
@@ -516,7 +516,7 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 		"  document.body.setAttribute('data-images-loaded', ok);\n"
 		"});\n</script>\n</head>\n<body>\n"
 		"<h1>floodspot%s", h->agent[0] ? " &#8212; " : "");
-	esc(f, h->agent);
+	fs_html_esc(f, h->agent);
 	fprintf(f, "</h1>\n<p>As of %s (packet time).</p>\n",
 		fs_graph_fmt_time(ts, s->now_us));
 	fprintf(f, "<nav id=\"views\">");
@@ -545,12 +545,12 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 				fs_graph_fmt_time(ts, a->ts_us),
 				fs_alert_state_name(a->state),
 				fs_alert_severity_name(a->severity));
-			esc(f, a->rule);
+			fs_html_esc(f, a->rule);
 			fprintf(f, "</td><td><code>");
-			esc(f, kv);
+			fs_html_esc(f, kv);
 			if (a->message[0]) {
 				fprintf(f, "</code><br>");
-				esc(f, a->message);
+				fs_html_esc(f, a->message);
 			} else {
 				fprintf(f, "</code>");
 			}
@@ -578,7 +578,7 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 			"<td><a href=\"#g-%s\">%s</a></td><td>%u</td><td>",
 			fs_fmt_mac(mac, hh->mac), i + 1, name, mac,
 			(unsigned)hh->vlan);
-		esc(f, hh->ips);
+		fs_html_esc(f, hh->ips);
 		fprintf(f, "</td><td class=\"num\">%" PRIu64 "</td>"
 			"<td class=\"num\">%" PRIu64 "</td><td class=\"num\">%u"
 			"</td><td>%s</td><td class=\"num\">%u</td><td>",
@@ -619,14 +619,14 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 			fprintf(f, "<tr><td>%s</td><td>%u</td><td>%s</td><td>",
 				fs_fmt_id(id, r->router_id), (unsigned)r->vlan,
 				fs_fmt_mac(mac, r->mac));
-			esc(f, r->ip);
+			fs_html_esc(f, r->ip);
 			fprintf(f, "</td><td>%u/%u</td><td class=\"num\">%u</td>"
 				"<td class=\"num\">%u</td><td class=\"num\">%u"
 				"</td><td class=\"num\">%u</td><td>%s</td><td>",
 				r->hello_interval_s, r->dead_interval_s,
 				r->last_gap_ms, r->gap_max_ms, r->neighbors,
 				r->adj_full, r->alive ? "yes" : "no");
-			esc(f, r->evidence);
+			fs_html_esc(f, r->evidence);
 			fputs("</td></tr>\n", f);
 		}
 		fprintf(f, "</table>\n");
@@ -676,7 +676,7 @@ static void render_view(struct fs_html *h, struct snap *s, int v)
 				fs_fmt_id(y, e->neighbor_id), (unsigned)e->vlan,
 				fs_ospf_state_name((enum fs_ospf_state)e->from),
 				fs_ospf_state_name((enum fs_ospf_state)e->to));
-			esc(f, e->reason);
+			fs_html_esc(f, e->reason);
 			fprintf(f, "</td></tr>\n");
 		}
 		fprintf(f, "</table>\n");

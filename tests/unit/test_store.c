@@ -47,7 +47,7 @@ static void test_parse_rras(void **state)
 		assert_int_equal(rc, cases[i].rc);
 		if (rc != 0) {
 			/* A bad spec leaves the defaults alone. */
-			assert_int_equal(cfg.n_rras, 4);
+			assert_int_equal(cfg.n_rras, 5);
 			continue;
 		}
 		assert_int_equal(cfg.n_rras, cases[i].n);
