@@ -209,6 +209,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		     MHD_RESPMEM_MUST_FREE);
 }
 
+/* libmicrohttpd's messages are printf formats it passes with their arguments. */
+__attribute__((format(printf, 2, 0)))
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[256];

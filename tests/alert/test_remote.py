@@ -308,7 +308,11 @@ def test_tcp_flush_at_exit():
 
 
 def test_exec():
-    d = tempfile.mkdtemp(prefix="fs_exec_")
+    with tempfile.TemporaryDirectory(prefix="fs_exec_") as d:
+        check_exec(d)
+
+
+def check_exec(d):
     cmd = ('env | grep ^FLOODSPOT_ | sort > %s/env.$FLOODSPOT_SEQ; '
            'cat > %s/stdin.$FLOODSPOT_SEQ' % (d, d))
     p = run_driver("--exec", cmd, "--alerts", "3", "--states", "rac",

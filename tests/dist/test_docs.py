@@ -67,7 +67,11 @@ def section(text, title):
 
 
 def tags(text):
-    """Tag line -> body of every .TP item, macros and quotes dropped."""
+    """Tag line -> body of every .TP item, macros and quotes dropped; items
+    indented in .RS/.RE are part of the item that holds them."""
+    text = re.sub(r"^\.RS\n.*?^\.RE\n",
+                  lambda m: m.group(0).replace("\n.TP\n", "\n.IP\n"),
+                  text, flags=re.M | re.S)
     out = {}
     for item in re.split(r"^\.TP\n", text, flags=re.M)[1:]:
         head, _, body = item.partition("\n")
