@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""RELP (relp://) to a real rsyslogd with imrelp, configured as the README
-documents it: one file per agent, named after the alert's agent= field.
+"""RELP (relp://) to a real rsyslogd with imrelp, configured as
+docs/CENTRAL.md documents it: one file per agent, named after the alert's agent= field.
 Then the collector away: alerts raised while rsyslogd is stopped wait and
 arrive, in order and every one, once it is back; a bound past which the
 oldest are dropped and counted. Skipped (77) without rsyslogd or imrelp."""
@@ -15,6 +15,10 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import central_conf  # noqa: E402
+
 SKIP = 77
 MODDIR = "/usr/lib/x86_64-linux-gnu/rsyslog"
 
@@ -28,26 +32,9 @@ def free_port():
 
 
 def write_conf(tmp, port, agents_dir):
-    """The documented collector configuration, paths made the test's."""
-    conf = os.path.join(tmp, "rsyslog.conf")
-    with open(conf, "w") as f:
-        f.write('''
-global(workDirectory="%(work)s")
-module(load="imrelp")
-input(type="imrelp" port="%(port)d" address="127.0.0.1" ruleset="floodspot")
-template(name="fsAgentFile" type="string"
-         string="%(dir)s/%%$!agentfile%%.log")
-template(name="fsLine" type="string"
-         string="%%TIMESTAMP:::date-rfc3339%% %%HOSTNAME%% %%MSGID%% %%msg%%\\n")
-ruleset(name="floodspot") {
-  set $!agent = re_extract($msg, "agent=([^ ]+)", 0, 1, "unknown");
-  set $!agentfile = replace($!agent, "/", "_");
-  action(type="omfile" dynaFile="fsAgentFile" template="fsLine"
-         createDirs="on")
-}
-''' % {"work": os.path.join(tmp, "work"), "port": port, "dir": agents_dir})
-    os.makedirs(os.path.join(tmp, "work"), exist_ok=True)
-    return conf
+    return central_conf.rsyslog_conf(os.path.join(tmp, "rsyslog.conf"),
+                                     os.path.join(tmp, "work"), port,
+                                     agents_dir, address="127.0.0.1")
 
 
 def start(rsyslogd, conf, tmp, port):
