@@ -13,9 +13,10 @@ top=$(pwd)
 
 DEMO_DEPS=(build-essential meson ninja-build pkg-config python3
            libpcap-dev libnl-3-dev libnl-route-3-dev librrd-dev
-           libmicrohttpd-dev)
+           libmicrohttpd-dev librelp-dev)
 TEST_DEPS=("${DEMO_DEPS[@]}" libcmocka-dev
-           rrdtool rrdcached tcpdump iproute2 bird2 rsyslog chromium time
+           rrdtool rrdcached tcpdump iproute2 bird2 rsyslog rsyslog-relp
+           chromium time
            debhelper dpkg-dev lintian adduser man-db systemd util-linux
            prometheus curl poppler-utils)
 

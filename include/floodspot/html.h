@@ -49,6 +49,19 @@ struct fs_graph_req {
  */
 int fs_graph_render(const struct fs_graph_req *r, char *err, size_t errlen);
 
+/*
+ * One file's rows, [*start, *end] as librrd rounds them, through rrdcached
+ * when daemon is set (FETCH: no local file needed) else from the file.
+ * data holds n_ds values per row; free it with free(). 0 or -1 (librrd's
+ * message in rrd_get_error()).
+ */
+int fs_graph_fetch(const char *path, const char *daemon, const char *cf,
+		   int64_t *start, int64_t *end, unsigned long *step,
+		   unsigned long *n_ds, double **data);
+/* The daemon's LIST of dir ("name\n" per entry; recursive: every file
+ * below as a path), malloc'd; NULL on failure. */
+char *fs_graph_list(const char *daemon, const char *dir, bool recursive);
+
 /* MRTG's views: "hour", "day", "week", "year". */
 #define FS_GRAPH_VIEWS 4
 extern const char *const fs_graph_view_names[FS_GRAPH_VIEWS];
@@ -63,6 +76,24 @@ void fs_graph_set_tz(bool local);
 /* "2026-01-15 10:00:31.000 UTC": a time in that zone, for pages. */
 #define FS_ZONED_TIME_STRLEN 48
 char *fs_graph_fmt_time(char buf[FS_ZONED_TIME_STRLEN], int64_t ts_us);
+
+/* The central overview (central.c, floodspot-central): every agent of a
+ * central rrdcached, read through the daemon only. */
+struct fs_central_config {
+	const char *daemon;		/* rrdcached address (required) */
+	const char *out_dir;		/* pages and graphs */
+	const char *alerts_dir;		/* the collector's <agent>.log files;
+					 * NULL: floods are not judged */
+	uint32_t window_s;		/* peaks over the last window_s */
+	uint32_t refresh_s;		/* the pages' refresh; 0: 60 */
+	int64_t now_s;			/* 0: the wall clock */
+	FILE *summary;			/* when set, a key=value line per agent */
+};
+/* Writes out_dir/index.html and out_dir/agents/<agent>.html with graphs;
+ * 0, or -1 with a message. Draws in-process: run it in a child when it
+ * repeats (librrd's graph code leaks). */
+int fs_central_render(const struct fs_central_config *c, char *err,
+		      size_t errlen);
 
 /* --html DIR: static overview pages, refreshed every refresh_s. */
 struct fs_html_config {

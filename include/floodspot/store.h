@@ -24,6 +24,15 @@
 struct fs_store_config {
 	const char *dir;		/* --rrd-dir */
 	const char *rrdcached;		/* --rrdcached or RRDCACHED_ADDRESS; NULL */
+	/* With rrdcached: the agent's name. Its files go under
+	 * dir/<name made safe> (fs_store_agent_dir), and the name is claimed
+	 * there (agent.rrd) so a second agent of that name is refused. */
+	const char *agent_name;
+	/* Updates kept while rrdcached is away, replayed in order when it
+	 * returns; the oldest dropped past it. 0: queue_len. */
+	uint32_t retry_len;
+	/* Where events.log goes; NULL: the RRD directory (local only). */
+	const char *events_dir;
 	uint32_t step_s;		/* default 1 */
 	uint32_t max_host_files;	/* cap on hosts/ files, default 200 */
 	uint32_t max_session_files;	/* cap on sessions/ files, default 64 */
@@ -70,6 +79,12 @@ struct fs_store_stats {
 	uint64_t updates_dropped_exit;	/* still queued at the stop deadline */
 	uint32_t session_files;
 	uint64_t sessions_not_stored;	/* per session-second, files capped */
+	/* rrdcached away: updates held, replayed, dropped past the bound */
+	uint64_t updates_retry_queued, updates_replayed, updates_dropped_retry;
+	uint32_t retry_queue_len;	/* held now */
+	uint64_t daemon_outages;	/* times it became unreachable */
+	bool daemon_down;		/* unreachable now */
+	uint64_t name_conflicts;	/* another agent wrote our agent.rrd */
 };
 
 struct fs_store;
@@ -163,11 +178,18 @@ void fs_store_flush(struct fs_store *s);
 /* mkdir -p with mode 0755; 0, or -1 with errno (ENOTDIR when path is a
  * file). */
 int fs_store_mkdir_p(const char *path);
+/* An rrdcached address as librrd takes it (unix:/PATH, /PATH, HOST,
+ * HOST:PORT, [V6]:PORT); 0, or -1 with a message. */
+int fs_store_check_daemon_addr(const char *addr, char *err, size_t errlen);
+/* The agent's directory name: its name with every byte but letters,
+ * digits, '-', '_' and a non-leading '.' made '_'; 0, or -1 when empty
+ * or longer than 128. */
+int fs_store_agent_dir(const char *name, char *out, size_t len);
 /* "90", "10m", "2h", "1d": seconds; 0 or -1. */
 int fs_store_parse_duration(const char *spec, uint32_t *out);
 /* "4096", "500M", "2G" (binary multiples): bytes; 0 or -1. */
 int fs_store_parse_size(const char *spec, uint64_t *out);
-/* Parses "1s:1h,10s:1d,1m:1w,5m:1y" into cfg->rras; 0 or -1. */
+/* Parses "1s:30m,10s:6h,1m:2d,10m:30d,1h:1y" into cfg->rras; 0 or -1. */
 int fs_store_parse_rras(struct fs_store_config *cfg, const char *spec);
 /* Where the files are, as the writer addresses them. */
 const char *fs_store_dir(const struct fs_store *s);

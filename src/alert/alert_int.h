@@ -90,6 +90,26 @@ void fs_alert_local_send(struct fs_alert_local *l, const struct fs_alert *a,
 			 struct fs_alert_sinks_stats *st);
 void fs_alert_local_destroy(struct fs_alert_local *l);
 
+/* A collector's URL: udp://, tcp:// (default port 514) or relp:// (2514),
+ * HOST or [V6], :PORT 1-65535. 0, or -1 with a message. */
+enum fs_alert_proto { FS_ALERT_UDP, FS_ALERT_TCP, FS_ALERT_RELP };
+int fs_alert_parse_url(const char *url, enum fs_alert_proto *proto,
+		       char *host, size_t hostlen, char *port, size_t portlen,
+		       char *err, size_t errlen);
+
+/* Remote RFC 5424 over RELP (relp.c): librelp on a thread of its own
+ * behind a bounded queue; the same stats as remote. */
+struct fs_alert_relp;
+struct fs_alert_relp *fs_alert_relp_create(const char *url, uint32_t queue_len,
+					   int facility, const char *agent_name,
+					   const char *sd_id, char *err,
+					   size_t errlen);
+void fs_alert_relp_send(struct fs_alert_relp *r, const struct fs_alert *a);
+bool fs_alert_relp_flush(struct fs_alert_relp *r, int timeout_ms);
+void fs_alert_relp_stats(struct fs_alert_relp *r,
+			 struct fs_alert_sinks_stats *st);
+void fs_alert_relp_destroy(struct fs_alert_relp *r);
+
 /* Remote RFC 5424 over UDP or TCP (remote.c). */
 struct fs_alert_remote;
 struct fs_alert_remote *fs_alert_remote_create(const char *url,

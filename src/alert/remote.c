@@ -77,19 +77,38 @@ static struct fs_alert_origin origin(const struct fs_alert_remote *r)
 					 r->sd_id[0] ? r->sd_id : NULL };
 }
 
-/* "udp://HOST:PORT", "tcp://[V6]:PORT"; PORT defaults to 514. */
-static int parse_url(const char *url, bool *tcp, char *host, size_t hostlen,
-		     char *port, size_t portlen, char *err, size_t errlen)
+static bool port_ok(const char *p)
 {
-	if (strncmp(url, "udp://", 6) == 0)
-		*tcp = false;
-	else if (strncmp(url, "tcp://", 6) == 0)
-		*tcp = true;
-	else {
-		snprintf(err, errlen, "remote syslog '%s': expected udp://HOST:PORT or tcp://HOST:PORT", url);
+	size_t n = strlen(p);
+	if (n == 0 || n > 5 || strspn(p, "0123456789") != n)
+		return false;
+	long v = strtol(p, NULL, 10);
+	return v >= 1 && v <= 65535;
+}
+
+int fs_alert_parse_url(const char *url, enum fs_alert_proto *proto,
+		       char *host, size_t hostlen, char *port, size_t portlen,
+		       char *err, size_t errlen)
+{
+	static const struct { const char *scheme; enum fs_alert_proto p;
+			      const char *port; } schemes[] = {
+		{ "udp://", FS_ALERT_UDP, "514" },
+		{ "tcp://", FS_ALERT_TCP, "514" },
+		{ "relp://", FS_ALERT_RELP, "2514" },
+	};
+	const char *h = NULL, *defport = NULL;
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++)
+		if (strncmp(url, schemes[i].scheme, strlen(schemes[i].scheme)) == 0) {
+			*proto = schemes[i].p;
+			h = url + strlen(schemes[i].scheme);
+			defport = schemes[i].port;
+		}
+	if (!h) {
+		snprintf(err, errlen, "remote syslog '%s': expected udp://, "
+			 "tcp:// or relp://HOST:PORT", url);
 		return -1;
 	}
-	const char *h = url + 6, *hend, *p = NULL;
+	const char *hend, *p = NULL;
 	if (*h == '[') {
 		hend = strchr(h, ']');
 		if (!hend) {
@@ -113,13 +132,14 @@ static int parse_url(const char *url, bool *tcp, char *host, size_t hostlen,
 		p = colon ? colon + 1 : NULL;
 	}
 	size_t hl = (size_t)(hend - h);
-	if (hl == 0 || hl >= hostlen || (p && (*p == '\0' || strlen(p) >= portlen))) {
-		snprintf(err, errlen, "remote syslog '%s': bad host or port", url);
+	if (hl == 0 || hl >= hostlen || (p && (!port_ok(p) || strlen(p) >= portlen))) {
+		snprintf(err, errlen, "remote syslog '%s': bad host or port "
+			 "(1-65535)", url);
 		return -1;
 	}
 	memcpy(host, h, hl);
 	host[hl] = '\0';
-	snprintf(port, portlen, "%s", p ? p : "514");
+	snprintf(port, portlen, "%s", p ? p : defport);
 	return 0;
 }
 
@@ -129,11 +149,12 @@ struct fs_alert_remote *fs_alert_remote_create(const char *url,
 					       const char *sd_id,
 					       char *err, size_t errlen)
 {
-	bool tcp;
+	enum fs_alert_proto proto;
 	char host[256], port[32];
-	if (parse_url(url, &tcp, host, sizeof(host), port, sizeof(port), err,
-		      errlen) < 0)
+	if (fs_alert_parse_url(url, &proto, host, sizeof(host), port,
+			       sizeof(port), err, errlen) < 0)
 		return NULL;
+	bool tcp = proto == FS_ALERT_TCP;
 	/* Resolved once, here: never a DNS lookup on the capture path. */
 	struct addrinfo hints = { .ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM };
 	struct addrinfo *res = NULL;

@@ -14,6 +14,7 @@
 struct fs_alert_sinks {
 	struct fs_alert_local *local;
 	struct fs_alert_remote *remote;
+	struct fs_alert_relp *relp;
 	struct fs_alert_exec *exec;
 	int64_t now_us;		/* monotonic time of the last service */
 	struct fs_alert_sinks_stats st;	/* dispatcher and local counters */
@@ -30,6 +31,8 @@ static void on_event(const struct fs_event *ev, void *ctx)
 		fs_alert_local_send(s->local, a, &s->st);
 	if (s->remote)
 		fs_alert_remote_send(s->remote, a, s->now_us);
+	if (s->relp)
+		fs_alert_relp_send(s->relp, a);
 	if (s->exec)
 		fs_alert_exec_run(s->exec, a);
 }
@@ -53,7 +56,13 @@ struct fs_alert_sinks *fs_alert_sinks_create(const struct fs_alert_sinks_config 
 			goto fail;
 		}
 	}
-	if (cfg->remote && cfg->remote[0]) {
+	if (cfg->remote && strncmp(cfg->remote, "relp://", 7) == 0) {
+		s->relp = fs_alert_relp_create(cfg->remote, cfg->remote_queue_len,
+					       facility, cfg->agent_name,
+					       cfg->sd_id, err, errlen);
+		if (!s->relp)
+			goto fail;
+	} else if (cfg->remote && cfg->remote[0]) {
 		s->remote = fs_alert_remote_create(cfg->remote, cfg->remote_queue_len,
 						   facility, cfg->agent_name,
 						   cfg->sd_id, err, errlen);
@@ -97,6 +106,8 @@ bool fs_alert_sinks_flush(struct fs_alert_sinks *s, int timeout_ms)
 {
 	if (s->exec)
 		fs_alert_exec_reap(s->exec);
+	if (s->relp)
+		return fs_alert_relp_flush(s->relp, timeout_ms);
 	return s->remote ? fs_alert_remote_flush(s->remote, timeout_ms) : true;
 }
 
@@ -106,6 +117,8 @@ void fs_alert_sinks_stats(const struct fs_alert_sinks *s,
 	*st = s->st;
 	if (s->remote)
 		fs_alert_remote_stats(s->remote, st);
+	if (s->relp)
+		fs_alert_relp_stats(s->relp, st);
 	if (s->exec)
 		fs_alert_exec_stats(s->exec, st);
 }
@@ -116,6 +129,7 @@ void fs_alert_sinks_destroy(struct fs_alert_sinks *s)
 		return;
 	fs_alert_local_destroy(s->local);
 	fs_alert_remote_destroy(s->remote);
+	fs_alert_relp_destroy(s->relp);
 	fs_alert_exec_destroy(s->exec);
 	free(s);
 }

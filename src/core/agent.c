@@ -157,7 +157,8 @@ static void health_tick(struct agent *a, int64_t end)
 		.last_packet_us = a->last_pkt_ts,
 		.packets = a->n.packets,
 		.capture_drops = capture_drops(a),
-		.rrd_dropped = ss.updates_dropped_full,
+		.rrd_dropped = ss.updates_dropped_full +
+			       ss.updates_dropped_retry,
 		.alert_dropped = alert_drops(a),
 		.ospf_packets = os.packets,
 	};
@@ -382,7 +383,11 @@ static void print_store_stats_json(struct agent *a, FILE *f)
 		"\"files_created\":%llu,\"files_retired\":%llu,"
 		"\"files_refused\":%llu,\"host_files\":%u,"
 		"\"hosts_not_stored\":%llu,\"disk_files\":%u,"
-		"\"disk_bytes\":%llu,\"router_files\":%u}",
+		"\"disk_bytes\":%llu,\"router_files\":%u,"
+		"\"retry_queued\":%llu,\"replayed\":%llu,"
+		"\"dropped_retry\":%llu,\"retry_len\":%u,"
+		"\"daemon_outages\":%llu,\"daemon_down\":%s,"
+		"\"name_conflicts\":%llu}",
 		(unsigned long long)st.updates_queued,
 		(unsigned long long)st.updates_written,
 		(unsigned long long)st.updates_dropped_full,
@@ -394,7 +399,13 @@ static void print_store_stats_json(struct agent *a, FILE *f)
 		(unsigned long long)st.files_retired,
 		(unsigned long long)st.files_refused, st.host_files,
 		(unsigned long long)st.hosts_not_stored, st.disk_files,
-		(unsigned long long)st.disk_bytes, st.router_files);
+		(unsigned long long)st.disk_bytes, st.router_files,
+		(unsigned long long)st.updates_retry_queued,
+		(unsigned long long)st.updates_replayed,
+		(unsigned long long)st.updates_dropped_retry,
+		st.retry_queue_len, (unsigned long long)st.daemon_outages,
+		st.daemon_down ? "true" : "false",
+		(unsigned long long)st.name_conflicts);
 }
 
 /* The routing trackers' counts, members of the stats object. */
@@ -529,7 +540,7 @@ static void print_summary(struct agent *a)
 		struct fs_store_stats st;
 		fs_store_stats(a->store, &st);
 		rrd_losses = st.updates_dropped_full + st.updates_dropped_exit +
-			     st.update_errors;
+			     st.update_errors + st.updates_dropped_retry;
 	}
 	char drops[64] = "";
 	if (have_cs)
@@ -957,12 +968,21 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 	if (!a->sinks)
 		return 2;
 
-	if (cfg->rrd_dir) {
+	const char *rrdcached = cfg->rrdcached ? cfg->rrdcached
+					       : getenv("RRDCACHED_ADDRESS");
+	if (rrdcached && !*rrdcached)
+		rrdcached = NULL;
+	/* A remote rrdcached: no local RRD directory, so events.log and
+	 * evidence go to --evidence only, never relative to the cwd. */
+	bool remote_store = rrdcached && rrdcached[0] != '/' &&
+			    strncmp(rrdcached, "unix:", 5) != 0;
+	if (cfg->rrd_dir || rrdcached) {
 		struct fs_store_config st;
 		fs_store_config_defaults(&st);
 		st.dir = cfg->rrd_dir;
-		st.rrdcached = cfg->rrdcached ? cfg->rrdcached
-					      : getenv("RRDCACHED_ADDRESS");
+		st.rrdcached = rrdcached;
+		st.agent_name = rrdcached ? a->name : NULL;
+		st.events_dir = remote_store ? cfg->evidence_dir : NULL;
 		if (cfg->rrd_max_hosts)
 			st.max_host_files = cfg->rrd_max_hosts;
 		if (cfg->rrd_archives)
@@ -980,7 +1000,7 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 			return 1;
 	}
 	const char *ev_dir = cfg->evidence_dir;
-	if (!ev_dir && cfg->rrd_dir) {
+	if (!ev_dir && cfg->rrd_dir && !remote_store) {
 		snprintf(a->evidence_dir, sizeof(a->evidence_dir), "%s/evidence",
 			 cfg->rrd_dir);
 		ev_dir = a->evidence_dir;
@@ -999,11 +1019,10 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 	if (cfg->html_dir) {
 		struct fs_html_config hc = {
 			.dir = cfg->html_dir,
-			.rrd_dir = cfg->rrd_dir,
+			.rrd_dir = a->store ? fs_store_dir(a->store) : NULL,
 			.refresh_s = 10,
 			.top_n = cfg->top ? cfg->top : 10,
-			.rrdcached = cfg->rrdcached ? cfg->rrdcached
-						    : getenv("RRDCACHED_ADDRESS"),
+			.rrdcached = rrdcached,
 			.store = a->store,
 			.agent_name = a->name,
 		};

@@ -63,7 +63,7 @@ const struct fs_option fs_options[FS_OPT_N] = {
 	[FS_OPT_RRD_MAX_HOSTS] = { "rrd-max-hosts", 0, 0, "N",
 				   "cap on host RRD files (default 200)" },
 	[FS_OPT_RRD_ARCHIVES] = { "rrd-archives", 0, 0, "SPEC",
-				  "step:span list (default 1s:1h,10s:1d,1m:1w,5m:1y)" },
+				  "step:span list (default 1s:30m,10s:6h,1m:2d,10m:30d,1h:1y)" },
 	[FS_OPT_RRD_MAX_SIZE] = { "rrd-max-size", 0, 0, "SIZE",
 				  "cap on host RRD bytes (default: max hosts x file)" },
 	[FS_OPT_RRD_MAX_ROUTERS] = { "rrd-max-routers", 0, 0, "N",
@@ -84,7 +84,7 @@ const struct fs_option fs_options[FS_OPT_N] = {
 	[FS_OPT_METRICS_LINGER] = { "metrics-linger", 0, 0, "S",
 				    "after a replay, serve /metrics until scraped or S s" },
 	[FS_OPT_SYSLOG] = { "syslog", 0, 0, "URL",
-			    "remote RFC 5424: udp://HOST:PORT, tcp://HOST:PORT" },
+			    "remote RFC 5424: udp://, tcp:// or relp://HOST:PORT" },
 	[FS_OPT_SYSLOG_FACILITY] = { "syslog-facility", 0, 0, "F",
 				     "syslog facility (default daemon)" },
 	[FS_OPT_SD_ID] = { "sd-id", 0, 0, "NAME@PEN",
@@ -298,7 +298,11 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 		break;
 	case FS_OPT_RULES: cfg->rules_path = v; break;
 	case FS_OPT_RRD_DIR: cfg->rrd_dir = v; break;
-	case FS_OPT_RRDCACHED: cfg->rrdcached = v; break;
+	case FS_OPT_RRDCACHED:
+		if (fs_store_check_daemon_addr(v, err, errlen) != 0)
+			return -1;
+		cfg->rrdcached = v;
+		break;
 	case FS_OPT_RRD_MAX_HOSTS:
 		if (parse_u64(label, v, 1, 100000, &n, err, errlen))
 			return -1;
@@ -310,7 +314,7 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 		if (fs_store_parse_rras(&probe, v) != 0) {
 			snprintf(err, errlen,
 				 "%s: '%s' is not a list of STEP:SPAN "
-				 "(e.g. 1s:1h,10s:1d,1m:1w,5m:1y)", label, v);
+				 "(e.g. 1s:30m,10s:6h,1m:2d,10m:30d,1h:1y)", label, v);
 			return -1;
 		}
 		cfg->rrd_archives = v;
@@ -371,9 +375,11 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 		cfg->metrics_linger_s = (unsigned)n;
 		break;
 	case FS_OPT_SYSLOG:
-		if (strncmp(v, "udp://", 6) != 0 && strncmp(v, "tcp://", 6) != 0) {
+		if (strncmp(v, "udp://", 6) != 0 && strncmp(v, "tcp://", 6) != 0 &&
+		    strncmp(v, "relp://", 7) != 0) {
 			snprintf(err, errlen,
-				 "%s: '%s' is not udp://HOST:PORT or tcp://HOST:PORT",
+				 "%s: '%s' is not udp://HOST:PORT, tcp://HOST:PORT "
+				 "or relp://HOST:PORT",
 				 label, v);
 			return -1;
 		}

@@ -258,33 +258,102 @@ static int cmp_cand(const void *x, const void *y)
 	return strcmp(a->name, b->name);
 }
 
+int fs_graph_fetch(const char *path, const char *daemon, const char *cf,
+		   int64_t *start, int64_t *end, unsigned long *step,
+		   unsigned long *n_ds, double **data)
+{
+	time_t s = (time_t)*start, e = (time_t)*end;
+	char **names = NULL;
+	rrd_value_t *d = NULL;
+	int rc;
+	rrd_clear_error();
+	/* Through the daemon it is FETCH (which flushes the file first), so a
+	 * remote store needs no local file. */
+	if (daemon && rrdc_connect(daemon) == 0)
+		rc = rrdc_fetch(path, cf, &s, &e, step, n_ds, &names, &d);
+	else
+		rc = rrd_fetch_r(path, cf, &s, &e, step, n_ds, &names, &d);
+	if (rc != 0)
+		return -1;
+	for (unsigned long i = 0; i < *n_ds; i++)
+		rrd_freemem(names[i]);
+	rrd_freemem(names);
+	*start = s;
+	*end = e;
+	*data = d;
+	return 0;
+}
+
+char *fs_graph_list(const char *daemon, const char *dir, bool recursive)
+{
+	char path[FS_STORE_PATH_MAX + 8];
+	snprintf(path, sizeof(path), "%s%s", dir[0] == '/' ? "" : "/", dir);
+	/* librrd 1.7 exports LIST only as the "rrdtool list" command. */
+	char *argv[6];
+	int argc = 0;
+	argv[argc++] = "list";
+	if (recursive)
+		argv[argc++] = "--recursive";
+	argv[argc++] = "--daemon";
+	argv[argc++] = (char *)daemon;
+	argv[argc++] = path;
+	argv[argc] = NULL;
+	rrd_clear_error();
+	return rrd_list(argc, argv);
+}
+
 /* Sum of packets/s over the range: the host's share in the stack. */
 static double host_score(const char *path, const char *daemon,
 			 int64_t start, int64_t end)
 {
-	time_t s = (time_t)start, e = (time_t)end;
 	unsigned long step, n_ds;
-	char **names;
-	rrd_value_t *data;
-	double sum = 0;
-
-	if (daemon && rrdc_connect(daemon) == 0)
-		rrdc_flush(path);
-	rrd_clear_error();
-	if (rrd_fetch_r(path, "AVERAGE", &s, &e, &step, &n_ds, &names,
-			&data) != 0)
+	double *data, sum = 0;
+	if (fs_graph_fetch(path, daemon, "AVERAGE", &start, &end, &step,
+			   &n_ds, &data) != 0)
 		return -1;
-	unsigned long rows = step ? (unsigned long)(e - s) / step : 0;
+	unsigned long rows = step ? (unsigned long)(end - start) / step : 0;
 	for (unsigned long i = 0; i < rows; i++) {
 		double v = data[i * n_ds];	/* packets is DS 0 */
 		if (!isnan(v))
 			sum += v * (double)step;
 	}
-	for (unsigned long i = 0; i < n_ds; i++)
-		rrd_freemem(names[i]);
-	rrd_freemem(names);
 	rrd_freemem(data);
 	return sum;
+}
+
+/* The host files' names: the directory, or the daemon's LIST when the
+ * store is remote (no local directory). */
+static char *host_names(const struct fs_graph_req *r, const char *hdir)
+{
+	DIR *d = opendir(hdir);
+	if (!d) {
+		if (!r->daemon)
+			return NULL;
+		char *l = fs_graph_list(r->daemon, hdir, false);
+		if (!l)
+			errno = ENOENT;
+		return l;
+	}
+	size_t cap = 4096, used = 0;
+	char *out = malloc(cap);
+	struct dirent *de;
+	while (out && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		if (used + len + 2 > cap) {
+			char *n = realloc(out, cap * 2);
+			if (!n)
+				break;
+			out = n;
+			cap *= 2;
+		}
+		memcpy(out + used, de->d_name, len);
+		used += len;
+		out[used++] = '\n';
+	}
+	closedir(d);
+	if (out)
+		out[used] = '\0';
+	return out;
 }
 
 static int graph_top(struct fs_graph_req *r, struct args *a, char *err,
@@ -292,19 +361,22 @@ static int graph_top(struct fs_graph_req *r, struct args *a, char *err,
 {
 	char hdir[FS_STORE_PATH_MAX + 8], path[FS_STORE_PATH_MAX + 80];
 	snprintf(hdir, sizeof(hdir), "%s/hosts", r->dir);
-	DIR *d = opendir(hdir);
-	if (!d) {
+	char *names = host_names(r, hdir);
+	if (!names) {
 		snprintf(err, errlen, "%s: %s", hdir, strerror(errno));
 		return -1;
 	}
 	size_t cap = 256, n = 0;
 	struct top_cand *c = malloc(cap * sizeof(*c));
-	struct dirent *de;
 	int64_t last_max = 0;
-	while (c && (de = readdir(d))) {
-		size_t len = strlen(de->d_name);
+	char *save = NULL;
+	for (char *name = strtok_r(names, "\n", &save); c && name;
+	     name = strtok_r(NULL, "\n", &save)) {
+		const char *slash = strrchr(name, '/');
+		const char *base = slash ? slash + 1 : name;
+		size_t len = strlen(base);
 		if (len < 5 || len >= sizeof(c->name) ||
-		    strcmp(de->d_name + len - 4, ".rrd") != 0)
+		    strcmp(base + len - 4, ".rrd") != 0)
 			continue;
 		if (n == cap) {
 			struct top_cand *nc = realloc(c, 2 * cap * sizeof(*c));
@@ -313,7 +385,7 @@ static int graph_top(struct fs_graph_req *r, struct args *a, char *err,
 			c = nc;
 			cap *= 2;
 		}
-		memcpy(c[n].name, de->d_name, len + 1);	/* len checked above */
+		memcpy(c[n].name, base, len + 1);	/* len checked above */
 		c[n].score = 0;
 		if (r->end <= 0) {
 			if ((size_t)snprintf(path, sizeof(path), "%s/%s", hdir,
@@ -325,7 +397,7 @@ static int graph_top(struct fs_graph_req *r, struct args *a, char *err,
 		}
 		n++;
 	}
-	closedir(d);
+	free(names);
 	if (!c) {
 		snprintf(err, errlen, "graph: out of memory");
 		return -1;

@@ -11,6 +11,9 @@
 #include "floodspot/html.h"
 #include "floodspot/log.h"
 
+/* Writes s with <, >, & and " escaped for HTML text and attributes. */
+void fs_html_esc(FILE *f, const char *s);
+
 bool fs_html_due(const struct fs_html *h, int64_t now_us, int force);
 uint32_t fs_html_top_n(const struct fs_html *h);
 /* After fs_html_begin: this snapshot redraws every view. */

@@ -183,6 +183,21 @@ static void queues(FILE *f, const struct fs_metrics_snap *s)
 		one_u(f, "floodspot_rrd_update_errors_total", "counter",
 		      "RRD updates librrd or rrdcached refused.",
 		      s->store.update_errors);
+		one_u(f, "floodspot_rrd_updates_retry_queued_total", "counter",
+		      "RRD updates held while rrdcached was away.",
+		      s->store.updates_retry_queued);
+		one_u(f, "floodspot_rrd_updates_replayed_total", "counter",
+		      "Held RRD updates replayed to rrdcached, in order.",
+		      s->store.updates_replayed);
+		one_u(f, "floodspot_rrd_updates_dropped_retry_total", "counter",
+		      "Held RRD updates dropped past the retry bound.",
+		      s->store.updates_dropped_retry);
+		one_u(f, "floodspot_rrd_retry_queue", "gauge",
+		      "RRD updates held now for rrdcached.",
+		      s->store.retry_queue_len);
+		one_u(f, "floodspot_rrdcached_up", "gauge",
+		      "1 when rrdcached answers (or no daemon is used).",
+		      !s->store.daemon_down);
 		one_u(f, "floodspot_rrd_host_files", "gauge",
 		      "Hosts with an RRD file.", s->store.host_files);
 	}

@@ -137,7 +137,7 @@ static int64_t file_last(struct fs_store *s, const char *path)
 	rrd_clear_error();
 	if (s->use_daemon) {
 		/* LAST reads the file: what rrdcached holds goes there first. */
-		if (!fs_store_daemon_ready(s) || rrdc_flush(path) != 0)
+		if (!fs_store_daemon_up(s) || rrdc_flush(path) != 0)
 			return -1;
 		time_t t = rrdc_last(path);
 		return t > 0 ? t : -1;

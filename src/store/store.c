@@ -3,6 +3,8 @@
  *   store.c   configuration, the queue's producer side, host tracking
  *   tick.c    fs_store_tick: which hosts, segment and routers to feed
  *   writer.c  the writer thread: create/resume files, librrd or rrdcached
+ *   central.c a central rrdcached: address, agent directory and its
+ *             claim, the retry queue while the daemon is away
  *   layout.c  file names, data sources and archives, file sizes
  *   retire.c  host files on disk within their caps (count, bytes)
  *   graph.c   graphs through librrd (floodspot-graph and the HTML pages)
@@ -25,6 +27,8 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <rrd.h>
+#include <rrd_client.h>
 
 #include "floodspot/fmt.h"
 #include "store_priv.h"
@@ -33,8 +37,8 @@ void fs_store_config_defaults(struct fs_store_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->step_s = 1;
-	cfg->max_host_files = 200;	/* ~2.3 GiB with the default archives */
-	cfg->max_session_files = 64;	/* ~870 MiB */
+	cfg->max_host_files = 200;	/* ~366 MiB with the default archives */
+	cfg->max_session_files = 64;
 	cfg->retire_after_s = 600;
 	cfg->max_router_files = 64;
 	cfg->top_n = 50;
@@ -42,7 +46,7 @@ void fs_store_config_defaults(struct fs_store_config *cfg)
 	cfg->queue_len = 65536;
 	cfg->heartbeat_s = 120;
 	cfg->idle_refresh_s = 60;
-	fs_store_parse_rras(cfg, "1s:1h,10s:1d,1m:1w,5m:1y");
+	fs_store_parse_rras(cfg, "1s:30m,10s:6h,1m:2d,10m:30d,1h:1y");
 }
 
 static int parse_dur(const char *s, char **end, uint32_t *out)
@@ -190,7 +194,7 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 	if (!s->cfg.retire_after_s)
 		s->cfg.retire_after_s = 600;
 	if (s->cfg.n_rras == 0 || s->cfg.n_rras > FS_STORE_MAX_RRAS)
-		fs_store_parse_rras(&s->cfg, "1s:1h,10s:1d,1m:1w,5m:1y");
+		fs_store_parse_rras(&s->cfg, "1s:30m,10s:6h,1m:2d,10m:30d,1h:1y");
 	s->cfg.dir = NULL;
 	s->cfg.rrdcached = NULL;
 	s->rl_create = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
@@ -199,12 +203,16 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 	s->rl_daemon = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
 	s->rl_retire = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 3);
 	s->rl_refuse = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
+	s->rl_claim = (struct fs_ratelimit)FS_RATELIMIT_INIT(60, 1);
 	pthread_mutex_init(&s->mu, NULL);
 	pthread_cond_init(&s->progress, NULL);
 	sem_init(&s->wake, 0, 0);
 
+	char agent_dir[FS_STORE_PATH_MAX], dirbuf[FS_STORE_PATH_MAX];
 	const char *dir = cfg->dir ? cfg->dir : ".";
 	if (cfg->rrdcached && *cfg->rrdcached) {
+		if (fs_store_check_daemon_addr(cfg->rrdcached, err, errlen) != 0)
+			goto fail;
 		s->use_daemon = true;
 		snprintf(s->daemon, sizeof(s->daemon), "%s", cfg->rrdcached);
 	}
@@ -212,8 +220,24 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 	 * directory, which we cannot create from here. */
 	bool local = !s->use_daemon || is_local_daemon(s->daemon);
 	s->local_dir = local;
+	if (s->use_daemon && cfg->agent_name) {
+		if (fs_store_agent_dir(cfg->agent_name, agent_dir,
+				       sizeof(agent_dir)) != 0) {
+			snprintf(err, errlen, "agent name '%s': empty or longer "
+				 "than 128 bytes", cfg->agent_name);
+			goto fail;
+		}
+		if (!cfg->dir && !local)
+			snprintf(dirbuf, sizeof(dirbuf), "%s", agent_dir);
+		else if (snprintf(dirbuf, sizeof(dirbuf), "%s/%s", dir,
+				  agent_dir) >= (int)sizeof(dirbuf)) {
+			snprintf(err, errlen, "%s: path too long", dir);
+			goto fail;
+		}
+		dir = dirbuf;
+	}
 	if (local) {
-		char sub[FS_STORE_PATH_MAX];
+		char sub[FS_STORE_PATH_MAX + 16];
 		if (fs_store_mkdir_p(dir) != 0) {
 			snprintf(err, errlen, "%s: cannot use as RRD directory: %s",
 				 dir, strerror(errno));
@@ -243,6 +267,11 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 		snprintf(s->dir, sizeof(s->dir), "%s", dir);
 	}
 
+	if (cfg->events_dir)
+		snprintf(s->evdir, sizeof(s->evdir), "%s", cfg->events_dir);
+	else if (local)
+		snprintf(s->evdir, sizeof(s->evdir), "%s", s->dir);
+
 	uint64_t cap = 16;
 	while (cap < s->cfg.queue_len)
 		cap <<= 1;
@@ -258,6 +287,24 @@ struct fs_store *fs_store_create(const struct fs_store_config *cfg,
 	    fs_store_strk_init(s) != 0) {
 		snprintf(err, errlen, "rrd store: out of memory");
 		goto fail;
+	}
+	if (s->use_daemon) {
+		/* Unreachable or refusing at start: the operator must know. */
+		if (fs_store_retry_init(s) != 0) {
+			snprintf(err, errlen, "rrd store: out of memory");
+			goto fail;
+		}
+		if (cfg->agent_name) {
+			if (fs_store_claim(s, cfg->agent_name, err, errlen) != 0)
+				goto fail;
+			s->claimed = true;
+		} else if (rrdc_connect(s->daemon) != 0 ||
+			   !rrdc_is_connected(s->daemon)) {
+			const char *e = rrd_get_error();
+			snprintf(err, errlen, "rrdcached %s: cannot connect: %s",
+				 s->daemon, e && *e ? e : "no reason given");
+			goto fail;
+		}
 	}
 	if (fs_store_writer_start(s, err, errlen) != 0)
 		goto fail;
@@ -309,6 +356,7 @@ void fs_store_destroy(struct fs_store *s)
 	free(s->fed_prev);
 	free(s->fed_cur);
 	fs_store_strk_fini(s);
+	fs_store_retry_fini(s);
 	sem_destroy(&s->wake);
 	pthread_cond_destroy(&s->progress);
 	pthread_mutex_destroy(&s->mu);
@@ -610,4 +658,18 @@ void fs_store_stats(const struct fs_store *s, struct fs_store_stats *st)
 					      memory_order_relaxed);
 	st->router_files = atomic_load_explicit(&s->router_files,
 						memory_order_relaxed);
+	st->updates_retry_queued = atomic_load_explicit(&s->retry_queued,
+							memory_order_relaxed);
+	st->updates_replayed = atomic_load_explicit(&s->replayed,
+						    memory_order_relaxed);
+	st->updates_dropped_retry = atomic_load_explicit(&s->dropped_retry,
+							 memory_order_relaxed);
+	st->retry_queue_len = atomic_load_explicit(&s->retry_len_now,
+						   memory_order_relaxed);
+	st->daemon_outages = atomic_load_explicit(&s->daemon_outages,
+						  memory_order_relaxed);
+	st->daemon_down = atomic_load_explicit(&s->daemon_down,
+					       memory_order_relaxed);
+	st->name_conflicts = atomic_load_explicit(&s->name_conflicts,
+						  memory_order_relaxed);
 }

@@ -89,6 +89,7 @@ struct fs_store {
 	struct fs_store_config cfg;
 	char dir[FS_STORE_PATH_MAX];
 	char daemon[256];
+	char evdir[FS_STORE_PATH_MAX];	/* events.log's; "": none */
 	bool use_daemon;
 	bool local_dir;		/* dir is ours to list (no daemon, or a local one) */
 
@@ -146,9 +147,45 @@ struct fs_store {
 	FILE *events;
 	double events_last;	/* events.log's last time before this run */
 	struct fs_ratelimit rl_create, rl_update, rl_events, rl_daemon;
-	struct fs_ratelimit rl_retire, rl_refuse;
+	struct fs_ratelimit rl_retire, rl_refuse, rl_claim;
 	struct fs_store_disk disk[FS_STORE_DISKS];
+
+	/* central rrdcached (central.c); writer thread after the claim */
+	bool claimed;		/* agent.rrd held: heartbeat, release */
+	int64_t hb_last_s;	/* last heartbeat (wall clock) */
+	bool away;		/* daemon unreachable: updates wait */
+	int64_t reconnect_at_us;
+	uint32_t backoff_ms;
+	struct fs_store_rec *retry;	/* FIFO while the daemon is away */
+	uint32_t retry_cap, retry_head, retry_n;
+	_Atomic uint64_t retry_queued, replayed, dropped_retry;
+	_Atomic uint64_t daemon_outages, name_conflicts;
+	_Atomic uint32_t retry_len_now;
+	atomic_bool daemon_down;
 };
+
+/* central.c: a killed agent's name may be claimed this long after its
+ * last heartbeat. */
+#define FS_STORE_CLAIM_STALE_S 10
+/* Connects and claims DIR/agent.rrd for agent (before the writer
+ * starts); 0, or -1 with a message. */
+int fs_store_claim(struct fs_store *s, const char *agent, char *err,
+		   size_t errlen);
+/* Writer: the once-a-second "held" update; release writes 0. */
+void fs_store_heartbeat(struct fs_store *s, bool release);
+int fs_store_retry_init(struct fs_store *s);
+void fs_store_retry_fini(struct fs_store *s);
+void fs_store_retry_push(struct fs_store *s, const struct fs_store_rec *r,
+			 unsigned n);
+unsigned fs_store_retry_peek(const struct fs_store *s,
+			     struct fs_store_rec *out, unsigned max);
+void fs_store_retry_pop(struct fs_store *s, unsigned n);
+/* What is left when the stop deadline passes: counted as dropped_exit. */
+void fs_store_retry_drop_all(struct fs_store *s);
+/* Connected, or reconnected once the backoff ran out. */
+bool fs_store_daemon_up(struct fs_store *s);
+/* The connection failed inside a write: disconnect, start the backoff. */
+void fs_store_daemon_lost(struct fs_store *s);
 
 /* store.c: updates hosts fed last tick but not this one (now idle). */
 void fs_store_close_idle(struct fs_store *s, int64_t sec_start_us);
@@ -177,9 +214,7 @@ void fs_store_writer_stop(struct fs_store *s);
  * after that. */
 bool fs_store_writer_finish(struct fs_store *s, int64_t deadline_us);
 
-/* writer.c: the rrdcached client connected (or reconnected, rate
- * limited); monotonic microseconds. */
-bool fs_store_daemon_ready(struct fs_store *s);
+/* writer.c: monotonic microseconds. */
 int64_t fs_store_mono_us(void);
 /* writer.c: a file was deleted; its next update opens it anew. */
 void fs_store_wfile_reopen(struct fs_store *s, uint8_t kind, uint16_t vlan,

@@ -195,28 +195,17 @@ static const char *rrd_err(void)
 	return e && *e ? e : "unknown librrd error";
 }
 
-bool fs_store_daemon_ready(struct fs_store *s)
+/* After a failed call: true when the daemon, not the file, failed. */
+static bool daemon_gone(struct fs_store *s)
 {
-	/* librrd exports only the simple client (one connection per
-	 * process, locked inside librrd); only this thread writes. */
-	if (rrdc_is_connected(s->daemon))
-		return true;
-	if (mono_s() < s->client_retry_mono_s)
+	/* librrd 1.7 exports no PING: STATS asks the daemon instead. */
+	rrdc_stats_t *st = NULL;
+	if (rrdc_is_connected(s->daemon) && rrdc_stats_get(&st) == 0) {
+		rrdc_stats_free(st);
 		return false;
-	rrd_clear_error();
-	if (rrdc_connect(s->daemon) == 0 && rrdc_is_connected(s->daemon)) {
-		if (s->daemon_failed)
-			fs_log(FS_LOG_NOTICE, "rrdcached %s: connected again",
-			       s->daemon);
-		s->daemon_failed = false;
-		return true;
 	}
-	s->daemon_failed = true;
-	s->client_retry_mono_s = mono_s() + 5;
-	fs_log_limited(&s->rl_daemon, mono_us(), FS_LOG_WARNING,
-		       "rrdcached %s: cannot connect: %s", s->daemon,
-		       rrd_err());
-	return false;
+	fs_store_daemon_lost(s);
+	return true;
 }
 
 /*
@@ -289,7 +278,10 @@ static bool make_room(struct fs_store *s, struct fs_store_wfile *f,
 	return false;
 }
 
-/* Creates the file, or learns the last update of an existing one. */
+#define OPEN_AWAY (-2)	/* the daemon went away: try again later */
+
+/* Creates the file, or learns the last update of an existing one;
+ * 0, -1, or OPEN_AWAY. */
 static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
 		      const char *path, int64_t first_ts)
 {
@@ -306,18 +298,27 @@ static int wfile_open(struct fs_store *s, struct fs_store_wfile *f,
 		return -1;
 	rrd_clear_error();
 	if (s->use_daemon) {
-		if (!fs_store_daemon_ready(s))
-			return -1;
+		if (!fs_store_daemon_up(s))
+			return OPEN_AWAY;
 		time_t last = rrdc_last(path);
 		if (last > 0) {
 			f->last_s = last;
 			return 0;
 		}
+		if (daemon_gone(s))
+			return OPEN_AWAY;
 		if (!make_room(s, f, path, first_ts))
 			return -1;
 		rrd_clear_error();
 		rc = rrdc_create_r2(path, step, start, 1,
 					  NULL, NULL, argc, argv);
+		if (rc != 0) {
+			char why[256];
+			snprintf(why, sizeof(why), "%s", rrd_err());
+			if (daemon_gone(s))
+				return OPEN_AWAY;
+			rrd_set_error("%s", why);
+		}
 	} else {
 		struct stat st;
 		if (stat(path, &st) == 0) {
@@ -388,9 +389,11 @@ static void write_event(struct fs_store *s, const struct fs_store_rec *r)
 {
 	char a[16], b[16];
 	double ts = (double)r->ts_s + r->ts_frac_us / 1e6;
+	if (!s->evdir[0])
+		return;	/* remote store, no --evidence: no local file */
 	if (!s->events) {
 		char path[FS_STORE_PATH_MAX + 16];
-		snprintf(path, sizeof(path), "%s/events.log", s->dir);
+		snprintf(path, sizeof(path), "%s/events.log", s->evdir);
 		s->events_last = events_last_ts(path);
 		s->events = fopen(path, "ae");
 		if (!s->events) {
@@ -437,8 +440,8 @@ static void write_event(struct fs_store *s, const struct fs_store_rec *r)
 	long size = ftell(s->events);
 	if (size > FS_STORE_EVENTS_MAX) {
 		char path[FS_STORE_PATH_MAX + 16], old[FS_STORE_PATH_MAX + 16];
-		snprintf(path, sizeof(path), "%s/events.log", s->dir);
-		snprintf(old, sizeof(old), "%s/events.log.1", s->dir);
+		snprintf(path, sizeof(path), "%s/events.log", s->evdir);
+		snprintf(old, sizeof(old), "%s/events.log.1", s->evdir);
 		fclose(s->events);
 		s->events = NULL;
 		if (rename(path, old) != 0)
@@ -465,12 +468,17 @@ static char *format_values(const struct fs_store_rec *r, unsigned n_ds,
 	return buf + (used < len ? used + 1 : len);
 }
 
-/* Writes recs[0..n) (all for one file, in time order). */
-static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
+/* Writes recs[0..n) (all for one file, in time order); false when the
+ * daemon is away and the records must wait. */
+static bool write_file(struct fs_store *s, const struct fs_store_rec *recs,
 		       unsigned n)
 {
 	char rel[128], path[FS_STORE_PATH_MAX + 160];
 	bool fresh;
+	/* Before the file's state is touched: a file first seen while the
+	 * daemon is away is opened when it is back. */
+	if (s->use_daemon && !fs_store_daemon_up(s))
+		return false;
 	struct fs_store_wfile *f = wfile_get(s, &recs[0], &fresh);
 	unsigned n_ds;
 
@@ -488,14 +496,23 @@ static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
 		f->refused = false;
 		fresh = true;
 	}
-	if (fresh && !f->failed && wfile_open(s, f, path, recs[0].ts_s) != 0) {
-		f->failed = true;
-		f->retry_mono_s = mono_s() + FAIL_RETRY_S;
+	if (fresh && !f->failed) {
+		int rc = wfile_open(s, f, path, recs[0].ts_s);
+		if (rc == OPEN_AWAY) {
+			/* Learn the file's state when the daemon is back. */
+			f->failed = true;
+			f->retry_mono_s = 0;
+			return false;
+		}
+		if (rc != 0) {
+			f->failed = true;
+			f->retry_mono_s = mono_s() + FAIL_RETRY_S;
+		}
 	}
 	if (f->failed) {
 		atomic_fetch_add_explicit(f->refused ? &s->no_file : &s->errors,
 					  n, memory_order_relaxed);
-		return;
+		return true;
 	}
 
 	const char *argv[BATCH_VALUES];
@@ -516,32 +533,65 @@ static void write_file(struct fs_store *s, const struct fs_store_rec *recs,
 				  sizeof(buf) - (size_t)(p - buf));
 		last = recs[i].ts_s;
 	}
-	if (skipped)
-		atomic_fetch_add_explicit(&s->skipped_old, skipped,
-					  memory_order_relaxed);
-	if (argc == 0)
-		return;
+	if (argc == 0) {
+		if (skipped)
+			atomic_fetch_add_explicit(&s->skipped_old, skipped,
+						  memory_order_relaxed);
+		return true;
+	}
 
 	int rc;
 	rrd_clear_error();
 	if (s->use_daemon)
-		rc = fs_store_daemon_ready(s) ? rrdc_update(path, argc, argv)
-				     : -1;
+		rc = rrdc_update(path, argc, argv);
 	else
 		rc = rrd_update_r(path, NULL, argc, argv);
+	char why[256] = "";
+	if (rc != 0) {
+		snprintf(why, sizeof(why), "%s", rrd_err());
+		if (s->use_daemon && daemon_gone(s))
+			return false;
+	}
+	if (skipped)
+		atomic_fetch_add_explicit(&s->skipped_old, skipped,
+					  memory_order_relaxed);
 	if (rc != 0) {
 		atomic_fetch_add_explicit(&s->errors, (uint64_t)argc,
 					  memory_order_relaxed);
 		fs_log_limited(&s->rl_update, mono_us(), FS_LOG_WARNING,
-			       "%s: update failed: %s", path, rrd_err());
+			       "%s: update failed: %s", path, why);
 		/* Learn the file's state again on the next update. */
 		f->failed = true;
 		f->retry_mono_s = mono_s() + (s->use_daemon ? 5 : 1);
-		return;
+		return true;
 	}
 	f->last_s = last;
 	atomic_fetch_add_explicit(&s->written, (uint64_t)argc,
 				  memory_order_relaxed);
+	return true;
+}
+
+static bool past_deadline(struct fs_store *s)
+{
+	int64_t deadline = atomic_load_explicit(&s->stop_deadline_us,
+						memory_order_relaxed);
+	return deadline && mono_us() >= deadline;
+}
+
+/* Replays what waited for the daemon, oldest first, while it answers. */
+static void replay(struct fs_store *s)
+{
+	struct fs_store_rec batch[BATCH_VALUES];
+	while (s->retry_n > 0) {
+		if (past_deadline(s)) {
+			fs_store_retry_drop_all(s);
+			return;
+		}
+		unsigned n = fs_store_retry_peek(s, batch, BATCH_VALUES);
+		if (!write_file(s, batch, n))
+			return;
+		fs_store_retry_pop(s, n);
+	}
 }
 
 /* Drains what the ring holds now; returns how many records it took. */
@@ -573,7 +623,11 @@ static uint64_t drain(struct fs_store *s)
 			while (tail != head && n < BATCH_VALUES &&
 			       same_key(&s->ring[tail & s->mask], &batch[0]))
 				batch[n++] = s->ring[tail++ & s->mask];
-			write_file(s, batch, n);
+			/* Nothing overtakes what waits for the daemon. */
+			if (s->retry_n > 0)
+				replay(s);
+			if (s->retry_n > 0 || !write_file(s, batch, n))
+				fs_store_retry_push(s, batch, n);
 		}
 		/* Release slots as we go so a burst finds room sooner. */
 		atomic_store_explicit(&s->tail, tail, memory_order_release);
@@ -590,29 +644,81 @@ static uint64_t drain(struct fs_store *s)
 	return tail - start;
 }
 
+/* Values rrdcached holds for our files reach the disk: a reader on the
+ * collector and a daemon stopped later lose nothing. */
+static void flush_daemon(struct fs_store *s)
+{
+	char rel[128], path[FS_STORE_PATH_MAX + 160];
+	for (uint32_t j = 0; j <= s->files_ix.mask; j++) {
+		uint32_t i = s->files_ix.s[j].val;
+		if (i == FS_HIDX_NONE || s->files[i].failed)
+			continue;
+		const struct fs_store_wfile *f = &s->files[i];
+		if (past_deadline(s) || !rrdc_is_connected(s->daemon))
+			return;
+		fs_store_rel_path(rel, sizeof(rel), (enum fs_store_kind)f->kind,
+				  f->vlan, f->mac, f->id);
+		snprintf(path, sizeof(path), "%s/%s", s->dir, rel);
+		rrdc_flush(path);
+	}
+}
+
+/* Sleeps until woken, or ms at most. */
+static void writer_wait(struct fs_store *s, int ms)
+{
+	struct timespec at;
+	clock_gettime(CLOCK_REALTIME, &at);
+	at.tv_nsec += (long)ms * 1000000;
+	at.tv_sec += at.tv_nsec / 1000000000;
+	at.tv_nsec %= 1000000000;
+	while (sem_timedwait(&s->wake, &at) != 0 && errno == EINTR)
+		;
+}
+
 static void *writer_main(void *arg)
 {
 	struct fs_store *s = arg;
 	if (s->use_daemon)
-		fs_store_daemon_ready(s);
+		fs_store_daemon_up(s);
 	if (fs_store_disk_init(s) != 0)
 		fs_log_errno(FS_LOG_WARNING, errno, "%s/hosts: cannot list "
 			     "(files there are not counted against the cap)",
 			     s->dir);
 	publish_disk(s);
+	int64_t give_up_us = 0;
 	for (;;) {
 		bool stopping = atomic_load(&s->stop);
+		if (s->retry_n > 0)
+			replay(s);
 		drain(s);
+		if (s->use_daemon && s->retry_n == 0 && !s->away)
+			fs_store_heartbeat(s, false);
 		fs_store_disk_trim(s, s->now_s);
 		publish_disk(s);
 		pthread_mutex_lock(&s->mu);
 		pthread_cond_broadcast(&s->progress);
 		pthread_mutex_unlock(&s->mu);
-		if (stopping &&
-		    atomic_load(&s->tail) == atomic_load(&s->head))
+		bool empty = atomic_load(&s->tail) == atomic_load(&s->head);
+		if (stopping && empty && s->retry_n > 0 &&
+		    !atomic_load(&s->stop_deadline_us)) {
+			/* Draining for good (end of a replay): the daemon gets
+			 * a bounded while to come back. */
+			if (!give_up_us)
+				give_up_us = mono_us() + 10 * 1000000;
+			else if (mono_us() >= give_up_us)
+				fs_store_retry_drop_all(s);
+		}
+		if (stopping && empty && s->retry_n == 0)
 			break;
-		while (sem_wait(&s->wake) != 0 && errno == EINTR)
-			;
+		if (s->use_daemon)
+			writer_wait(s, s->retry_n > 0 ? 100 : 500);
+		else
+			while (sem_wait(&s->wake) != 0 && errno == EINTR)
+				;
+	}
+	if (s->use_daemon && !s->away) {
+		flush_daemon(s);
+		fs_store_heartbeat(s, true);
 	}
 	return NULL;
 }

@@ -7,7 +7,7 @@
  *              [--exec CMD] [--alerts N] [--interval-ms MS] [--states rac]
  *              [--expect-sent N] [--expect-exec N] [--timeout S]
  *              [--flush-ms MS]   (emit all at once, then flush, no service)
- *              [--sd-id NAME@PEN] [--agent NAME]
+ *              [--sd-id NAME@PEN] [--agent NAME] [--alert-agent NAME]
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -28,9 +28,13 @@ static int64_t mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+static const char *agent_field;	/* --alert-agent: the alert's agent */
+
 static void make_alert(struct fs_alert *a, int i, char state)
 {
 	memset(a, 0, sizeof(*a));
+	if (agent_field)
+		snprintf(a->agent, sizeof(a->agent), "%s", agent_field);
 	a->ts_us = T0 + (int64_t)i * 1000000 + 250000;
 	a->state = state == 'c' ? FS_ALERT_CLEARED
 		   : state == 'a' ? FS_ALERT_ACTIVE : FS_ALERT_RAISED;
@@ -100,6 +104,7 @@ int main(int argc, char **argv)
 		{ "flush-ms", required_argument, NULL, 'F' },
 		{ "sd-id", required_argument, NULL, 'D' },
 		{ "agent", required_argument, NULL, 'A' },
+		{ "alert-agent", required_argument, NULL, 'G' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -128,6 +133,7 @@ int main(int argc, char **argv)
 		case 'F': flush_ms = atoi(optarg); break;
 		case 'D': cfg.sd_id = optarg; break;
 		case 'A': cfg.agent_name = optarg; break;
+		case 'G': agent_field = optarg; break;
 		default: return 2;
 		}
 	}

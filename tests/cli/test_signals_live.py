@@ -61,6 +61,7 @@ def start_all(tmp, tag):
     exec_log = os.path.join(tmp, "exec-%s.log" % tag)
     cmd = [FS, "-i", "lo", "--json", "--local-syslog", "--rules", rules,
            "--rrd-dir", rrd, "--rrdcached", cache.addr, "--html", html,
+           "--name", "lo-" + tag,
            "--syslog", "tcp://127.0.0.1:%d" % coll.port,
            "--exec", 'echo "$FLOODSPOT_RULE $FLOODSPOT_STATE" >> ' + exec_log,
            "udp port %d" % port]
@@ -117,7 +118,7 @@ with tempfile.TemporaryDirectory() as tmp:
         check(d.alive(), "SIGUSR1 killed it: exit %s" % d.proc.returncode)
 
         # rrdcached killed under traffic: no SIGPIPE death, reported,
-        # retried; files written again once it is back.
+        # held; replayed in order and nothing lost once it is back.
         cache.kill()
         lh.send_udp(port, 200, 3.0)
         check(d.alive(), "rrdcached gone killed it: exit %s"
@@ -131,7 +132,9 @@ with tempfile.TemporaryDirectory() as tmp:
         lh.wait_for(lambda: len(d.stats()) == 2, 5)
         st = d.stats()
         check(len(st) == 2 and st[1]["rrd"]["written"] >
-              st[0]["rrd"]["written"] + 3 and st[1]["rrd"]["errors"] > 0,
+              st[0]["rrd"]["written"] + 3 and st[1]["rrd"]["errors"] == 0
+              and st[1]["rrd"]["retry_queued"] > 0
+              and st[1]["rrd"]["replayed"] == st[1]["rrd"]["retry_queued"],
               "rrdcached back: writes did not resume: %s"
               % [s.get("rrd") for s in st])
         check(d.alive(), "rrdcached restart killed it")
@@ -162,7 +165,7 @@ with tempfile.TemporaryDirectory() as tmp:
         msgs = coll.messages()
         check(any("lo_flood" in m for m in msgs),
               "collector: no lo_flood alert in %d messages" % len(msgs))
-        check(os.path.exists(os.path.join(rrd, "segment.rrd")),
+        check(os.path.exists(os.path.join(rrd, "lo-a", "segment.rrd")),
               "no segment.rrd")
         check(os.path.exists(os.path.join(html, "index.html")),
               "no index.html")

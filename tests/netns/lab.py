@@ -315,7 +315,9 @@ class Lab:
 
     def add_switch(self, name="sw"):
         """The bridge namespace with br0 (no STP, no multicast snooping,
-        so OSPF multicast floods to every port)."""
+        so OSPF multicast floods to every port). Nodes and monitors added
+        after it join this switch; several switches make several segments,
+        each mirrored only to its own monitors."""
         self._add_ns(name)
         self.run(name, "ip link add br0 type bridge stp_state 0 "
                        "mcast_snooping 0")
@@ -341,10 +343,12 @@ class Lab:
         self.run(self.switch, ["ip", "link", "set", port, "master", "br0"])
         self.run(self.switch, ["ip", "link", "set", port, "up"])
         node = {"ns": self.ns(name), "cidr": cidr, "ip": cidr.split("/")[0],
-                "mac": mac, "port": port, "kind": "host"}
+                "mac": mac, "port": port, "kind": "host",
+                "switch": self.switch}
         self.nodes[name] = node
-        for mon in self.monitors:
-            self._mirror(port, mon)
+        for mon, m in self.monitors.items():
+            if m["switch"] == self.switch:
+                self._mirror(port, mon)
         return node
 
     def replug(self, name):
@@ -353,16 +357,17 @@ class Lab:
         replugged NIC: same name, new ifindex)."""
         n = self.nodes[name]
         self.run(name, "ip link del dev eth0")
+        sw = n["switch"]
         self.run(name, ["ip", "link", "add", "eth0", "address", n["mac"],
                         "type", "veth", "peer", "name", n["port"], "netns",
-                        self.ns(self.switch)])
+                        self.ns(sw)])
         self.run(name, ["ip", "addr", "add", n["cidr"], "dev", "eth0"])
         self.run(name, "ip link set eth0 up")
-        self.run(self.switch, ["ip", "link", "set", n["port"], "master",
-                               "br0"])
-        self.run(self.switch, ["ip", "link", "set", n["port"], "up"])
-        for mon in self.monitors:
-            self._mirror(n["port"], mon)
+        self.run(sw, ["ip", "link", "set", n["port"], "master", "br0"])
+        self.run(sw, ["ip", "link", "set", n["port"], "up"])
+        for mon, m in self.monitors.items():
+            if m["switch"] == sw:
+                self._mirror(n["port"], mon)
 
     def add_router(self, name, cidr, router_id, stubs=(), priority=1,
                    hello=1, dead=4, wait=None):
@@ -391,10 +396,29 @@ class Lab:
         self.run(name, "ip link set span0 up")
         self.run(self.switch, ["ip", "link", "set", tap, "up"])
         self.monitors[name] = {"ns": self.ns(name), "iface": "span0",
-                               "tap": tap}
+                               "tap": tap, "switch": self.switch}
         for node in self.nodes.values():
-            self._mirror(node["port"], name)
+            if node["switch"] == self.switch:
+                self._mirror(node["port"], name)
         return self.monitors[name]
+
+    def add_node(self, name):
+        """A bare namespace (no link): a collector, joined to others with
+        link()."""
+        self._add_ns(name)
+        self.nodes[name] = {"ns": self.ns(name), "kind": "bare",
+                            "switch": None, "port": None}
+        return self.nodes[name]
+
+    def link(self, a, a_if, a_cidr, b, b_if, b_cidr):
+        """A veth pair between two namespaces, addressed and up (a
+        management network: not on any switch, never mirrored)."""
+        self.run(a, ["ip", "link", "add", a_if, "type", "veth", "peer",
+                     "name", b_if, "netns", self.ns(b)])
+        self.run(a, ["ip", "addr", "add", a_cidr, "dev", a_if])
+        self.run(b, ["ip", "addr", "add", b_cidr, "dev", b_if])
+        self.run(a, ["ip", "link", "set", a_if, "up"])
+        self.run(b, ["ip", "link", "set", b_if, "up"])
 
     def replug_monitor(self, name="mon", down_s=0):
         """Deletes the span port (span0 and its switch side) and, after
@@ -406,15 +430,16 @@ class Lab:
             time.sleep(down_s)
         self.run(name, ["ip", "link", "add", "span0", "type", "veth",
                         "peer", "name", m["tap"], "netns",
-                        self.ns(self.switch)])
+                        self.ns(m["switch"])])
         self.run(name, "ip link set span0 up")
-        self.run(self.switch, ["ip", "link", "set", m["tap"], "up"])
+        self.run(m["switch"], ["ip", "link", "set", m["tap"], "up"])
         for node in self.nodes.values():
-            self._mirror(node["port"], name)
+            if node["switch"] == m["switch"]:
+                self._mirror(node["port"], name)
 
     def _mirror(self, port, mon):
         tap = self.monitors[mon]["tap"]
-        sw = self.switch
+        sw = self.monitors[mon]["switch"]
         r = self.run(sw, ["tc", "qdisc", "show", "dev", port])
         if "clsact" not in r.stdout:
             self.run(sw, ["tc", "qdisc", "add", "dev", port, "clsact"])

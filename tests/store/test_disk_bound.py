@@ -110,13 +110,13 @@ try:
     print("ok events.log:", os.path.getsize(log), os.path.getsize(old))
 
     # Through rrdcached on a local socket: deleted there too, after the
-    # daemon forgets them.
+    # daemon forgets them. The agent's files are under its name.
     if shutil.which("rrdcached"):
         rrd = os.path.join(tmp, "cached")
         cache, addr = st.start_rrdcached(tmp, rrd, "-R", "-w", "3600")
-        r, err = replay(pcap, rrd, "--rrdcached", addr,
+        r, err = replay(pcap, rrd, "--rrdcached", addr, "--name", "span-a",
                         "--rrd-max-hosts", "40", "--rrd-retire", "10s")
-        n, _ = on_disk(rrd)
+        n, _ = on_disk(os.path.join(rrd, "span-a"))
         assert n <= 40 and r["files_retired"] > 0 and r["errors"] == 0, (
             n, r, err[-1000:])
         print("ok rrdcached:", n, "files;", r)

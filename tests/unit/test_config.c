@@ -92,7 +92,7 @@ static const struct {
 	{ "interface eth0\nread x.pcap\n",
 	  "t.conf:2: 'read' and 'interface' (at t.conf:1) exclude each other\n" },
 	{ "syslog http://x\n",
-	  "t.conf:1: syslog: 'http://x' is not udp://HOST:PORT or tcp://HOST:PORT\n" },
+	  "t.conf:1: syslog: 'http://x' is not udp://HOST:PORT, tcp://HOST:PORT or relp://HOST:PORT\n" },
 	{ "sd-id floodspot\n",
 	  "t.conf:1: sd-id: 'floodspot' is not NAME@PEN (RFC 5424 6.3.2: your "
 	  "organisation's private enterprise number, at most 32 bytes)\n" },

@@ -47,7 +47,7 @@ static void test_parse_rras(void **state)
 		assert_int_equal(rc, cases[i].rc);
 		if (rc != 0) {
 			/* A bad spec leaves the defaults alone. */
-			assert_int_equal(cfg.n_rras, 4);
+			assert_int_equal(cfg.n_rras, 5);
 			continue;
 		}
 		assert_int_equal(cfg.n_rras, cases[i].n);
@@ -356,11 +356,81 @@ static void test_file_cache_evicts(void **state)
 	rm();
 }
 
+/* rrdcached addresses as librrd takes them; the rest refused with why. */
+static void test_daemon_addr(void **state)
+{
+	(void)state;
+	static const struct { const char *addr; int rc; const char *why; } t[] = {
+		{ "unix:/run/rrdcached.sock", 0, NULL },
+		{ "/run/rrdcached.sock", 0, NULL },
+		{ "collector", 0, NULL },
+		{ "collector.example.net:42217", 0, NULL },
+		{ "10.9.1.1:42217", 0, NULL },
+		{ "[2001:db8::1]:42217", 0, NULL },
+		{ "[2001:db8::1]", 0, NULL },
+		{ "2001:db8::1", 0, NULL },
+		{ "", -1, "empty" },
+		{ "unix:run/sock", -1, "absolute" },
+		{ "tcp://10.0.0.1:42217", -1, "no scheme" },
+		{ "10.0.0.1:0", -1, "1-65535" },
+		{ "10.0.0.1:65536", -1, "1-65535" },
+		{ "10.0.0.1:42x", -1, "1-65535" },
+		{ "10.0.0.1:", -1, "1-65535" },
+		{ "host name:1", -1, "bad host" },
+		{ "[2001:db8::1:42217", -1, "unbalanced" },
+		{ "[nothex]:1", -1, "IPv6" },
+		{ "[::1]x", -1, "1-65535" },
+		{ "::1::2", -1, "IPv6" },
+	};
+	char err[256], longp[200];
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		err[0] = '\0';
+		assert_int_equal(fs_store_check_daemon_addr(t[i].addr, err,
+							     sizeof(err)),
+				 t[i].rc);
+		if (t[i].why)
+			assert_non_null(strstr(err, t[i].why));
+	}
+	memset(longp, 'a', sizeof(longp));
+	longp[0] = '/';
+	longp[sizeof(longp) - 1] = '\0';
+	assert_int_equal(fs_store_check_daemon_addr(longp, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "too long"));
+}
+
+/* Agent names to one path component. */
+static void test_agent_dir(void **state)
+{
+	(void)state;
+	static const struct { const char *name, *dir; } t[] = {
+		{ "rack1/span0", "rack1_span0" },
+		{ "sw-3.dc1_eth0", "sw-3.dc1_eth0" },
+		{ "../etc", "_._etc" },
+		{ "..", "_." },
+		{ ".hidden", "_hidden" },
+		{ "a b\"c", "a_b_c" },
+	};
+	char out[160], big[200];
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		assert_int_equal(fs_store_agent_dir(t[i].name, out, sizeof(out)), 0);
+		assert_string_equal(out, t[i].dir);
+	}
+	assert_int_equal(fs_store_agent_dir("", out, sizeof(out)), -1);
+	assert_int_equal(fs_store_agent_dir(NULL, out, sizeof(out)), -1);
+	memset(big, 'x', sizeof(big));
+	big[129] = '\0';
+	assert_int_equal(fs_store_agent_dir(big, out, sizeof(out)), -1);
+	big[128] = '\0';
+	assert_int_equal(fs_store_agent_dir(big, out, sizeof(out)), 0);
+}
+
 int main(void)
 {
 	fs_log_init("test_store", false, -1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_rras),
+		cmocka_unit_test(test_daemon_addr),
+		cmocka_unit_test(test_agent_dir),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_create_args),
 		cmocka_unit_test(test_feed_edges),
