@@ -115,6 +115,13 @@ static void session_symptom(struct fs_symptom *s, uint8_t proto, uint8_t fhrp,
 			 : fs_sess_proto_name((enum fs_sess_proto)proto));
 	s->vlan = seg.vlan;
 	s->ip_version = ipv;
+	/* Lower address first, as sessions are keyed: a late message from
+	 * either end names the same session. */
+	if (b && memcmp(b, a, 16) < 0) {
+		const uint8_t *t = a;
+		a = b;
+		b = t;
+	}
 	memcpy(s->ip[0], a, 16);
 	if (b)
 		memcpy(s->ip[1], b, 16);
