@@ -95,6 +95,9 @@ void fs_bfd_config_defaults(struct fs_bfd_config *cfg);
 struct fs_bfd *fs_bfd_create(const struct fs_bfd_config *cfg,
 			     struct fs_event_bus *bus);
 void fs_bfd_destroy(struct fs_bfd *b);
+/* Capture gaps (NULL: none): a loss or lateness whose silence overlaps
+ * one is marked unseen. */
+void fs_bfd_set_gaps(struct fs_bfd *b, const struct fs_gaps *gaps);
 size_t fs_bfd_memory(const struct fs_bfd_config *cfg);
 
 /* A decoded packet with p->route == FS_ROUTE_BFD and its parse. */

@@ -115,6 +115,9 @@ void fs_bgp_config_defaults(struct fs_bgp_config *cfg);
 struct fs_bgp *fs_bgp_create(const struct fs_bgp_config *cfg,
 			     struct fs_event_bus *bus);
 void fs_bgp_destroy(struct fs_bgp *b);
+/* Capture gaps (NULL: none): a loss or lateness whose silence overlaps
+ * one is marked unseen. */
+void fs_bgp_set_gaps(struct fs_bgp *b, const struct fs_gaps *gaps);
 /* Bytes allocated at create: the bound whatever the traffic. */
 size_t fs_bgp_memory(const struct fs_bgp_config *cfg);
 

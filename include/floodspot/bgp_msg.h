@@ -25,6 +25,9 @@ enum fs_bgp_type {
 	FS_BGP_ROUTE_REFRESH = 5,	/* RFC 2918 */
 };
 
+/* The NOTIFICATION error code a hold timer's expiry sends (RFC 4271). */
+#define FS_BGP_ERR_HOLD_TIMER_EXPIRED 4
+
 /* Text buffers for names of values we do not know, printed as numbers. */
 #define FS_BGP_NAME_BUF 16
 

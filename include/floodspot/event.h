@@ -121,6 +121,11 @@ struct fs_ev_session {
 	uint8_t by;		/* 0 or 1: the end that said so; or BY_WIRE */
 	uint8_t code, subcode;	/* BGP NOTIFICATION; BFD diagnostic in code */
 	char reason[64];
+	/* A loss to a timer (hold, detection time): how long the end that
+	 * went unheard had been silent; 0 for other changes. */
+	uint32_t silent_ms;
+	bool unseen;		/* that silence overlapped a capture gap: the
+				 * loss was not seen, it may be ours */
 };
 
 struct fs_ev_session_late {
@@ -135,6 +140,7 @@ struct fs_ev_session_late {
 	uint32_t gap_ms;	/* since the sender's previous message */
 	uint32_t late_ms;	/* gap minus interval */
 	bool silent;		/* told the moment it was overdue, not yet arrived */
+	bool unseen;		/* the gap overlapped a capture gap */
 };
 
 struct fs_ev_fhrp_master {
@@ -150,6 +156,7 @@ struct fs_ev_fhrp_master {
 	uint32_t old_priority;
 	uint8_t cause;		/* enum fs_fhrp_cause, named in fhrp.h */
 	uint32_t silent_ms;	/* the old master's silence at the change */
+	bool unseen;		/* that silence overlapped a capture gap */
 };
 
 struct fs_ev_route_change {

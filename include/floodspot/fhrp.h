@@ -111,6 +111,9 @@ void fs_fhrp_config_defaults(struct fs_fhrp_config *cfg);
 struct fs_fhrp *fs_fhrp_create(const struct fs_fhrp_config *cfg,
 			       struct fs_event_bus *bus);
 void fs_fhrp_destroy(struct fs_fhrp *f);
+/* Capture gaps (NULL: none): a loss or lateness whose silence overlaps
+ * one is marked unseen. */
+void fs_fhrp_set_gaps(struct fs_fhrp *f, const struct fs_gaps *gaps);
 size_t fs_fhrp_memory(const struct fs_fhrp_config *cfg);
 
 /* A decoded VRRP, CARP or HSRP packet and its parse. */

@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "floodspot/gap.h"
 #include "floodspot/hash.h"
 #include "floodspot/log.h"
 #include "floodspot/pkt.h"
@@ -241,5 +242,11 @@ void fs_fsm_foreach_unexpected(const struct fs_fsm *m,
 void fs_fsm_print_unexpected(const struct fs_fsm *m,
 			     const struct fs_fsm_counts *c, const char *what,
 			     FILE *f);
+
+/* ---- capture gaps (unseen.c) ---- */
+
+/* A silence of silent_ms up to ts_us the capture could not have seen
+ * through: it overlaps a blind span of g (NULL: none). */
+bool fs_sess_unseen(const struct fs_gaps *g, int64_t ts_us, uint32_t silent_ms);
 
 #endif

@@ -43,6 +43,7 @@ struct fs_bfd_sess {
 struct fs_bfd {
 	struct fs_bfd_config cfg;
 	struct fs_event_bus *bus;
+	const struct fs_gaps *gaps;	/* may be NULL */
 	struct fs_hkey hkey;
 	struct fs_sess_table tab;	/* struct fs_bfd_sess records */
 	struct fs_bfd_sess *sess;	/* = tab.recs */

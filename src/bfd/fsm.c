@@ -168,6 +168,17 @@ static void changed(struct fs_bfd *b, struct fs_bfd_sess *s, int i,
 	e->by = (uint8_t)by;
 	e->code = by == FS_SESS_BY_WIRE ? 0 : x->diag;
 	snprintf(e->reason, sizeof(e->reason), "%s", reason);
+	/* Lost to a detection time: end i went silent, or end i says its
+	 * peer did. */
+	int silent = by == FS_SESS_BY_WIRE	     ? i
+		     : x->diag == FS_BFD_DIAG_DETECTION_EXPIRED ? 1 - i
+								 : -1;
+	if (e->down && silent >= 0 && s->end[silent].t.last_us) {
+		int64_t ms = (ts - s->end[silent].t.last_us) / 1000;
+		e->silent_ms = ms < 0 ? 0 : ms > UINT32_MAX ? UINT32_MAX
+							     : (uint32_t)ms;
+		e->unseen = fs_sess_unseen(b->gaps, ts, e->silent_ms);
+	}
 	emit(b, &ev);
 }
 
@@ -191,6 +202,7 @@ static void emit_late(struct fs_bfd *b, const struct fs_bfd_sess *s, int i,
 	l->gap_ms = gap_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)gap_ms;
 	l->late_ms = l->gap_ms > l->interval_ms ? l->gap_ms - l->interval_ms : 0;
 	l->silent = silent;
+	l->unseen = fs_sess_unseen(b->gaps, ts, l->gap_ms);
 	emit(b, &ev);
 }
 

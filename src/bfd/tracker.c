@@ -63,6 +63,11 @@ struct fs_bfd *fs_bfd_create(const struct fs_bfd_config *cfg,
 	return b;
 }
 
+void fs_bfd_set_gaps(struct fs_bfd *b, const struct fs_gaps *gaps)
+{
+	b->gaps = gaps;
+}
+
 void fs_bfd_destroy(struct fs_bfd *b)
 {
 	if (!b)

@@ -90,6 +90,7 @@ struct fs_bgp_sess {
 struct fs_bgp {
 	struct fs_bgp_config cfg;
 	struct fs_event_bus *bus;
+	const struct fs_gaps *gaps;	/* may be NULL */
 	struct fs_hkey hkey;
 	struct fs_sess_table tab;	/* struct fs_bgp_sess records */
 	struct fs_bgp_sess *sess;	/* = tab.recs */

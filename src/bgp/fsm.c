@@ -89,6 +89,8 @@ struct why {
 	int by;			/* side, or FS_SESS_BY_WIRE */
 	uint8_t code, subcode;
 	char reason[64];
+	int silent;		/* a hold timer ran out on this side's
+				 * silence; -1 for other reasons */
 };
 
 static void subject(char *buf, unsigned len, const void *ctx)
@@ -123,6 +125,12 @@ static void emit_state(struct fs_bgp *b, const struct fs_bgp_sess *s,
 	e->code = why->code;
 	e->subcode = why->subcode;
 	snprintf(e->reason, sizeof(e->reason), "%s", why->reason);
+	if (e->down && why->silent >= 0) {
+		int64_t ms = (why->ts - s->side[why->silent].last_msg_us) / 1000;
+		e->silent_ms = ms < 0 ? 0 : ms > UINT32_MAX ? UINT32_MAX
+							     : (uint32_t)ms;
+		e->unseen = fs_sess_unseen(b->gaps, why->ts, e->silent_ms);
+	}
 	fs_bgp_emit(b, &ev);
 }
 
@@ -145,6 +153,7 @@ static void emit_late(struct fs_bgp *b, const struct fs_bgp_sess *s, int side,
 	l->gap_ms = gap_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)gap_ms;
 	l->late_ms = l->gap_ms > l->interval_ms ? l->gap_ms - l->interval_ms : 0;
 	l->silent = silent;
+	l->unseen = fs_sess_unseen(b->gaps, ts, l->gap_ms);
 	fs_bgp_emit(b, &ev);
 }
 
@@ -212,6 +221,7 @@ static void pending_changed(struct fs_bgp *b, struct fs_bgp_sess *s,
 		struct why gone = *why;
 		gone.by = FS_SESS_BY_WIRE;
 		gone.code = gone.subcode = 0;
+		gone.silent = -1;
 		snprintf(gone.reason, sizeof(gone.reason),
 			 "replaced by a new connection");
 		emit_state(b, s, old, FS_BGP_IDLE, &gone);
@@ -296,6 +306,7 @@ static void why_from(struct why *w, const struct fs_bgp_sess *s, int side,
 	memset(w, 0, sizeof(*w));
 	w->ts = ts;
 	w->by = side;
+	w->silent = -1;
 	snprintf(w->reason, sizeof(w->reason), "%s from %s", what,
 		 fs_fmt_ip(ip, s->ip_version, s->side[side].ip));
 }
@@ -326,6 +337,7 @@ void fs_bgp_hold_expired(struct fs_bgp *b, struct fs_bgp_sess *s, int side,
 	memset(&why, 0, sizeof(why));
 	why.ts = expiry_us;
 	why.by = FS_SESS_BY_WIRE;
+	why.silent = side;
 	snprintf(why.reason, sizeof(why.reason),
 		 "hold time expired: nothing from %s for %.1f s",
 		 fs_fmt_ip(ip, s->ip_version, s->side[side].ip),
@@ -404,6 +416,9 @@ static void why_message(struct why *why, const struct fs_bgp_sess *s,
 		why_from(why, s, side, ts, what);
 		why->code = n->code;
 		why->subcode = n->subcode;
+		/* The sender's hold timer ran out: its peer went unheard. */
+		if (n->code == FS_BGP_ERR_HOLD_TIMER_EXPIRED)
+			why->silent = 1 - side;
 		return;
 	}
 	why_from(why, s, side, ts, fs_bgp_type_name(type, n1));

@@ -76,6 +76,11 @@ struct fs_bgp *fs_bgp_create(const struct fs_bgp_config *cfg,
 	return b;
 }
 
+void fs_bgp_set_gaps(struct fs_bgp *b, const struct fs_gaps *gaps)
+{
+	b->gaps = gaps;
+}
+
 void fs_bgp_destroy(struct fs_bgp *b)
 {
 	if (!b)

@@ -933,6 +933,9 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot allocate the VRRP/HSRP tracker");
 		return 1;
 	}
+	fs_bgp_set_gaps(a->bgp, &a->gaps);
+	fs_bfd_set_gaps(a->bfd, &a->gaps);
+	fs_fhrp_set_gaps(a->fhrp, &a->gaps);
 
 	unsigned rule_errors = 0;
 	const char *rules = rules_path(cfg);

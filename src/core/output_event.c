@@ -96,6 +96,10 @@ static void json_session(FILE *f, const char *ts, const struct fs_ev_session *e)
 		fprintf(f, ",\"diag\":\"%s\"", fs_bfd_diag_name(e->code, n1));
 	fputs(",\"reason\":", f);
 	fs_json_string(f, e->reason);
+	if (e->silent_ms)
+		fprintf(f, ",\"silent_ms\":%u", e->silent_ms);
+	if (e->unseen)
+		fputs(",\"unseen\":true", f);
 	fputs("}\n", f);
 }
 
@@ -128,9 +132,9 @@ static void json_slate(FILE *f, const char *ts, const struct fs_ev_session_late 
 		fprintf(f, ",\"group\":%u", l->group);
 	json_seg(f, l->seg);
 	fprintf(f, ",\"interval_ms\":%u,\"gap_ms\":%u,\"late_ms\":%u,"
-		   "\"silent\":%s}\n",
+		   "\"silent\":%s%s}\n",
 		l->interval_ms, l->gap_ms, l->late_ms,
-		l->silent ? "true" : "false");
+		l->silent ? "true" : "false", l->unseen ? ",\"unseen\":true" : "");
 }
 
 static void text_session(FILE *f, const char *ts, const struct fs_ev_session *e)
@@ -140,12 +144,13 @@ static void text_session(FILE *f, const char *ts, const struct fs_ev_session *e)
 	const char *sess = e->proto != FS_SESS_BFD ? ""
 			   : e->up ? ", session up"
 			   : e->down ? ", session down" : "";
-	fprintf(f, "%s %s %s-%s %s: %s -> %s (%s)%s\n", ts,
+	fprintf(f, "%s %s %s-%s %s: %s -> %s (%s)%s%s\n", ts,
 		fs_sess_proto_name((enum fs_sess_proto)e->proto),
 		fs_fmt_ip(a, e->ip_version, e->ip[0]),
 		fs_fmt_ip(b, e->ip_version, e->ip[1]), fs_fmt_seg(seg, e->seg),
 		sess_state_name(e->proto, e->from),
-		sess_state_name(e->proto, e->to), e->reason, sess);
+		sess_state_name(e->proto, e->to), e->reason, sess,
+		e->unseen ? ", unseen: the capture was blind" : "");
 }
 
 static void text_slate(FILE *f, const char *ts, const struct fs_ev_session_late *l)
@@ -179,7 +184,8 @@ static void json_master(FILE *f, const char *ts, const struct fs_ev_fhrp_master 
 			   "\"previous_priority\":%u,\"previous_silent_ms\":%u",
 			fs_fmt_ip(ip, m->ip_version, m->old_ip),
 			fs_fmt_mac(mac, m->old_mac), m->old_priority, m->silent_ms);
-	fprintf(f, ",\"cause\":\"%s\"}\n", fs_fhrp_cause_name(m->cause));
+	fprintf(f, ",\"cause\":\"%s\"%s}\n", fs_fhrp_cause_name(m->cause),
+		m->unseen ? ",\"unseen\":true" : "");
 }
 
 static void text_master(FILE *f, const char *ts, const struct fs_ev_fhrp_master *m)

@@ -47,6 +47,7 @@ struct fs_fhrp_group {
 struct fs_fhrp {
 	struct fs_fhrp_config cfg;
 	struct fs_event_bus *bus;
+	const struct fs_gaps *gaps;	/* may be NULL */
 	struct fs_hkey hkey;
 	struct fs_sess_table tab;	/* struct fs_fhrp_group records */
 	struct fs_fhrp_group *grp;	/* = tab.recs */

@@ -189,6 +189,8 @@ static void emit_master(struct fs_fhrp *f, struct fs_fhrp_group *g,
 		e->silent_ms = silent < 0 ? 0
 			       : silent > UINT32_MAX ? UINT32_MAX
 						     : (uint32_t)silent;
+		if (cause == FS_FHRP_CAUSE_SILENT || cause == FS_FHRP_CAUSE_LOST)
+			e->unseen = fs_sess_unseen(f->gaps, ts, e->silent_ms);
 	}
 	e->cause = cause;
 	g->last_cause = cause;
@@ -216,6 +218,7 @@ static void emit_late(struct fs_fhrp *f, const struct fs_fhrp_group *g,
 	l->gap_ms = gap_ms > UINT32_MAX ? UINT32_MAX : (uint32_t)gap_ms;
 	l->late_ms = l->gap_ms > l->interval_ms ? l->gap_ms - l->interval_ms : 0;
 	l->silent = silent;
+	l->unseen = fs_sess_unseen(f->gaps, ts, l->gap_ms);
 	emit(f, &ev);
 }
 

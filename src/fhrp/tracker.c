@@ -56,6 +56,11 @@ struct fs_fhrp *fs_fhrp_create(const struct fs_fhrp_config *cfg,
 	return f;
 }
 
+void fs_fhrp_set_gaps(struct fs_fhrp *f, const struct fs_gaps *gaps)
+{
+	f->gaps = gaps;
+}
+
 void fs_fhrp_destroy(struct fs_fhrp *f)
 {
 	if (!f)

@@ -102,27 +102,73 @@ static void judge(const struct fs_host *h, void *ctx)
 
 static const char *symptom_name(uint8_t w)
 {
-	return w == FS_SYM_ADJ_DOWN ? "adjacency-down"
-	       : w == FS_SYM_HELLO_LATE ? "hello-late" : "route-flap";
+	static const char *const names[] = {
+		[FS_SYM_ADJ_DOWN] = "adjacency-down",
+		[FS_SYM_HELLO_LATE] = "hello-late",
+		[FS_SYM_ROUTE_FLAP] = "route-flap",
+		[FS_SYM_SESSION_DOWN] = "session-down",
+		[FS_SYM_SESSION_LATE] = "keepalive-late",
+		[FS_SYM_MASTER_CHANGE] = "master-change",
+	};
+	return w < sizeof(names) / sizeof(names[0]) ? names[w] : "unknown";
 }
 
-/* "1.1.1.1-2.2.2.2@10,3.3.3.3@10": adjacencies (or routers) that suffered. */
-static void victims(const struct fs_corr *c, char *out, size_t len)
+static bool is_session(const struct fs_symptom *s)
+{
+	return s->what == FS_SYM_SESSION_DOWN || s->what == FS_SYM_SESSION_LATE ||
+	       s->what == FS_SYM_MASTER_CHANGE;
+}
+
+/* "bgp:10.0.0.1-10.0.0.2@10", "vrrp3:7@10" (the group). */
+static void session_item(const struct fs_symptom *s, char *out, size_t len)
+{
+	char a[FS_IP_STRLEN], b[FS_IP_STRLEN];
+	if (s->fhrp)
+		snprintf(out, len, "%s:%u@%u", s->proto, s->group, s->vlan);
+	else
+		snprintf(out, len, "%s:%s-%s@%u", s->proto,
+			 fs_fmt_ip(a, s->ip_version, s->ip[0]),
+			 fs_fmt_ip(b, s->ip_version, s->ip[1]), s->vlan);
+}
+
+void fs_detect_session_fields(struct fs_alert *a, const struct fs_symptom *s)
+{
+	char item[2 * FS_IP_STRLEN + 24];
+	session_item(s, item, sizeof(item));
+	fs_alert_add(a, "session", "%s", item);
+}
+
+/* One victim's name: false for symptoms of the other list. */
+static bool victim_item(const struct fs_symptom *s, bool sessions, char *item,
+			size_t len)
+{
+	if (s->what == FS_SYM_ROUTE_FLAP || is_session(s) != sessions)
+		return false;
+	char a[16], b[16];
+	if (sessions)
+		session_item(s, item, len);
+	else if (s->what == FS_SYM_ADJ_DOWN)
+		snprintf(item, len, "%s-%s@%u", fs_fmt_id(a, s->router_id),
+			 fs_fmt_id(b, s->neighbor_id), s->vlan);
+	else
+		snprintf(item, len, "%s@%u", fs_fmt_id(a, s->router_id), s->vlan);
+	return true;
+}
+
+/*
+ * What suffered in the incident, each once, as many as fit: adjacencies
+ * (or routers), "1.1.1.1-2.2.2.2@10,3.3.3.3@10"; or with sessions, the
+ * routing sessions as session_item.
+ */
+static void victims_of(const struct fs_corr *c, bool sessions, char *out,
+		       size_t len)
 {
 	size_t o = 0;
 	out[0] = '\0';
 	for (unsigned i = 0; i < c->n_inc; i++) {
-		const struct fs_symptom *s = &c->inc[i];
-		if (s->what == FS_SYM_ROUTE_FLAP)
-			continue;
-		char a[16], b[16], item[48];
-		if (s->what == FS_SYM_ADJ_DOWN)
-			snprintf(item, sizeof(item), "%s-%s@%u", fs_fmt_id(a, s->router_id),
-				 fs_fmt_id(b, s->neighbor_id), s->vlan);
-		else
-			snprintf(item, sizeof(item), "%s@%u", fs_fmt_id(a, s->router_id),
-				 s->vlan);
-		if (strstr(out, item))
+		char item[2 * FS_IP_STRLEN + 24];
+		if (!victim_item(&c->inc[i], sessions, item, sizeof(item)) ||
+		    strstr(out, item))
 			continue;
 		int n = snprintf(out + o, len - o, "%s%s", o ? "," : "", item);
 		if (n < 0 || (size_t)n >= len - o) {
@@ -183,6 +229,9 @@ static int64_t lookback_us(const struct fs_detect *d,
 			   const struct fs_detect_inputs *in)
 {
 	struct look_ctx l = { .c = &d->corr, .look_s = FS_CORR_LOOK_MIN_S };
+	for (unsigned i = 0; i < d->corr.n_inc; i++)
+		if (d->corr.inc[i].look_s > l.look_s)
+			l.look_s = d->corr.inc[i].look_s;
 	if (in->ospf && d->router_iter)
 		d->router_iter(in->ospf, router_look, &l);
 	if (l.look_s > FS_CORR_LOOK_MAX_S)
@@ -253,9 +302,12 @@ static bool name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in,
 	fs_alert_add(a, "trigger", "%s",
 		     symptom_name(c->n_sym ? c->sym[0].what : c->inc[0].what));
 	char vict[96];
-	victims(c, vict, sizeof(vict));
+	victims_of(c, false, vict, sizeof(vict));
 	if (vict[0])
 		fs_alert_add_list(a, "adjacencies", vict);
+	victims_of(c, true, vict, sizeof(vict));
+	if (vict[0])
+		fs_alert_add_list(a, "sessions", vict);
 	bool blind = in->gaps && fs_gaps_blind_until(in->gaps, t->onset_us, d->now_us);
 	fs_alert_add(a, "drops", "%llu", (unsigned long long)drops);
 	fs_alert_add_bool(a, "lossy", drops || blind);
@@ -284,33 +336,43 @@ static bool name_culprit(struct fs_detect *d, const struct fs_detect_inputs *in,
 	return true;
 }
 
+/* Sets the list field key of a to vict (adds it when new and not empty). */
+static void set_list(struct fs_alert *a, const char *key, const char *vict)
+{
+	for (unsigned i = 0; i < a->n_fields; i++)
+		if (!strcmp(a->field[i].key, key)) {
+			snprintf(a->field[i].value, sizeof(a->field[i].value),
+				 "%s", vict);
+			return;
+		}
+	if (vict[0])
+		fs_alert_add_list(a, key, vict);
+}
+
 static void update_victims(struct fs_detect *d)
 {
 	struct fs_corr *c = &d->corr;
 	struct fs_alert *a = &c->raised;
 	char vict[96];
-	victims(c, vict, sizeof(vict));
 	a->ts_us = d->now_us;
 	a->state = FS_ALERT_ACTIVE;
-	unsigned i;
-	for (i = 0; i < a->n_fields; i++)
-		if (!strcmp(a->field[i].key, "adjacencies"))
-			break;
-	if (i < a->n_fields)
-		snprintf(a->field[i].value, sizeof(a->field[i].value), "%s", vict);
-	else
-		fs_alert_add_list(a, "adjacencies", vict);
+	victims_of(c, false, vict, sizeof(vict));
+	set_list(a, "adjacencies", vict);
+	victims_of(c, true, vict, sizeof(vict));
+	set_list(a, "sessions", vict);
 	fs_detect_emit(d, a, false);
 }
 
 static bool same_symptom(const struct fs_symptom *a, const struct fs_symptom *b)
 {
 	return a->what == b->what && a->router_id == b->router_id &&
-	       a->neighbor_id == b->neighbor_id && a->vlan == b->vlan;
+	       a->neighbor_id == b->neighbor_id && a->vlan == b->vlan &&
+	       !strcmp(a->proto, b->proto) && a->group == b->group &&
+	       !memcmp(a->ip, b->ip, sizeof(a->ip));
 }
 
-/* Adds the new symptoms to the incident; true when an adjacency loss not
- * seen before in it is among them. */
+/* Adds the new symptoms to the incident; true when a loss (adjacency,
+ * session, master) not seen before in it is among them. */
 static bool merge_symptoms(struct fs_corr *c)
 {
 	bool new_loss = false;
@@ -322,7 +384,9 @@ static bool merge_symptoms(struct fs_corr *c)
 		if (j < c->n_inc || c->n_inc >= FS_CORR_MAX_SYMPTOMS)
 			continue;
 		c->inc[c->n_inc++] = c->sym[i];
-		new_loss |= c->sym[i].what == FS_SYM_ADJ_DOWN;
+		new_loss |= c->sym[i].what == FS_SYM_ADJ_DOWN ||
+			    c->sym[i].what == FS_SYM_SESSION_DOWN ||
+			    c->sym[i].what == FS_SYM_MASTER_CHANGE;
 	}
 	return new_loss;
 }

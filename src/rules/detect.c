@@ -18,6 +18,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "floodspot/bfd_msg.h"
+#include "floodspot/bgp_msg.h"
+#include "floodspot/fhrp.h"
 #include "floodspot/fmt.h"
 
 #define US 1000000LL
@@ -72,6 +75,60 @@ static void note_late(struct fs_detect *d, const struct fs_ev_hello_late *l)
 		d->late[i].gap_ms = l->gap_ms;
 }
 
+/*
+ * A session lost to a timer (BGP hold, BFD detection time) or to what an
+ * end said after its own timer ran out; not a FIN, a Cease or an
+ * administrative down, which are somebody's decision.
+ */
+static bool session_lost(const struct fs_ev_session *e)
+{
+	if (!e->down || e->unseen)
+		return false;
+	if (e->proto == FS_SESS_BGP)
+		return e->silent_ms || e->code == FS_BGP_ERR_HOLD_TIMER_EXPIRED;
+	return e->silent_ms || e->code == FS_BFD_DIAG_DETECTION_EXPIRED ||
+	       e->code == FS_BFD_DIAG_NEIGHBOR_DOWN;
+}
+
+/* A master that changed because adverts stopped, not by preemption or
+ * resignation; a second master means the backup stopped hearing it. */
+static bool master_lost(const struct fs_ev_fhrp_master *m)
+{
+	return !m->unseen &&
+	       (m->cause == FS_FHRP_CAUSE_SILENT || m->cause == FS_FHRP_CAUSE_LOST ||
+		m->cause == FS_FHRP_CAUSE_DUAL);
+}
+
+/* A silence of ms, and a third more for the interval before it. */
+static uint32_t look_s(uint32_t ms)
+{
+	return (uint32_t)(((uint64_t)ms * 4 / 3 + 999) / 1000);
+}
+
+static void session_symptom(struct fs_symptom *s, uint8_t proto, uint8_t fhrp,
+			    struct fs_seg seg, uint8_t ipv, const uint8_t *a,
+			    const uint8_t *b, uint32_t group)
+{
+	snprintf(s->proto, sizeof(s->proto), "%s",
+		 proto == FS_SESS_FHRP
+			 ? fs_fhrp_proto_name((enum fs_fhrp_proto)fhrp)
+			 : fs_sess_proto_name((enum fs_sess_proto)proto));
+	s->vlan = seg.vlan;
+	s->ip_version = ipv;
+	/* Lower address first, as sessions are keyed: a late message from
+	 * either end names the same session. */
+	if (b && memcmp(b, a, 16) < 0) {
+		const uint8_t *t = a;
+		a = b;
+		b = t;
+	}
+	memcpy(s->ip[0], a, 16);
+	if (b)
+		memcpy(s->ip[1], b, 16);
+	s->group = group;
+	s->fhrp = proto == FS_SESS_FHRP;
+}
+
 static void on_event(const struct fs_event *ev, void *ctx)
 {
 	struct fs_detect *d = ctx;
@@ -97,6 +154,44 @@ static void on_event(const struct fs_event *ev, void *ctx)
 		s.vlan = ev->u.late.vlan;
 		d->last_late = s;
 		note_late(d, &ev->u.late);
+		fs_corr_symptom(d, &s);
+		return;
+	case FS_EV_SESSION:
+		if (!session_lost(&ev->u.session))
+			return;
+		d->session_down[ev->u.session.proto == FS_SESS_BFD]++;
+		s.what = FS_SYM_SESSION_DOWN;
+		session_symptom(&s, ev->u.session.proto, 0, ev->u.session.seg,
+				ev->u.session.ip_version, ev->u.session.ip[0],
+				ev->u.session.ip[1], 0);
+		s.look_s = look_s(ev->u.session.silent_ms);
+		d->last_session[ev->u.session.proto == FS_SESS_BFD] = s;
+		fs_corr_symptom(d, &s);
+		return;
+	case FS_EV_SESSION_LATE:
+		if (ev->u.slate.unseen)
+			return;
+		s.what = FS_SYM_SESSION_LATE;
+		session_symptom(&s, ev->u.slate.proto, ev->u.slate.fhrp,
+				ev->u.slate.seg, ev->u.slate.ip_version,
+				ev->u.slate.from,
+				ev->u.slate.proto == FS_SESS_FHRP ? NULL
+								  : ev->u.slate.to,
+				ev->u.slate.proto == FS_SESS_FHRP ? ev->u.slate.group
+								  : 0);
+		s.look_s = look_s(ev->u.slate.gap_ms);
+		fs_corr_symptom(d, &s);
+		return;
+	case FS_EV_FHRP_MASTER:
+		if (!master_lost(&ev->u.master))
+			return;
+		d->master_changes++;
+		s.what = FS_SYM_MASTER_CHANGE;
+		session_symptom(&s, FS_SESS_FHRP, ev->u.master.proto,
+				ev->u.master.seg, ev->u.master.ip_version,
+				ev->u.master.old_ip, NULL, ev->u.master.group);
+		s.look_s = look_s(ev->u.master.silent_ms);
+		d->last_master = s;
 		fs_corr_symptom(d, &s);
 		return;
 	case FS_EV_ROUTE_CHANGE:
@@ -337,6 +432,13 @@ static void fill_alert(struct fs_detect *d, const struct fs_rule *r,
 					     fs_fmt_id(buf, s->neighbor_id));
 			fs_alert_add(a, "vlan", "%u", s->vlan);
 		}
+	} else if (r->subject == FS_SUBJ_BGP || r->subject == FS_SUBJ_BFD ||
+		   r->subject == FS_SUBJ_VRRP) {
+		const struct fs_symptom *s =
+			r->subject == FS_SUBJ_VRRP ? &d->last_master
+			: &d->last_session[r->subject == FS_SUBJ_BFD];
+		if (s->ts_us)
+			fs_detect_session_fields(a, s);
 	} else if (r->subject == FS_SUBJ_KERNEL && d->ev_sum[2]) {
 		char ip[FS_IP_STRLEN];
 		const struct fs_ev_route_change *rc = &d->last_route;
@@ -818,9 +920,12 @@ void fs_detect_run(struct fs_detect *d, int64_t slice_start_us,
 	if (subj[FS_SUBJ_ROUTER] && in->ospf && iter)
 		iter(in->ospf, router_cb, &t);
 	/* Routing events over the last second, like the hosts' window. */
-	uint32_t now_ev[3] = { d->adj_down, d->hello_late_events, d->route_changes };
+	uint32_t now_ev[FS_DETECT_EV_KINDS] = {
+		d->adj_down,	    d->hello_late_events, d->route_changes,
+		d->session_down[0], d->session_down[1],	  d->master_changes,
+	};
 	unsigned per = (unsigned)(US / d->slice_us);
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < FS_DETECT_EV_KINDS; k++) {
 		d->ev_sum[k] += now_ev[k] - d->ev_ring[d->ev_pos][k];
 		d->ev_ring[d->ev_pos][k] = now_ev[k];
 	}
@@ -829,16 +934,21 @@ void fs_detect_run(struct fs_detect *d, int64_t slice_start_us,
 		.seg = t.seg, .sec_us = d->sec_us, .current = true,
 		.adj_down = d->ev_sum[0], .hello_late_events = d->ev_sum[1],
 		.route_changes = d->ev_sum[2], .health = in->health,
+		.session_down = { d->ev_sum[3], d->ev_sum[4] },
+		.master_changes = d->ev_sum[5],
 	};
 	for (uint32_t i = 0; i < d->rules->n; i++) {
 		const struct fs_rule *r = &d->rules->rule[i];
 		if (r->subject == FS_SUBJ_SEGMENT || r->subject == FS_SUBJ_OSPF ||
-		    r->subject == FS_SUBJ_KERNEL || r->subject == FS_SUBJ_AGENT)
+		    r->subject == FS_SUBJ_KERNEL || r->subject == FS_SUBJ_AGENT ||
+		    r->subject == FS_SUBJ_BGP || r->subject == FS_SUBJ_BFD ||
+		    r->subject == FS_SUBJ_VRRP)
 			step(d, i, 0, &v, rule_holds(r, &v));
 	}
 	sweep(d, in, t.seg);
 	fs_corr_tick(d, in);
 	d->adj_down = d->hello_late_events = d->route_changes = 0;
+	d->session_down[0] = d->session_down[1] = d->master_changes = 0;
 	d->n_late = 0;
 }
 

@@ -76,6 +76,7 @@ struct fs_subject_view {
 	int64_t sec_us;		/* start of the window being judged */
 	int64_t now_us;		/* end of the time judged */
 	uint32_t adj_down, hello_late_events, route_changes;
+	uint32_t session_down[2], master_changes;	/* BGP, BFD; VRRP */
 	const struct fs_health *health;	/* FS_SUBJ_AGENT; may be NULL */
 };
 
@@ -96,19 +97,39 @@ bool fs_eval_in_scope(const struct fs_rule *r, const struct fs_subject_view *v);
 
 #define FS_CORR_MAX_SYMPTOMS 8
 
+/* Routing events counted over the sliding second: adjacencies lost,
+ * late hellos, route changes, BGP and BFD sessions lost, masters changed. */
+#define FS_DETECT_EV_KINDS 6
+
 struct fs_symptom {
 	int64_t ts_us;
 	uint8_t what;		/* enum fs_symptom_kind */
 	uint32_t router_id, neighbor_id;
 	uint16_t vlan;
+	/* Sessions: the protocol ("bgp", "bfd", "vrrp3"), the two ends (or
+	 * the master and a zero peer) and the FHRP group. */
+	char proto[8];
+	uint8_t ip_version;
+	uint8_t ip[2][16];
+	uint32_t group;
+	bool fhrp;		/* a VRRP/CARP/HSRP group: named by group */
+	uint32_t look_s;	/* how far back its cause may lie; 0: OSPF's */
 };
 
-enum fs_symptom_kind { FS_SYM_ADJ_DOWN, FS_SYM_HELLO_LATE, FS_SYM_ROUTE_FLAP };
+enum fs_symptom_kind {
+	FS_SYM_ADJ_DOWN,
+	FS_SYM_HELLO_LATE,
+	FS_SYM_ROUTE_FLAP,
+	FS_SYM_SESSION_DOWN,	/* BGP hold expiry, BFD down */
+	FS_SYM_SESSION_LATE,	/* keepalive, BFD control, advert overdue */
+	FS_SYM_MASTER_CHANGE,	/* VRRP/CARP/HSRP master silent, lost, dual */
+};
 
 /* How far back the correlator looks for an onset: the routers' dead
- * interval plus one hello interval, within these bounds. */
+ * interval plus one hello interval (a session's silence and a third of
+ * it), within these bounds; BGP's default hold time is 180 s. */
 #define FS_CORR_LOOK_MIN_S 16
-#define FS_CORR_LOOK_MAX_S 120
+#define FS_CORR_LOOK_MAX_S 240
 #define FS_CORR_RING 128	/* seconds of capture-loss history */
 
 struct fs_corr {
@@ -164,8 +185,8 @@ struct fs_detect {
 	/* routing events since the previous slice, and per slice over the
 	 * last second (the rules read the sums) */
 	uint32_t adj_down, hello_late_events, route_changes;
-	uint32_t ev_ring[FS_HOSTS_MAX_SLICES][3];
-	uint32_t ev_sum[3];
+	uint32_t ev_ring[FS_HOSTS_MAX_SLICES][FS_DETECT_EV_KINDS];
+	uint32_t ev_sum[FS_DETECT_EV_KINDS];
 	unsigned ev_pos;
 	uint32_t route_changes_sec;	/* in the current second, for flaps */
 	/* Late hellos told this second, per router: a late hello is soon
@@ -173,7 +194,10 @@ struct fs_detect {
 	struct { uint32_t router_id; uint16_t vlan; uint32_t gap_ms; } late[32];
 	unsigned n_late;
 	/* evidence for ospf./kernel. alerts: the latest of each */
-	struct fs_symptom last_adj, last_late;
+	struct fs_symptom last_adj, last_late, last_master;
+	struct fs_symptom last_session[2];	/* BGP, BFD */
+	/* Routing sessions lost this slice: BGP, BFD; masters changed. */
+	uint32_t session_down[2], master_changes;
 	struct fs_ev_route_change last_route;
 	struct fs_detect_stats st;
 };
@@ -196,5 +220,7 @@ void fs_corr_tick(struct fs_detect *d, const struct fs_detect_inputs *in);
 /* Capture drops from the second since_us (as far back as the window
  * goes) until now. */
 uint64_t fs_corr_drops_since(const struct fs_detect *d, int64_t since_us);
+/* The session field of a BGP, BFD or VRRP alert: "bgp:A-B@vlan". */
+void fs_detect_session_fields(struct fs_alert *a, const struct fs_symptom *s);
 
 #endif

@@ -108,6 +108,9 @@ double fs_eval_metric(const struct fs_metric *m, const struct fs_subject_view *v
 	case FS_SUBJ_OSPF:
 		return m->field == FS_F_ADJ_DOWN ? v->adj_down : v->hello_late_events;
 	case FS_SUBJ_KERNEL: return v->route_changes;
+	case FS_SUBJ_BGP: return v->session_down[0];
+	case FS_SUBJ_BFD: return v->session_down[1];
+	case FS_SUBJ_VRRP: return v->master_changes;
 	case FS_SUBJ_AGENT: return agent_metric(m, v);
 	default: return 0;
 	}

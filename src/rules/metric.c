@@ -42,12 +42,18 @@ static const struct {
 	[FS_F_ROUTER] = { "router", S(FS_SUBJ_HOST), FS_UNIT_COUNT },
 	[FS_F_NEW_MACS_INVALID] = { "new_macs_invalid", S(FS_SUBJ_SEGMENT),
 				    FS_UNIT_RATE },
+	[FS_F_SESSION_DOWN] = { "session_down", S(FS_SUBJ_BGP) | S(FS_SUBJ_BFD),
+				FS_UNIT_COUNT },
+	[FS_F_MASTER_CHANGE] = { "master_change", S(FS_SUBJ_VRRP),
+				 FS_UNIT_COUNT },
 };
 
 static const char *const subject_names[FS_SUBJ_COUNT] = {
 	[FS_SUBJ_HOST] = "host",     [FS_SUBJ_SEGMENT] = "segment",
 	[FS_SUBJ_ROUTER] = "router", [FS_SUBJ_OSPF] = "ospf",
 	[FS_SUBJ_KERNEL] = "kernel", [FS_SUBJ_AGENT] = "agent",
+	[FS_SUBJ_BGP] = "bgp",	     [FS_SUBJ_BFD] = "bfd",
+	[FS_SUBJ_VRRP] = "vrrp",
 };
 
 const char *fs_subject_name(enum fs_subject s)
@@ -141,6 +147,10 @@ const char *fs_metric_default_kind(const struct fs_metric *m)
 		return "adjacency-down";
 	case FS_F_ROUTE_FLAPS:
 		return "route-flap";
+	case FS_F_SESSION_DOWN:
+		return m->subject == FS_SUBJ_BFD ? "bfd-down" : "bgp-down";
+	case FS_F_MASTER_CHANGE:
+		return "master-change";
 	case FS_F_SILENT:
 		return "span-silent";
 	case FS_F_CAPTURE_DROPS:

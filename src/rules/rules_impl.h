@@ -29,6 +29,9 @@ enum fs_subject {
 	FS_SUBJ_OSPF,		/* routing events on the wire, per second */
 	FS_SUBJ_KERNEL,		/* kernel routing table events, per second */
 	FS_SUBJ_AGENT,		/* floodspot's own health (health.h) */
+	FS_SUBJ_BGP,		/* BGP sessions on the wire, per second */
+	FS_SUBJ_BFD,		/* BFD sessions on the wire, per second */
+	FS_SUBJ_VRRP,		/* VRRP/CARP/HSRP groups, per second */
 	FS_SUBJ_COUNT
 };
 
@@ -65,6 +68,8 @@ enum fs_field {
 	FS_F_OSPF_SILENT,	/* agent: ms without OSPF, when expected */
 	FS_F_ROUTER,		/* 1 when the host is a known router */
 	FS_F_NEW_MACS_INVALID,	/* new source MACs no NIC sends from */
+	FS_F_SESSION_DOWN,	/* BGP/BFD sessions lost to a timer */
+	FS_F_MASTER_CHANGE,	/* masters changed for silence */
 	FS_F_COUNT
 };
 

@@ -19,7 +19,12 @@
 - arp-victims: the sender alerted, the routers answering it are not (and
   are named in its alert); rotation: the rotating MAC a warning, the
   gateway nothing;
-- spoofed floods alert once and the table stays bounded.
+- spoofed floods alert once and the table stays bounded;
+- sessions (BGP hold 90 / keepalive 30, BFD 300 ms x 3, VRRPv3 1 s): a
+  flood on R2's control plane; BFD down, the VRRP takeover and the BGP
+  hold expiry each told when the generator says, each in the culprit
+  alert's sessions naming the flooder, in the slice of the loss; their
+  own alerts name the session; nothing else alerted.
 
 usage: test_acceptance.py FLOODSPOT SRC_ROOT WORKDIR"""
 import datetime
@@ -261,6 +266,66 @@ check([(a["mac"], a["severity"]) for a in raised] == [(exp["warning"][0], "warni
       f"rotation: alerts {raised}")
 check(not [a for a in raised if a.get("mac") in exp["no_alert"]],
       "rotation: the gateway alerted")
+
+# --- BGP, BFD and VRRP lost to a flood at their usual timers --------------
+pcap, truth = scenario("sessions", 1)
+ev = replay(pcap)
+cul_mac = truth["culprit"]["mac"]
+bgp_name = "bgp:%s-%s@10" % (truth["bgp"]["speaker"], truth["bgp"]["peer"])
+bfd_name = "bfd:%s-%s@10" % (truth["bgp"]["speaker"], truth["bgp"]["peer"])
+vrrp_name = "vrrp3:%d@10" % truth["vrrp"]["group"]
+culprits = [e for e in ev if e["event"] == "alert" and e["rule"] == "culprit"
+            and e["state"] in ("raised", "active")]
+check(culprits and all(c["mac"] == cul_mac for c in culprits),
+      f"sessions: culprit alerts {[c.get('mac') for c in culprits]}")
+if culprits:
+    first = culprits[0]
+    check(first["state"] == "raised" and
+          ts(first["ts"]) - ts(truth["flood_onset_ts"]) <= 3.0,
+          f"sessions: culprit first named at {first['ts']}")
+
+
+def loss_named(what, kind, pred, at_ts, name):
+    got = [e for e in ev if e["event"] == kind and pred(e)]
+    check(len(got) == 1, f"sessions: {what}: {got}")
+    if not got:
+        return
+    check(abs(ts(got[0]["ts"]) - ts(at_ts)) < 0.002,
+          f"sessions: {what} at {got[0]['ts']}, want {at_ts}")
+    # The culprit, raised or updated in the same 100 ms slice, lists it.
+    named = [c for c in culprits if name in c.get("sessions", []) and
+             0 <= ts(c["ts"]) - ts(got[0]["ts"]) <= 0.1]
+    check(named, f"sessions: no culprit listing {name} in the slice of "
+          f"{got[0]['ts']}: {[(c['ts'], c.get('sessions')) for c in culprits]}")
+
+
+loss_named("BGP hold expiry", "session",
+           lambda e: e["proto"] == "bgp" and e["down"] and
+           e.get("notification") == "hold_timer_expired" and
+           e["by"] == truth["bgp"]["speaker"] and e.get("silent_ms") == 90000,
+           truth["bgp"]["hold_expiry_ts"], bgp_name)
+loss_named("BFD down", "session",
+           lambda e: e["proto"] == "bfd" and e["down"] and
+           e.get("diag") == "control_detection_time_expired",
+           truth["bfd"]["down_ts"], bfd_name)
+loss_named("VRRP takeover", "fhrp_master",
+           lambda e: e["cause"] == "master_silent" and
+           e["master"] == truth["vrrp"]["backup"] and
+           e["previous"] == truth["vrrp"]["master"],
+           truth["vrrp"]["takeover_ts"], vrrp_name)
+hold = [e for e in ev if e["event"] == "session" and e["proto"] == "bgp" and
+        e["up"]]
+check(len(hold) == 1 and "hold 90 s" in " ".join(
+    e["reason"] for e in ev if e["event"] == "session"),
+      "sessions: BGP up once with hold 90")
+raised = sorted((a["rule"], a.get("mac") or a.get("session"))
+                for a in raised_of(ev))
+check(raised == sorted([("bfd_session_down", bfd_name),
+                        ("bgp_session_down", bgp_name),
+                        ("culprit", cul_mac),
+                        ("router_bound_flood", cul_mac),
+                        ("vrrp_master_change", vrrp_name)]),
+      f"sessions: alerts raised {raised}")
 
 print(f"acceptance: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -445,6 +445,9 @@ static void test_notification(void **state)
 	assert_int_equal(d->code, 4);
 	assert_string_equal(d->reason,
 			    "notification hold_timer_expired from 10.0.0.1");
+	/* z, the end that went unheard, last spoke at T0 + 20 ms. */
+	assert_int_equal(d->silent_ms, 2980);
+	assert_false(d->unseen);
 	msg_keepalive(&m);
 	send_msg(&l, &l.z, &m, T0 + 3100 * MS);
 	seg(&l, &l.a, TCP_F_FIN, NULL, 0, T0 + 3200 * MS);
@@ -481,6 +484,38 @@ static void test_hold_inferred(void **state)
 	assert_int_equal(e->ts_us, T0 + 20 * MS + 3 * S);
 	assert_string_equal(e->u.session.reason,
 			    "hold time expired: nothing from 10.0.0.2 for 3.0 s");
+	assert_int_equal(e->u.session.silent_ms, 3000);
+	assert_false(e->u.session.unseen);
+	lab_fini(&l);
+}
+
+/* The same silence with the capture blind inside it (a re-based clock):
+ * the loss is told, marked unseen. */
+static void test_hold_unseen(void **state)
+{
+	(void)state;
+	struct lab l;
+	lab_init(&l, NULL);
+	struct fs_gaps g;
+	fs_gaps_init(&g, NULL);
+	fs_bgp_set_gaps(l.b, &g);
+	bring_up(&l);
+	struct mb m = { .n = 0 };
+	msg_keepalive(&m);
+	send_msg(&l, &l.a, &m, T0 + 1 * S);
+	fs_gaps_mark(&g, T0 + 2 * S, FS_GAP_CLOCK_STEP);
+	for (int64_t t = T0 + 1100 * MS; t < T0 + 6 * S; t += 100 * MS)
+		fs_bgp_tick(l.b, t);
+	const struct fs_event *e = &l.ev[l.n_ev - 1];
+	assert_int_equal(e->type, FS_EV_SESSION);
+	assert_true(e->u.session.down);
+	assert_true(e->u.session.unseen);
+	/* z's keepalive was told overdue at T0 + 1.1 s, before the blind
+	 * span: seen. */
+	for (unsigned i = 0; i < l.n_ev; i++)
+		if (l.ev[i].type == FS_EV_SESSION_LATE)
+			assert_int_equal(l.ev[i].u.slate.unseen,
+					 l.ev[i].ts_us >= T0 + 2 * S);
 	lab_fini(&l);
 }
 
@@ -616,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_keepalive_late),
 		cmocka_unit_test(test_notification),
 		cmocka_unit_test(test_hold_inferred),
+		cmocka_unit_test(test_hold_unseen),
 		cmocka_unit_test(test_fin_and_rst),
 		cmocka_unit_test(test_new_connection),
 		cmocka_unit_test(test_pool),

@@ -14,7 +14,10 @@
 #include <string.h>
 
 #include "floodspot/alert.h"
+#include "floodspot/bfd_msg.h"
+#include "floodspot/bgp.h"
 #include "floodspot/detect.h"
+#include "floodspot/fhrp.h"
 #include "floodspot/fmt.h"
 #include "floodspot/hosts.h"
 #include "src/rules/detect_int.h"
@@ -505,7 +508,21 @@ static void emit_adj_down(struct sim *s, int64_t ts, uint32_t rid, uint32_t nbr)
  * 50k pps) and a runner-up (control plane to 400 pps): the adjacency loss
  * names host 1, with the runner-up and a high confidence, once.
  */
+static void loss_adj(struct sim *s, int64_t ts)
+{
+	emit_adj_down(s, ts, 0x01010101, 0x02020202);
+}
+
+static void run_incident_with(struct sim *s, uint64_t drops_per_s,
+			      void (*loss)(struct sim *, int64_t));
+
 static void run_incident(struct sim *s, uint64_t drops_per_s)
+{
+	run_incident_with(s, drops_per_s, loss_adj);
+}
+
+static void run_incident_with(struct sim *s, uint64_t drops_per_s,
+			      void (*loss)(struct sim *, int64_t))
 {
 	for (int t = 0; t < 40; t++) {
 		send(s, 1, 10, CTRL_TO_ROUTER, 100, false);
@@ -519,7 +536,7 @@ static void run_incident(struct sim *s, uint64_t drops_per_s)
 		send(s, 3, t >= 3 ? 400 : 10, ARP_BCAST, 60, false);
 		s->drops += drops_per_s;
 		if (t == 8)
-			emit_adj_down(s, s->sec + SEC / 2, 0x01010101, 0x02020202);
+			loss(s, s->sec + SEC / 2);
 		tick(s);
 	}
 }
@@ -615,6 +632,104 @@ static void test_culprit_lossy(void **state)
 	assert_string_equal(field(f, "drops"), "100000");
 	double conf = atof(field(c, "confidence"));
 	assert_true(conf > 0.3 && conf < 0.6);
+	sim_fini(&s);
+}
+
+static bool sessions_unseen;
+
+/* A BGP session lost to its hold timer (3 s of silence), its BFD session
+ * down on detection time, and a VRRP master replaced for silence. */
+static void loss_sessions(struct sim *s, int64_t ts)
+{
+	struct fs_event ev;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_SESSION;
+	ev.ts_us = ts;
+	struct fs_ev_session *e = &ev.u.session;
+	e->proto = FS_SESS_BGP;
+	e->seg.vlan = 10;
+	e->ip_version = 4;
+	e->ip[0][0] = e->ip[1][0] = 10;
+	e->ip[0][3] = 1;
+	e->ip[1][3] = 2;
+	e->from = FS_BGP_ESTABLISHED;
+	e->to = FS_BGP_IDLE;
+	e->down = true;
+	e->by = FS_SESS_BY_WIRE;
+	e->silent_ms = 3000;
+	e->unseen = sessions_unseen;
+	queue_event(s, &ev);
+	e->proto = FS_SESS_BFD;
+	e->by = 1;
+	e->code = FS_BFD_DIAG_DETECTION_EXPIRED;
+	e->silent_ms = 300;
+	queue_event(s, &ev);
+	/* Not a loss: an administrative Cease. */
+	e->proto = FS_SESS_BGP;
+	e->ip[1][3] = 3;
+	e->by = 0;
+	e->code = 6;
+	e->silent_ms = 0;
+	e->unseen = false;
+	queue_event(s, &ev);
+	memset(&ev, 0, sizeof(ev));
+	ev.type = FS_EV_FHRP_MASTER;
+	ev.ts_us = ts;
+	ev.u.master.proto = FS_FHRP_VRRP3;
+	ev.u.master.seg.vlan = 10;
+	ev.u.master.group = 7;
+	ev.u.master.ip_version = 4;
+	ev.u.master.cause = FS_FHRP_CAUSE_SILENT;
+	ev.u.master.silent_ms = 3600;
+	ev.u.master.unseen = sessions_unseen;
+	queue_event(s, &ev);
+}
+
+/* Routing sessions lost in a flood name the flooder like an adjacency,
+ * listed as sessions; their own rules say which session. Inside a
+ * capture gap (unseen) they are no loss and no incident. */
+static void test_culprit_sessions(void **state)
+{
+	(void)state;
+	struct sim s;
+	sim_init(&s, rules_text("rule b { when bgp.session_down >= 1; clear for 30s }\n"
+				"rule d { when bfd.session_down >= 1 }\n"
+				"rule v { when vrrp.master_change >= 1 }"),
+		 NULL);
+	sessions_unseen = false;
+	run_incident_with(&s, 0, loss_sessions);
+	const struct fs_alert *c = find_rule(&s, "culprit", FS_ALERT_RAISED);
+	if (!c)
+		print_alerts(&s);
+	assert_non_null(c);
+	assert_string_equal(field(c, "mac"), "02:00:00:00:00:01");
+	assert_string_equal(field(c, "trigger"), "session-down");
+	assert_string_equal(field(c, "sessions"),
+			    "bgp:10.0.0.1-10.0.0.2@10,bfd:10.0.0.1-10.0.0.2@10,"
+			    "vrrp3:7@10");
+	assert_null(field(c, "adjacencies"));
+	const struct fs_alert *b = find_rule(&s, "b", FS_ALERT_RAISED);
+	assert_non_null(b);
+	assert_string_equal(b->kind, "bgp-down");
+	assert_string_equal(field(b, "session"), "bgp:10.0.0.1-10.0.0.2@10");
+	assert_string_equal(field(b, "session_down"), "1");
+	const struct fs_alert *d = find_rule(&s, "d", FS_ALERT_RAISED);
+	assert_non_null(d);
+	assert_string_equal(d->kind, "bfd-down");
+	assert_string_equal(field(d, "session"), "bfd:10.0.0.1-10.0.0.2@10");
+	const struct fs_alert *v = find_rule(&s, "v", FS_ALERT_RAISED);
+	assert_non_null(v);
+	assert_string_equal(v->kind, "master-change");
+	assert_string_equal(field(v, "session"), "vrrp3:7@10");
+	sim_fini(&s);
+
+	sim_init(&s, rules_text("rule b { when bgp.session_down >= 1 }"), NULL);
+	sessions_unseen = true;
+	run_incident_with(&s, 0, loss_sessions);
+	assert_int_equal(s.n, 0);
+	struct fs_detect_stats st;
+	fs_detect_stats(s.det, &st);
+	assert_int_equal(st.incidents, 0);
 	sim_fini(&s);
 }
 
@@ -891,6 +1006,7 @@ int main(void)
 		cmocka_unit_test(test_culprit),
 		cmocka_unit_test(test_culprit_lossy),
 		cmocka_unit_test(test_culprit_none),
+		cmocka_unit_test(test_culprit_sessions),
 		cmocka_unit_test(test_set_rules),
 		cmocka_unit_test(test_router_rules),
 		cmocka_unit_test(test_router_late_then_early),

@@ -13,7 +13,7 @@ from .link import Delivery, Mirror, MIRROR_KINDS, remap_truth
 from .pcap import PcapOut, DEFAULT_START, iso_us
 from .truth import HostCount
 from .scenarios import (lan, incident, spoof, mix, busy_lan, incident_slow,
-                        phase, arp_victims, rotation)
+                        phase, arp_victims, rotation, sessions)
 
 SCENARIOS = {
     'lan': lan,
@@ -25,6 +25,7 @@ SCENARIOS = {
     'phase': phase,
     'arp-victims': arp_victims,
     'rotation': rotation,
+    'sessions': sessions,
 }
 CLASSIC_VLAN = 10               # the primary VLAN of lan/incident/spoof/mix
 
