@@ -91,20 +91,22 @@ gen() {
 	echo "$out"
 }
 
-# run LABEL CMD...: one whole-process run; appends "seconds rss_kib" to
-# $WORK/LABEL.runs. The command's stdout goes to $WORK/LABEL.out.
+# run LABEL CMD...: one whole-process run; appends "elapsed_us rss_kib
+# cpu_s" (user + system) to $WORK/LABEL.runs. The command's stdout goes
+# to $WORK/LABEL.out.
 run() {
 	local label=$1 t0 t1
 	shift
 	t0=$(date +%s%N)
-	if ! /usr/bin/time -f %M -o "$WORK/rss.tmp" "$@" >"$WORK/$label.out" \
+	if ! /usr/bin/time -f '%M %U %S' -o "$WORK/rss.tmp" "$@" >"$WORK/$label.out" \
 		2>"$WORK/$label.err"; then
 		echo "bench.sh: failed: $*" >&2
 		tail -5 "$WORK/$label.err" >&2
 		exit 1
 	fi
 	t1=$(date +%s%N)
-	echo "$(( (t1 - t0) / 1000 )) $(tail -1 "$WORK/rss.tmp")" >>"$WORK/$label.runs"
+	awk -v us=$(( (t1 - t0) / 1000 )) '{ printf "%d %d %.2f\n", us, $1, $2 + $3 }' \
+		"$WORK/rss.tmp" | tail -1 >>"$WORK/$label.runs"
 }
 
 # stats LABEL FLOOR_LABEL PACKETS NAME: one line of the table
@@ -112,15 +114,17 @@ stats() {
 	python3 - "$WORK/$1.runs" "$WORK/$2.runs" "$3" "$4" <<'EOF'
 import statistics, sys
 def load(p):
-    return [tuple(int(x) for x in l.split()) for l in open(p) if l.strip()]
+    return [tuple(float(x) for x in l.split()) for l in open(p) if l.strip()]
 me, fl = load(sys.argv[1]), load(sys.argv[2])
 n, name = int(sys.argv[3]), sys.argv[4]
 t = [x[0] / 1e6 for x in me]
 r = sorted(a[0] / b[0] for a, b in zip(me, fl))
+# CPU time (user + system) moves less than elapsed on a busy machine
+c = sorted(a[2] / max(b[2], 0.01) for a, b in zip(me, fl))
 med = statistics.median(t)
-print('  %-30s %8.3f s %7.2f Mpkt/s  ratio %5.2fx (%.2f-%.2f)  peak RSS %6.1f MiB'
+print('  %-30s %8.3f s %7.2f Mpkt/s  ratio %5.2fx (%.2f-%.2f)  cpu %5.2fx  peak RSS %6.1f MiB'
       % (name, med, n / med / 1e6, statistics.median(r), r[0], r[-1],
-         max(x[1] for x in me) / 1024))
+         statistics.median(c), max(x[1] for x in me) / 1024))
 EOF
 }
 
@@ -131,7 +135,7 @@ FLOODER=$(gen "spoof-flooder-$SPOOF_PACKETS" spoof --random-macs \
 	--flooder-every 16 --packets "$SPOOF_PACKETS" --sources "$SPOOF_PACKETS")
 
 echo "floodspot: $FS${FS_BEFORE:+ (before: $FS_BEFORE)}"
-echo "$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $RUNS paired rounds; median ratio to the floor (min-max)"
+echo "$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg); $RUNS paired rounds; median ratio to the floor (min-max) of elapsed, and of CPU time"
 
 if [ "$CALLGRIND_ONLY" = 0 ]; then
 for cap in "$MIX" "$SPOOF" "$FLOODER"; do
