@@ -952,6 +952,17 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 			uint32_t i = list[j];
 			struct meta *m = &h->meta[i];
 			prefetch_tick(h, list, j, cnt);
+			if (!pass && m->valid_from > s - n + 1) {
+				/*
+				 * Slice s - n is before this host's snapshots
+				 * begin (the entry is a former occupant's, as
+				 * under a flood of new sources, where slots last
+				 * less than a second): its window starts from
+				 * the base either way and moves only if it sent
+				 * in slice s, in the next pass (so not marked).
+				 */
+				continue;
+			}
 			if (m->seen_tick == s)
 				continue;
 			m->seen_tick = s;
