@@ -29,6 +29,10 @@ struct fs_capture_stats {
 typedef void (*fs_capture_fn)(void *ctx, int64_t ts_us, const uint8_t *frame,
 			      uint32_t caplen, uint32_t wirelen);
 
+/* A look at a frame some frames before fn gets it (to prefetch). */
+typedef void (*fs_capture_peek_fn)(void *ctx, const uint8_t *frame,
+				   uint32_t caplen);
+
 enum fs_capture_result {
 	FS_CAPTURE_MORE,	/* call again (or wait on the fd) */
 	FS_CAPTURE_EOF,		/* end of file */
@@ -77,6 +81,15 @@ bool fs_capture_is_live(const struct fs_capture *c);
 /* Delivers up to max packets (0: a batch). Never blocks when live. */
 enum fs_capture_result fs_capture_dispatch(struct fs_capture *c, int max,
 					   fs_capture_fn fn, void *ctx);
+/*
+ * Batches the frames of each dispatch call (copied) and shows each to
+ * peek a few frames before fn gets it, in the same order; peek NULL ends
+ * that. Only between dispatch calls. Not for -Z: the relay's frames go
+ * straight to fn. -1 when the batch cannot be allocated (delivery stays
+ * unbatched).
+ */
+int fs_capture_set_peek(struct fs_capture *c, fs_capture_peek_fn peek,
+			void *ctx);
 /* Packets delivered so far (1-based number of the last one). */
 uint64_t fs_capture_count(const struct fs_capture *c);
 /* Message of the last FS_CAPTURE_ERROR. */

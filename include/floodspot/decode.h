@@ -64,6 +64,15 @@ const char *fs_decode_reason_name(enum fs_decode_reason r);
 bool fs_decode_linktype_supported(int dlt);
 
 /*
+ * The host key of an Ethernet frame at a glance, without decoding: source
+ * MAC and outermost VLAN ID (0 untagged). False for other link types and
+ * frames too short. For a prefetch only: fs_decode has the final word
+ * (mirrored frames are keyed by the inner frame).
+ */
+bool fs_decode_peek_source(int dlt, const uint8_t *frame, uint32_t caplen,
+			   uint16_t *vlan, const uint8_t **mac);
+
+/*
  * Decodes one frame. Never reads past caplen, never writes the buffer,
  * never allocates. Always fills *out as far as it got (addresses found
  * before a failure stay filled, so malformed traffic can be charged to

@@ -163,6 +163,11 @@ void fs_hosts_destroy(struct fs_hosts *h);
  */
 struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p);
 
+/* Starts loading what fs_hosts_account will read for this key (its
+ * index slot, its heavy-hitter slot): call a few packets ahead. */
+void fs_hosts_prefetch(const struct fs_hosts *h, uint16_t vlan,
+		       const uint8_t mac[6]);
+
 /* Finds without inserting; NULL when absent. */
 struct fs_host *fs_hosts_find(struct fs_hosts *h, uint16_t vlan,
 			      const uint8_t mac[6]);

@@ -2,6 +2,7 @@
  * src/capture: the capture source.
  *   capture.c  open, activate, reopen and read a libpcap source; turn
  *              pcap_stats() into cumulative drop counters
+ *   batch.c    the frames of one read, copied, with a look ahead
  *   relay.c    the ring a privileged parent fills and the worker reads
  *   privsep.c  -Z: the fork, the parent's loop and its privileges
  */
@@ -185,6 +186,7 @@ void fs_capture_close(struct fs_capture *c)
 	if (c->pcap)
 		pcap_close(c->pcap);
 	free(c->readbuf);	/* after pcap_close has closed the FILE */
+	fs_batch_free(&c->batch);
 	free(c->ifname);
 	free(c->file);
 	free(c->filter);
@@ -236,7 +238,22 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 	struct fs_capture *c = (struct fs_capture *)user;
 	c->count++;
 	int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
-	c->fn(c->fn_ctx, ts, bytes, h->caplen, h->len);
+	if (c->peek)
+		fs_batch_add(c, ts, bytes, h->caplen, h->len);
+	else
+		c->fn(c->fn_ctx, ts, bytes, h->caplen, h->len);
+}
+
+int fs_capture_set_peek(struct fs_capture *c, fs_capture_peek_fn peek,
+			void *ctx)
+{
+	if (c->relay)
+		return 0;
+	if (peek && !c->batch.arena && fs_batch_init(&c->batch) != 0)
+		return -1;
+	c->peek = peek;
+	c->peek_ctx = ctx;
+	return 0;
 }
 
 enum fs_capture_result fs_capture_dispatch(struct fs_capture *c, int max,
@@ -252,6 +269,8 @@ enum fs_capture_result fs_capture_dispatch(struct fs_capture *c, int max,
 		return fs_relay_dispatch(c, max);
 	int n = pcap_dispatch(c->pcap, max > 0 ? max : 4096, on_packet,
 			      (u_char *)c);
+	if (c->peek)
+		fs_batch_flush(c);	/* what came before an error too */
 	if (n == PCAP_ERROR) {
 		if (c->file)
 			snprintf(c->error, sizeof(c->error),

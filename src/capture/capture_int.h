@@ -11,6 +11,22 @@
 
 struct fs_relay;
 
+/* Frames of one dispatch call, copied so the consumer can peek ahead
+ * (batch.c). Minimum-size frames fill FS_BATCH_FRAMES first. */
+#define FS_BATCH_FRAMES 64
+#define FS_BATCH_ARENA (64 * 1024)
+
+struct fs_batch_frame {
+	int64_t ts_us;
+	uint32_t off, caplen, wirelen;
+};
+
+struct fs_batch {
+	uint8_t *arena;
+	uint32_t n, used;
+	struct fs_batch_frame frame[FS_BATCH_FRAMES];
+};
+
 struct fs_capture {
 	struct fs_capture_config cfg;
 	char *ifname, *file, *filter;
@@ -21,6 +37,9 @@ struct fs_capture {
 	struct fs_capture_stats carried, last;
 	fs_capture_fn fn;
 	void *fn_ctx;
+	fs_capture_peek_fn peek;	/* NULL: frames go straight to fn */
+	void *peek_ctx;
+	struct fs_batch batch;
 	char *readbuf;		/* stdio buffer of an offline file */
 	/* -Z live, in the worker: packets come from the privileged parent
 	 * through this ring; pcap is NULL. */
@@ -28,6 +47,15 @@ struct fs_capture {
 	int relay_dlt;
 	bool relay_gone;	/* the parent exited: nothing will come */
 };
+
+/* batch.c */
+int fs_batch_init(struct fs_batch *b);
+void fs_batch_free(struct fs_batch *b);
+/* Queues a frame (delivering the batch first when it is full). */
+void fs_batch_add(struct fs_capture *c, int64_t ts_us, const uint8_t *frame,
+		  uint32_t caplen, uint32_t wirelen);
+/* Delivers the queued frames in order, peeking ahead. */
+void fs_batch_flush(struct fs_capture *c);
 
 /* capture.c: a handle that is not open yet (the relay's worker side). */
 struct fs_capture *fs_capture_new(const struct fs_capture_config *cfg);

@@ -108,6 +108,7 @@ struct agent {
 	bool failed;		/* the capture is gone for good: exit 1 */
 	int stop_signal;	/* the signal that ended the run, 0: none */
 	bool final_tick;	/* closing a partial last second at the end */
+	bool batching;		/* the capture batches, on_peek looks ahead */
 	int sfd;		/* signalfd of the handled signals */
 };
 
@@ -309,6 +310,38 @@ static void on_packet(void *ctx, int64_t ts, const uint8_t *frame,
 	if (a->evidence)
 		fs_evidence_frame(a->evidence, &p, frame,
 				  h->base_ctrl.in_run || h->base_pps.in_run);
+}
+
+/* A few frames ahead of on_capture: the host's slots start loading. */
+static void on_peek(void *ctx, const uint8_t *frame, uint32_t caplen)
+{
+	struct agent *a = ctx;
+	uint16_t vlan;
+	const uint8_t *mac;
+
+	if (fs_decode_peek_source(a->dlt, frame, caplen, &vlan, &mac))
+		fs_hosts_prefetch(a->hosts, vlan, mac);
+}
+
+/*
+ * Batches with a look-ahead only while the hosts table is full: then new
+ * sources evict, and their slots are cold. A table that has room holds
+ * every host the segment has, warm; copying frames would only cost.
+ * Between dispatch calls, as the capture requires.
+ */
+static void choose_batching(struct agent *a)
+{
+	struct fs_hosts_stats st;
+	fs_hosts_stats(a->hosts, &st);
+	bool want = st.in_use == st.capacity;
+	if (want == a->batching)
+		return;
+	if (fs_capture_set_peek(a->cap, want ? on_peek : NULL, a) != 0) {
+		fs_log(FS_LOG_WARNING, "capture: no memory for batches; "
+		       "frames go one by one");
+		return;
+	}
+	a->batching = want;
 }
 
 /* From the capture: the clock judges the timestamp first. */
@@ -783,6 +816,7 @@ static int run_live(struct agent *a)
 			/* Drain the ring: bounded batches keep timers fair. */
 			for (int batch = 0; batch < 64; batch++) {
 				uint64_t before = fs_capture_count(a->cap);
+				choose_batching(a);
 				enum fs_capture_result r = fs_capture_dispatch(
 					a->cap, 512, on_capture, a);
 				if (r == FS_CAPTURE_FATAL) {
@@ -847,6 +881,7 @@ static int run_offline(struct agent *a)
 			if (left < (uint64_t)max)
 				max = (int)left;
 		}
+		choose_batching(a);
 		enum fs_capture_result r = fs_capture_dispatch(a->cap, max,
 							       on_capture, a);
 		if (r == FS_CAPTURE_EOF)

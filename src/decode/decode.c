@@ -83,6 +83,19 @@ const char *fs_decode_reason_name(enum fs_decode_reason r)
 	return reason_names[r];
 }
 
+bool fs_decode_peek_source(int dlt, const uint8_t *frame, uint32_t caplen,
+			   uint16_t *vlan, const uint8_t **mac)
+{
+	if (dlt != DLT_EN10MB || caplen < 14)
+		return false;
+	uint16_t type = (uint16_t)(frame[12] << 8 | frame[13]);
+	*vlan = 0;
+	if ((type == 0x8100 || type == 0x88a8 || type == 0x9100) && caplen >= 16)
+		*vlan = (uint16_t)((frame[14] & 0x0f) << 8 | frame[15]);
+	*mac = frame + 6;
+	return true;
+}
+
 bool fs_decode_linktype_supported(int dlt)
 {
 	switch (dlt) {

@@ -17,6 +17,7 @@
 #include "floodspot/hosts.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -534,6 +535,8 @@ static void host_counters(const struct fs_host *o, uint32_t c[NC])
 	c[C_BYTES] = (uint32_t)o->bytes;
 	c[C_CTRL] = (uint32_t)o->ctrl_packets;
 	c[C_NEW_IPS] = o->new_ips_total;
+	/* Straight-line: a tick reads these twice per host of a flood. */
+#pragma GCC unroll 16
 	for (int k = 0; k < FS_CLASS_COUNT; k++)
 		c[C_CLS + k] = (uint32_t)o->cls_packets[k];
 }
@@ -686,6 +689,15 @@ struct fs_host *fs_hosts_account(struct fs_hosts *h, const struct fs_pkt *p)
 	return o;
 }
 
+void fs_hosts_prefetch(const struct fs_hosts *h, uint16_t vlan,
+		       const uint8_t mac[6])
+{
+	uint64_t key = pack_key(vlan, mac);
+	uint64_t hash = fs_hkey_hash(&h->hkey, key);
+	fs_hidx_prefetch(&h->idx, hash);
+	fs_hh_prefetch(&h->hh, key, hash);
+}
+
 struct fs_host *fs_hosts_find(struct fs_hosts *h, uint16_t vlan,
 			      const uint8_t mac[6])
 {
@@ -741,15 +753,34 @@ static const uint32_t *snap_at(struct fs_hosts *h, uint32_t i, int64_t j)
 	return ring_at(h, i, j);
 }
 
+/* A bin is the counters in snapshot order: one subtraction each, four
+ * at a time (a tick does this twice per host a spoofed flood brings). */
+_Static_assert(sizeof(struct fs_host_bin) == NC * sizeof(uint32_t) &&
+		       offsetof(struct fs_host_bin, packets) == C_PACKETS * 4 &&
+		       offsetof(struct fs_host_bin, bytes) == C_BYTES * 4 &&
+		       offsetof(struct fs_host_bin, ctrl) == C_CTRL * 4 &&
+		       offsetof(struct fs_host_bin, new_ips) == C_NEW_IPS * 4 &&
+		       offsetof(struct fs_host_bin, cls) == C_CLS * 4,
+	       "struct fs_host_bin follows the snapshot layout");
+
+typedef uint32_t v4u32 __attribute__((vector_size(16)));
+
 static void to_bin(const uint32_t now[NC], const uint32_t *old,
 		   struct fs_host_bin *b)
 {
-	b->packets = now[C_PACKETS] - old[C_PACKETS];
-	b->bytes = now[C_BYTES] - old[C_BYTES];
-	b->ctrl = now[C_CTRL] - old[C_CTRL];
-	b->new_ips = now[C_NEW_IPS] - old[C_NEW_IPS];
-	for (int k = 0; k < FS_CLASS_COUNT; k++)
-		b->cls[k] = now[C_CLS + k] - old[C_CLS + k];
+	uint32_t d[NC];
+	int k = 0;
+
+	for (; k + 4 <= NC; k += 4) {
+		v4u32 x, y;
+		memcpy(&x, now + k, sizeof x);
+		memcpy(&y, old + k, sizeof y);
+		x -= y;
+		memcpy(d + k, &x, sizeof x);
+	}
+	for (; k < NC; k++)
+		d[k] = now[k] - old[k];
+	memcpy(b, d, sizeof d);
 }
 
 /*
@@ -864,6 +895,30 @@ static const uint32_t *seg_snap_at(const struct fs_hosts *h, int64_t j)
 	return &h->seg_snap[(size_t)(1 + r) * NC];
 }
 
+/*
+ * A tick visits its hosts in list order, each a few cache misses apart
+ * under a spoofed flood (its counters, baselines, metadata and one
+ * snapshot): load the one TICK_AHEAD places on while this one is moved.
+ */
+#define TICK_AHEAD 6
+
+static inline void prefetch_tick(const struct fs_hosts *h, const uint32_t *list,
+				 uint32_t j, uint32_t cnt)
+{
+	if (j + TICK_AHEAD >= cnt)
+		return;
+	uint32_t i = list[j + TICK_AHEAD];
+	const char *o = (const char *)&h->host[i];
+	const struct meta *m = &h->meta[i];
+
+#pragma GCC unroll 8
+	for (size_t off = offsetof(struct fs_host, packets);
+	     off < sizeof(struct fs_host); off += 64)
+		__builtin_prefetch(o + off, 1);
+	__builtin_prefetch(m, 1);
+	__builtin_prefetch((const char *)m + sizeof *m - 1, 1);
+}
+
 void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 {
 	int64_t s = slice_index(h, slice_start_us);
@@ -896,6 +951,18 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 		for (uint32_t j = 0; j < cnt; j++) {
 			uint32_t i = list[j];
 			struct meta *m = &h->meta[i];
+			prefetch_tick(h, list, j, cnt);
+			if (!pass && m->valid_from > s - n + 1) {
+				/*
+				 * Slice s - n is before this host's snapshots
+				 * begin (the entry is a former occupant's, as
+				 * under a flood of new sources, where slots last
+				 * less than a second): its window starts from
+				 * the base either way and moves only if it sent
+				 * in slice s, in the next pass (so not marked).
+				 */
+				continue;
+			}
 			if (m->seen_tick == s)
 				continue;
 			m->seen_tick = s;
@@ -924,6 +991,7 @@ void fs_hosts_tick(struct fs_hosts *h, int64_t slice_start_us)
 			for (uint32_t j = 0; j < cnt; j++) {
 				uint32_t i = list[j];
 				struct meta *m = &h->meta[i];
+				prefetch_tick(h, list, j, cnt);
 				if (m->seen_second == s || !is_current(h, m))
 					continue;
 				m->seen_second = s;
@@ -1014,8 +1082,17 @@ void fs_hosts_foreach_active(const struct fs_hosts *h, fs_host_fn fn,
 void fs_hosts_foreach_changed(const struct fs_hosts *h, fs_host_fn fn,
 			      void *ctx)
 {
-	for (uint32_t j = 0; j < h->n_changed; j++)
+	for (uint32_t j = 0; j < h->n_changed; j++) {
+		if (j + TICK_AHEAD < h->n_changed) {
+			/* What a rule reads: the key, the window, currency. */
+			uint32_t i = h->changed[j + TICK_AHEAD];
+			__builtin_prefetch(&h->host[i]);
+			__builtin_prefetch(&h->host[i].win);
+			__builtin_prefetch(&h->host[i].win_end_us);
+			__builtin_prefetch(&h->meta[i].rec_slice);
+		}
 		fn(&h->host[h->changed[j]], ctx);
+	}
 }
 
 /* Ranking for top: more packets first; ties by (VLAN, MAC) for stable output. */

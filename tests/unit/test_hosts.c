@@ -166,6 +166,59 @@ static void test_against_model(void **state)
 	fs_hosts_destroy(h);
 }
 
+/*
+ * Sliding windows under churn: slots are reused within a second (as under
+ * a flood of new sources), so the wheel lists hold entries of former
+ * occupants. After every tick each host's window is its packets in the
+ * last ten slices since it was (re)inserted, by brute force.
+ */
+static void test_windows_under_churn(void **state)
+{
+	(void)state;
+	enum { CAP = 40, UNIVERSE = 120, SLICES = 300, MAXP = 64 };
+	static struct { unsigned n; int64_t slice[MAXP]; } model[UNIVERSE];
+	struct fs_hosts *h = mk(CAP, true, 11);
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	int64_t t0 = 500 * S;
+
+	memset(model, 0, sizeof model);
+	for (int64_t sl = 0; sl < SLICES; sl++) {
+		rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+		unsigned npk = (unsigned)(rng % 60);	/* 0..59 per slice */
+		for (unsigned k = 0; k < npk; k++) {
+			rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+			/* A few steady hosts among many passing ones. */
+			uint64_t id = (rng & 3) ? (rng >> 8) % UNIVERSE : (rng >> 8) % 5;
+			struct fs_pkt p = mkpkt(0, id, t0 + sl * 100000 + k * 1000, 0, 64);
+			if (!find_id(h, 0, id))
+				model[id].n = 0;	/* new, or evicted since */
+			fs_hosts_account(h, &p);
+			if (model[id].n == MAXP) {	/* keep the latest */
+				memmove(model[id].slice, model[id].slice + 1,
+					(MAXP - 1) * sizeof model[id].slice[0]);
+				model[id].n--;
+			}
+			model[id].slice[model[id].n++] = sl;
+		}
+		fs_hosts_tick(h, t0 + sl * 100000);
+		for (uint64_t id = 0; id < UNIVERSE; id++) {
+			struct fs_host *o = find_id(h, 0, id);
+			if (!o)
+				continue;
+			uint32_t want = 0;
+			for (unsigned j = 0; j < model[id].n; j++)
+				want += model[id].slice[j] > sl - 10;
+			uint32_t got = fs_hosts_current(h, o) ? o->win.packets : 0;
+			assert_int_equal(got, want);
+		}
+		assert_int_equal(fs_hosts_check(h), 0);
+	}
+	struct fs_hosts_stats st;
+	fs_hosts_stats(h, &st);
+	assert_true(st.evicted > 1000);		/* the churn happened */
+	fs_hosts_destroy(h);
+}
+
 static void test_capacity_never_exceeded(void **state)
 {
 	(void)state;
@@ -506,6 +559,7 @@ int main(void)
 		cmocka_unit_test(test_insert_find),
 		cmocka_unit_test(test_evict_order_lra),
 		cmocka_unit_test(test_against_model),
+		cmocka_unit_test(test_windows_under_churn),
 		cmocka_unit_test(test_capacity_never_exceeded),
 		cmocka_unit_test(test_classes_and_ips),
 		cmocka_unit_test(test_raw_ip_key),

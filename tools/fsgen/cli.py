@@ -61,6 +61,9 @@ def parser():
     ap.add_argument('--rate', type=int,
                     help='flood packets per second (spoof 100000, '
                     'incident-slow 200000, phase 3000, arp-victims 3000)')
+    ap.add_argument('--flooder-every', type=int, metavar='K',
+                    help='spoof --random-macs: every K-th flood packet '
+                    'from the flooder\'s own MAC (the rest random)')
     ap.add_argument('--hosts', type=int,
                     help='hosts (mix and busy-lan: default 2000)')
     ap.add_argument('--vlans', type=int,
@@ -108,6 +111,10 @@ def parser():
                     default='frame',
                     help='ERSPAN: keep the 802.1Q tag in the mirrored '
                     'frame (default) or move it into the ERSPAN header')
+    ap.add_argument('--small', action='store_true',
+                    help='mix: every frame cut to its headers (payload '
+                    'dropped, lengths and checksums set again): '
+                    'minimum-size frames for benchmarks')
     ap.add_argument('-q', '--quiet', action='store_true')
     return ap
 
@@ -129,6 +136,11 @@ def check_args(a, ap):
                          'address' % x)
     if not 1 <= a.hello <= 65535 or not a.hello < a.dead <= 65535:
         ap.error('--hello 1..65535 and --dead above it')
+    if a.flooder_every is not None and (a.scenario != 'spoof' or
+                                        a.flooder_every < 1):
+        ap.error('--flooder-every: spoof only, K >= 1')
+    if a.small and a.scenario != 'mix':
+        ap.error('--small: only for mix')
     if not 0.0 <= a.phase < 1.0:
         ap.error('--phase must be 0.0..0.99')
 

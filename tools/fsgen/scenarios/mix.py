@@ -7,6 +7,7 @@ from ..frames import mac_str
 from ..lan import Host, lan_world
 from ..ospf_model import Ospf, two_routers, steady_hellos
 from ..pcap import Capture
+from ..small import shrink
 from ..truth import HostCount
 
 
@@ -37,7 +38,8 @@ def run(a, rng, out, hc, truth):
     bulk_pps = max(100, nh)             # 2,000 pps for 2,000 hosts
     nb = lan.bulk(0.0, 10.0, s1, s2, bulk_pps)
     # fold conversations that run past the cycle end onto its start
-    ev = sorted(((ts % cyc_us, f) for ts, f in cap.ev), key=lambda e: e[0])
+    ev = sorted(((ts % cyc_us, shrink(f) if a.small else f)
+                 for ts, f in cap.ev), key=lambda e: e[0])
     rel = [ts for ts, _ in ev]
     offs = []
     parts = []
@@ -73,7 +75,7 @@ def run(a, rng, out, hc, truth):
     hc.hosts = {k: v for k, v in hc.hosts.items() if v[0]}
     truth.update({
         'cycle_s': cyc_us / 1e6, 'cycle_packets': per, 'cycles': cycles,
-        'vlans': vlans,
+        'vlans': vlans, 'small': bool(a.small),
         'routers': [r1.truth(), r2.truth()],
         'bulk': {'src_mac': mac_str(s1.mac), 'dst_mac': mac_str(s2.mac),
                  'vlan': 10, 'pps': bulk_pps, 'data_packets_per_cycle': nb},

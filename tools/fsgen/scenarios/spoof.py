@@ -90,6 +90,11 @@ def run(a, rng, out, hc, truth):
     chi = (culprit[0] << 8) | culprit[1]
     clo = int.from_bytes(culprit[2:], 'big')
     rnd = a.random_macs
+    # --flooder-every K: every K-th flood packet from the culprit's MAC
+    every = a.flooder_every or 0
+    if every and not rnd:
+        raise SystemExit('fs-gen: spoof: --flooder-every needs --random-macs')
+    nc = 0                              # flood packets from the culprit MAC
 
     K = 65536
     buf = bytearray(rec * K)
@@ -124,15 +129,16 @@ def run(a, rng, out, hc, truth):
             ip = SPOOF_NET | ((j * mul_ip + add_ip) & m_ip)
             x = (ip >> 16) + (ip & 0xffff)
             c = (0xffff - ((x & 0xffff) + (x >> 16))) or 0xffff
-            if rnd:
+            if rnd and (not every or nf % every):
                 v = (nf * mul_mac + add_mac) & m_mac
                 bp(buf, o + 22, (((v >> 40) << 10) | 0x200 | ((v >> 32) & 0xff)),
                    v & 0xffffffff, fix10, c, fix6, ip, dst4, c)
             else:
                 bp(buf, o + 22, chi, clo, fix10, c, fix6, ip, dst4, c)
+                if len(first_ips) < 16:
+                    first_ips.add(ip)
+                nc += 1
             tsp(buf, o, sec, usec)
-            if nf < 16:
-                first_ips.add(ip)
             nf += 1
             o += R
             t += gap
@@ -152,14 +158,17 @@ def run(a, rng, out, hc, truth):
     out.last_us = max(([last_flood] if nf else []) +
                       ([bg[bgi - 1][0]] if bgi else []))
     nsources = min(nsrc, nf)
-    if not rnd:
-        hc.hosts[(10, culprit)] = [nf, {i.to_bytes(4, 'big')
+    if nc:
+        hc.hosts[(10, culprit)] = [nc, {i.to_bytes(4, 'big')
                                         for i in first_ips}]
-        hc.ip_count[(10, culprit)] = nsources
-    else:
-        truth['random_mac_hosts'] = {'count': nf, 'packets': nf, 'vlan': 10}
+        hc.ip_count[(10, culprit)] = nsources if not rnd else \
+            min(nc, nsrc)
+    if rnd:
+        truth['random_mac_hosts'] = {'count': nf - nc, 'packets': nf - nc,
+                                     'vlan': 10}
     truth.update({
-        'flood': {'mac': None if rnd else mac_str(culprit),
+        'flood': {'mac': mac_str(culprit) if nc else None,
+                  'culprit_packets': nc,
                   'random_macs': bool(rnd), 'vlan': 10, 'packets': nf,
                   'distinct_sources': nsources, 'source_net': '16.0.0.0/4',
                   'rate_pps': 1000000 // gap, 'onset_rel': f0 / 1e6,
