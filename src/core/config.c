@@ -4,8 +4,9 @@
  *   key     = a long option's name (options.h), without the dashes
  *   value   = the rest of the line, as is (no quoting); flags take yes/no
  * A key may appear once, except repeatable ones (router). Includes are
- * glob(3) patterns, relative to the including file's directory; a pattern
- * without wildcards must name a readable file. Every value goes through
+ * glob(3) patterns, relative to the including file's directory, with
+ * wildcards in the file name only; a pattern without wildcards must name a
+ * readable file. Every value goes through
  * fs_option_apply, the command line's own check, so no option is
  * described twice.
  */
@@ -201,6 +202,16 @@ static void include(struct fs_conf *c, const char *file, unsigned line,
 	if (!strpbrk(full, "*?[")) {
 		read_file(c, full, file, line, depth + 1);
 		return;
+	}
+	/* Wildcards in a directory would walk the filesystem (/proc, /sys). */
+	const char *name = strrchr(full, '/');
+	for (const char *p = full; name && p < name; p++) {
+		if (strchr("*?[", *p)) {
+			report(c, file, line,
+			       "include %s: wildcards only in the file name (conf.d/*.conf)",
+			       pattern);
+			return;
+		}
 	}
 	glob_t g;
 	glob_errno = 0;

@@ -82,6 +82,8 @@ static const struct {
 	{ "include /\n", "t.conf:1: include /: Is a directory\n" },
 	{ "include /dev/null\n", "t.conf:1: include /dev/null: not a regular file\n" },
 	{ "include\n", "t.conf:1: include needs a file or pattern\n" },
+	{ "include /*/*.conf\n",
+	  "t.conf:1: include /*/*.conf: wildcards only in the file name (conf.d/*.conf)\n" },
 	{ "capacity = 100\n", "t.conf:1: write 'capacity VALUE', without '='\n" },
 	{ "capacity=100\n", "t.conf:1: write 'capacity VALUE', without '='\n" },
 	{ "json maybe\n", "t.conf:1: json: 'maybe' is not yes or no\n" },
