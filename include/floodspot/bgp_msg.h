@@ -25,8 +25,10 @@ enum fs_bgp_type {
 	FS_BGP_ROUTE_REFRESH = 5,	/* RFC 2918 */
 };
 
-/* The NOTIFICATION error code a hold timer's expiry sends (RFC 4271). */
+/* NOTIFICATION codes a timer's expiry sends (RFC 4271, RFC 9384). */
 #define FS_BGP_ERR_HOLD_TIMER_EXPIRED 4
+#define FS_BGP_ERR_CEASE 6
+#define FS_BGP_CEASE_BFD_DOWN 10	/* RFC 9384 */
 
 /* Text buffers for names of values we do not know, printed as numbers. */
 #define FS_BGP_NAME_BUF 16

@@ -84,8 +84,11 @@ static bool session_lost(const struct fs_ev_session *e)
 {
 	if (!e->down || e->unseen)
 		return false;
+	/* BGP: a hold timer, or BFD's (Cease, BFD Down: RFC 9384). */
 	if (e->proto == FS_SESS_BGP)
-		return e->silent_ms || e->code == FS_BGP_ERR_HOLD_TIMER_EXPIRED;
+		return e->silent_ms || e->code == FS_BGP_ERR_HOLD_TIMER_EXPIRED ||
+		       (e->code == FS_BGP_ERR_CEASE &&
+			e->subcode == FS_BGP_CEASE_BFD_DOWN);
 	return e->silent_ms || e->code == FS_BFD_DIAG_DETECTION_EXPIRED ||
 	       e->code == FS_BFD_DIAG_NEIGHBOR_DOWN;
 }

@@ -370,14 +370,15 @@ class Lab:
                 self._mirror(n["port"], mon)
 
     def add_router(self, name, cidr, router_id, stubs=(), priority=1,
-                   hello=1, dead=4, wait=None):
+                   hello=1, dead=4, wait=None, extra=""):
         """A host that will run bird2: OSPFv2 on eth0 and the static
         blackhole routes in stubs exported into OSPF. wait (default: dead)
-        is how long bird waits before electing a DR."""
+        is how long bird waits before electing a DR; extra is appended to
+        its configuration (BGP, BFD)."""
         node = self.add_host(name, cidr)
         node.update(kind="router", router_id=router_id, stubs=list(stubs),
                     priority=priority, hello=hello, dead=dead,
-                    wait=dead if wait is None else wait)
+                    wait=dead if wait is None else wait, extra=extra)
         self.run(name, "sysctl -q -w net.ipv4.ip_forward=1")
         return node
 
@@ -488,7 +489,7 @@ class Lab:
             "\t\t\tpriority {prio};\n"
             "\t\t}};\n"
             "\t}};\n"
-            "}}\n").format(dir=self.dir, name=name, rid=n["router_id"],
+            "}}\n{extra}").format(extra=n.get("extra", ""), dir=self.dir, name=name, rid=n["router_id"],
                           statics=statics, hello=n["hello"], dead=n["dead"],
                           wait=n["wait"], prio=n["priority"])
         path = os.path.join(self.dir, name + ".conf")
