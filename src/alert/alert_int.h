@@ -28,6 +28,7 @@ struct fs_alert_origin {
 	const char *hostname;	/* HOSTNAME; NULL or "": the NILVALUE */
 	long pid;		/* PROCID; <= 0: the NILVALUE */
 	const char *sd_id;	/* NAME@PEN for the fields; NULL: MSG only */
+	const char *agent;	/* named in summaries as alerts name it; NULL */
 };
 
 /* The host part of an agent name ("host/eth0" -> "host"), or

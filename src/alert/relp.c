@@ -12,7 +12,8 @@
  * left unacknowledged. A message is taken off the queue once librelp took
  * it; a send that failed is sent again after the reconnect, so a message
  * can arrive twice (RELP is at-least-once), never not at all while the
- * queue has room.
+ * queue has room. After losses, the next message that goes through is
+ * followed by one "alerts-dropped" summary saying how many.
  */
 #include <pthread.h>
 #include <stddef.h>
@@ -36,6 +37,7 @@ struct fs_alert_relp {
 	char url[160], host[256], port[32];
 	struct fs_alert_origin o;
 	char hostname[256], sd_id[40];
+	char agent[FS_ALERT_AGENT_MAX + 1];	/* named in summaries */
 	relpEngine_t *engine;
 	relpClt_t *clt;
 	bool connected, ever_connected;
@@ -48,6 +50,8 @@ struct fs_alert_relp {
 	pthread_t thread;
 	bool started;
 	struct fs_alert_sinks_stats st;	/* under mu */
+	struct fs_alert_losses unreported;	/* under mu: not yet summarised */
+	int64_t last_ts_us;		/* under mu: the last alert's time */
 };
 
 static int64_t now_us(void)
@@ -98,6 +102,31 @@ static bool relp_connect(struct fs_alert_relp *r)
 		r->ever_connected = true;
 	}
 	return r->connected;
+}
+
+/* Under mu, right after a send went through: says what was lost since
+ * the last summary; a summary that fails is tried again after the next
+ * alert that goes. */
+static void send_summary(struct fs_alert_relp *r, char *msg, size_t cap)
+{
+	struct fs_alert_losses lost = r->unreported;
+	memset(&r->unreported, 0, sizeof(r->unreported));
+	size_t n = fs_alert_format_dropped(r->last_ts_us, &lost, &r->o, msg,
+					   cap);
+	pthread_mutex_unlock(&r->mu);
+	bool ok = n && relpCltSendSyslog(r->clt, (unsigned char *)msg, n) ==
+			       RELP_RET_OK;
+	pthread_mutex_lock(&r->mu);
+	if (ok) {
+		r->st.remote_summaries++;
+		return;
+	}
+	r->unreported.queue_full += lost.queue_full;
+	if (n) {
+		r->connected = false;
+		r->st.remote_disconnects++;
+		r->st.remote_connected = false;
+	}
 }
 
 static void *relp_main(void *arg)
@@ -163,6 +192,8 @@ static void *relp_main(void *arg)
 		if (sent) {
 			fs_alert_queue_pop(&r->q);
 			r->st.remote_sent++;
+			if (r->unreported.queue_full)
+				send_summary(r, msg, sizeof(msg));
 		}
 	}
 	pthread_mutex_unlock(&r->mu);
@@ -188,10 +219,12 @@ struct fs_alert_relp *fs_alert_relp_create(const char *url, uint32_t queue_len,
 	}
 	snprintf(r->url, sizeof(r->url), "%s", url);
 	fs_alert_hostname(r->hostname, sizeof(r->hostname), agent_name);
+	snprintf(r->agent, sizeof(r->agent), "%s", agent_name ? agent_name : "");
 	snprintf(r->sd_id, sizeof(r->sd_id), "%s", sd_id ? sd_id : "");
 	r->o = (struct fs_alert_origin){ facility, r->hostname,
 					 (long)getpid(),
-					 r->sd_id[0] ? r->sd_id : NULL };
+					 r->sd_id[0] ? r->sd_id : NULL,
+					 r->agent };
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->wake, NULL);
 	pthread_cond_init(&r->idle, NULL);
@@ -224,8 +257,11 @@ void fs_alert_relp_send(struct fs_alert_relp *r, const struct fs_alert *a)
 	char msg[FS_ALERT_SYSLOG_MAX];
 	size_t n = fs_alert_format_rfc5424(a, &r->o, msg, sizeof(msg));
 	pthread_mutex_lock(&r->mu);
-	if (fs_alert_queue_push(&r->q, msg, n, r->sending) == 1)
+	r->last_ts_us = a->ts_us;
+	if (fs_alert_queue_push(&r->q, msg, n, r->sending) == 1) {
 		r->st.remote_dropped_queue_full++;
+		r->unreported.queue_full++;
+	}
 	pthread_cond_signal(&r->wake);
 	pthread_mutex_unlock(&r->mu);
 }
@@ -262,6 +298,7 @@ void fs_alert_relp_stats(struct fs_alert_relp *r,
 	st->remote_reconnects = r->st.remote_reconnects;
 	st->remote_connect_failures = r->st.remote_connect_failures;
 	st->remote_disconnects = r->st.remote_disconnects;
+	st->remote_summaries = r->st.remote_summaries;
 	st->remote_queued = r->q.count;
 	st->remote_connected = r->st.remote_connected;
 	pthread_mutex_unlock(&r->mu);

@@ -56,6 +56,7 @@ struct fs_alert_remote {
 	struct fs_alert_queue q;
 	int facility;
 	char hostname[256];
+	char agent[FS_ALERT_AGENT_MAX + 1];	/* named in summaries */
 	char sd_id[40];		/* "" when none */
 	long pid;
 	int64_t last_ts_us;	/* packet time of the last alert, for summaries */
@@ -74,7 +75,8 @@ struct fs_alert_remote {
 static struct fs_alert_origin origin(const struct fs_alert_remote *r)
 {
 	return (struct fs_alert_origin){ r->facility, r->hostname, r->pid,
-					 r->sd_id[0] ? r->sd_id : NULL };
+					 r->sd_id[0] ? r->sd_id : NULL,
+					 r->agent };
 }
 
 static bool port_ok(const char *p)
@@ -181,6 +183,7 @@ struct fs_alert_remote *fs_alert_remote_create(const char *url,
 	r->facility = facility;
 	r->pid = (long)getpid();
 	fs_alert_hostname(r->hostname, sizeof(r->hostname), agent_name);
+	snprintf(r->agent, sizeof(r->agent), "%s", agent_name ? agent_name : "");
 	snprintf(r->sd_id, sizeof(r->sd_id), "%s", sd_id ? sd_id : "");
 	if (fs_alert_queue_init(&r->q, queue_len ? queue_len : 1024, SLOT_SIZE) < 0) {
 		snprintf(err, errlen, "remote syslog: cannot allocate the queue");

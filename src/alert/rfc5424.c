@@ -245,6 +245,17 @@ size_t fs_alert_format_dropped(int64_t ts_us, const struct fs_alert_losses *l,
 		     " unconfirmed=%llu", total, full, error, unconf);
 	if (n < 0 || !sb_put(&b, tmp, (size_t)n))
 		return 0;
+	/* The agent as its alerts give it, so a collector that files
+	 * alerts by agent files the summary with them. */
+	if (o->agent && o->agent[0]) {
+		char clean[FS_ALERT_AGENT_MAX + 1], val[2 * sizeof(clean) + 4];
+		fs_alert_sanitize(clean, sizeof(clean), o->agent);
+		fs_alert_kv_value(val, sizeof(val), clean);
+		n = snprintf(tmp, sizeof(tmp), " agent=%s", val);
+		if (n < 0 || (size_t)n >= sizeof(tmp) ||
+		    !sb_put(&b, tmp, (size_t)n))
+			return 0;
+	}
 	return b.len;
 }
 

@@ -169,8 +169,16 @@ def main():
         assert st["dropped_queue_full"] == 6 and st["sent"] == 4, st
         got = sorted(set(got))
         assert len(got) == 4 and got[0] < 7 and got[1:] == [7, 8, 9], got
+        # The loss is told at the collector, once, after the next delivery.
+        deadline = time.time() + 10
+        told = []
+        while time.time() < deadline and not told:
+            with open(os.path.join(agents, "rack4_span0.log")) as f:
+                told = [l for l in f if "alerts-dropped dropped=6 " in l]
+            time.sleep(0.1)
+        assert len(told) == 1 and st["summaries"] == 1, (told, st)
         print("ok bound: 4 delivered (the head and the 3 newest), 6 counted "
-              "dropped")
+              "dropped and told in one alerts-dropped message")
         return 0
     finally:
         stop(proc)

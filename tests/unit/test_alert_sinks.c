@@ -32,7 +32,7 @@
 static size_t fmt(const struct fs_alert *a, int facility, const char *host,
 		  long pid, char *buf, size_t len)
 {
-	struct fs_alert_origin o = { facility, host, pid, SDID };
+	struct fs_alert_origin o = { facility, host, pid, SDID, NULL };
 	return fs_alert_format_rfc5424(a, &o, buf, len);
 }
 
@@ -91,17 +91,28 @@ static void test_rfc5424_agent(void **state)
 	sample(&a);
 	snprintf(a.agent, sizeof(a.agent), "sw1/span0");
 	char buf[FS_ALERT_SYSLOG_MAX];
-	struct fs_alert_origin o = { LOG_DAEMON, "sw1", 7, SDID };
+	struct fs_alert_origin o = { LOG_DAEMON, "sw1", 7, SDID, "sw1/span0" };
 	fs_alert_format_rfc5424(&a, &o, buf, sizeof(buf));
 	assert_non_null(strstr(buf, " sw1 floodspot 7 flood-start " ORIGIN "[" SDID
 				    " state=\"raised\" rule=\"router_flood\" "
 				    "severity=\"critical\" agent=\"sw1/span0\" mac="));
 	assert_non_null(strstr(buf, "] flood-start state=raised rule=router_flood "
 				    "severity=critical agent=sw1/span0 mac="));
+	/* A summary names the agent as its alerts do: a collector filing
+	 * by agent files it with them. */
+	struct fs_alert_losses lost = { 4, 1, 0 };
+	assert_true(fs_alert_format_dropped(a.ts_us, &lost, &o, buf,
+					    sizeof(buf)) > 0);
+	assert_non_null(strstr(buf, " alerts-dropped dropped=5 queue_full=4 "
+				    "send_error=1 unconfirmed=0 agent=sw1/span0"));
 	o.sd_id = NULL;
 	fs_alert_format_rfc5424(&a, &o, buf, sizeof(buf));
 	assert_non_null(strstr(buf, " flood-start " ORIGIN " flood-start state="));
 	assert_null(strstr(buf, SDID));
+	o.agent = NULL;
+	assert_true(fs_alert_format_dropped(a.ts_us, &lost, &o, buf,
+					    sizeof(buf)) > 0);
+	assert_null(strstr(buf, "agent="));
 }
 
 static const struct {
