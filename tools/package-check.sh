@@ -54,7 +54,7 @@ grep -q -- "-Dwerror=false" "$work/build.log" &&
 	ok "package built without -Werror" || bad "package build used -Werror"
 
 dpkg-deb -x "$deb" "$work/root"
-for f in usr/sbin/floodspot usr/bin/floodspot-graph; do
+for f in usr/sbin/floodspot usr/bin/floodspot-graph usr/bin/floodspot-central; do
 	if strings "$work/root/$f" | grep -q -e "$work" -e "$top"; then
 		bad "$f names the build or source tree:"
 		strings "$work/root/$f" | grep -e "$work" -e "$top" | head -3
@@ -97,7 +97,7 @@ else
 	bad "floodspot -t as the service user"
 fi
 man -w floodspot.conf >/dev/null 2>&1 && man -w floodspot.rules >/dev/null 2>&1 &&
-	man -w floodspot-graph >/dev/null 2>&1 && ok "man pages installed" ||
+	man -w floodspot-graph >/dev/null 2>&1 && man -w floodspot-central >/dev/null 2>&1 && ok "man pages installed" ||
 	echo "note: man-db not installed or pages not found"
 
 unit=/lib/systemd/system/floodspot@.service
