@@ -206,8 +206,17 @@ static int run(struct args *a, const struct fs_graph_req *r, char *err,
 		snprintf(err, errlen, "graph: too many elements");
 		return -1;
 	}
-	rrd_clear_error();
-	rrd_info_t *info = rrd_graph_v(a->n, (char **)a->v);
+	rrd_info_t *info;
+	for (int tries = 1;; tries++) {
+		rrd_clear_error();
+		info = rrd_graph_v(a->n, (char **)a->v);
+		/* The writer holds a file's lock while it updates it; librrd
+		 * fails at once rather than wait for it. */
+		const char *e = rrd_get_error();
+		if (info || tries == 25 || !e || !strstr(e, "could not lock"))
+			break;
+		nanosleep(&(struct timespec){ 0, 20000000L }, NULL);
+	}
 	if (!info) {
 		const char *e = rrd_get_error();
 		snprintf(err, errlen, "%s", e && *e ? e : "rrd_graph failed");

@@ -20,6 +20,8 @@
 
 #define FAIL_RETRY_S 30		/* a file that failed is retried this late */
 #define BATCH_VALUES 32		/* updates to one file in one call */
+#define LOCK_TRIES 25		/* a file locked by a graph: tries, */
+#define LOCK_WAIT_NS 20000000L	/* this far apart (0.5 s in all) */
 #define FS_STORE_EVENTS_MAX (16L << 20)	/* events.log, then events.log.1 */
 
 static int64_t mono_s(void)
@@ -541,11 +543,19 @@ static bool write_file(struct fs_store *s, const struct fs_store_rec *recs,
 	}
 
 	int rc;
-	rrd_clear_error();
-	if (s->use_daemon)
-		rc = rrdc_update(path, argc, argv);
-	else
-		rc = rrd_update_r(path, NULL, argc, argv);
+	for (int tries = 1;; tries++) {
+		rrd_clear_error();
+		if (s->use_daemon)
+			rc = rrdc_update(path, argc, argv);
+		else
+			rc = rrd_update_r(path, NULL, argc, argv);
+		/* A graph being drawn holds a read lock on the file for a
+		 * moment; librrd fails at once rather than wait for it. */
+		if (rc == 0 || s->use_daemon || tries == LOCK_TRIES ||
+		    !strstr(rrd_err(), "could not lock"))
+			break;
+		nanosleep(&(struct timespec){ 0, LOCK_WAIT_NS }, NULL);
+	}
 	char why[256] = "";
 	if (rc != 0) {
 		snprintf(why, sizeof(why), "%s", rrd_err());

@@ -61,6 +61,13 @@ with tempfile.TemporaryDirectory() as d:
     check(r.returncode == 0, "replay: %s" % r.stderr)
     alerts = [json.loads(l) for l in r.stdout.splitlines()
               if l.startswith('{"event":"alert"')]
+    # Graphs drawn while the writer updates the same files: neither side
+    # loses to the other's lock.
+    stats = [json.loads(l) for l in r.stdout.splitlines()
+             if l.startswith('{"event":"stats"')][-1]
+    check(stats["rrd"]["errors"] == 0 and stats["rrd"]["written"] > 0,
+          "RRD updates failed: %r" % stats["rrd"])
+    check("could not lock" not in r.stderr, "lock lost: %s" % r.stderr[-1000:])
 
     # events.log: raised and cleared alerts, with their subject.
     lines = open(os.path.join(rrd, "events.log")).read().splitlines()
