@@ -50,6 +50,11 @@
 
 #define USEC 1000000LL
 #define TIMER_PERIOD_MS 100
+/* How far behind the monotonic estimate the idle clock stays: a frame
+ * stamped before a slice boundary may still be in the ring or waiting for
+ * the CPU; closing its slice first would miss it (and call its sender's
+ * silence a symptom one slice late). */
+#define IDLE_LAG_US (TIMER_PERIOD_MS * 1000LL)
 #define REOPEN_MIN_S 1
 #define REOPEN_MAX_S 30
 /* Shutdown bounds: queued alerts get this long to reach a collector, the
@@ -728,6 +733,15 @@ static void take_signals(struct agent *a)
 	}
 }
 
+/* Live: packet time now, estimated from the last packet by the monotonic
+ * clock (the packet clock itself stays behind on an idle link). Where
+ * visibility returns or the kernel speaks, this is the moment to stamp. */
+static int64_t present_us(const struct agent *a)
+{
+	int64_t est = a->last_pkt_ts + (mono_us() - a->last_pkt_mono);
+	return est > a->clock.now_us ? est : a->clock.now_us;
+}
+
 static void on_event(const struct fs_event *ev, void *ctx)
 {
 	struct agent *a = ctx;
@@ -740,7 +754,7 @@ static void on_event(const struct fs_event *ev, void *ctx)
 	if (ev->u.link.up && a->capture_down)
 		a->reopen_at_mono = 0;
 	else if (ev->u.link.up && ev->u.link.carrier)
-		fs_gaps_link(&a->gaps, a->clock.now_us, false);
+		fs_gaps_link(&a->gaps, present_us(a), false);
 }
 
 static void capture_failed(struct agent *a, const char *why)
@@ -757,7 +771,7 @@ static void try_reopen(struct agent *a)
 	if (fs_capture_reopen(a->cap, err, sizeof(err)) == 0 &&
 	    fs_capture_datalink(a->cap) == a->dlt) {
 		fs_log(FS_LOG_NOTICE, "%s: capture reopened", a->cfg->ifname);
-		fs_gaps_link(&a->gaps, a->clock.now_us, false);
+		fs_gaps_link(&a->gaps, present_us(a), false);
 		a->capture_down = false;
 		a->reopen_backoff_s = REOPEN_MIN_S;
 		return;
@@ -842,7 +856,7 @@ static int run_live(struct agent *a)
 		}
 		if (nl_i >= 0 && pfd[nl_i].revents)
 			fs_kernel_process(a->kernel, a->clock.started
-							     ? a->clock.now_us
+							     ? present_us(a)
 							     : a->last_pkt_ts);
 		if (pfd[1].revents) {
 			uint64_t expirations;
@@ -852,9 +866,11 @@ static int run_live(struct agent *a)
 			int64_t now = mono_us();
 			/* Idle link: advance packet time by monotonic time,
 			 * from the start when nothing came yet (a silent span
-			 * port must still tick, or nothing would say so). */
+			 * port must still tick, or nothing would say so). On a
+			 * busy link the packets alone close the slices. */
 			fs_clock_advance(&a->clock,
-					 a->last_pkt_ts + (now - a->last_pkt_mono));
+					 a->last_pkt_ts + (now - a->last_pkt_mono) -
+						 IDLE_LAG_US);
 			if (a->sinks)
 				fs_alert_sinks_service(a->sinks, now);
 			if (a->capture_down && now >= a->reopen_at_mono)
