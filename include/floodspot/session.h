@@ -145,6 +145,9 @@ struct fs_sess_table {
 	struct fs_hids ids;
 	struct fs_hidx ix;
 	uint32_t hand;
+	/* Record numbers in use, densely: ticks walk these, not the array. */
+	uint32_t *live, *live_at;
+	uint32_t n_live;
 	uint64_t full;		/* newcomers refused */
 	uint64_t evicted;	/* records let go for one */
 };
@@ -177,6 +180,10 @@ void *fs_sess_table_take(struct fs_sess_table *t, struct fs_hword h,
 			 fs_sess_forget_fn forget, void *tracker);
 /* Unindexes and frees the record (zeroed). */
 void fs_sess_table_drop(struct fs_sess_table *t, struct fs_hword h, void *rec);
+/* Calls fn once on every record in use; fn may drop the record it is
+ * given (and no other). */
+typedef void (*fs_sess_each_fn)(void *rec, void *ctx);
+void fs_sess_table_each(struct fs_sess_table *t, fs_sess_each_fn fn, void *ctx);
 /* The index sound and holding as many records as are used (each found
  * by the caller); 0 when so. */
 int fs_sess_table_check(const struct fs_sess_table *t, uint32_t used);

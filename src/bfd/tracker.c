@@ -187,18 +187,26 @@ void fs_bfd_message(struct fs_bfd *b, const struct fs_pkt *p,
 	fs_bfd_end_packet(b, s, side, p, m);
 }
 
+struct tick_ctx {
+	struct fs_bfd *b;
+	int64_t now_us;
+};
+
+static void tick_one(void *rec, void *ctx)
+{
+	const struct tick_ctx *t = ctx;
+	struct fs_bfd_sess *s = rec;
+	fs_bfd_end_tick(t->b, s, t->now_us);
+	if (t->now_us - s->last_us > FS_BFD_FORGET_US)
+		sess_del(t->b, s);
+}
+
 void fs_bfd_tick(struct fs_bfd *b, int64_t now_us)
 {
 	if (now_us > b->now_us)
 		b->now_us = now_us;
-	for (uint32_t i = 0; i < b->cfg.max_sessions; i++) {
-		struct fs_bfd_sess *s = &b->sess[i];
-		if (!s->used)
-			continue;
-		fs_bfd_end_tick(b, s, now_us);
-		if (now_us - s->last_us > FS_BFD_FORGET_US)
-			sess_del(b, s);
-	}
+	struct tick_ctx t = { b, now_us };
+	fs_sess_table_each(&b->tab, tick_one, &t);
 }
 
 int fs_bfd_check(const struct fs_bfd *b)

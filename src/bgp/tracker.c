@@ -339,22 +339,29 @@ static void tick_session(struct fs_bgp *b, struct fs_bgp_sess *s,
 		sess_del(b, s);
 }
 
+struct tick_ctx {
+	struct fs_bgp *b;
+	int64_t now_us;
+	bool roll;
+};
+
+static void tick_one(void *rec, void *ctx)
+{
+	const struct tick_ctx *t = ctx;
+	if (t->roll)
+		roll_second(rec);
+	tick_session(t->b, rec, t->now_us);
+}
+
 void fs_bgp_tick(struct fs_bgp *b, int64_t now_us)
 {
 	if (now_us > b->now_us)
 		b->now_us = now_us;
 	int64_t sec = now_us / FS_BGP_USEC * FS_BGP_USEC;
-	bool roll = sec > b->second_us;
-	if (roll)
+	struct tick_ctx t = { b, now_us, sec > b->second_us };
+	if (t.roll)
 		b->second_us = sec;
-	for (uint32_t i = 0; i < b->cfg.max_sessions; i++) {
-		struct fs_bgp_sess *s = &b->sess[i];
-		if (!s->used)
-			continue;
-		if (roll)
-			roll_second(s);
-		tick_session(b, s, now_us);
-	}
+	fs_sess_table_each(&b->tab, tick_one, &t);
 }
 
 int fs_bgp_check(const struct fs_bgp *b)

@@ -232,18 +232,26 @@ void fs_fhrp_message(struct fs_fhrp *f, const struct fs_pkt *p,
 	fs_fhrp_advert(f, g, i, m, p->ts_us);
 }
 
+struct tick_ctx {
+	struct fs_fhrp *f;
+	int64_t now_us;
+};
+
+static void tick_one(void *rec, void *ctx)
+{
+	const struct tick_ctx *t = ctx;
+	struct fs_fhrp_group *g = rec;
+	fs_fhrp_group_tick(t->f, g, t->now_us);
+	if (t->now_us - g->last_us > FS_FHRP_FORGET_US)
+		group_del(t->f, g);
+}
+
 void fs_fhrp_tick(struct fs_fhrp *f, int64_t now_us)
 {
 	if (now_us > f->now_us)
 		f->now_us = now_us;
-	for (uint32_t i = 0; i < f->cfg.max_groups; i++) {
-		struct fs_fhrp_group *g = &f->grp[i];
-		if (!g->used)
-			continue;
-		fs_fhrp_group_tick(f, g, now_us);
-		if (now_us - g->last_us > FS_FHRP_FORGET_US)
-			group_del(f, g);
-	}
+	struct tick_ctx t = { f, now_us };
+	fs_sess_table_each(&f->tab, tick_one, &t);
 }
 
 int fs_fhrp_check(const struct fs_fhrp *f)
