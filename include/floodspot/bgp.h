@@ -35,8 +35,10 @@ struct fs_bgp_config {
 	/* Buffers of FS_BGP_MAX_LEN for messages split across segments. */
 	uint32_t buffers;		/* default 64 */
 	/* A direction silent past the hold time with no NOTIFICATION or FIN
-	 * seen: the session is declared lost this long after (its time is
-	 * the expiry itself). */
+	 * seen: the session is declared lost a tenth of the hold time after
+	 * (at least 200 ms, at most this; its time is the expiry itself).
+	 * Routers with short hold times run fine timers; the grace covers
+	 * their timer granularity and the capture's delivery delay. */
 	uint32_t hold_grace_ms;		/* default 1000 */
 };
 

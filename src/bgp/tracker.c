@@ -23,6 +23,8 @@
 #define TCP_ACK 0x10
 #define PROTO_TCP 6
 
+#define HOLD_GRACE_MIN_US 200000
+
 void fs_bgp_config_defaults(struct fs_bgp_config *cfg)
 {
 	cfg->keepalive_late_ratio = 0.25f;
@@ -243,7 +245,11 @@ static void session_timers(struct fs_bgp *b, struct fs_bgp_sess *s,
 	struct fs_bgp_conn *c = fs_bgp_cur(s);
 	if (c->state == FS_BGP_ESTABLISHED) {
 		fs_bgp_check_overdue(b, s, now_us);
-		int64_t grace = (int64_t)b->cfg.hold_grace_ms * 1000;
+		int64_t grace = s->hold_us / 10;
+		if (grace < HOLD_GRACE_MIN_US)
+			grace = HOLD_GRACE_MIN_US;
+		if (grace > (int64_t)b->cfg.hold_grace_ms * 1000)
+			grace = (int64_t)b->cfg.hold_grace_ms * 1000;
 		for (int i = 0; s->hold_us && i < 2; i++) {
 			int64_t last = s->side[i].last_msg_us;
 			if (last && now_us - last > s->hold_us + grace) {

@@ -140,6 +140,7 @@ class JsonLines:
         self.proc = proc
         self.name = name
         self.events = []
+        self.arrived = []   # wall time each event's line was read
         self.text = []
         self._cond = threading.Condition()
         self._log = open(log_path, "w") if log_path else None
@@ -161,6 +162,7 @@ class JsonLines:
             with self._cond:
                 if isinstance(obj, dict):
                     self.events.append(obj)
+                    self.arrived.append(time.time())
                 else:
                     self.text.append(line)
                 self._cond.notify_all()
@@ -185,6 +187,11 @@ class JsonLines:
     def snapshot(self):
         with self._cond:
             return list(self.events)
+
+    def arrival(self, i):
+        """Wall-clock time (s) event i was read from the process."""
+        with self._cond:
+            return self.arrived[i]
 
 
 class Lab:

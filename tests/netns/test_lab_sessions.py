@@ -15,10 +15,19 @@ router-bound UDP and, two seconds in, R1's bird is stopped (SIGSTOP) for
 Asserts, from floodspot's JSON lines:
   a. the BGP session's first late keepalive from R1 (session_late);
   b. the BFD session down, said by R2 (diag control_detection_time_expired)
-     and the BGP session down by R2's NOTIFICATION hold_timer_expired, each
-     with silent_ms and not unseen;
+     and the BGP session down to the hold timer (R2's NOTIFICATION
+     hold_timer_expired, or R1's silence past the hold time), each with
+     silent_ms and not unseen. By NOTIFICATION: stamped within 0.5 s of
+     the moment R2's bird logs "Hold timer expired" and told within 0.2 s
+     of its stamp. By silence: told within a tenth of the hold time (plus
+     0.2 s) of the expiry. bird starts its hold timer at a random 75-100 %
+     of the hold time and its NOTIFICATION can be lost to the flood and
+     retransmitted, so the wire cannot always show the loss within 0.5 s
+     of bird's log; the offset is printed;
   c. a culprit alert naming H1 whose sessions list both, in the 100 ms
-     slice of each loss (raised then, or re-sent as active);
+     slice each loss was told in (raised then, or re-sent as active): the
+     slice of the loss itself, or for a loss inferred from silence past
+     the hold time, at most a tenth of the hold time (0.3 s) later;
   d. bgp_session_down and bfd_session_down alerts naming the session.
 Prints BIRD's own log lines of the losses beside floodspot's times. Skips
 (77) where namespaces or bird are unavailable."""
@@ -59,10 +68,23 @@ def extra(local, las, peer, pas):
 def fail(msg, L=None):
     print("FAIL:", msg)
     if L is not None:
+        print("--- floodspot's BGP lines")
+        print("\n".join(l for l in L.read("floodspot.out").splitlines()
+                        if '"bgp"' in l)[-3000:])
         for n in ("r1", "r2"):
             print("--- %s.log" % n)
             print(L.read(n + ".log")[-3000:])
     sys.exit(1)
+
+
+def bird_hold_expired(log):
+    """Epoch time of the first "Hold timer expired" line of a bird log
+    (local time, "YYYY-MM-DD HH:MM:SS.mmm <...>"), or None."""
+    for line in log.splitlines():
+        if "Hold timer expired" in line:
+            t = datetime.datetime.strptime(line[:23], "%Y-%m-%d %H:%M:%S.%f")
+            return t.timestamp()
+    return None
 
 
 def ts_s(ts):
@@ -127,10 +149,27 @@ def main():
         if bfd_down is None:
             fail("(b) no BFD session down", L)
         print("(b) %r\n(b) %r" % (bgp_down, bfd_down))
-        if bgp_down.get("notification") != "hold_timer_expired" or \
-                bgp_down.get("by") != R2_IP or not bgp_down.get("silent_ms") \
-                or bgp_down.get("unseen"):
-            fail("(b) BGP not lost to R2's hold timer: %r" % bgp_down, L)
+        by_notification = (bgp_down.get("notification") ==
+                           "hold_timer_expired" and bgp_down.get("by") == R2_IP)
+        by_silence = (bgp_down.get("by") == "wire" and
+                      bgp_down.get("reason", "").startswith(
+                          "hold time expired: nothing from %s " % R1_IP))
+        if not (by_notification or by_silence) or \
+                not bgp_down.get("silent_ms") or bgp_down.get("unseen"):
+            fail("(b) BGP not lost to the hold timer: %r" % bgp_down, L)
+        t_bird = bird_hold_expired(L.read("r2.log"))
+        if t_bird is None:
+            fail("(b) r2's bird never logged its hold timer expiring", L)
+        told, t_loss = fs.arrival(i_bgp), ts_s(bgp_down["ts"])
+        print("(b) BGP loss at %+.3f s, told at %+.3f s of bird's log" % (
+            t_loss - t_bird, told - t_bird))
+        if by_notification and (abs(t_loss - t_bird) > 0.5 or
+                                not 0 <= told - t_loss <= 0.2):
+            fail("(b) BGP NOTIFICATION not within 0.5 s of bird's log, or "
+                 "told late", L)
+        if by_silence and not 0 <= told - t_loss <= 0.3 + 0.2:
+            fail("(b) BGP hold expiry told %.3f s after it" % (
+                told - t_loss), L)
         if bfd_down.get("diag") not in ("control_detection_time_expired",
                                         None) or bfd_down.get("unseen"):
             fail("(b) BFD down not on detection time: %r" % bfd_down, L)
@@ -142,15 +181,17 @@ def main():
             fail("(a) no late keepalive from %s" % R1_IP, L)
         print("(a) %r" % late)
 
-        for loss, name in ((bgp_down, BGP_NAME), (bfd_down, BFD_NAME)):
+        for loss, name, after in ((bgp_down, BGP_NAME,
+                                   0.1 + (0.3 if by_silence else 0)),
+                                  (bfd_down, BFD_NAME, 0.1)):
             t = ts_s(loss["ts"])
             _, c = fs.wait_for(
-                lambda e, t=t, name=name: (
+                lambda e, t=t, name=name, after=after: (
                     e.get("event") == "alert" and e.get("rule") == "culprit"
                     and e.get("mac") == h1["mac"] and
                     e.get("state") in ("raised", "active") and
                     name in e.get("sessions", []) and
-                    0 <= ts_s(e["ts"]) - t <= 0.1), 5, start=mark)
+                    0 <= ts_s(e["ts"]) - t <= after + 1e-6), 5, start=mark)
             if c is None:
                 fail("(c) no culprit naming %s listing %s in the slice of "
                      "%s: %r" % (h1["mac"], name, loss["ts"],

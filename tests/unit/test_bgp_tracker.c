@@ -463,8 +463,8 @@ static void test_notification(void **state)
 	lab_fini(&l);
 }
 
-/* Nothing closes it: silent past the hold time (plus the grace), the
- * session is declared lost at the expiry itself. */
+/* Nothing closes it: silent past the hold time plus a tenth of it, the
+ * session is declared lost, at the expiry itself. */
 static void test_hold_inferred(void **state)
 {
 	(void)state;
@@ -474,8 +474,15 @@ static void test_hold_inferred(void **state)
 	struct mb m = { .n = 0 };
 	msg_keepalive(&m);
 	send_msg(&l, &l.a, &m, T0 + 1 * S);
-	for (int64_t t = T0 + 1100 * MS; t < T0 + 6 * S; t += 100 * MS)
+	int64_t told = 0;
+	for (int64_t t = T0 + 1100 * MS; t < T0 + 6 * S; t += 100 * MS) {
 		fs_bgp_tick(l.b, t);
+		if (!told && l.ev[l.n_ev - 1].type == FS_EV_SESSION &&
+		    l.ev[l.n_ev - 1].u.session.down)
+			told = t;
+	}
+	/* Expiry at T0 + 3.02 s, told after 0.3 s more: the next tick. */
+	assert_int_equal(told, T0 + 3400 * MS);
 	const struct fs_event *e = &l.ev[l.n_ev - 1];
 	assert_int_equal(e->type, FS_EV_SESSION);
 	assert_true(e->u.session.down);
