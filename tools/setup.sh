@@ -6,7 +6,7 @@
 #                         again under ASan+UBSan, then the Debian package
 #                         check (tools/package-check.sh)
 # Also: deps, build. The demo installs only what it needs; the tests add
-# routers (bird2), rsyslog, a browser and the packaging tools.
+# routers (bird2, keepalived), rsyslog, a browser and the packaging tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -15,7 +15,7 @@ DEMO_DEPS=(build-essential meson ninja-build pkg-config python3
            libpcap-dev libnl-3-dev libnl-route-3-dev librrd-dev
            libmicrohttpd-dev librelp-dev)
 TEST_DEPS=("${DEMO_DEPS[@]}" libcmocka-dev
-           rrdtool rrdcached tcpdump iproute2 bird2 rsyslog rsyslog-relp
+           rrdtool rrdcached tcpdump iproute2 bird2 keepalived rsyslog rsyslog-relp
            chromium time
            debhelper dpkg-dev lintian adduser man-db systemd util-linux
            prometheus curl poppler-utils)

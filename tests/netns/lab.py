@@ -86,6 +86,20 @@ def skip(reason):
     sys.exit(SKIP)
 
 
+def fail(msg, L=None, show=()):
+    """Prints "FAIL: msg" and, for each (file, word) in show, the end of
+    that file of the lab's directory (only its lines holding word, unless
+    word is None); exits 1."""
+    print("FAIL:", msg)
+    for rel, word in (show if L is not None else ()):
+        text = L.read(rel)
+        if word is not None:
+            text = "\n".join(l for l in text.splitlines() if word in l)
+        print("--- %s%s" % (rel, " (lines with %s)" % word if word else ""))
+        print(text[-3000:])
+    sys.exit(1)
+
+
 def floodspot_or_skip(need_bird=True, need=()):
     """The built floodspot (FS_FLOODSPOT, set by meson test), or a skip
     when it or what the lab needs is missing."""
@@ -300,6 +314,19 @@ class Lab:
         p = self.spawn(node, cmd, name=name, stdout=subprocess.PIPE,
                        stderr=err)
         return JsonLines(p, name, os.path.join(self.dir, name + ".out"))
+
+    def start_floodspot(self, exe, node="mon", args=()):
+        """floodspot -i span0 --json --no-local-syslog (plus args) in the
+        monitor's namespace, read as JSON lines (name "floodspot"); raises
+        LabError when it is gone a second later."""
+        fs = self.spawn_json(node, [exe, "-i", "span0", "--json",
+                                    "--no-local-syslog"] + list(args),
+                             "floodspot")
+        time.sleep(1.0)
+        if fs.proc.poll() is not None:
+            raise LabError("floodspot exited %s at start: %s" % (
+                fs.proc.returncode, self.read("floodspot.err")[-2000:]))
+        return fs
 
     def stop(self, p):
         """Stops one process started here."""

@@ -41,11 +41,7 @@ def main():
                      dead=DEAD, wait=2)
         h1 = L.add_host("h1", "10.0.0.13/24")
         L.add_monitor("mon")
-        fs = L.spawn_json("mon", [exe, "-i", "span0", "--json",
-                                  "--no-local-syslog"], "floodspot")
-        time.sleep(1.0)
-        if fs.proc.poll() is not None:
-            fail("floodspot exited %s at start" % fs.proc.returncode, L)
+        fs = L.start_floodspot(exe)
         L.start_bird("r1")
         L.start_bird("r2")
         R1, R2 = lab_rid("1"), lab_rid("2")

@@ -66,15 +66,8 @@ def extra(local, las, peer, pas):
 
 
 def fail(msg, L=None):
-    print("FAIL:", msg)
-    if L is not None:
-        print("--- floodspot's BGP lines")
-        print("\n".join(l for l in L.read("floodspot.out").splitlines()
-                        if '"bgp"' in l)[-3000:])
-        for n in ("r1", "r2"):
-            print("--- %s.log" % n)
-            print(L.read(n + ".log")[-3000:])
-    sys.exit(1)
+    lab.fail(msg, L, show=(("floodspot.out", '"bgp"'), ("r1.log", None),
+                           ("r2.log", None)))
 
 
 def bird_hold_expired(log):
@@ -93,13 +86,7 @@ def ts_s(ts):
 
 
 def main():
-    exe = os.environ.get("FS_FLOODSPOT")
-    if not exe or not os.access(exe, os.X_OK):
-        lab.skip("FS_FLOODSPOT not set to the built floodspot "
-                 "(run through meson test)")
-    reason = lab.skip_reason(need_bird=True)
-    if reason:
-        lab.skip(reason)
+    exe = lab.floodspot_or_skip()
     pps = int(os.environ.get("FS_FLOOD_PPS", "20000"))
 
     with lab.Lab() as L:
@@ -110,11 +97,7 @@ def main():
                      extra=extra(R2_IP, 65002, R1_IP, 65001))
         h1 = L.add_host("h1", "10.0.0.13/24")
         L.add_monitor("mon")
-        fs = L.spawn_json("mon", [exe, "-i", "span0", "--json",
-                                  "--no-local-syslog"], "floodspot")
-        time.sleep(1.0)
-        if fs.proc.poll() is not None:
-            fail("floodspot exited %s at start" % fs.proc.returncode, L)
+        fs = L.start_floodspot(exe)
         L.start_bird("r1")
         L.start_bird("r2")
 
