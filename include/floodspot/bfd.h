@@ -108,6 +108,9 @@ void fs_bfd_packet(struct fs_bfd *b, const struct fs_pkt *p,
 		   const uint8_t *frame);
 /* As packet time advances: overdue packets, silent ends, forgetting. */
 void fs_bfd_tick(struct fs_bfd *b, int64_t now_us);
+/* A replay joined two unrelated stretches of wire (a re-based clock
+ * step): every session is forgotten, none told lost. */
+void fs_bfd_forget(struct fs_bfd *b);
 
 typedef void (*fs_bfd_session_fn)(const struct fs_bfd_session_view *s,
 				  void *ctx);

@@ -133,6 +133,9 @@ void fs_bgp_packet(struct fs_bgp *b, const struct fs_pkt *p,
 /* As packet time advances (every slice): overdue keepalives, expired
  * hold times, per-second counts, forgetting sessions long idle. */
 void fs_bgp_tick(struct fs_bgp *b, int64_t now_us);
+/* A replay joined two unrelated stretches of wire (a re-based clock
+ * step): every session is forgotten, none told lost. */
+void fs_bgp_forget(struct fs_bgp *b);
 
 typedef void (*fs_bgp_session_fn)(const struct fs_bgp_session_view *s,
 				  void *ctx);

@@ -122,6 +122,9 @@ void fs_fhrp_message(struct fs_fhrp *f, const struct fs_pkt *p,
 void fs_fhrp_packet(struct fs_fhrp *f, const struct fs_pkt *p,
 		    const uint8_t *frame);
 void fs_fhrp_tick(struct fs_fhrp *f, int64_t now_us);
+/* A replay joined two unrelated stretches of wire (a re-based clock
+ * step): every session is forgotten, none told lost. */
+void fs_fhrp_forget(struct fs_fhrp *f);
 
 typedef void (*fs_fhrp_group_fn)(const struct fs_fhrp_group_view *g,
 				 void *ctx);

@@ -201,6 +201,16 @@ static void tick_one(void *rec, void *ctx)
 		sess_del(t->b, s);
 }
 
+static void forget_one(void *rec, void *ctx)
+{
+	sess_del(ctx, rec);
+}
+
+void fs_bfd_forget(struct fs_bfd *b)
+{
+	fs_sess_table_each(&b->tab, forget_one, b);
+}
+
 void fs_bfd_tick(struct fs_bfd *b, int64_t now_us)
 {
 	if (now_us > b->now_us)

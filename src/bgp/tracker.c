@@ -359,6 +359,16 @@ static void tick_one(void *rec, void *ctx)
 	tick_session(t->b, rec, t->now_us);
 }
 
+static void forget_one(void *rec, void *ctx)
+{
+	sess_del(ctx, rec);
+}
+
+void fs_bgp_forget(struct fs_bgp *b)
+{
+	fs_sess_table_each(&b->tab, forget_one, b);
+}
+
 void fs_bgp_tick(struct fs_bgp *b, int64_t now_us)
 {
 	if (now_us > b->now_us)

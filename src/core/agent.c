@@ -278,8 +278,12 @@ static __attribute__((noinline)) void report_step(struct agent *a)
 		fs_gaps_mark(&a->gaps, st.at_us, FS_GAP_CLOCK_STEP);
 	/* Live, the wire went on and only the clock moved; a replay joined
 	 * two unrelated stretches of it. */
-	if (!a->live)
+	if (!a->live) {
 		fs_ospf_forget(a->ospf);
+		fs_bgp_forget(a->bgp);
+		fs_bfd_forget(a->bfd);
+		fs_fhrp_forget(a->fhrp);
+	}
 }
 
 /* A packet at its packet time: the clock has closed the slices before. */

@@ -246,6 +246,16 @@ static void tick_one(void *rec, void *ctx)
 		group_del(t->f, g);
 }
 
+static void forget_one(void *rec, void *ctx)
+{
+	group_del(ctx, rec);
+}
+
+void fs_fhrp_forget(struct fs_fhrp *f)
+{
+	fs_sess_table_each(&f->tab, forget_one, f);
+}
+
 void fs_fhrp_tick(struct fs_fhrp *f, int64_t now_us)
 {
 	if (now_us > f->now_us)
