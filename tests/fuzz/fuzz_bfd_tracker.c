@@ -16,10 +16,10 @@
 #include <string.h>
 
 #include "floodspot/bfd.h"
+#include "tracker_step.h"
 #include "floodspot/cursor.h"
 #include "floodspot/decode.h"
 
-#define USEC 1000000LL
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -101,19 +101,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!b)
 		abort();
 	static uint8_t buf[512];
-	int64_t now = 1700000000LL * USEC, next_tick = now + USEC / 10;
+	int64_t now = FS_FUZZ_T0, next_tick = now + FS_FUZZ_USEC / 10;
 	while (c.left >= 4) {
 		now += (int64_t)fs_cursor_be16(&c) * 1000;
 		uint8_t ctl = fs_cursor_u8(&c), len = fs_cursor_u8(&c);
 		if (len > c.left)
 			len = (uint8_t)c.left;
 		struct fs_cursor body = fs_cursor_sub(&c, len);
-		/* Time between is ticked as the agent would, but a long
-		 * jump only its last seconds: the timers see it whole. */
-		if (now - next_tick > 2 * USEC)
-			next_tick = now - 2 * USEC;
-		for (; next_tick <= now; next_tick += USEC / 10)
-			fs_bfd_tick(b, next_tick);
+		FS_FUZZ_TICK_TO(fs_bfd_tick, b, now, next_tick);
 		int pair = (ctl >> 1) & 3;
 		uint8_t lo[4] = { 10, 0, (uint8_t)pair, 1 };
 		uint8_t hi[4] = { 10, 0, (uint8_t)pair, 2 };
@@ -127,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	fs_bfd_tick(b, next_tick);
-	fs_bfd_tick(b, now + 700 * USEC);
+	fs_bfd_tick(b, now + 700 * FS_FUZZ_USEC);
 	uint32_t n = 0;
 	fs_bfd_foreach(b, check_view, &n);
 	struct fs_bfd_stats st;
@@ -138,11 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (bad || n > cfg.max_sessions || fs_bfd_check(b) != 0 ||
 	    by_reason != st.malformed || st.malformed > st.packets)
 		abort();
-	static FILE *devnull;
-	if (!devnull)
-		devnull = fopen("/dev/null", "w");
-	if (devnull)
-		fs_bfd_print_table(b, devnull);
+	if (fs_fuzz_devnull())
+		fs_bfd_print_table(b, fs_fuzz_devnull());
 	fs_bfd_destroy(b);
 	return 0;
 }

@@ -19,10 +19,10 @@
 #include <string.h>
 
 #include "floodspot/bgp.h"
+#include "tracker_step.h"
 #include "floodspot/cursor.h"
 #include "floodspot/decode.h"
 
-#define USEC 1000000LL
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -120,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static uint8_t buf[70000];
 	/* next sequence number per (pair, side, port) */
 	uint32_t next[4][2][2] = { { { 0 } } };
-	int64_t now = 1700000000LL * USEC, next_tick = now + USEC / 10;
+	int64_t now = FS_FUZZ_T0, next_tick = now + FS_FUZZ_USEC / 10;
 	while (c.left >= 8) {
 		now += (int64_t)fs_cursor_be16(&c) * 1000;
 		uint8_t ctl = fs_cursor_u8(&c), flags = fs_cursor_u8(&c);
@@ -129,12 +129,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (len > c.left)
 			len = (uint16_t)c.left;
 		struct fs_cursor body = fs_cursor_sub(&c, len);
-		/* Time between is ticked as the agent would, but a long
-		 * jump only its last seconds: the timers see it whole. */
-		if (now - next_tick > 2 * USEC)
-			next_tick = now - 2 * USEC;
-		for (; next_tick <= now; next_tick += USEC / 10)
-			fs_bgp_tick(b, next_tick);
+		FS_FUZZ_TICK_TO(fs_bgp_tick, b, now, next_tick);
 
 		int side = ctl & 1, pair = (ctl >> 1) & 3, alt = (ctl >> 3) & 1;
 		uint8_t lo[4] = { 10, 0, (uint8_t)pair, 1 };
@@ -154,7 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	fs_bgp_tick(b, next_tick);
-	fs_bgp_tick(b, now + 700 * USEC);
+	fs_bgp_tick(b, now + 700 * FS_FUZZ_USEC);
 
 	struct view_ctx vc = { 0 };
 	fs_bgp_foreach(b, check_view, &vc);
@@ -169,11 +164,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    by_reason != st.malformed || st.malformed_by_reason[0] != 0 ||
 	    by_type != st.messages)
 		abort();
-	static FILE *devnull;
-	if (!devnull)
-		devnull = fopen("/dev/null", "w");
-	if (devnull)
-		fs_bgp_print_table(b, devnull);
+	if (fs_fuzz_devnull())
+		fs_bgp_print_table(b, fs_fuzz_devnull());
 	fs_bgp_destroy(b);
 	return 0;
 }

@@ -19,8 +19,8 @@
 #include "floodspot/cursor.h"
 #include "floodspot/decode.h"
 #include "floodspot/fhrp.h"
+#include "tracker_step.h"
 
-#define USEC 1000000LL
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -118,19 +118,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f)
 		abort();
 	static uint8_t buf[512];
-	int64_t now = 1700000000LL * USEC, next_tick = now + USEC / 10;
+	int64_t now = FS_FUZZ_T0, next_tick = now + FS_FUZZ_USEC / 10;
 	while (c.left >= 4) {
 		now += (int64_t)fs_cursor_be16(&c) * 1000;
 		uint8_t ctl = fs_cursor_u8(&c), len = fs_cursor_u8(&c);
 		if (len > c.left)
 			len = (uint8_t)c.left;
 		struct fs_cursor body = fs_cursor_sub(&c, len);
-		/* Time between is ticked as the agent would, but a long
-		 * jump only its last seconds: the timers see it whole. */
-		if (now - next_tick > 2 * USEC)
-			next_tick = now - 2 * USEC;
-		for (; next_tick <= now; next_tick += USEC / 10)
-			fs_fhrp_tick(f, next_tick);
+		FS_FUZZ_TICK_TO(fs_fhrp_tick, f, now, next_tick);
 		size_t n = frame(buf, 1 + (ctl & 7), ctl & 8,
 				 (ctl & 16) ? 2 : 0, body.pos, len);
 		struct fs_pkt p;
@@ -140,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 	fs_fhrp_tick(f, next_tick);
-	fs_fhrp_tick(f, now + 700 * USEC);
+	fs_fhrp_tick(f, now + 700 * FS_FUZZ_USEC);
 	uint32_t n = 0;
 	fs_fhrp_foreach(f, check_view, &n);
 	struct fs_fhrp_stats st;
@@ -151,11 +146,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (bad || n > cfg.max_groups || fs_fhrp_check(f) != 0 ||
 	    by_reason != st.malformed || st.malformed > st.packets)
 		abort();
-	static FILE *devnull;
-	if (!devnull)
-		devnull = fopen("/dev/null", "w");
-	if (devnull)
-		fs_fhrp_print_table(f, devnull);
+	if (fs_fuzz_devnull())
+		fs_fhrp_print_table(f, fs_fuzz_devnull());
 	fs_fhrp_destroy(f);
 	return 0;
 }
