@@ -144,6 +144,10 @@ struct fs_store_session {
 	uint8_t ip[2][16];	/* the two ends; none for a VRRP/HSRP group */
 	uint16_t extra;		/* BFD port, VRRP/HSRP group; else 0 */
 };
+/* Fills k (zeroed first); a and b may be NULL. */
+void fs_store_session_key(struct fs_store_session *k, const char *proto,
+			  struct fs_seg seg, uint8_t ip_version,
+			  const uint8_t *a, const uint8_t *b, uint16_t extra);
 
 /* Gaps are the silence so far of each direction (GAUGE, ms); up 1 or 0;
  * the rest cumulative (DERIVE). A group has one direction, its master. */

@@ -22,28 +22,13 @@ static void worst(struct fs_html_session *r, const struct fs_arrivals *a,
 	r->max_gap_ms = w->max_gap_ms;
 }
 
-static void file_key(struct fs_store_session *k, const char *proto,
-		     struct fs_seg seg, uint8_t ipv, const uint8_t *a,
-		     const uint8_t *b, uint16_t extra)
-{
-	memset(k, 0, sizeof(*k));
-	memcpy(k->proto, proto, strnlen(proto, sizeof(k->proto) - 1));
-	k->seg = seg;
-	k->ip_version = ipv;
-	if (a)
-		memcpy(k->ip[0], a, 16);
-	if (b)
-		memcpy(k->ip[1], b, 16);
-	k->extra = extra;
-}
-
 static void add_bgp(const struct fs_bgp_session_view *v, void *ctx)
 {
 	struct fs_html_session r;
 	char a[FS_IP_STRLEN], b[FS_IP_STRLEN];
 	memset(&r, 0, sizeof(r));
-	file_key(&r.file, "bgp", v->seg, v->ip_version, v->side[0].ip,
-		 v->side[1].ip, 0);
+	fs_store_session_key(&r.file, "bgp", v->seg, v->ip_version,
+			     v->side[0].ip, v->side[1].ip, 0);
 	snprintf(r.what, sizeof(r.what), "bgp");
 	snprintf(r.ends, sizeof(r.ends), "%s (AS %" PRIu32 ") - %s (AS %" PRIu32 ")",
 		 fs_fmt_ip(a, v->ip_version, v->side[0].ip), v->side[0].as,
@@ -65,8 +50,8 @@ static void add_bfd(const struct fs_bfd_session_view *v, void *ctx)
 	struct fs_html_session r;
 	char a[FS_IP_STRLEN], b[FS_IP_STRLEN];
 	memset(&r, 0, sizeof(r));
-	file_key(&r.file, "bfd", v->seg, v->ip_version, v->end[0].ip,
-		 v->end[1].ip, v->port);
+	fs_store_session_key(&r.file, "bfd", v->seg, v->ip_version,
+			     v->end[0].ip, v->end[1].ip, v->port);
 	snprintf(r.what, sizeof(r.what), "bfd %u", v->port);
 	snprintf(r.ends, sizeof(r.ends), "%s (%s) - %s (%s)",
 		 fs_fmt_ip(a, v->ip_version, v->end[0].ip),
@@ -91,7 +76,8 @@ static void add_fhrp(const struct fs_fhrp_group_view *v, void *ctx)
 	char ip[FS_IP_STRLEN];
 	const char *proto = fs_fhrp_proto_name((enum fs_fhrp_proto)v->proto);
 	memset(&r, 0, sizeof(r));
-	file_key(&r.file, proto, v->seg, v->ip_version, NULL, NULL, v->group);
+	fs_store_session_key(&r.file, proto, v->seg, v->ip_version, NULL, NULL,
+			     v->group);
 	snprintf(r.what, sizeof(r.what), "%s group %u", proto, v->group);
 	if (v->master >= 0)
 		snprintf(r.ends, sizeof(r.ends), "master %s, priority %" PRIu32,

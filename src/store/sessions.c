@@ -109,9 +109,9 @@ static void feed(struct feed *f, const struct fs_store_session *k,
 		fs_store_update_session(f->s, f->end_us, k, v, unknown);
 }
 
-static void key_pair(struct fs_store_session *k, const char *proto,
-		     struct fs_seg seg, uint8_t ipv, const uint8_t *a,
-		     const uint8_t *b, uint16_t extra)
+void fs_store_session_key(struct fs_store_session *k, const char *proto,
+			  struct fs_seg seg, uint8_t ipv, const uint8_t *a,
+			  const uint8_t *b, uint16_t extra)
 {
 	memset(k, 0, sizeof(*k));
 	memcpy(k->proto, proto, strnlen(proto, sizeof(k->proto) - 1));
@@ -128,8 +128,8 @@ static void feed_bgp(const struct fs_bgp_session_view *v, void *ctx)
 {
 	struct feed *f = ctx;
 	struct fs_store_session k;
-	key_pair(&k, "bgp", v->seg, v->ip_version, v->side[0].ip,
-		 v->side[1].ip, 0);
+	fs_store_session_key(&k, "bgp", v->seg, v->ip_version, v->side[0].ip,
+			     v->side[1].ip, 0);
 	bool up = v->state == FS_BGP_ESTABLISHED;
 	uint64_t val[FS_STORE_SESSION_DS] = {
 		[FS_STORE_SS_GAP0] = gap_now(v->side[0].timing, f->end_us),
@@ -150,8 +150,8 @@ static void feed_bfd(const struct fs_bfd_session_view *v, void *ctx)
 {
 	struct feed *f = ctx;
 	struct fs_store_session k;
-	key_pair(&k, "bfd", v->seg, v->ip_version, v->end[0].ip, v->end[1].ip,
-		 v->port);
+	fs_store_session_key(&k, "bfd", v->seg, v->ip_version, v->end[0].ip,
+			     v->end[1].ip, v->port);
 	uint64_t val[FS_STORE_SESSION_DS] = {
 		[FS_STORE_SS_GAP0] = gap_now(v->end[0].timing, f->end_us),
 		[FS_STORE_SS_GAP1] = gap_now(v->end[1].timing, f->end_us),
@@ -171,8 +171,8 @@ static void feed_fhrp(const struct fs_fhrp_group_view *v, void *ctx)
 {
 	struct feed *f = ctx;
 	struct fs_store_session k;
-	key_pair(&k, fs_fhrp_proto_name((enum fs_fhrp_proto)v->proto), v->seg,
-		 v->ip_version, NULL, NULL, v->group);
+	fs_store_session_key(&k, fs_fhrp_proto_name((enum fs_fhrp_proto)v->proto),
+			     v->seg, v->ip_version, NULL, NULL, v->group);
 	uint64_t adverts = 0;
 	for (unsigned i = 0; i < v->n_speakers; i++)
 		adverts += v->speaker[i].adverts;
