@@ -136,6 +136,14 @@ int fs_store_update_router(struct fs_store *s, int64_t ts_us,
 			   uint32_t router_id, uint32_t gap_ms,
 			   uint32_t neighbors, uint32_t adj_full,
 			   uint64_t lsus);
+/*
+ * librrd fails at once on a file that another thread or process holds
+ * locked (the writer updating it, a graph reading it). After a failed call
+ * whose error was err, on its tries-th try: true once it has waited a
+ * moment and the call should be made again (up to 25 tries, 0.5 s).
+ */
+bool fs_store_lock_wait(const char *err, int tries);
+
 /* A routing session's file, by what names it. */
 struct fs_store_session {
 	char proto[8];		/* "bgp", "bfd", "vrrp3", "hsrp1", ... */

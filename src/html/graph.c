@@ -210,12 +210,9 @@ static int run(struct args *a, const struct fs_graph_req *r, char *err,
 	for (int tries = 1;; tries++) {
 		rrd_clear_error();
 		info = rrd_graph_v(a->n, (char **)a->v);
-		/* The writer holds a file's lock while it updates it; librrd
-		 * fails at once rather than wait for it. */
-		const char *e = rrd_get_error();
-		if (info || tries == 25 || !e || !strstr(e, "could not lock"))
+		/* The writer holds a file's lock while it updates it. */
+		if (info || !fs_store_lock_wait(rrd_get_error(), tries))
 			break;
-		nanosleep(&(struct timespec){ 0, 20000000L }, NULL);
 	}
 	if (!info) {
 		const char *e = rrd_get_error();

@@ -24,6 +24,14 @@
 #define LOCK_WAIT_NS 20000000L	/* this far apart (0.5 s in all) */
 #define FS_STORE_EVENTS_MAX (16L << 20)	/* events.log, then events.log.1 */
 
+bool fs_store_lock_wait(const char *err, int tries)
+{
+	if (tries >= LOCK_TRIES || !err || !strstr(err, "could not lock"))
+		return false;
+	nanosleep(&(struct timespec){ 0, LOCK_WAIT_NS }, NULL);
+	return true;
+}
+
 static int64_t mono_s(void)
 {
 	struct timespec ts;
@@ -549,12 +557,10 @@ static bool write_file(struct fs_store *s, const struct fs_store_rec *recs,
 			rc = rrdc_update(path, argc, argv);
 		else
 			rc = rrd_update_r(path, NULL, argc, argv);
-		/* A graph being drawn holds a read lock on the file for a
-		 * moment; librrd fails at once rather than wait for it. */
-		if (rc == 0 || s->use_daemon || tries == LOCK_TRIES ||
-		    !strstr(rrd_err(), "could not lock"))
+		/* A graph being drawn holds a read lock on the file. */
+		if (rc == 0 || s->use_daemon ||
+		    !fs_store_lock_wait(rrd_err(), tries))
 			break;
-		nanosleep(&(struct timespec){ 0, LOCK_WAIT_NS }, NULL);
 	}
 	char why[256] = "";
 	if (rc != 0) {
