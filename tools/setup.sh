@@ -72,8 +72,9 @@ run_tests() {
 		-Db_lto=false
 	meson test -C build-asan --print-errorlogs --num-processes 2 || rc=1
 	summarise build/meson-logs/testlog.json build-asan/meson-logs/testlog.json
-	tools/package-check.sh
-	case $? in 0|77) ;; *) rc=1 ;; esac
+	local pc=0
+	tools/package-check.sh || pc=$?
+	case $pc in 0|77) ;; *) rc=1 ;; esac
 	return $rc
 }
 
