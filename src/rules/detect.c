@@ -667,6 +667,10 @@ static void entry_del(struct fs_detect *d, struct fs_dentry *e)
  * One rule, one subject, one second: the lifecycle step. holds: every
  * condition is true now.
  */
+static void step_entry(struct fs_detect *d, struct fs_dentry *e,
+		       const struct fs_subject_view *v, bool holds);
+
+/* The entry of rule ri for key, made when the rule holds and none is. */
 static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 		 const struct fs_subject_view *v, bool holds)
 {
@@ -695,6 +699,16 @@ static void step(struct fs_detect *d, uint32_t ri, uint64_t key,
 			memcpy(e->mac, v->router->mac, 6);
 		}
 	}
+	step_entry(d, e, v, holds);
+}
+
+/* One slice of an entry's life: pending, raised, repeated, cleared. */
+static void step_entry(struct fs_detect *d, struct fs_dentry *e,
+		       const struct fs_subject_view *v, bool holds)
+{
+	uint32_t ri = e->rule;
+	uint64_t key = e->key;
+	const struct fs_rule *r = &d->rules->rule[ri];
 	e->touched = d->tick;
 	double x = fs_eval_metric(&r->cond[0].m, v);
 	struct fs_alert a;
@@ -851,7 +865,6 @@ static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 		uint32_t idx = d->live[j];
 		struct fs_dentry *e = &d->table.e[idx];
 		uint32_t ri = e->rule;
-		uint64_t key = e->key;
 		if (e->touched == d->tick) {
 			j++;
 			continue;
@@ -885,7 +898,7 @@ static void sweep(struct fs_detect *d, const struct fs_detect_inputs *in,
 			j++;
 			continue;
 		}
-		step(d, ri, key, &v, holds);
+		step_entry(d, e, &v, holds);
 		if (j < d->n_live && d->live[j] == idx)
 			j++;
 	}
