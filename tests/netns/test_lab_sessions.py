@@ -17,13 +17,13 @@ Asserts, from floodspot's JSON lines:
   b. the BFD session down, said by R2 (diag control_detection_time_expired)
      and the BGP session down to the hold timer (R2's NOTIFICATION
      hold_timer_expired, or R1's silence past the hold time), each with
-     silent_ms and not unseen. By NOTIFICATION: stamped within 0.5 s of
-     the moment R2's bird logs "Hold timer expired" and told within 0.2 s
-     of its stamp. By silence: told within a tenth of the hold time (plus
-     0.2 s) of the expiry. bird starts its hold timer at a random 75-100 %
-     of the hold time and its NOTIFICATION can be lost to the flood and
-     retransmitted, so the wire cannot always show the loss within 0.5 s
-     of bird's log; the offset is printed;
+     silent_ms and not unseen; told within 0.2 s of the NOTIFICATION on
+     the wire, or within a tenth of the hold time (plus 0.2 s) of the
+     expiry when silence tells it first. Printed, not asserted: both
+     offsets from R2's bird logging "Hold timer expired". bird starts its
+     hold timer at a random 75-100 % of the hold time and its NOTIFICATION
+     crosses the flooded lab late at times (0.001-0.63 s measured), so
+     what the wire shows can lag bird's log by more than 0.5 s;
   c. a culprit alert naming H1 whose sessions list both, in the 100 ms
      slice each loss was told in (raised then, or re-sent as active): the
      slice of the loss itself, or for a loss inferred from silence past
@@ -146,10 +146,9 @@ def main():
         told, t_loss = fs.arrival(i_bgp), ts_s(bgp_down["ts"])
         print("(b) BGP loss at %+.3f s, told at %+.3f s of bird's log" % (
             t_loss - t_bird, told - t_bird))
-        if by_notification and (abs(t_loss - t_bird) > 0.5 or
-                                not 0 <= told - t_loss <= 0.2):
-            fail("(b) BGP NOTIFICATION not within 0.5 s of bird's log, or "
-                 "told late", L)
+        if by_notification and not 0 <= told - t_loss <= 0.2:
+            fail("(b) BGP NOTIFICATION told %.3f s after it" % (
+                told - t_loss), L)
         if by_silence and not 0 <= told - t_loss <= 0.3 + 0.2:
             fail("(b) BGP hold expiry told %.3f s after it" % (
                 told - t_loss), L)
