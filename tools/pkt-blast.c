@@ -2,7 +2,7 @@
  * pkt-blast: sends COUNT minimum-size Ethernet frames (UDP, a new source
  * MAC every frame) on IFACE at PPS frames per second (0: as fast as
  * sendmmsg goes), then prints {"sent":N,"seconds":S}. For
- * tools/bench-privsep.sh; run it only on an interface of a namespace you
+ * tools/bench-live.sh; run it only on an interface of a namespace you
  * made.
  *
  * pkt-blast IFACE COUNT [PPS]
