@@ -10,7 +10,8 @@
 #   bench-live.sh rates [SECONDS [PPS ...]]
 #       Kernel drops per sending rate, the sender pinned to CPU 0 and
 #       floodspot to CPU 1 (default rates 100k 200k 400k 800k and 0, full
-#       speed; SECONDS of frames each, default 5).
+#       speed; SECONDS of frames each, default 5), each rate once as is
+#       and once with --reader-thread.
 #
 # Prints per run: frames sent and the rate reached, frames floodspot
 # counted, dropped by the kernel, and the CPU seconds of floodspot's
@@ -72,7 +73,7 @@ run() {
 import json, sys
 label, sent, cpu, st = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], json.loads(sys.argv[4])
 n, drops = st["packets"], st.get("capture_dropped", 0)
-print("%-12s sent %d in %.2f s (%.0f/s): counted %d (%.2f %%), kernel "
+print("%-14s sent %d in %.2f s (%.0f/s): counted %d (%.2f %%), kernel "
       "dropped %d (%.2f %%), cpu %.2f s (%.2f us a frame)"
       % (label, sent["sent"], sent["seconds"], sent["sent"] / sent["seconds"],
          n, 100.0 * n / sent["sent"], drops,
@@ -95,7 +96,8 @@ rates)
 	for r in "${rates[@]}"; do
 		# Full speed: as many frames as 1 Mpps would send in that time.
 		n=$(( (r > 0 ? r : 1000000) * secs ))
-		run "rate-$r" "$n" "$r" 0 1
+		run "direct-$r" "$n" "$r" 0 1
+		run "reader-$r" "$n" "$r" 0 1 --reader-thread
 	done
 	;;
 *)

@@ -25,6 +25,7 @@ struct fs_agent_config {
 	uint64_t count;			/* -c: stop after this many packets */
 	int snaplen;			/* -s */
 	int buffer_kib;			/* -B */
+	bool reader_thread;		/* --reader-thread (live, not -Z) */
 	const char *user;		/* -Z: drop privileges after opening */
 	bool json;
 	unsigned top;			/* --top N, 0: off */

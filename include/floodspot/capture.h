@@ -76,6 +76,13 @@ struct fs_capture_user {
 struct fs_capture *fs_capture_open_privsep(const struct fs_capture_config *cfg,
 					   const struct fs_capture_user *user,
 					   int sigfd, char *err, size_t errlen);
+/*
+ * Live, with a reader thread of this process draining the kernel's ring
+ * into an 8 MiB ring the packet path reads (its ticks and bursts of work
+ * then stall no reading). Same frames, order and timestamps.
+ */
+struct fs_capture *fs_capture_open_reader(const struct fs_capture_config *cfg,
+					  char *err, size_t errlen);
 bool fs_capture_is_live(const struct fs_capture *c);
 
 /* Delivers up to max packets (0: a batch). Never blocks when live. */

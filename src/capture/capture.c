@@ -3,8 +3,10 @@
  *   capture.c  open, activate, reopen and read a libpcap source; turn
  *              pcap_stats() into cumulative drop counters
  *   batch.c    the frames of one read, copied, with a look ahead
- *   relay.c    the ring a privileged parent fills and the worker reads
- *   privsep.c  -Z: the fork, the parent's loop and its privileges
+ *   relay.c    the ring a producer fills and the packet path reads
+ *   pump.c     the producer: kernel ring -> relay ring, reopen, stats
+ *   privsep.c  -Z: the fork, the pump in the parent, its privileges
+ *   reader.c   --reader-thread: the pump in a thread of this process
  */
 #include "floodspot/capture.h"
 
@@ -182,6 +184,8 @@ void fs_capture_close(struct fs_capture *c)
 {
 	if (!c)
 		return;
+	if (c->reader)
+		fs_reader_stop(c->reader, c->relay);
 	fs_relay_destroy(c->relay);
 	if (c->pcap)
 		pcap_close(c->pcap);

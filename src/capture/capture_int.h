@@ -1,5 +1,5 @@
-/* Private to src/capture: the handle, and the relay from the privileged
- * parent (relay.c, privsep.c). */
+/* Private to src/capture: the handle, the relay ring and its producer
+ * (relay.c, pump.c; privsep.c and reader.c run the producer). */
 #ifndef FS_CAPTURE_INT_H
 #define FS_CAPTURE_INT_H
 
@@ -46,6 +46,8 @@ struct fs_capture {
 	struct fs_relay *relay;
 	int relay_dlt;
 	bool relay_gone;	/* the parent exited: nothing will come */
+	/* --reader-thread: the thread filling the relay, in this process. */
+	struct fs_reader *reader;
 };
 
 /* batch.c */
@@ -56,6 +58,41 @@ void fs_batch_add(struct fs_capture *c, int64_t ts_us, const uint8_t *frame,
 		  uint32_t caplen, uint32_t wirelen);
 /* Delivers the queued frames in order, peeking ahead. */
 void fs_batch_flush(struct fs_capture *c);
+
+/*
+ * pump.c: the relay's producer, in the -Z parent or the reader thread:
+ * kernel ring -> relay ring, reopen on request, stats every 100 ms.
+ */
+struct fs_pump {
+	struct fs_relay *r;
+	struct fs_capture *cap;
+	bool up;		/* the capture is open and read */
+	bool full;		/* the ring had no room: wait for ROOM */
+	bool down_pending;	/* a DOWN record waits for room */
+	char down[PCAP_ERRBUF_SIZE + 128];
+	/* the frame that did not fit when the ring filled */
+	uint8_t *held;
+	uint32_t held_cap, held_len, held_wire;
+	int64_t held_ts;
+	bool have_held;
+	/* -Z parent: its signals (signalfd) passed on by on_signal, and the
+	 * worker's pidfd, readable when it exits; -1 when unused. */
+	int sfd, end_fd;
+	void (*on_signal)(struct fs_pump *p, int signo);
+	int worker;		/* -Z: the worker's pid */
+};
+/* 0, or -1 without memory; up when cap is given. */
+int fs_pump_init(struct fs_pump *p, struct fs_relay *r, struct fs_capture *cap,
+		 int snaplen);
+void fs_pump_fini(struct fs_pump *p);
+void fs_pump_publish_stats(struct fs_pump *p);
+/* Runs until the consumer closes its end (or end_fd is readable). */
+void fs_pump_run(struct fs_pump *p);
+
+/* reader.c: the thread running the pump of an in-process relay. */
+struct fs_reader;
+/* Ends the thread (hanging up consumer's end) and frees its half. */
+void fs_reader_stop(struct fs_reader *rd, struct fs_relay *consumer);
 
 /* capture.c: a handle that is not open yet (the relay's worker side). */
 struct fs_capture *fs_capture_new(const struct fs_capture_config *cfg);
@@ -70,6 +107,9 @@ struct fs_relay *fs_relay_create(uint32_t ring_bytes);
 /* After fork: each side closes the other's descriptors. */
 void fs_relay_be_parent(struct fs_relay *r);
 void fs_relay_be_worker(struct fs_relay *r);
+/* One process, two threads: r becomes the consumer's handle and the
+ * producer's is returned (sharing the ring; destroyed first). */
+struct fs_relay *fs_relay_split(struct fs_relay *r);
 void fs_relay_destroy(struct fs_relay *r);
 /* Descriptors a side keeps open (for the close-everything-else step). */
 int fs_relay_fds(const struct fs_relay *r, int *fds, int max);

@@ -56,6 +56,7 @@ struct fs_relay {
 	int ctl[2];		/* [0] the parent's end, [1] the worker's */
 	int ctl_fd;		/* ours, after fs_relay_be_* */
 	uint64_t published;	/* parent: head at the last wakeup */
+	bool borrowed;		/* fs_relay_split's: the ring is not ours */
 };
 
 static uint32_t rec_bytes(uint32_t caplen)
@@ -102,10 +103,27 @@ void fs_relay_be_worker(struct fs_relay *r)
 	r->ctl_fd = r->ctl[1];
 }
 
+struct fs_relay *fs_relay_split(struct fs_relay *r)
+{
+	struct fs_relay *p = malloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	*p = *r;
+	p->borrowed = true;
+	p->ctl_fd = r->ctl[0];
+	r->ctl_fd = r->ctl[1];
+	return p;
+}
+
 void fs_relay_destroy(struct fs_relay *r)
 {
 	if (!r)
 		return;
+	if (r->borrowed) {
+		close(r->ctl_fd);
+		free(r);
+		return;
+	}
 	munmap(r->h, r->map_len);
 	close(r->data_efd);
 	if (r->ctl_fd >= 0) {

@@ -1181,6 +1181,8 @@ int fs_agent_run(const struct fs_agent_config *cfg_in)
 					      .name = user.name };
 		a.cap = fs_capture_open_privsep(&cc, &cu, a.sfd, err,
 						sizeof(err));
+	} else if (cfg->reader_thread && cfg->ifname) {
+		a.cap = fs_capture_open_reader(&cc, err, sizeof(err));
 	} else {
 		a.cap = fs_capture_open(&cc, err, sizeof(err));
 	}

@@ -32,6 +32,8 @@ const struct fs_option fs_options[FS_OPT_N] = {
 				 "kernel capture buffer (default 32768 KiB)" },
 	[FS_OPT_SNAPLEN] = { "snapshot-length", 's', 0, "SNAPLEN",
 			     "bytes captured per packet (default 262144)" },
+	[FS_OPT_READER_THREAD] = { "reader-thread", 0, FLG, NULL,
+				   "live: a thread drains the kernel ring" },
 	[FS_OPT_USER] = { "user", 'Z', 0, "USER",
 			  "drop privileges to USER after opening" },
 	[FS_OPT_NAME] = { "name", 0, 0, "NAME",
@@ -244,6 +246,7 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 			return -1;
 		cfg->snaplen = n == 0 ? 262144 : (int)n;
 		break;
+	case FS_OPT_READER_THREAD: cfg->reader_thread = b; break;
 	case FS_OPT_USER: cfg->user = v; break;
 	case FS_OPT_NAME:
 		if (strlen(v) > FS_AGENT_NAME_MAX) {
