@@ -72,6 +72,9 @@ struct fs_clock {
 
 	struct fs_clock_step step;
 	bool step_pending;
+	/* Set while the idle timer closes slices: no packet proved the
+	 * capture watched them (packet-closed slices had one past them). */
+	bool idle_ticking;
 };
 
 /*

@@ -60,6 +60,12 @@ static inline void fs_gaps_packet(struct fs_gaps *g, int64_t ts_us);
 void fs_gaps_slice(struct fs_gaps *g, int64_t slice_start_us,
 		   int64_t slice_end_us, uint64_t seg_packets, uint64_t drops,
 		   int64_t others);
+/*
+ * The capture watched from its last packet to to_us (a packet there is on
+ * its way in): no span is open and the stretch is too short to be a
+ * silence.
+ */
+bool fs_gaps_watched(const struct fs_gaps *g, int64_t to_us);
 /* The capture interface went down (or came back) at t_us. */
 void fs_gaps_link(struct fs_gaps *g, int64_t t_us, bool down);
 /* Packet time was re-based at t_us. */

@@ -127,6 +127,9 @@ void fs_ospf_packet(struct fs_ospf *o, const struct fs_pkt *p,
 		    const uint8_t *frame);
 /* Any packet (for "no OSPF on VLAN N"); cheap. */
 void fs_ospf_seen_vlan(struct fs_ospf *o, uint16_t vlan, int64_t ts_us);
+/* The capture watched up to ts_us (a packet past it is on its way in):
+ * timers that ran out before it may be judged now. */
+void fs_ospf_seen_until(struct fs_ospf *o, int64_t ts_us);
 /*
  * Any ESP packet (p->ip_proto 50): encrypted OSPF cannot be read, but ESP
  * from a known router's address shows it is alive, so its dead interval is

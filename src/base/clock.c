@@ -240,7 +240,9 @@ void fs_clock_advance(struct fs_clock *c, int64_t t_us)
 	}
 	if (t_us <= c->now_us)
 		return;
+	c->idle_ticking = true;
 	advance_to(c, t_us);
+	c->idle_ticking = false;
 }
 
 void fs_clock_flush(struct fs_clock *c)

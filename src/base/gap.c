@@ -83,6 +83,23 @@ void fs_gaps_mark(struct fs_gaps *g, int64_t t_us, uint8_t reason)
 	close_span(g, t_us);
 }
 
+/* The packets a silence from the last packet to to_us should have held
+ * when it is long enough to call one; 0 when it is not. */
+static double expected_in(const struct fs_gaps *g, int64_t to_us)
+{
+	int64_t silent = to_us - g->last_pkt_us;
+	double expected = g->rate_pps * (double)silent / US;
+	if (silent >= FS_GAP_MIN_SILENCE_US && expected >= FS_GAP_EXPECTED)
+		return expected;
+	return 0;
+}
+
+bool fs_gaps_watched(const struct fs_gaps *g, int64_t to_us)
+{
+	return !g->open && !g->link_down && g->last_pkt_us &&
+	       expected_in(g, to_us) == 0;
+}
+
 void fs_gaps_slice(struct fs_gaps *g, int64_t slice_start_us,
 		   int64_t slice_end_us, uint64_t seg_packets, uint64_t drops,
 		   int64_t others)
@@ -104,9 +121,8 @@ void fs_gaps_slice(struct fs_gaps *g, int64_t slice_start_us,
 	}
 
 	if (!g->open && !g->link_down && pkts == 0 && g->last_pkt_us) {
-		int64_t silent = slice_end_us - g->last_pkt_us;
-		double expected = g->rate_pps * (double)silent / US;
-		if (silent >= FS_GAP_MIN_SILENCE_US && expected >= FS_GAP_EXPECTED)
+		double expected = expected_in(g, slice_end_us);
+		if (expected > 0)
 			open_span(g, g->last_pkt_us, FS_GAP_SILENCE,
 				  (uint64_t)expected, slice_end_us);
 	}

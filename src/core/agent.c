@@ -211,6 +211,12 @@ static void on_tick(int64_t slice, void *ctx)
 	fs_gaps_slice(&a->gaps, slice, end, seg->packets, drops,
 		      fs_clock_ends_second(&a->clock, slice)
 			      ? (int64_t)seg->last.packets - seg->top_last : -1);
+	/* A packet past this slice closed it and no silence lies before that
+	 * packet: the capture watched the whole slice, so a hello overdue in
+	 * it is late now, not a slice later. */
+	if (!a->clock.idle_ticking && !a->final_tick &&
+	    fs_gaps_watched(&a->gaps, a->clock.now_us))
+		fs_ospf_seen_until(a->ospf, end);
 	fs_ospf_tick(a->ospf, end);
 	fs_bgp_tick(a->bgp, end);
 	fs_bfd_tick(a->bfd, end);

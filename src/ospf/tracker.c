@@ -386,10 +386,15 @@ void fs_ospf_seen_esp(struct fs_ospf *o, const struct fs_pkt *p)
 	}
 }
 
-void fs_ospf_seen_vlan(struct fs_ospf *o, uint16_t vlan, int64_t ts_us)
+void fs_ospf_seen_until(struct fs_ospf *o, int64_t ts_us)
 {
 	if (ts_us > o->last_any_us)
 		o->last_any_us = ts_us;
+}
+
+void fs_ospf_seen_vlan(struct fs_ospf *o, uint16_t vlan, int64_t ts_us)
+{
+	fs_ospf_seen_until(o, ts_us);
 	if (vlan >= FS_OSPF_VLANS || o->cfg.absent_after_s == 0)
 		return;
 	uint8_t *fl = &o->vlan_flags[vlan];

@@ -23,6 +23,8 @@ struct rec {
 	int64_t pkt[MAXREC];	/* delivered times */
 	uint8_t tag[MAXREC];	/* first frame byte: which packet */
 	int np;
+	const struct fs_clock *clock;
+	int idle;		/* ticks the idle timer closed */
 };
 
 static void on_tick(int64_t slice, void *ctx)
@@ -31,6 +33,8 @@ static void on_tick(int64_t slice, void *ctx)
 	if (r->nt < MAXREC)
 		r->tick[r->nt] = slice;
 	r->nt++;
+	if (r->clock->idle_ticking)
+		r->idle++;
 }
 
 static void on_pkt(void *ctx, int64_t ts, const uint8_t *frame, uint32_t caplen,
@@ -49,6 +53,7 @@ static void on_pkt(void *ctx, int64_t ts, const uint8_t *frame, uint32_t caplen,
 static void setup(struct fs_clock *c, struct rec *r, bool live)
 {
 	memset(r, 0, sizeof(*r));
+	r->clock = c;
 	assert_int_equal(fs_clock_init(c, 0, live, on_tick, on_pkt, r), 0);
 }
 
@@ -72,6 +77,7 @@ static void test_ticks_each_slice(void **state)
 	pkt(&c, 100 * S + 450 * MS, 3);
 	assert_int_equal(r.nt, 4);
 	assert_int_equal(r.tick[3], 100 * S + 300 * MS);
+	assert_int_equal(r.idle, 0);	/* packets closed them all */
 	assert_true(fs_clock_ends_second(&c, 100 * S + 900 * MS));
 	assert_false(fs_clock_ends_second(&c, 100 * S + 800 * MS));
 	/* The flush closes the open second: its slices 400 to 900 ms. */
@@ -221,6 +227,8 @@ static void test_live_step_rebases(void **state)
 	assert_true(r.pkt[6] < 10 * S + 100 * MS);
 	fs_clock_advance(&c, 10 * S + 250 * MS);
 	assert_int_equal(r.nt, 2);
+	assert_int_equal(r.idle, 2);
+	assert_false(c.idle_ticking);
 	fs_clock_fini(&c);
 }
 

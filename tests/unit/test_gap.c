@@ -63,6 +63,9 @@ static void test_silence(void **state)
 		slice(&r, 5, 0, 0);
 	int64_t last = r.g.last_pkt_us;
 	assert_false(r.g.open);
+	/* A packet 0.5 s on shows the capture watched; 3 s on, not yet. */
+	assert_true(fs_gaps_watched(&r.g, last + S / 2));
+	assert_false(fs_gaps_watched(&r.g, last + 3 * S));
 	for (int i = 0; i < 5; i++)
 		slice(&r, 0, 0, 0);
 	assert_false(r.g.open);		/* 0.5 s: too short to tell */
@@ -73,6 +76,7 @@ static void test_silence(void **state)
 	assert_int_equal(r.told[0].start_us, last);
 	assert_int_equal(r.told[0].reason, FS_GAP_SILENCE);
 	assert_int_equal(fs_gaps_blind_until(&r.g, last - S, last + S), INT64_MAX);
+	assert_false(fs_gaps_watched(&r.g, r.t));	/* blind till a packet */
 	int64_t back = r.t;
 	slice(&r, 5, 0, 0);
 	assert_false(r.g.open);
