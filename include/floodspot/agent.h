@@ -43,6 +43,9 @@ struct fs_agent_config {
 	 * defaults (1024 routers, 4096 pairs, 4096 alerts). No option sets
 	 * them: tests and fuzzers size them down. */
 	uint32_t ospf_routers, ospf_neighbors, alert_table;
+	/* BGP and BFD sessions, VRRP/HSRP groups each; 0: 1024. Likewise
+	 * for tests and fuzzers only. */
+	uint32_t session_table;
 	const char *rules_path;
 	const char *rrd_dir;
 	const char *rrdcached;

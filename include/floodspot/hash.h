@@ -54,8 +54,12 @@ struct fs_hidx {
 	bool owned;		/* s came from fs_hidx_init */
 };
 
-/* Fills from getrandom() when seed is 0, else from the seed (tests). */
+/* Fills from getrandom() when seed is 0 and none is pinned, else from
+ * the seed (tests). */
 void fs_hkey_init(struct fs_hkey *k, uint64_t seed);
+/* --seed: keys made with seed 0 from now on come from this one (0 unpins),
+ * so every table of a run hashes alike from run to run. */
+void fs_hkey_pin(uint64_t seed);
 
 /* XOR of one random word per byte of x: eight L1 loads, no multiply. */
 static inline uint64_t fs_hkey_hash(const struct fs_hkey *k, uint64_t x)

@@ -49,8 +49,17 @@ static bool fill_random(void *buf, size_t len)
 	return true;
 }
 
+static uint64_t pinned_seed;
+
+void fs_hkey_pin(uint64_t seed)
+{
+	pinned_seed = seed;
+}
+
 void fs_hkey_init(struct fs_hkey *k, uint64_t seed)
 {
+	if (seed == 0)
+		seed = pinned_seed;
 	if (seed == 0) {
 		if (fill_random(k, sizeof *k))
 			return;

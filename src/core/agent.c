@@ -42,6 +42,7 @@
 #include "floodspot/output.h"
 #include "floodspot/routers.h"
 #include "floodspot/rules.h"
+#include "floodspot/hash.h"
 #include "floodspot/html.h"
 #include "floodspot/store.h"
 #include "floodspot/thread.h"
@@ -923,6 +924,8 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 {
 	const struct fs_agent_config *cfg = a->cfg;
 
+	/* --seed: every table of the run hashes as in the last one. */
+	fs_hkey_pin(cfg->seed);
 	fs_event_bus_init(&a->bus);
 	a->out.f = stdout;
 	a->out.json = cfg->json;
@@ -975,6 +978,8 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 
 	struct fs_bgp_config bcfg;
 	fs_bgp_config_defaults(&bcfg);
+	if (cfg->session_table)
+		bcfg.max_sessions = cfg->session_table;
 	a->bgp = fs_bgp_create(&bcfg, &a->bus);
 	if (!a->bgp) {
 		snprintf(err, errlen, "cannot allocate the BGP tracker");
@@ -982,6 +987,8 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 	}
 	struct fs_bfd_config fcfg;
 	fs_bfd_config_defaults(&fcfg);
+	if (cfg->session_table)
+		fcfg.max_sessions = cfg->session_table;
 	a->bfd = fs_bfd_create(&fcfg, &a->bus);
 	if (!a->bfd) {
 		snprintf(err, errlen, "cannot allocate the BFD tracker");
@@ -989,6 +996,8 @@ static int setup_modules(struct agent *a, char *err, size_t errlen)
 	}
 	struct fs_fhrp_config hcfg;
 	fs_fhrp_config_defaults(&hcfg);
+	if (cfg->session_table)
+		hcfg.max_groups = cfg->session_table;
 	a->fhrp = fs_fhrp_create(&hcfg, &a->bus);
 	if (!a->fhrp) {
 		snprintf(err, errlen, "cannot allocate the VRRP/HSRP tracker");

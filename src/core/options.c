@@ -96,7 +96,7 @@ const struct fs_option fs_options[FS_OPT_N] = {
 	[FS_OPT_NO_LOCAL_SYSLOG] = { "no-local-syslog", 0, CLI | FLG, NULL,
 				     "no alerts to syslog(3)" },
 	[FS_OPT_EXEC] = { "exec", 0, 0, "CMD", "run CMD on alert raise and clear" },
-	[FS_OPT_SEED] = { "seed", 0, 0, "N", "fix the hash seed (tests)" },
+	[FS_OPT_SEED] = { "seed", 0, 0, "N", "fix the hash tables' seed (tests)" },
 	[FS_OPT_VERBOSE] = { "verbose", 'v', RLD, NULL, "more diagnostics" },
 	[FS_OPT_CONFIG] = { "config", 0, CLI, "FILE",
 			    "read settings from FILE (the command line wins)" },

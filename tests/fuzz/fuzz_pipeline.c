@@ -4,8 +4,12 @@
  * rules, alerts, JSON output) with rules generated from the input.
  *
  * Input: 8 bytes that generate the rules (gen_rules), then a pcap file.
- * The tables are small (64 hosts, 16 OSPF routers, 64 pairs, 256 alerts)
+ * The tables are small (64 hosts, 16 OSPF routers, 64 pairs, 256 alerts,
+ * 16 sessions of each routing protocol)
  * so a few hundred packets already fill them, and a run stays cheap.
+ * Time between packets of a classic pcap is folded (fold_time): a
+ * mutated timestamp is a forward step of hours, and each such step ticks
+ * 120 s of empty slices; most steps become a few seconds, some stay.
  *
  * Invariants, on what the program prints and returns:
  *   - exit status 0, or 1 (a file damaged mid-way) or 2 (not a capture);
@@ -50,6 +54,62 @@ static void setup(void)
 	fflush(stdout);
 	CHECK(dup2(out_fd, 1) == 1);
 	fs_log_init("fuzz", false, -3);
+}
+
+static uint32_t get32(const uint8_t *p, bool swap)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
+}
+
+static void set32(uint8_t *p, uint32_t v, bool swap)
+{
+	v = swap ? __builtin_bswap32(v) : v;
+	memcpy(p, &v, 4);
+}
+
+/*
+ * In place, classic pcap only: a forward gap over FOLD_OVER_S between two
+ * packets with valid fractions becomes FOLD_OVER_S plus its fraction,
+ * unless the later second is a multiple of 64 (so the fuzzer still makes
+ * long gaps and steps when it means to). Backward steps stay as they are.
+ */
+#define FOLD_OVER_S 3
+static void fold_time(uint8_t *f, size_t n)
+{
+	if (n < 24)
+		return;
+	uint32_t magic;
+	memcpy(&magic, f, 4);
+	bool swap = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
+	bool nano = magic == 0xa1b23c4d || magic == 0x4d3cb2a1;
+	if (!swap && magic != 0xa1b2c3d4 && !nano)
+		return;
+	const int64_t unit = nano ? 1000000000 : 1000000;
+	int64_t prev_old = -1, prev_new = 0;
+	for (size_t off = 24; off + 16 <= n;) {
+		uint32_t sec = get32(f + off, swap), frac = get32(f + off + 4, swap);
+		uint32_t caplen = get32(f + off + 8, swap);
+		if (frac < unit) {
+			int64_t t = (int64_t)sec * unit + frac, out = t;
+			if (prev_old >= 0) {
+				int64_t gap = t - prev_old;
+				out = prev_new + gap;
+				if (gap > FOLD_OVER_S * unit && sec % 64 != 0)
+					out = prev_new + FOLD_OVER_S * unit + gap % unit;
+			}
+			if (out >= 0 && out / unit <= UINT32_MAX) {
+				set32(f + off, (uint32_t)(out / unit), swap);
+				set32(f + off + 4, (uint32_t)(out % unit), swap);
+				prev_old = t;
+				prev_new = out;
+			}
+		}
+		if (caplen > n - off - 16)
+			break;
+		off += 16 + caplen;
+	}
 }
 
 static void put(int fd, const void *p, size_t n)
@@ -172,7 +232,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setup();
 	char rules[2048];
 	put(rules_fd, rules, gen_rules(data, rules, sizeof(rules)));
-	put(pcap_fd, data + RULE_BYTES, size - RULE_BYTES);
+	uint8_t *pcap = malloc(size - RULE_BYTES);
+	CHECK(pcap);
+	memcpy(pcap, data + RULE_BYTES, size - RULE_BYTES);
+	fold_time(pcap, size - RULE_BYTES);
+	put(pcap_fd, pcap, size - RULE_BYTES);
+	free(pcap);
 	CHECK(ftruncate(out_fd, 0) == 0);
 	CHECK(lseek(out_fd, 0, SEEK_SET) == 0);
 
@@ -189,6 +254,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.ospf_routers = 16;
 	cfg.ospf_neighbors = 64;
 	cfg.alert_table = 256;
+	cfg.session_table = 16;
 	cfg.seed = 1;
 	int rc = fs_agent_run(&cfg);
 	fflush(stdout);
