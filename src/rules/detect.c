@@ -45,6 +45,12 @@ static uint64_t host_key(uint16_t vlan, const uint8_t mac[6])
 	return k;
 }
 
+/* Keys chosen to share a bucket only cost their lookups back. */
+static uint32_t *host_mark(struct fs_detect *d, uint64_t key)
+{
+	return &d->host_marks[(key * 0x9e3779b97f4a7c15ull) >> 50];
+}
+
 static uint64_t router_key(uint16_t vlan, uint32_t rid)
 {
 	return (1ULL << 63) | ((uint64_t)(vlan & 0xfff) << 32) | rid;
@@ -645,8 +651,10 @@ static struct fs_dentry *entry_add(struct fs_detect *d, uint32_t ri,
 	d->live[d->n_live++] = (uint32_t)(e - d->table.e);
 	const struct fs_rule *r = &d->rules->rule[ri];
 	d->rule_entries[ri]++;
-	if (r->subject == FS_SUBJ_HOST)
+	if (r->subject == FS_SUBJ_HOST) {
 		d->host_entries++;
+		(*host_mark(d, key))++;
+	}
 	return e;
 }
 
@@ -658,8 +666,10 @@ static void entry_del(struct fs_detect *d, struct fs_dentry *e)
 		d->table.e[d->live[pos]].live_pos = pos;
 	}
 	d->rule_entries[ri]--;
-	if (d->rules->rule[ri].subject == FS_SUBJ_HOST)
+	if (d->rules->rule[ri].subject == FS_SUBJ_HOST) {
 		d->host_entries--;
+		(*host_mark(d, e->key))--;
+	}
 	fs_dtable_del(&d->table, e);
 }
 
@@ -809,18 +819,20 @@ static void judge_host(struct fs_detect *d, const struct fs_host *h,
 		.current = fs_hosts_current(d->hosts, h), .routers = d->routers,
 	};
 	uint32_t pkts = v.current ? h->win.packets : 0;
-	if (pkts < d->host_min_pkts && d->host_entries == 0)
-		return;
 	uint64_t key = host_key(h->vlan, h->mac);
+	bool marked = d->host_entries && *host_mark(d, key) != 0;
+	if (pkts < d->host_min_pkts && !marked)
+		return;
 	for (uint32_t i = 0; i < d->rules->n; i++) {
 		const struct fs_rule *r = &d->rules->rule[i];
 		if (r->subject != FS_SUBJ_HOST)
 			continue;
-		if (pkts < d->rule_min_pkts[i] && !d->rule_entries[i])
+		bool may_have = marked && d->rule_entries[i];
+		if (pkts < d->rule_min_pkts[i] && !may_have)
 			continue;
 		bool holds = pkts >= d->rule_min_pkts[i] && rule_holds(r, &v) &&
 			     (r->n_scope == 0 || fs_eval_in_scope(r, &v));
-		if (holds || d->rule_entries[i])
+		if (holds || may_have)
 			step(d, i, key, &v, holds);
 	}
 }
@@ -996,6 +1008,7 @@ void fs_detect_set_rules(struct fs_detect *d, struct fs_ruleset *rules)
 	free(d->rule_entries);
 	d->rule_entries = counts;
 	d->host_entries = 0;
+	memset(d->host_marks, 0, sizeof(d->host_marks));
 	d->rules = rules;
 	d->n_live = 0;
 	for (uint32_t i = 0; i < old.cap; i++) {

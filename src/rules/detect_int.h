@@ -20,7 +20,7 @@ enum fs_entry_state { FS_ENTRY_FREE, FS_ENTRY_PENDING, FS_ENTRY_ACTIVE };
 #define FS_DETECT_ANSWERING 4	/* routers named answering one flood */
 
 struct fs_dentry {
-	uint64_t key;		/* subject: see fs_detect_host_key() */
+	uint64_t key;		/* subject: host_key() or router_key() */
 	uint32_t rule;		/* index in the ruleset */
 	uint8_t state;		/* enum fs_entry_state */
 	bool deferred;		/* held back by the alert cap, counted once */
@@ -155,6 +155,8 @@ struct fs_corr {
 typedef void (*fs_detect_router_iter)(const struct fs_ospf *o,
 				      fs_ospf_router_fn fn, void *ctx);
 
+#define FS_DETECT_MARKS (1u << 14)
+
 struct fs_detect {
 	fs_detect_router_iter router_iter;	/* this tick's */
 	struct fs_ruleset *rules;
@@ -168,6 +170,9 @@ struct fs_detect {
 	uint32_t *rule_min_pkts;	/* a host rule cannot hold below this */
 	uint32_t host_min_pkts;		/* min over host rules */
 	uint32_t host_entries;		/* table entries of host rules */
+	/* Host-rule entries per bucket of host keys: a host whose bucket is
+	 * empty has none, so a rule that does not hold skips the lookup. */
+	uint32_t host_marks[FS_DETECT_MARKS];
 	struct fs_corr corr;
 	uint64_t tick;
 	const struct fs_hosts *hosts;
