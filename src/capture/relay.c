@@ -172,9 +172,11 @@ static bool put(struct fs_relay *r, uint16_t type, int64_t ts_us,
 	if (need > to_end) {
 		/* The frame stays contiguous: pad to the end, start over. */
 		if (to_end >= sizeof(struct rec)) {
+			/* Every field: the consumer checks the record, and
+			 * the bytes here are an older lap's. */
 			struct rec *skip = (struct rec *)(r->data + pos);
-			skip->size = (uint32_t)to_end;
-			skip->type = REC_SKIP;
+			*skip = (struct rec){ .size = (uint32_t)to_end,
+					      .type = REC_SKIP };
 		}
 		head += to_end;
 		pos = 0;
