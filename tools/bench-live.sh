@@ -6,12 +6,13 @@
 #
 #   bench-live.sh privsep [COUNT [PPS]]
 #       What -Z's relay costs: COUNT frames at PPS (0: full speed), once
-#       with floodspot as root alone and once with -Z nobody.
+#       with floodspot as root alone (its reader thread fills the relay)
+#       and once with -Z nobody (the privileged parent does).
 #   bench-live.sh rates [SECONDS [PPS ...]]
 #       Kernel drops per sending rate, the sender pinned to CPU 0 and
 #       floodspot to CPU 1 (default rates 100k 200k 400k 800k and 0, full
-#       speed; SECONDS of frames each, default 5), each rate once as is
-#       and once with --reader-thread.
+#       speed; SECONDS of frames each, default 5), each rate once with
+#       --no-reader-thread and once as is (a reader thread).
 #
 # Prints per run: frames sent and the rate reached, frames floodspot
 # counted, dropped by the kernel, and the CPU seconds of floodspot's
@@ -96,8 +97,8 @@ rates)
 	for r in "${rates[@]}"; do
 		# Full speed: as many frames as 1 Mpps would send in that time.
 		n=$(( (r > 0 ? r : 1000000) * secs ))
-		run "direct-$r" "$n" "$r" 0 1
-		run "reader-$r" "$n" "$r" 0 1 --reader-thread
+		run "direct-$r" "$n" "$r" 0 1 --no-reader-thread
+		run "reader-$r" "$n" "$r" 0 1
 	done
 	;;
 *)

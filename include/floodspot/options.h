@@ -19,6 +19,7 @@ enum fs_opt_id {
 	FS_OPT_BUFFER_SIZE,
 	FS_OPT_SNAPLEN,
 	FS_OPT_READER_THREAD,
+	FS_OPT_NO_READER_THREAD,
 	FS_OPT_USER,
 	FS_OPT_NAME,
 	FS_OPT_JSON,
@@ -81,7 +82,7 @@ extern const struct fs_option fs_options[FS_OPT_N];
 /* The option of that long name, or -1. */
 int fs_option_find(const char *name);
 /* Which setting an option writes: --no-local-syslog and --local-syslog
- * share one, as do -i and -r (the capture source). */
+ * share one, --no-reader-thread and --reader-thread too, as do -i and -r (the capture source). */
 int fs_option_setting(int id);
 
 /*

@@ -1154,6 +1154,7 @@ void fs_agent_config_defaults(struct fs_agent_config *cfg)
 	cfg->metrics_top = FS_METRICS_TOP_DEFAULT;
 	cfg->syslog_facility = -1;
 	cfg->local_syslog = -1;
+	cfg->reader_thread = true;
 }
 
 int fs_agent_run(const struct fs_agent_config *cfg_in)

@@ -249,8 +249,10 @@ static void setting(struct fs_conf *c, const char *file, unsigned line,
 	}
 	const struct fs_option *o = &fs_options[id];
 	if (o->flags & FS_OPTF_CLI_ONLY) {
-		if (id == FS_OPT_NO_LOCAL_SYSLOG)
-			report(c, file, line, "write 'local-syslog no'");
+		int setting = fs_option_setting(id);
+		if (setting != id && (o->flags & FS_OPTF_FLAG))
+			report(c, file, line, "write '%s no'",
+			       fs_options[setting].name);
 		else
 			report(c, file, line, "'%s' is for the command line only",
 			       key);

@@ -33,7 +33,9 @@ const struct fs_option fs_options[FS_OPT_N] = {
 	[FS_OPT_SNAPLEN] = { "snapshot-length", 's', 0, "SNAPLEN",
 			     "bytes captured per packet (default 262144)" },
 	[FS_OPT_READER_THREAD] = { "reader-thread", 0, FLG, NULL,
-				   "live: a thread drains the kernel ring" },
+				   "live: a thread drains the kernel ring (default)" },
+	[FS_OPT_NO_READER_THREAD] = { "no-reader-thread", 0, CLI | FLG, NULL,
+				      "live: the packet path reads the kernel ring" },
 	[FS_OPT_USER] = { "user", 'Z', 0, "USER",
 			  "drop privileges to USER after opening" },
 	[FS_OPT_NAME] = { "name", 0, 0, "NAME",
@@ -120,6 +122,8 @@ int fs_option_setting(int id)
 {
 	if (id == FS_OPT_NO_LOCAL_SYSLOG)
 		return FS_OPT_LOCAL_SYSLOG;
+	if (id == FS_OPT_NO_READER_THREAD)
+		return FS_OPT_READER_THREAD;
 	if (id == FS_OPT_READ)
 		return FS_OPT_INTERFACE;
 	return id;
@@ -247,6 +251,7 @@ int fs_option_apply(struct fs_agent_config *cfg, int id, const char *label,
 		cfg->snaplen = n == 0 ? 262144 : (int)n;
 		break;
 	case FS_OPT_READER_THREAD: cfg->reader_thread = b; break;
+	case FS_OPT_NO_READER_THREAD: cfg->reader_thread = false; break;
 	case FS_OPT_USER: cfg->user = v; break;
 	case FS_OPT_NAME:
 		if (strlen(v) > FS_AGENT_NAME_MAX) {

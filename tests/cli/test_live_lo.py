@@ -110,12 +110,13 @@ def run_lo(extra, label):
     return threads
 
 
-plain_threads = run_lo([], "plain")
-# A reader thread drains the kernel ring: same counts, signals and stop.
-reader_threads = run_lo(["--reader-thread"], "reader thread")
+plain_threads = run_lo(["--no-reader-thread"], "plain")
+# By default a reader thread drains the kernel ring: same counts, signals
+# and stop, one thread more.
+reader_threads = run_lo([], "reader thread")
 check(reader_threads == plain_threads + 1,
-      "--reader-thread: %s threads, %s without" % (reader_threads,
-                                                  plain_threads))
+      "reader thread: %s threads, %s with --no-reader-thread" % (
+          reader_threads, plain_threads))
 
 # -Z: privileges dropped after the capture is open; an unknown user is a
 # clear startup error.

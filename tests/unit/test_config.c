@@ -91,6 +91,7 @@ static const struct {
 	{ "rrd-dir\n", "t.conf:1: rrd-dir needs a value\n" },
 	{ "config /etc/x\n", "t.conf:1: 'config' is for the command line only\n" },
 	{ "no-local-syslog yes\n", "t.conf:1: write 'local-syslog no'\n" },
+	{ "no-reader-thread yes\n", "t.conf:1: write 'reader-thread no'\n" },
 	{ "interface eth0\nread x.pcap\n",
 	  "t.conf:2: 'read' and 'interface' (at t.conf:1) exclude each other\n" },
 	{ "syslog http://x\n",
