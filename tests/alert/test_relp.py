@@ -8,8 +8,6 @@ import glob
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,47 +16,16 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 ".."))
 import central_conf  # noqa: E402
+import daemons  # noqa: E402
 
 SKIP = 77
 MODDIR = "/usr/lib/x86_64-linux-gnu/rsyslog"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def write_conf(tmp, port, agents_dir):
     return central_conf.rsyslog_conf(os.path.join(tmp, "rsyslog.conf"),
                                      os.path.join(tmp, "work"), port,
                                      agents_dir, address="127.0.0.1")
-
-
-def start(rsyslogd, conf, tmp, port):
-    p = subprocess.Popen([rsyslogd, "-n", "-f", conf, "-i",
-                          os.path.join(tmp, "rsyslogd.pid")],
-                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    deadline = time.time() + 10
-    while True:
-        if p.poll() is not None:
-            raise SystemExit("rsyslogd exited: " +
-                             p.stdout.read().decode(errors="replace"))
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return p
-        except OSError:
-            if time.time() > deadline:
-                raise SystemExit("rsyslogd never listened")
-            time.sleep(0.05)
-
-
-def stop(p):
-    if p and p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        p.wait(timeout=10)
 
 
 def seqs(path):
@@ -71,20 +38,20 @@ def seqs(path):
 
 def main():
     driver = sys.argv[1]
-    rsyslogd = shutil.which("rsyslogd") or "/usr/sbin/rsyslogd"
-    if not os.access(rsyslogd, os.X_OK) or not glob.glob(
+    rsyslogd = daemons.find_rsyslogd()
+    if not rsyslogd or not glob.glob(
             os.path.join(MODDIR, "imrelp.so")):
         print("SKIP: rsyslogd or its imrelp module not installed")
         return SKIP
     tmp = tempfile.mkdtemp(prefix="fs_relp_")
     agents = os.path.join(tmp, "agents")
-    port = free_port()
+    port = daemons.free_port()
     conf = write_conf(tmp, port, agents)
     url = "relp://127.0.0.1:%d" % port
     proc = None
     try:
         # 1. Two agents, one file each.
-        proc = start(rsyslogd, conf, tmp, port)
+        proc = daemons.start_rsyslogd(rsyslogd, conf, tmp, port)
         for name in ("rack1/span0", "rack2/span0"):
             r = subprocess.run([driver, "--remote", url, "--agent", name,
                                 "--alert-agent", name, "--alerts", "3",
@@ -129,12 +96,12 @@ def main():
 
         # 2. The collector away for 4 s while 12 alerts are raised (one
         # every 500 ms): every one arrives, in order, once it is back.
-        stop(proc)
+        daemons.stop(proc)
         proc = None
         d = driver_run("rack3/span0", 12, "--interval-ms", "500",
                        "--expect-sent", "12")
         time.sleep(4)
-        proc = start(rsyslogd, conf, tmp, port)
+        proc = daemons.start_rsyslogd(rsyslogd, conf, tmp, port)
         st, got = finish(d, "rack3/span0", 12)
         assert st["sent"] == 12 and st["dropped_queue_full"] == 0, st
         assert st["connect_failures"] > 0, st
@@ -146,10 +113,10 @@ def main():
         d = driver_run("rack5/span0", 16, "--interval-ms", "400",
                        "--expect-sent", "16")
         time.sleep(2)
-        stop(proc)
+        daemons.stop(proc)
         proc = None
         time.sleep(3)
-        proc = start(rsyslogd, conf, tmp, port)
+        proc = daemons.start_rsyslogd(rsyslogd, conf, tmp, port)
         st, got = finish(d, "rack5/span0", 16)
         assert st["sent"] == 16 and st["disconnects"] >= 1, st
         assert in_order(got, 16), got
@@ -159,12 +126,12 @@ def main():
         # 3. The bound: a queue of 4 with the collector away for 10
         # alerts: the one being tried when it filled (one of the first)
         # and the 3 newest arrive, the 6 others are counted dropped.
-        stop(proc)
+        daemons.stop(proc)
         proc = None
         d = driver_run("rack4/span0", 10, "--queue", "4", "--expect-sent",
                        "4")
         time.sleep(2)
-        proc = start(rsyslogd, conf, tmp, port)
+        proc = daemons.start_rsyslogd(rsyslogd, conf, tmp, port)
         st, got = finish(d, "rack4/span0", 4)
         assert st["dropped_queue_full"] == 6 and st["sent"] == 4, st
         got = sorted(set(got))
@@ -181,7 +148,7 @@ def main():
               "dropped and told in one alerts-dropped message")
         return 0
     finally:
-        stop(proc)
+        daemons.stop(proc)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

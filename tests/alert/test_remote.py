@@ -12,6 +12,10 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+from daemons import free_port  # noqa: E402
+
 DRIVER = sys.argv[1]
 HEADER = re.compile(r'^<(\d+)>1 (\S+) (\S+) (\S+) (\S+) (\S+) ')
 
@@ -112,14 +116,6 @@ def finish(p):
     out, err = p.communicate(timeout=30)
     stats = json.loads(out.strip().splitlines()[-1])
     return p.returncode, stats, err
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def test_udp(family, host):

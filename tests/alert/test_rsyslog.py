@@ -8,22 +8,17 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import daemons  # noqa: E402
+
 SKIP = 77
-
-
-def free_port(kind):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def expected_sd(i):
@@ -35,8 +30,7 @@ def expected_sd(i):
 
 def main():
     driver = sys.argv[1]
-    rsyslogd = shutil.which("rsyslogd") or (
-        "/usr/sbin/rsyslogd" if os.access("/usr/sbin/rsyslogd", os.X_OK) else None)
+    rsyslogd = daemons.find_rsyslogd()
     if not rsyslogd:
         print("SKIP: rsyslogd not installed")
         return SKIP
@@ -44,8 +38,8 @@ def main():
     work = os.path.join(tmp, "work")
     os.mkdir(work)
     out = os.path.join(tmp, "out.log")
-    udp_port = free_port(socket.SOCK_DGRAM)
-    tcp_port = free_port(socket.SOCK_STREAM)
+    udp_port = daemons.free_port(socket.SOCK_DGRAM)
+    tcp_port = daemons.free_port(socket.SOCK_STREAM)
     logsock = os.path.join(tmp, "log.sock")
     conf = os.path.join(tmp, "rsyslog.conf")
     with open(conf, "w") as f:
@@ -72,24 +66,10 @@ template(name="fs" type="list") {{
 action(type="mmpstrucdata")
 action(type="omfile" file="{out}" template="fs")
 ''')
-    pidfile = os.path.join(tmp, "rsyslogd.pid")
-    proc = subprocess.Popen([rsyslogd, "-n", "-f", conf, "-i", pidfile],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = None
     try:
         # Ready when the TCP input accepts.
-        deadline = time.time() + 10
-        while True:
-            if proc.poll() is not None:
-                print("rsyslogd exited:", proc.stdout.read().decode(errors="replace"))
-                return 1
-            try:
-                socket.create_connection(("127.0.0.1", tcp_port), timeout=0.2).close()
-                break
-            except OSError:
-                if time.time() > deadline:
-                    print("rsyslogd never listened")
-                    return 1
-                time.sleep(0.05)
+        proc = daemons.start_rsyslogd(rsyslogd, conf, tmp, tcp_port)
         for url, n in ((f"udp://127.0.0.1:{udp_port}", 2),
                        (f"tcp://127.0.0.1:{tcp_port}", 2)):
             r = subprocess.run([driver, "--sd-id", "floodspot@32473",
@@ -166,12 +146,7 @@ action(type="omfile" file="{out}" template="fs")
               "2 local)")
         return 0
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        daemons.stop(proc)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -4,12 +4,17 @@ Every wait has a deadline; only processes started here are stopped, by
 PID."""
 import json
 import os
-import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import daemons  # noqa: E402
+# The live tests call them as lh.free_port and lh.wait_for.
+from daemons import free_port, wait_for  # noqa: E402,F401
 
 RULES = """rule lo_flood {
 	when host.pps > 100 for 1s
@@ -40,23 +45,6 @@ class Checks:
         sys.exit(1 if self.failed else 0)
 
 
-def wait_for(pred, timeout, step=0.05):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return True
-        time.sleep(step)
-    return bool(pred())
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    s = socket.socket(socket.AF_INET, kind)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 class Rrdcached:
     """rrdcached -g on a unix socket, base directory = the RRD directory."""
 
@@ -71,14 +59,10 @@ class Rrdcached:
     def start(self):
         if os.path.exists(self.sock):
             os.unlink(self.sock)
-        self.proc = subprocess.Popen(
-            ["rrdcached", "-g", "-l", self.addr, "-b", self.base, "-B", "-F",
-             "-R", "-j", os.path.join(self.tmp, "journal"),
-             "-p", os.path.join(self.tmp, "rrdcached.pid"),
-             "-w", "5", "-z", "1"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if not wait_for(lambda: os.path.exists(self.sock), 5):
-            raise SystemExit("rrdcached did not start")
+        self.proc = daemons.start_rrdcached(
+            self.addr, self.base, os.path.join(self.tmp, "rrdcached.pid"),
+            "-F", "-R", "-j", os.path.join(self.tmp, "journal"),
+            "-w", "5", "-z", "1")
 
     def kill(self):
         if self.proc and self.proc.poll() is None:
@@ -86,12 +70,7 @@ class Rrdcached:
             self.proc.wait(timeout=10)
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        daemons.stop(self.proc)
 
 
 class Collector:

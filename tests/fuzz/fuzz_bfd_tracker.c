@@ -9,7 +9,6 @@
  * Invariants: the table and index sound; events well formed; every
  * refused packet counted under one reason; no end late more than judged.
  */
-#include <pcap/dlt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,50 +85,44 @@ static size_t frame(uint8_t *f, const uint8_t *src, const uint8_t *dst,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fs_cursor c = fs_cursor_make(data, size);
-	uint8_t sizes = fs_cursor_u8(&c);
-	if (c.failed)
+	struct fs_fuzz_run r;
+	if (!fs_fuzz_start(&r, data, size, on_event))
 		return 0;
 	bad = 0;
-	struct fs_event_bus bus;
-	fs_event_bus_init(&bus);
-	fs_event_subscribe(&bus, on_event, NULL);
 	struct fs_bfd_config cfg;
 	fs_bfd_config_defaults(&cfg);
-	cfg.max_sessions = 1 + (sizes & 3);
-	struct fs_bfd *b = fs_bfd_create(&cfg, &bus);
+	cfg.max_sessions = 1 + (r.sizes & 3);
+	struct fs_bfd *b = fs_bfd_create(&cfg, &r.bus);
 	if (!b)
 		abort();
 	static uint8_t buf[512];
-	int64_t now = FS_FUZZ_T0, next_tick = now + FS_FUZZ_USEC / 10;
-	while (c.left >= 4) {
-		now += (int64_t)fs_cursor_be16(&c) * 1000;
-		uint8_t ctl = fs_cursor_u8(&c), len = fs_cursor_u8(&c);
-		if (len > c.left)
-			len = (uint8_t)c.left;
-		struct fs_cursor body = fs_cursor_sub(&c, len);
-		FS_FUZZ_TICK_TO(fs_bfd_tick, b, now, next_tick);
+	uint8_t ctl;
+	struct fs_cursor body;
+	int64_t t;
+	while (fs_fuzz_record8(&r, &ctl, &body)) {
+		while (fs_fuzz_tick_due(&r, &t))
+			fs_bfd_tick(b, t);
 		int pair = (ctl >> 1) & 3;
 		uint8_t lo[4] = { 10, 0, (uint8_t)pair, 1 };
 		uint8_t hi[4] = { 10, 0, (uint8_t)pair, 2 };
 		uint16_t port = (ctl & 8) ? 4784 : 3784;
+		size_t len = body.left;
 		size_t n = (ctl & 1) ? frame(buf, hi, lo, port, body.pos, len)
 				     : frame(buf, lo, hi, port, body.pos, len);
 		struct fs_pkt p;
-		fs_decode(DLT_EN10MB, buf, (uint32_t)n, (uint32_t)n, now, &p);
+		fs_fuzz_decode(&r, buf, n, &p);
 		fs_bfd_packet(b, &p, buf);
 		if (fs_bfd_check(b) != 0)
 			abort();
 	}
-	fs_bfd_tick(b, next_tick);
-	fs_bfd_tick(b, now + 700 * FS_FUZZ_USEC);
+	fs_bfd_tick(b, r.next_tick);
+	fs_bfd_tick(b, r.now + 700 * FS_FUZZ_USEC);
 	uint32_t n = 0;
 	fs_bfd_foreach(b, check_view, &n);
 	struct fs_bfd_stats st;
 	fs_bfd_stats(b, &st);
-	uint64_t by_reason = 0;
-	for (unsigned i = 0; i < FS_BFD_R_COUNT; i++)
-		by_reason += st.malformed_by_reason[i];
+	uint64_t by_reason =
+		fs_fuzz_sum(st.malformed_by_reason, FS_BFD_R_COUNT);
 	if (bad || n > cfg.max_sessions || fs_bfd_check(b) != 0 ||
 	    by_reason != st.malformed || st.malformed > st.packets)
 		abort();

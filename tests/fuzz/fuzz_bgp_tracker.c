@@ -12,7 +12,6 @@
  * formed; every malformed message counted under one reason; messages
  * counted by type add up; per direction no more late than judged.
  */
-#include <pcap/dlt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,35 +100,31 @@ static size_t frame(uint8_t *f, const uint8_t *src, const uint8_t *dst,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fs_cursor c = fs_cursor_make(data, size);
-	uint8_t sizes = fs_cursor_u8(&c);
-	if (c.failed)
+	struct fs_fuzz_run r;
+	if (!fs_fuzz_start(&r, data, size, on_event))
 		return 0;
 	bad = 0;
-	struct fs_event_bus bus;
-	fs_event_bus_init(&bus);
-	fs_event_subscribe(&bus, on_event, NULL);
 	struct fs_bgp_config cfg;
 	fs_bgp_config_defaults(&cfg);
-	cfg.max_sessions = 1 + (sizes & 3);
-	cfg.buffers = (sizes >> 2) & 3;
-	struct fs_bgp *b = fs_bgp_create(&cfg, &bus);
+	cfg.max_sessions = 1 + (r.sizes & 3);
+	cfg.buffers = (r.sizes >> 2) & 3;
+	struct fs_bgp *b = fs_bgp_create(&cfg, &r.bus);
 	if (!b)
 		abort();
 
 	static uint8_t buf[70000];
 	/* next sequence number per (pair, side, port) */
 	uint32_t next[4][2][2] = { { { 0 } } };
-	int64_t now = FS_FUZZ_T0, next_tick = now + FS_FUZZ_USEC / 10;
-	while (c.left >= 8) {
-		now += (int64_t)fs_cursor_be16(&c) * 1000;
-		uint8_t ctl = fs_cursor_u8(&c), flags = fs_cursor_u8(&c);
-		int16_t off = (int16_t)fs_cursor_be16(&c);
-		uint16_t len = fs_cursor_be16(&c);
-		if (len > c.left)
-			len = (uint16_t)c.left;
-		struct fs_cursor body = fs_cursor_sub(&c, len);
-		FS_FUZZ_TICK_TO(fs_bgp_tick, b, now, next_tick);
+	int64_t t;
+	while (r.c.left >= 8) {
+		fs_fuzz_delta(&r);
+		uint8_t ctl = fs_cursor_u8(&r.c), flags = fs_cursor_u8(&r.c);
+		int16_t off = (int16_t)fs_cursor_be16(&r.c);
+		struct fs_cursor body =
+			fs_fuzz_payload(&r, fs_cursor_be16(&r.c));
+		uint32_t len = (uint32_t)body.left;
+		while (fs_fuzz_tick_due(&r, &t))
+			fs_bgp_tick(b, t);
 
 		int side = ctl & 1, pair = (ctl >> 1) & 3, alt = (ctl >> 3) & 1;
 		uint8_t lo[4] = { 10, 0, (uint8_t)pair, 1 };
@@ -143,23 +138,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 					body.pos, len);
 		*nx = seq + len + ((flags & 0x03) ? 1 : 0);
 		struct fs_pkt p;
-		fs_decode(DLT_EN10MB, buf, (uint32_t)n, (uint32_t)n, now, &p);
+		fs_fuzz_decode(&r, buf, n, &p);
 		fs_bgp_packet(b, &p, buf);
 		if (fs_bgp_check(b) != 0)
 			abort();
 	}
-	fs_bgp_tick(b, next_tick);
-	fs_bgp_tick(b, now + 700 * FS_FUZZ_USEC);
+	fs_bgp_tick(b, r.next_tick);
+	fs_bgp_tick(b, r.now + 700 * FS_FUZZ_USEC);
 
 	struct view_ctx vc = { 0 };
 	fs_bgp_foreach(b, check_view, &vc);
 	struct fs_bgp_stats st;
 	fs_bgp_stats(b, &st);
-	uint64_t by_reason = 0, by_type = 0;
-	for (unsigned i = 0; i < FS_BGP_R_COUNT; i++)
-		by_reason += st.malformed_by_reason[i];
-	for (unsigned i = 0; i < 6; i++)
-		by_type += st.by_type[i];
+	uint64_t by_reason =
+		fs_fuzz_sum(st.malformed_by_reason, FS_BGP_R_COUNT);
+	uint64_t by_type = fs_fuzz_sum(st.by_type, 6);
 	if (bad || vc.n > cfg.max_sessions || fs_bgp_check(b) != 0 ||
 	    by_reason != st.malformed || st.malformed_by_reason[0] != 0 ||
 	    by_type != st.messages)

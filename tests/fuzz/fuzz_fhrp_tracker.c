@@ -10,7 +10,6 @@
  * Invariants: the table and index sound; events well formed; refused
  * adverts counted under one reason; no group late more than judged.
  */
-#include <pcap/dlt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,46 +102,39 @@ static size_t frame(uint8_t *f, unsigned host, bool hsrp, uint16_t vlan,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fs_cursor c = fs_cursor_make(data, size);
-	uint8_t sizes = fs_cursor_u8(&c);
-	if (c.failed)
+	struct fs_fuzz_run r;
+	if (!fs_fuzz_start(&r, data, size, on_event))
 		return 0;
 	bad = 0;
-	struct fs_event_bus bus;
-	fs_event_bus_init(&bus);
-	fs_event_subscribe(&bus, on_event, NULL);
 	struct fs_fhrp_config cfg;
 	fs_fhrp_config_defaults(&cfg);
-	cfg.max_groups = 1 + (sizes & 3);
-	struct fs_fhrp *f = fs_fhrp_create(&cfg, &bus);
+	cfg.max_groups = 1 + (r.sizes & 3);
+	struct fs_fhrp *f = fs_fhrp_create(&cfg, &r.bus);
 	if (!f)
 		abort();
 	static uint8_t buf[512];
-	int64_t now = FS_FUZZ_T0, next_tick = now + FS_FUZZ_USEC / 10;
-	while (c.left >= 4) {
-		now += (int64_t)fs_cursor_be16(&c) * 1000;
-		uint8_t ctl = fs_cursor_u8(&c), len = fs_cursor_u8(&c);
-		if (len > c.left)
-			len = (uint8_t)c.left;
-		struct fs_cursor body = fs_cursor_sub(&c, len);
-		FS_FUZZ_TICK_TO(fs_fhrp_tick, f, now, next_tick);
+	uint8_t ctl;
+	struct fs_cursor body;
+	int64_t t;
+	while (fs_fuzz_record8(&r, &ctl, &body)) {
+		while (fs_fuzz_tick_due(&r, &t))
+			fs_fhrp_tick(f, t);
 		size_t n = frame(buf, 1 + (ctl & 7), ctl & 8,
-				 (ctl & 16) ? 2 : 0, body.pos, len);
+				 (ctl & 16) ? 2 : 0, body.pos, body.left);
 		struct fs_pkt p;
-		fs_decode(DLT_EN10MB, buf, (uint32_t)n, (uint32_t)n, now, &p);
+		fs_fuzz_decode(&r, buf, n, &p);
 		fs_fhrp_packet(f, &p, buf);
 		if (fs_fhrp_check(f) != 0)
 			abort();
 	}
-	fs_fhrp_tick(f, next_tick);
-	fs_fhrp_tick(f, now + 700 * FS_FUZZ_USEC);
+	fs_fhrp_tick(f, r.next_tick);
+	fs_fhrp_tick(f, r.now + 700 * FS_FUZZ_USEC);
 	uint32_t n = 0;
 	fs_fhrp_foreach(f, check_view, &n);
 	struct fs_fhrp_stats st;
 	fs_fhrp_stats(f, &st);
-	uint64_t by_reason = 0;
-	for (unsigned i = 0; i < FS_FHRP_R_COUNT; i++)
-		by_reason += st.malformed_by_reason[i];
+	uint64_t by_reason =
+		fs_fuzz_sum(st.malformed_by_reason, FS_FHRP_R_COUNT);
 	if (bad || n > cfg.max_groups || fs_fhrp_check(f) != 0 ||
 	    by_reason != st.malformed || st.malformed > st.packets)
 		abort();

@@ -3,10 +3,15 @@ import json
 import math
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import daemons  # noqa: E402
+# The store tests call it as st.stop.
+from daemons import stop  # noqa: E402,F401
 
 SKIP = 77
 
@@ -103,27 +108,10 @@ def tmpdir():
 def start_rrdcached(tmp, base, *extra):
     """rrdcached -g on a unix socket in tmp, base directory base; returns
     (Popen, address) once the socket exists."""
-    import time
     jdir = os.path.join(tmp, "journal")
     os.makedirs(jdir, exist_ok=True)
-    os.makedirs(base, exist_ok=True)
-    sock = os.path.join(tmp, "rrdcached.sock")
-    proc = subprocess.Popen(
-        ["rrdcached", "-g", "-l", "unix:" + sock, "-b", base, "-B",
-         "-j", jdir, "-p", os.path.join(tmp, "rrdcached.pid"), *extra],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    for _ in range(100):
-        if os.path.exists(sock):
-            return proc, "unix:" + sock
-        time.sleep(0.05)
-    raise SystemExit("rrdcached did not start")
-
-
-def stop(proc):
-    """Stops a process this test started (by its Popen)."""
-    if proc and proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    addr = "unix:" + os.path.join(tmp, "rrdcached.sock")
+    proc = daemons.start_rrdcached(addr, base,
+                                   os.path.join(tmp, "rrdcached.pid"),
+                                   "-j", jdir, *extra, stderr=subprocess.PIPE)
+    return proc, addr

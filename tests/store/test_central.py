@@ -14,8 +14,11 @@ import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, ".."))
 import storetest as st  # noqa: E402
+from daemons import free_port, start_rrdcached, stop  # noqa: E402
 
 st.need("rrdcached")
 st.need("rrdtool")
@@ -29,36 +32,12 @@ tmp = st.tmpdir()
 procs = []
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
 def start_cache(base, port, *opts):
-    os.makedirs(base, exist_ok=True)
-    p = subprocess.Popen(["rrdcached", "-g", "-l", "127.0.0.1:%d" % port,
-                          "-b", base, "-B", "-p",
-                          os.path.join(tmp, "rrdcached-%d.pid" % port),
-                          "-w", "3600", *opts],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = start_rrdcached("127.0.0.1:%d" % port, base,
+                        os.path.join(tmp, "rrdcached-%d.pid" % port),
+                        "-w", "3600", *opts)
     procs.append(p)
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            return p
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit("rrdcached did not start")
-
-
-def stop(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        p.wait(timeout=10)
+    return p
 
 
 def agent(addr, name, *opts, udp_port=None, cwd=None):
